@@ -1,0 +1,46 @@
+// Every setting Tend reads from the environment, in one place, with its default.
+// The README's configuration table is written from this file.
+import path from 'node:path';
+
+export interface TendConfig {
+  port: number;
+  databaseUrl?: string;
+  temporalAddress?: string;
+  temporalNamespace: string;
+  temporalTaskQueue: string;
+  temporalApiKey?: string;
+  temporalTls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string; enabled: boolean };
+  temporalCliPath?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  apiKey?: string;
+  dataDir: string;
+  plugins: string[];
+  publicUrl?: string;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
+  const tlsEnabled = Boolean(env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_CA || env.TEMPORAL_API_KEY || env.TEMPORAL_TLS === 'true');
+  return {
+    port: Number(env.PORT ?? 3000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporalTaskQueue: env.TEND_TASK_QUEUE || 'tend',
+    temporalApiKey: env.TEMPORAL_API_KEY || undefined,
+    temporalTls: {
+      enabled: tlsEnabled,
+      certPath: env.TEMPORAL_TLS_CERT || undefined,
+      keyPath: env.TEMPORAL_TLS_KEY || undefined,
+      caPath: env.TEMPORAL_TLS_CA || undefined,
+      serverName: env.TEMPORAL_TLS_SERVER_NAME || undefined,
+    },
+    temporalCliPath: env.TEMPORAL_CLI_PATH || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.TEND_MAIL_FROM || 'Tend <tend@localhost>',
+    apiKey: env.TEND_API_KEY || undefined,
+    dataDir: path.resolve(env.TEND_DATA_DIR || '.data'),
+    plugins: (env.TEND_PLUGINS ?? '').split(/[,:]/).map((s) => s.trim()).filter(Boolean),
+    publicUrl: env.TEND_PUBLIC_URL || undefined,
+  };
+}

@@ -1,0 +1,157 @@
+// The one validator for flow documents, used by the API, the CLI, the editor (through
+// the API) and the worker. It returns every problem at once, each with a JSON Pointer.
+import { FlowDocument, type FlowNode } from './document.js';
+import { ajvProblems, newAjv, type Registry } from '../registry.js';
+import { conditionProblems, type Condition } from '../conditions.js';
+import type { NodePlugin } from '../plugin.js';
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+let documentValidator: ReturnType<ReturnType<typeof newAjv>['compile']> | undefined;
+
+function shapeProblems(doc: unknown): Problem[] {
+  documentValidator ??= newAjv().compile(JSON.parse(JSON.stringify(FlowDocument)));
+  if (documentValidator(doc)) return [];
+  return ajvProblems(documentValidator.errors, '');
+}
+
+/** Returns the node's config brought up to its plugin's version, or undefined when that cannot be done. */
+export function migratedConfig(registry: Registry, node: FlowNode): { plugin: NodePlugin; config: unknown } | undefined {
+  const plugin = registry.get(node.type);
+  if (!plugin) return undefined;
+  const config = registry.migrateConfig(plugin, node.version, node.config);
+  return config === undefined ? undefined : { plugin, config };
+}
+
+export function validateFlow(doc: unknown, registry: Registry): Problem[] {
+  const shape = shapeProblems(doc);
+  if (shape.length > 0) {
+    // Graph checks need well-formed nodes and edges; report the shape first.
+    const d = doc as Partial<FlowDocument> | null;
+    if (!d || typeof d !== 'object' || !Array.isArray(d.nodes) || !Array.isArray(d.edges)) return shape;
+    if (shape.some((p) => /^\/(nodes|edges)\/\d+(\/(id|type|version|source|target|sourcePort|config))?$/.test(p.path))) return shape;
+  }
+  const flow = doc as FlowDocument;
+  const problems: Problem[] = [...shape];
+  const nodeIndex = new Map<string, number>();
+  const portsByNode = new Map<string, Set<string>>();
+  const plugins = new Map<string, NodePlugin>();
+
+  flow.nodes.forEach((node, i) => {
+    if (nodeIndex.has(node.id)) problems.push({ path: `/nodes/${i}/id`, message: `node id "${node.id}" is used twice` });
+    else nodeIndex.set(node.id, i);
+    const plugin = registry.get(node.type);
+    if (!plugin) {
+      problems.push({ path: `/nodes/${i}/type`, message: `unknown node type "${node.type}"` });
+      return;
+    }
+    const migrated = registry.migrateConfig(plugin, node.version, node.config);
+    if (migrated === undefined) {
+      problems.push({ path: `/nodes/${i}/version`, message: `node type "${node.type}" has no version ${node.version} (the installed version is ${plugin.version})` });
+      return;
+    }
+    plugins.set(node.id, plugin);
+    problems.push(...registry.checkConfig(plugin, migrated, `/nodes/${i}/config`));
+    portsByNode.set(node.id, new Set(registry.portsOf(plugin, migrated).map((p) => p.name)));
+  });
+
+  const edgeIds = new Set<string>();
+  const usedPorts = new Map<string, number>();
+  const adjacency = new Map<string, string[]>();
+  flow.edges.forEach((edge, i) => {
+    if (edgeIds.has(edge.id)) problems.push({ path: `/edges/${i}/id`, message: `edge id "${edge.id}" is used twice` });
+    edgeIds.add(edge.id);
+    const sourceOk = nodeIndex.has(edge.source);
+    const targetOk = nodeIndex.has(edge.target);
+    if (!sourceOk) problems.push({ path: `/edges/${i}/source`, message: `edge starts at node "${edge.source}", which does not exist` });
+    if (!targetOk) problems.push({ path: `/edges/${i}/target`, message: `edge ends at node "${edge.target}", which does not exist` });
+    if (sourceOk) {
+      const ports = portsByNode.get(edge.source);
+      if (ports && !ports.has(edge.sourcePort)) {
+        problems.push({ path: `/edges/${i}/sourcePort`, message: `node "${edge.source}" has no output port "${edge.sourcePort}"${ports.size ? ` (it has ${[...ports].join(', ')})` : ' (it has no outputs)'}` });
+      }
+      const portKey = `${edge.source}\u0000${edge.sourcePort}`;
+      if (usedPorts.has(portKey)) problems.push({ path: `/edges/${i}/sourcePort`, message: `port "${edge.sourcePort}" of node "${edge.source}" already has an edge (${flow.edges[usedPorts.get(portKey)!].id}); a port leads to one node` });
+      else usedPorts.set(portKey, i);
+    }
+    if (targetOk && plugins.get(edge.target)?.category === 'trigger') problems.push({ path: `/edges/${i}/target`, message: `edge ends at trigger "${edge.target}"; triggers cannot have incoming edges` });
+    if (sourceOk && targetOk) adjacency.set(edge.source, [...(adjacency.get(edge.source) ?? []), edge.target]);
+  });
+
+  const triggers = flow.nodes.filter((n) => plugins.get(n.id)?.category === 'trigger');
+  if (triggers.length === 0 && flow.nodes.every((n) => plugins.has(n.id) || !registry.get(n.type))) {
+    problems.push({ path: '/nodes', message: 'the program has no trigger node, so no contact can enter it' });
+  }
+
+  if (triggers.length > 0) {
+    const reached = new Set<string>();
+    const stack = triggers.map((t) => t.id);
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (reached.has(id)) continue;
+      reached.add(id);
+      stack.push(...(adjacency.get(id) ?? []));
+    }
+    flow.nodes.forEach((node, i) => {
+      if (!reached.has(node.id) && nodeIndex.get(node.id) === i) problems.push({ path: `/nodes/${i}`, message: `node "${node.id}" cannot be reached from any trigger` });
+    });
+  }
+
+  for (const cycle of cyclesWithoutWait(flow.nodes.map((n) => n.id), adjacency, (id) => plugins.get(id)?.waits === true)) {
+    const first = cycle[0];
+    problems.push({ path: `/nodes/${nodeIndex.get(first)}`, message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait in it; a contact would spin forever` });
+  }
+
+  const goal = flow.settings?.goal as Condition | undefined;
+  if (goal) problems.push(...conditionProblems(goal, '/settings/goal'));
+  if (flow.settings?.reentry === 'afterPeriod' && !flow.settings.reentryAfter) problems.push({ path: '/settings/reentryAfter', message: 'reentry "afterPeriod" needs reentryAfter, e.g. "30 days"' });
+  return problems;
+}
+
+/** Strongly connected components (Tarjan) that loop and contain no waiting node. */
+function cyclesWithoutWait(ids: string[], adjacency: Map<string, string[]>, waits: (id: string) => boolean): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const result: string[][] = [];
+  const visit = (start: string) => {
+    // Iterative, so a 5,000-node program cannot overflow the call stack.
+    const work: [string, number][] = [[start, 0]];
+    index.set(start, counter); low.set(start, counter); counter++;
+    stack.push(start); onStack.add(start);
+    while (work.length) {
+      const frame = work[work.length - 1];
+      const [v, i] = frame;
+      const next = adjacency.get(v) ?? [];
+      if (i < next.length) {
+        frame[1]++;
+        const w = next[i];
+        if (!index.has(w)) {
+          index.set(w, counter); low.set(w, counter); counter++;
+          stack.push(w); onStack.add(w);
+          work.push([w, 0]);
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length) {
+        const parent = work[work.length - 1][0];
+        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do { w = stack.pop()!; onStack.delete(w); component.push(w); } while (w !== v);
+        const loops = component.length > 1 || (adjacency.get(v) ?? []).includes(v);
+        if (loops && !component.some(waits)) result.push(component.reverse());
+      }
+    }
+  };
+  for (const id of ids) if (!index.has(id)) visit(id);
+  return result;
+}

@@ -1,0 +1,184 @@
+// The node plugin contract: the one public API that built-in and third-party nodes
+// are written against. A plugin's description (id, schema, ports) is plain data the
+// editor can read; `run` executes only inside a Temporal activity on a worker.
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Condition } from './conditions.js';
+
+export type Category = 'trigger' | 'wait' | 'logic' | 'action';
+
+export interface Port {
+  name: string;
+  label: string;
+}
+
+/** What a node tells the workflow to do next. */
+export type Directive =
+  | { kind: 'next'; port: string }
+  | { kind: 'sleep'; until: string; port: string }
+  | { kind: 'waitForEvent'; match: EventMatch; until: string; eventPort: string; timeoutPort: string }
+  | { kind: 'exit'; reason?: string };
+
+/** An event the workflow waits for: its type, a condition on it, and the correlation key it must carry. */
+export interface EventMatch {
+  type: string;
+  where?: Condition;
+  /** The event must carry this correlation key value at this path (e.g. the cart id). */
+  correlate?: { path: string; value: string };
+}
+
+export const directive = {
+  next: (port = 'next'): Directive => ({ kind: 'next', port }),
+  sleep: (until: Date, port = 'next'): Directive => ({ kind: 'sleep', until: until.toISOString(), port }),
+  waitForEvent: (match: EventMatch, until: Date, eventPort = 'event', timeoutPort = 'timeout'): Directive => ({
+    kind: 'waitForEvent', match, until: until.toISOString(), eventPort, timeoutPort,
+  }),
+  exit: (reason?: string): Directive => ({ kind: 'exit', reason }),
+};
+
+export interface Contact {
+  id: string;
+  externalId: string | null;
+  email: string | null;
+  phone: string | null;
+  attributes: Record<string, unknown>;
+  score: number;
+  tags: string[];
+  consent: Record<string, unknown>;
+  unsubscribed: boolean;
+  timezone: string | null;
+  createdAt: string;
+}
+
+export interface TendEvent {
+  id: string;
+  type: string;
+  properties: Record<string, unknown>;
+  occurredAt: string;
+}
+
+export type ContactOperation =
+  | { op: 'set'; field: string; value: unknown }
+  | { op: 'unset'; field: string }
+  | { op: 'increment'; field: string; by: number }
+  | { op: 'addTag'; tag: string }
+  | { op: 'removeTag'; tag: string };
+
+export interface EmailMessage {
+  subject: string;
+  html: string;
+  text: string;
+  /** Marketing mail honours opt-outs and carries an unsubscribe link; transactional mail does not. */
+  marketing: boolean;
+  from?: string;
+  replyTo?: string;
+}
+
+export type SendResult = { status: 'sent'; messageId: string } | { status: 'skipped'; reason: string };
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The effects a node may have on the world. Each is keyed by the node visit, so retries never repeat one. */
+export interface Effects {
+  updateContact(ops: ContactOperation[]): Promise<Contact>;
+  changeScore(delta: number, reason: string): Promise<number>;
+  sendEmail(message: EmailMessage): Promise<SendResult>;
+  /** Sends an HTTP request once per node visit; a retry after success returns the recorded response. */
+  http(request: HttpRequest): Promise<HttpResponse>;
+}
+
+export interface RunContext<C> {
+  config: C;
+  contact: Contact;
+  /** The event that started this enrollment (null for programs started otherwise). */
+  event: TendEvent | null;
+  program: { id: string; version: number; name: string };
+  /** `key` is the correlation key value of this run ('' when the program is not keyed); `keyPath` where it is read in events. */
+  enrollment: { id: string; key: string; keyPath?: string; enteredAt: string };
+  node: { id: string; visit: number; label?: string };
+  /** 1 on the first try of this visit, 2 on the first retry, … */
+  attempt: number;
+  idempotencyKey: string;
+  now: Date;
+  secrets: Readonly<Record<string, string>>;
+  log: Logger;
+  effects: Effects;
+  /** Renders a Handlebars template with `contact`, `event` and `program` in scope. */
+  render(template: string, extra?: Record<string, unknown>): string;
+  /** A number in [0, 1) fixed for this contact, program and salt: sticky random choices. */
+  sticky(salt: string): number;
+}
+
+/** How a trigger node is matched against incoming events. Plain data, so the dispatcher can index it. */
+export interface TriggerSpec {
+  eventType: string;
+  where?: Condition;
+  /** Path in the event (e.g. `properties.cart_id`) whose value keys separate runs. */
+  correlationKey?: string;
+}
+
+export interface PluginDescription<S extends TSchema = TSchema> {
+  /** Namespaced type id: `tend.wait.duration`, `acme.crm.task`. */
+  id: string;
+  version: number;
+  category: Category;
+  title: string;
+  description: string;
+  configSchema: S;
+  /** Output ports; a node with none ends the run after it. */
+  ports: Port[];
+  /** Ports read from an array in the config (e.g. split variants), added after `ports`. */
+  dynamicPorts?: { field: string; nameKey: string; labelKey?: string };
+  /** One-line summary for the canvas; `{{field}}` is replaced by config values. */
+  summary?: string;
+  /** Whether this node waits, so a cycle through it is allowed. */
+  waits?: boolean;
+  /** Checks a schema cannot express; paths are JSON Pointers relative to the config. */
+  check?(config: any): { path: string; message: string }[];
+  /** Config migrations from older versions: `migrations[n]` turns a version n config into n + 1. */
+  migrations?: Record<number, (config: any) => unknown>;
+}
+
+export interface NodePlugin<S extends TSchema = TSchema> extends PluginDescription<S> {
+  /** For category `trigger`: which events start the program. */
+  trigger?(config: Static<S>): TriggerSpec;
+  run(ctx: RunContext<Static<S>>): Promise<Directive> | Directive;
+}
+
+/** Declares a node plugin with its config type inferred from the schema. */
+export function definePlugin<S extends TSchema>(plugin: NodePlugin<S>): NodePlugin<S> {
+  return plugin;
+}
+
+/** Errors a plugin may throw to steer retries. */
+export class NotRetryableError extends Error {
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NotRetryableError';
+  }
+}
+
+export class RetryAfterError extends Error {
+  constructor(message: string, readonly delayMs: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RetryAfterError';
+  }
+}

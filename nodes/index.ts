@@ -1,0 +1,16 @@
+// The built-in nodes, loaded by the registry exactly as a third-party package is.
+import triggerEvent from './trigger-event.js';
+import waitDuration from './wait-duration.js';
+import waitUntil from './wait-until.js';
+import waitEvent from './wait-event.js';
+import logicIf from './logic-if.js';
+import logicSplit from './logic-split.js';
+import logicExit from './logic-exit.js';
+import updateContact from './action-update-contact.js';
+import score from './action-score.js';
+import email from './action-email.js';
+import webhook from './action-webhook.js';
+import type { NodePlugin } from '../engine/plugin.js';
+
+export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, updateContact, score, email, webhook] as unknown as NodePlugin[];
+export default plugins;
