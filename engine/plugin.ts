@@ -73,7 +73,7 @@ export interface EmailMessage {
   replyTo?: string;
 }
 
-export type SendResult = { status: 'sent'; messageId: string } | { status: 'skipped'; reason: string };
+export type SendResult = { status: 'sent'; messageId: string } | { status: 'skipped' | 'failed'; reason: string };
 
 export interface HttpRequest {
   method: string;
@@ -120,8 +120,11 @@ export interface RunContext<C> {
   secrets: Readonly<Record<string, string>>;
   log: Logger;
   effects: Effects;
-  /** Renders a Handlebars template with `contact`, `event` and `program` in scope. */
-  render(template: string, extra?: Record<string, unknown>): string;
+  /**
+   * Renders a Handlebars template with `contact`, `event`, `program` and `unsubscribeUrl`
+   * in scope. HTML-escapes values unless `escape` is false (JSON bodies, URLs).
+   */
+  render(template: string, extra?: Record<string, unknown>, options?: { escape?: boolean }): string;
   /** A number in [0, 1) fixed for this contact, program and salt: sticky random choices. */
   sticky(salt: string): number;
 }

@@ -40,7 +40,7 @@ export default definePlugin({
   },
   run: async (ctx) => {
     const { method, url, headers = {}, body, maxAttempts = 5, retryDelaySeconds = 5, responseMapping = [] } = ctx.config;
-    const renderedBody = body ? ctx.render(body, { json: true }) : undefined;
+    const renderedBody = body ? ctx.render(body, undefined, { escape: false }) : undefined;
     if (renderedBody !== undefined) {
       try { JSON.parse(renderedBody); } catch {
         ctx.log.error('webhook body did not render to JSON', { body: renderedBody.slice(0, 200) });
@@ -51,8 +51,8 @@ export default definePlugin({
     try {
       res = await ctx.effects.http({
         method,
-        url: ctx.render(url),
-        headers: { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, ctx.render(v)])), 'idempotency-key': ctx.idempotencyKey },
+        url: ctx.render(url, undefined, { escape: false }),
+        headers: { 'content-type': 'application/json', ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, ctx.render(v, undefined, { escape: false })])), 'idempotency-key': ctx.idempotencyKey },
         body: method === 'GET' ? undefined : renderedBody,
       });
     } catch (err) {

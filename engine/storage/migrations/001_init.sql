@@ -71,6 +71,7 @@ CREATE TABLE enrollments (
   contact_id uuid NOT NULL REFERENCES contacts(id),
   key text NOT NULL DEFAULT '',
   trigger_event_id uuid REFERENCES events(id),
+  trigger_node text NOT NULL,
   status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'completed', 'exited', 'failed')),
   current_node text,
   exit_reason text,
@@ -119,3 +120,9 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_contact ON messages (contact_id, created_at);
 CREATE INDEX messages_program_node ON messages (program_id, node_id, status);
+
+-- Effects on Tend's own data (contact changes, score) applied once per key.
+CREATE TABLE applied_effects (
+  key text PRIMARY KEY,
+  applied_at timestamptz NOT NULL DEFAULT now()
+);

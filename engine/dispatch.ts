@@ -1,0 +1,201 @@
+// Moves stored events to programs: starts enrollments whose trigger matches and
+// signals the contact's running enrollments. Reads the outbox, so an event stored
+// before a crash is dispatched after it; dispatch is at-least-once and every step
+// is idempotent (enrollment per trigger event, workflow id per enrollment, event
+// ids de-duplicated in the workflow).
+import type pg from 'pg';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Db } from './storage/db.js';
+import { transaction } from './storage/db.js';
+import { livePrograms, getVersion } from './storage/programs.js';
+import { getContact } from './storage/contacts.js';
+import { toEvent, type EventRow } from './storage/events.js';
+import { evaluate, readPath } from './conditions.js';
+import { migratedConfig } from './flow/validate.js';
+import type { Registry } from './registry.js';
+import type { FlowDocument } from './flow/document.js';
+import type { TriggerSpec } from './plugin.js';
+import { addDuration } from './duration.js';
+import type { EnrollmentInput } from './temporal/workflows.js';
+
+interface TriggerEntry {
+  programId: string;
+  version: number;
+  nodeId: string;
+  spec: TriggerSpec;
+  doc: FlowDocument;
+}
+
+export interface DispatcherOptions {
+  db: Db;
+  client: Client;
+  registry: Registry;
+  taskQueue: string;
+  activity?: EnrollmentInput['activity'];
+  onError?: (err: unknown) => void;
+}
+
+export function workflowIdOf(enrollmentId: string): string {
+  return `enrollment-${enrollmentId}`;
+}
+
+export function createDispatcher(opts: DispatcherOptions) {
+  const { db, client, registry } = opts;
+  const compiled = new Map<string, TriggerEntry[]>();
+  let running = false;
+  let again = false;
+  let stopped = false;
+  let listener: pg.PoolClient | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function triggers(): Promise<TriggerEntry[]> {
+    const out: TriggerEntry[] = [];
+    for (const p of await livePrograms(db)) {
+      const key = `${p.id}@${p.version}`;
+      let entries = compiled.get(key);
+      if (!entries) {
+        const doc = await getVersion(db, p.id, p.version);
+        entries = [];
+        for (const node of doc?.nodes ?? []) {
+          const m = migratedConfig(registry, node);
+          if (m?.plugin.category === 'trigger' && m.plugin.trigger) entries.push({ programId: p.id, version: p.version, nodeId: node.id, spec: m.plugin.trigger(m.config as never), doc: doc! });
+        }
+        compiled.set(key, entries);
+      }
+      out.push(...entries);
+    }
+    return out;
+  }
+
+  async function enroll(t: TriggerEntry, row: EventRow): Promise<string | undefined> {
+    const event = toEvent(row);
+    const keyPath = t.spec.correlationKey ?? t.doc.settings?.correlationKey;
+    const rawKey = keyPath ? readPath(event, keyPath) : '';
+    if (keyPath && (rawKey === undefined || rawKey === null || rawKey === '')) return undefined; // a keyed program needs the key
+    const key = String(rawKey ?? '');
+    const settings = t.doc.settings ?? {};
+    const reentry = settings.reentry ?? 'afterExit';
+    const enrollmentId = await transaction(db, async (tx) => {
+      // Serialise entries of one contact into one program, so re-entry rules hold under concurrency.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${t.programId}:${row.contact_id}`]);
+      const mine = await tx.query<{ id: string }>('SELECT id FROM enrollments WHERE program_id = $1 AND trigger_event_id = $2 AND key = $3', [t.programId, row.id, key]);
+      if (mine.rows[0]) return mine.rows[0].id; // a retried dispatch: make sure its workflow runs
+      const previous = await tx.query<{ status: string; entered_at: Date }>(
+        'SELECT status, entered_at FROM enrollments WHERE program_id = $1 AND contact_id = $2 AND key = $3 ORDER BY entered_at DESC LIMIT 1',
+        [t.programId, row.contact_id, key],
+      );
+      const last = previous.rows[0];
+      if (last?.status === 'active') return undefined;
+      if (last && reentry === 'never') return undefined;
+      if (last && reentry === 'afterPeriod' && settings.reentryAfter && addDuration(last.entered_at, settings.reentryAfter) > new Date()) return undefined;
+      const inserted = await tx.query<{ id: string }>(
+        `INSERT INTO enrollments (program_id, version, contact_id, key, trigger_event_id, trigger_node) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [t.programId, t.version, row.contact_id, key, row.id, t.nodeId],
+      );
+      return inserted.rows[0]?.id;
+    });
+    if (!enrollmentId) return undefined;
+    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, goal: settings.goal, activity: opts.activity };
+    try {
+      await client.workflow.start('enrollment', { workflowId: workflowIdOf(enrollmentId), taskQueue: opts.taskQueue, args: [input] });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return enrollmentId;
+  }
+
+  async function dispatchEvent(row: EventRow): Promise<void> {
+    const started = new Set<string>();
+    const matching = (await triggers()).filter((t) => t.spec.eventType === row.type);
+    if (matching.length) {
+      const contact = await getContact(db, row.contact_id);
+      const event = toEvent(row);
+      for (const t of matching) {
+        if (t.spec.where && !evaluate(t.spec.where, { contact, event })) continue;
+        const id = await enroll(t, row);
+        if (id) started.add(id);
+      }
+    }
+    const active = await db.query<{ id: string }>("SELECT id FROM enrollments WHERE contact_id = $1 AND status = 'active'", [row.contact_id]);
+    const payload = { id: row.id, type: row.type, properties: row.properties, occurredAt: row.occurred_at.toISOString() };
+    await Promise.all(
+      active.rows
+        .filter((r) => !started.has(r.id))
+        .map(async (r) => {
+          try {
+            await client.workflow.getHandle(workflowIdOf(r.id)).signal('event', payload);
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err; // it ended meanwhile
+          }
+        }),
+    );
+  }
+
+  /** Dispatches everything in the outbox, oldest first. */
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await transaction(db, async (tx) => {
+        const { rows } = await tx.query<EventRow & { outbox_id: number; attempts: number }>(
+          `SELECT o.id AS outbox_id, o.attempts, e.* FROM outbox o JOIN events e ON e.id = o.event_id
+           WHERE o.not_before <= now() ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED`,
+        );
+        for (const row of rows) {
+          try {
+            await dispatchEvent(row);
+            await tx.query('DELETE FROM outbox WHERE id = $1', [row.outbox_id]);
+          } catch (err) {
+            opts.onError?.(err);
+            const delay = Math.min(60, 2 ** row.attempts);
+            await tx.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2, not_before = now() + make_interval(secs => $3) WHERE id = $1`, [row.outbox_id, String((err as Error).message ?? err), delay]);
+          }
+        }
+        return rows.length;
+      });
+      total += batch;
+      if (batch < 100) return total;
+    }
+  }
+
+  async function kick(): Promise<void> {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await drain();
+      } while (again && !stopped);
+    } catch (err) {
+      opts.onError?.(err);
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    kick,
+    drain,
+    /** Listens for new outbox rows and sweeps every second for retries and missed notifications. */
+    async start(): Promise<void> {
+      listener = await db.connect();
+      listener.on('notification', () => void kick());
+      await listener.query('LISTEN tend_outbox');
+      timer = setInterval(() => void kick(), 1000);
+      void kick();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      if (listener) {
+        await listener.query('UNLISTEN tend_outbox').catch(() => undefined);
+        listener.release();
+      }
+      while (running) await new Promise((r) => setTimeout(r, 20));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Per-node and per-edge counts of a program, from node visits and messages: what the
+// editor paints on the canvas.
+import type { Queryable } from './db.js';
+import type { FlowDocument } from '../flow/document.js';
+
+export interface NodeStats {
+  entered: number;
+  active: number;
+  waiting: number;
+  completed: number;
+  errors: number;
+  messages?: { sent: number; skipped: number; failed: number };
+}
+
+export async function programStats(db: Queryable, programId: string, doc: FlowDocument, version?: number) {
+  const params: unknown[] = [programId];
+  const versionFilter = version ? ' AND version = $2' : '';
+  if (version) params.push(version);
+  const visits = await db.query<{ node_id: string; port: string | null; status: string; n: number }>(
+    `SELECT node_id, port, status, count(*) AS n FROM node_visits WHERE program_id = $1${versionFilter} GROUP BY 1, 2, 3`,
+    params,
+  );
+  const messages = await db.query<{ node_id: string; status: string; n: number }>(
+    'SELECT node_id, status, count(*) AS n FROM messages WHERE program_id = $1 GROUP BY 1, 2',
+    [programId],
+  );
+  const enrollments = await db.query<{ status: string; n: number }>(
+    `SELECT status, count(*) AS n FROM enrollments WHERE program_id = $1${versionFilter} GROUP BY 1`,
+    params,
+  );
+  const nodes: Record<string, NodeStats> = {};
+  for (const n of doc.nodes) nodes[n.id] = { entered: 0, active: 0, waiting: 0, completed: 0, errors: 0 };
+  const byPort = new Map<string, number>();
+  for (const r of visits.rows) {
+    const s = (nodes[r.node_id] ??= { entered: 0, active: 0, waiting: 0, completed: 0, errors: 0 });
+    s.entered += r.n;
+    if (r.status === 'active') s.active += r.n;
+    if (r.status === 'waiting') s.waiting += r.n;
+    if (r.status === 'completed') s.completed += r.n;
+    if (r.status === 'failed') s.errors += r.n;
+    if (r.port) byPort.set(`${r.node_id}\u0000${r.port}`, (byPort.get(`${r.node_id}\u0000${r.port}`) ?? 0) + r.n);
+  }
+  for (const r of messages.rows) {
+    const s = nodes[r.node_id];
+    if (!s) continue;
+    s.messages ??= { sent: 0, skipped: 0, failed: 0 };
+    if (r.status === 'sent') s.messages.sent += r.n;
+    if (r.status === 'skipped') s.messages.skipped += r.n;
+    if (r.status === 'failed') s.messages.failed += r.n;
+  }
+  const edges: Record<string, { count: number; share: number }> = {};
+  for (const e of doc.edges) {
+    const count = byPort.get(`${e.source}\u0000${e.sourcePort}`) ?? 0;
+    const left = nodes[e.source] ? nodes[e.source].completed : 0;
+    edges[e.id] = { count, share: left > 0 ? count / left : 0 };
+  }
+  return {
+    enrollments: Object.fromEntries(enrollments.rows.map((r) => [r.status, r.n])),
+    nodes,
+    edges,
+  };
+}

@@ -1,0 +1,251 @@
+// The activities behind the enrollment workflow: run one node (load what it needs,
+// call the plugin, record the visit) and finish a run. Built by a factory that is
+// handed its dependencies, so tests pass real ones in.
+import crypto from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../storage/db.js';
+import { transaction } from '../storage/db.js';
+import { getContact } from '../storage/contacts.js';
+import { getEvent } from '../storage/events.js';
+import { getVersion } from '../storage/programs.js';
+import type { Registry } from '../registry.js';
+import type { FlowDocument, FlowNode } from '../flow/document.js';
+import { migratedConfig } from '../flow/validate.js';
+import { evaluate } from '../conditions.js';
+import { NotRetryableError, RetryAfterError, type Directive, type Logger, type NodePlugin, type TendEvent } from '../plugin.js';
+import { createEffects, type EffectDeps } from '../effects.js';
+import type { Renderer } from '../templates.js';
+import { portsOf } from '../ports.js';
+
+export interface Left {
+  nodeId: string;
+  visit: number;
+  port: string | null;
+}
+
+export interface RunNodeInput {
+  enrollmentId: string;
+  nodeId: string;
+  visit: number;
+  left?: Left;
+}
+
+export type Step =
+  | { ended: true; outcome: 'completed' | 'exited' | 'failed' }
+  | { ended: false; directive: Directive; targets: Record<string, string | null>; delayMs?: number };
+
+export interface FinishInput {
+  enrollmentId: string;
+  status: 'completed' | 'exited' | 'failed';
+  reason?: string;
+  left?: Left;
+}
+
+export interface ActivityDeps extends EffectDeps {
+  registry: Registry;
+  render: Renderer;
+  secrets?: Record<string, string>;
+  /** Plugin errors other than NotRetryableError are retried this many times, then the node fails. */
+  maxNodeAttempts?: number;
+  log?: (line: string) => void;
+}
+
+interface CompiledProgram {
+  doc: FlowDocument;
+  nodes: Map<string, FlowNode>;
+  targets: Map<string, string>;
+  config: Map<string, { plugin: NodePlugin; config: unknown }>;
+}
+
+interface EnrollmentRow {
+  id: string;
+  program_id: string;
+  version: number;
+  contact_id: string;
+  key: string;
+  trigger_event_id: string | null;
+  trigger_node: string;
+  status: string;
+  entered_at: Date;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const { db, registry } = deps;
+  const programs = new Map<string, CompiledProgram>(); // versions are immutable: cache forever
+  const events = new Map<string, TendEvent>();
+  const maxAttempts = deps.maxNodeAttempts ?? 10;
+
+  async function program(programId: string, version: number): Promise<CompiledProgram> {
+    const cacheKey = `${programId}@${version}`;
+    let p = programs.get(cacheKey);
+    if (!p) {
+      const doc = await getVersion(db, programId, version);
+      if (!doc) throw new NotRetryableError(`program ${programId} has no version ${version}`);
+      const config = new Map<string, { plugin: NodePlugin; config: unknown }>();
+      for (const n of doc.nodes) {
+        const m = migratedConfig(registry, n);
+        if (m) config.set(n.id, m);
+      }
+      p = {
+        doc,
+        nodes: new Map(doc.nodes.map((n) => [n.id, n])),
+        targets: new Map(doc.edges.map((e) => [`${e.source}\u0000${e.sourcePort}`, e.target])),
+        config,
+      };
+      programs.set(cacheKey, p);
+    }
+    return p;
+  }
+
+  async function triggerEvent(id: string | null): Promise<TendEvent | null> {
+    if (!id) return null;
+    let e = events.get(id);
+    if (!e) {
+      e = await getEvent(db, id);
+      if (!e) return null;
+      if (events.size > 10000) events.clear();
+      events.set(id, e);
+    }
+    return e;
+  }
+
+  async function loadEnrollment(id: string): Promise<EnrollmentRow> {
+    const row = (await db.query<EnrollmentRow>('SELECT * FROM enrollments WHERE id = $1', [id])).rows[0];
+    if (!row) throw new NotRetryableError(`enrollment ${id} does not exist`);
+    return row;
+  }
+
+  async function end(input: FinishInput, failedNode?: { nodeId: string; visit: number; error: string }): Promise<void> {
+    await transaction(db, async (tx) => {
+      if (input.left) {
+        await tx.query(
+          "UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3 AND status <> 'completed'",
+          [input.enrollmentId, input.left.nodeId, input.left.visit, input.left.port],
+        );
+      }
+      if (failedNode) {
+        await tx.query("UPDATE node_visits SET status = 'failed', error = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [input.enrollmentId, failedNode.nodeId, failedNode.visit, failedNode.error]);
+      }
+      await tx.query("UPDATE enrollments SET status = $2, exit_reason = $3, ended_at = now() WHERE id = $1 AND status = 'active'", [input.enrollmentId, input.status, input.reason ?? null]);
+    });
+  }
+
+  function logger(fields: Record<string, unknown>): Logger {
+    const write = (level: string) => (message: string, extra?: Record<string, unknown>) => deps.log?.(JSON.stringify({ level, message, ...fields, ...extra }));
+    return { info: write('info'), warn: write('warn'), error: write('error') };
+  }
+
+  async function runNode(input: RunNodeInput): Promise<Step> {
+    const attempt = Context.current().info.attempt;
+    const heartbeat = setInterval(() => Context.current().heartbeat(), 2000);
+    try {
+      const enrollment = await loadEnrollment(input.enrollmentId);
+      if (enrollment.status !== 'active') return { ended: true, outcome: enrollment.status === 'failed' ? 'failed' : 'exited' };
+      const prog = await program(enrollment.program_id, enrollment.version);
+      const node = prog.nodes.get(input.nodeId);
+      const compiled = prog.config.get(input.nodeId);
+      if (!node || !compiled) throw new NotRetryableError(`node ${input.nodeId} of program ${enrollment.program_id} v${enrollment.version} cannot run (unknown node or plugin)`);
+      await transaction(db, async (tx) => {
+        if (input.left) {
+          await tx.query(
+            "UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3 AND status <> 'completed'",
+            [enrollment.id, input.left.nodeId, input.left.visit, input.left.port],
+          );
+        }
+        await tx.query(
+          `INSERT INTO node_visits (enrollment_id, node_id, visit, program_id, version, status) VALUES ($1, $2, $3, $4, $5, 'active') ON CONFLICT DO NOTHING`,
+          [enrollment.id, input.nodeId, input.visit, enrollment.program_id, enrollment.version],
+        );
+        await tx.query('UPDATE enrollments SET current_node = $2 WHERE id = $1', [enrollment.id, input.nodeId]);
+      });
+
+      const contact = await getContact(db, enrollment.contact_id);
+      if (!contact) throw new NotRetryableError(`contact ${enrollment.contact_id} no longer exists`);
+      const goal = prog.doc.settings?.goal;
+      if (goal && evaluate(goal, { contact })) {
+        await end({ enrollmentId: enrollment.id, status: 'exited', reason: 'goal reached', left: { nodeId: input.nodeId, visit: input.visit, port: null } });
+        return { ended: true, outcome: 'exited' };
+      }
+      const event = await triggerEvent(enrollment.trigger_event_id);
+      const triggerNode = prog.config.get(enrollment.trigger_node);
+      const keyPath = (triggerNode?.config as { correlationKey?: string } | undefined)?.correlationKey ?? prog.doc.settings?.correlationKey;
+      const idempotencyKey = `${enrollment.id}:${input.nodeId}:${input.visit}`;
+      const unsubscribeUrl = deps.unsubscribeUrl(contact.id);
+      const programInfo = { id: enrollment.program_id, version: enrollment.version, name: prog.doc.name };
+      const scope = { contact, event, program: programInfo, unsubscribeUrl };
+      const log = logger({ enrollment: enrollment.id, node: input.nodeId, visit: input.visit });
+
+      let directive: Directive;
+      try {
+        directive = await compiled.plugin.run({
+          config: compiled.config as never,
+          contact,
+          event,
+          program: programInfo,
+          enrollment: { id: enrollment.id, key: enrollment.key, keyPath, enteredAt: enrollment.entered_at.toISOString() },
+          node: { id: input.nodeId, visit: input.visit, label: node.label },
+          attempt,
+          idempotencyKey,
+          now: new Date(),
+          secrets: deps.secrets ?? {},
+          log,
+          effects: createEffects(deps, { key: idempotencyKey, contactId: contact.id, enrollmentId: enrollment.id, programId: enrollment.program_id, nodeId: input.nodeId }),
+          render: (template, extra, options) => deps.render(template, { ...scope, ...extra }, options),
+          sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${enrollment.program_id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
+        });
+        const declared = portsOf(compiled.plugin, compiled.config).map((p) => p.name);
+        const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'exit' ? [] : [directive.port];
+        const undeclared = used.find((p) => !declared.includes(p));
+        if (undeclared) throw new NotRetryableError(`plugin ${compiled.plugin.id} returned port "${undeclared}", which it does not declare`);
+      } catch (err) {
+        if (err instanceof RetryAfterError && attempt < maxAttempts + 1) {
+          log.warn('node will retry', { error: err.message, attempt });
+          throw ApplicationFailure.create({ message: err.message, nextRetryDelay: err.delayMs, cause: err });
+        }
+        const permanent = err instanceof NotRetryableError || err instanceof RetryAfterError || attempt >= maxAttempts;
+        if (!permanent) throw err;
+        const message = (err as Error).message ?? String(err);
+        log.error('node failed', { error: message, attempt });
+        // A node with an error port sends the contact on by it; otherwise the run fails.
+        const errorTarget = prog.targets.get(`${input.nodeId}\u0000error`);
+        if (errorTarget && portsOf(compiled.plugin, compiled.config).some((p) => p.name === 'error')) {
+          await db.query("UPDATE node_visits SET status = 'completed', port = 'error', error = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, message]);
+          return { ended: false, directive: { kind: 'next', port: 'error' }, targets: { error: errorTarget } };
+        }
+        await end({ enrollmentId: enrollment.id, status: 'failed', reason: message }, { nodeId: input.nodeId, visit: input.visit, error: message });
+        return { ended: true, outcome: 'failed' };
+      }
+
+      const target = (port: string) => prog.targets.get(`${input.nodeId}\u0000${port}`) ?? null;
+      if (directive.kind === 'exit') {
+        await end({ enrollmentId: enrollment.id, status: 'exited', reason: directive.reason, left: { nodeId: input.nodeId, visit: input.visit, port: null } });
+        return { ended: true, outcome: 'exited' };
+      }
+      if (directive.kind === 'next') {
+        const next = target(directive.port);
+        if (!next) {
+          await end({ enrollmentId: enrollment.id, status: 'completed', left: { nodeId: input.nodeId, visit: input.visit, port: directive.port } });
+          return { ended: true, outcome: 'completed' };
+        }
+        await db.query("UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, directive.port]);
+        return { ended: false, directive, targets: { [directive.port]: next } };
+      }
+      const until = new Date(directive.until);
+      await db.query("UPDATE node_visits SET status = 'waiting', wake_at = $4 WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, until]);
+      const delayMs = Math.max(0, until.getTime() - Date.now());
+      if (directive.kind === 'sleep') return { ended: false, directive, delayMs, targets: { [directive.port]: target(directive.port) } };
+      return { ended: false, directive, delayMs, targets: { [directive.eventPort]: target(directive.eventPort), [directive.timeoutPort]: target(directive.timeoutPort) } };
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function finish(input: FinishInput): Promise<void> {
+    await end(input);
+  }
+
+  return { runNode, finish };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,25 @@
+// Connects to Temporal from Tend's configuration: a local dev server, a self-hosted
+// cluster, or Temporal Cloud (TLS client certificates or an API key).
+import fs from 'node:fs';
+import { Connection, Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { TendConfig } from '../config.js';
+
+function tlsOptions(config: TendConfig) {
+  const t = config.temporalTls;
+  if (!t?.enabled) return undefined;
+  return {
+    serverNameOverride: t.serverName,
+    serverRootCACertificate: t.caPath ? fs.readFileSync(t.caPath) : undefined,
+    clientCertPair: t.certPath && t.keyPath ? { crt: fs.readFileSync(t.certPath), key: fs.readFileSync(t.keyPath) } : undefined,
+  };
+}
+
+export async function connectClient(config: TendConfig, address: string): Promise<Client> {
+  const connection = await Connection.connect({ address, tls: tlsOptions(config), apiKey: config.temporalApiKey });
+  return new Client({ connection, namespace: config.temporalNamespace });
+}
+
+export async function connectWorker(config: TendConfig, address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address, tls: tlsOptions(config), apiKey: config.temporalApiKey });
+}

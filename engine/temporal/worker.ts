@@ -1,0 +1,28 @@
+// The worker process's core: polls Tend's task queue and runs enrollment workflows
+// and node activities.
+import { fileURLToPath } from 'node:url';
+import { Worker, bundleWorkflowCode, type NativeConnection } from '@temporalio/worker';
+import type { ActivityDeps } from './activities.js';
+import { createActivities } from './activities.js';
+
+const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+
+let bundle: Promise<{ code: string }> | undefined;
+
+/** The workflow bundle is built once per process; building takes a few seconds. */
+export function workflowBundle(): Promise<{ code: string }> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} } as never });
+  return bundle;
+}
+
+export async function createWorker(opts: { connection: NativeConnection; namespace: string; taskQueue: string; deps: ActivityDeps; maxConcurrentActivities?: number }): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities(opts.deps),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 100,
+    maxCachedWorkflows: 2000,
+  });
+}

@@ -1,0 +1,89 @@
+// The enrollment workflow: one per contact in a program. A small interpreter of the
+// directives that node activities return; it does no I/O and reads no clock.
+import { proxyActivities, defineSignal, defineQuery, setHandler, condition, workflowInfo, continueAsNew } from '@temporalio/workflow';
+import type { Activities, Left, Step } from './activities.js';
+import type { Directive } from '../plugin.js';
+import { evaluate, type Condition } from '../conditions.js';
+import { matchesEvent, type SignalledEvent } from '../match.js';
+
+export const eventSignal = defineSignal<[SignalledEvent]>('event');
+export const stateQuery = defineQuery<{ node: string | null; waiting: string | null }>('state');
+
+export interface EnrollmentInput {
+  enrollmentId: string;
+  node: string;
+  visits?: Record<string, number>;
+  left?: Left;
+  goal?: Condition;
+  /** Event ids already handled, carried across continue-as-new. */
+  seen?: string[];
+  activity?: { heartbeatTimeoutMs?: number; startToCloseTimeoutMs?: number };
+}
+
+/** Past this many history events the run continues as new between two nodes. */
+const HISTORY_LIMIT = 4000;
+
+export async function enrollment(input: EnrollmentInput): Promise<string> {
+  const { runNode, finish } = proxyActivities<Activities>({
+    startToCloseTimeout: input.activity?.startToCloseTimeoutMs ?? 5 * 60_000,
+    heartbeatTimeout: input.activity?.heartbeatTimeoutMs ?? 20_000,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+  const visits: Record<string, number> = { ...(input.visits ?? {}) };
+  const seen = new Set(input.seen ?? []);
+  const inbox: SignalledEvent[] = [];
+  let goalReached = false;
+  let node: string | null = input.node;
+  let left: Left | undefined = input.left;
+  let waiting: string | null = null;
+
+  setHandler(eventSignal, (event) => {
+    if (seen.has(event.id)) return; // dispatch is at-least-once
+    seen.add(event.id);
+    if (input.goal && evaluate(input.goal, { event })) goalReached = true;
+    inbox.push(event);
+  });
+  setHandler(stateQuery, () => ({ node, waiting }));
+
+  while (node) {
+    if (goalReached) {
+      await finish({ enrollmentId: input.enrollmentId, status: 'exited', reason: 'goal reached', left });
+      return 'goal';
+    }
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) {
+      await continueAsNew<typeof enrollment>({ ...input, node, visits, left, seen: [...seen].slice(-500) });
+    }
+    const visit: number = (visits[node] = (visits[node] ?? 0) + 1);
+    const step: Step = await runNode({ enrollmentId: input.enrollmentId, nodeId: node, visit, left });
+    left = undefined;
+    if (step.ended) return step.outcome;
+    const d: Directive = step.directive;
+    if (d.kind === 'next') {
+      node = step.targets[d.port] ?? null;
+      left = undefined;
+      if (!node) break;
+      continue;
+    }
+    let port: string;
+    if (d.kind === 'sleep') {
+      waiting = 'time';
+      await condition(() => goalReached, Math.max(1, step.delayMs ?? 0));
+      port = d.port;
+    } else if (d.kind === 'waitForEvent') {
+      waiting = d.match.type;
+      const found = () => inbox.findIndex((e) => matchesEvent(d.match, e));
+      const arrived = await condition(() => goalReached || found() >= 0, Math.max(1, step.delayMs ?? 0));
+      port = arrived && found() >= 0 ? d.eventPort : d.timeoutPort;
+      // What came before (and including) the matched event is used up.
+      inbox.splice(0, found() >= 0 ? found() + 1 : inbox.length);
+    } else {
+      return 'exit';
+    }
+    waiting = null;
+    left = { nodeId: node, visit, port: goalReached ? null : port };
+    node = step.targets[port] ?? null;
+  }
+  await finish({ enrollmentId: input.enrollmentId, status: 'completed', left });
+  return 'completed';
+}

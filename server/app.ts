@@ -1,0 +1,58 @@
+// The Express application: the JSON API under /api (bearer key), the published
+// schemas, the unsubscribe pages, and the built editor at the root.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Db } from '../engine/storage/db.js';
+import type { Registry } from '../engine/registry.js';
+import { flowJsonSchema } from '../engine/flow/json-schema.js';
+import { requireApiKey } from './auth.js';
+import { problemHandler, notFound } from './problem.js';
+import { flowsRouter } from './routes/flows.js';
+import { eventsRouter } from './routes/events.js';
+import { contactsRouter } from './routes/contacts.js';
+import { unsubscribeRouter } from './routes/unsubscribe.js';
+import { openApiDocument } from './openapi.js';
+
+export interface AppDeps {
+  db: Db;
+  registry: Registry;
+  apiKey: string;
+  signingSecret: string;
+  /** Called after events are stored, to dispatch them without waiting for the sweep. */
+  onEventsStored?: () => void;
+  editorDir?: string;
+}
+
+const defaultEditorDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'editor', 'dist');
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
+  app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
+  app.use('/unsubscribe', unsubscribeRouter(deps.db, deps.signingSecret));
+
+  const api = express.Router();
+  api.use(requireApiKey(deps.apiKey));
+  api.use(express.json({ limit: '1mb', strict: true }));
+  api.get('/node-types', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
+  api.use('/flows', flowsRouter(deps.db, deps.registry));
+  api.use('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
+  api.use('/contacts', contactsRouter(deps.db));
+  api.use(notFound);
+  app.use('/api', api);
+
+  const editorDir = deps.editorDir ?? defaultEditorDir;
+  if (fs.existsSync(path.join(editorDir, 'index.html'))) {
+    app.use(express.static(editorDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(editorDir, 'index.html')));
+  }
+  app.use(notFound);
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,62 @@
+// The OpenAPI description of the HTTP API, built from the same TypeBox schemas that
+// validate requests, so the two cannot drift apart.
+import { FlowDocument } from '../engine/flow/document.js';
+import { EventInput } from './routes/events.js';
+import { ContactPatch } from './routes/contacts.js';
+
+const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const problem = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const ok = (description: string) => ({ description, ...json({ type: 'object' }) });
+const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Tend API', version: '1', description: 'Programs (flow documents), events, contacts and stats. Authenticate with `Authorization: Bearer <API key>`.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        FlowDocument: plain(FlowDocument),
+        Event: plain(EventInput),
+        ContactPatch: plain(ContactPatch),
+        Problem: {
+          type: 'object',
+          properties: { title: { type: 'string' }, status: { type: 'integer' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } },
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/node-types': { get: { summary: 'The node plugin catalogue with config JSON Schemas and ports', responses: { 200: ok('Node types') } } },
+      '/api/flows/validate': { post: { summary: 'Validate a flow document; every problem with its JSON Pointer', requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 200: ok('{ valid, problems }') } } },
+      '/api/flows': {
+        get: { summary: 'List programs', responses: { 200: ok('Programs') } },
+        post: { summary: 'Create a program from a flow document (saved as its draft)', requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 201: ok('Program'), 422: problem } },
+      },
+      '/api/flows/import': { post: { summary: 'Import a template (older node versions are migrated)', requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 201: ok('Program'), 422: problem } } },
+      '/api/flows/{id}': {
+        get: { summary: 'A program: draft, problems, versions', parameters: id, responses: { 200: ok('Program'), 404: problem } },
+        put: { summary: 'Save the draft', parameters: id, requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 200: ok('Program'), 422: problem } },
+        patch: { summary: 'Rename', parameters: id, responses: { 200: ok('Program') } },
+      },
+      '/api/flows/{id}/publish': { post: { summary: 'Publish the draft as a new immutable version', parameters: id, responses: { 200: ok('{ version }'), 422: problem } } },
+      '/api/flows/{id}/pause': { post: { summary: 'Stop new entries', parameters: id, responses: { 200: ok('Program') } } },
+      '/api/flows/{id}/resume': { post: { summary: 'Accept entries again', parameters: id, responses: { 200: ok('Program') } } },
+      '/api/flows/{id}/archive': { post: { summary: 'Archive', parameters: id, responses: { 200: ok('Program') } } },
+      '/api/flows/{id}/duplicate': { post: { summary: 'Copy the draft into a new program', parameters: id, responses: { 201: ok('Program') } } },
+      '/api/flows/{id}/versions': { get: { summary: 'Published versions with contact counts', parameters: id, responses: { 200: ok('Versions') } } },
+      '/api/flows/{id}/export': { get: { summary: 'The draft (or ?version=N|live) as a flow document file', parameters: id, responses: { 200: json({ $ref: '#/components/schemas/FlowDocument' }) } } },
+      '/api/flows/{id}/stats': { get: { summary: 'Per-node and per-edge counts', parameters: id, responses: { 200: ok('Stats') } } },
+      '/api/flows/{id}/enrollments': { get: { summary: 'Contacts inside the program, optionally at ?node=', parameters: id, responses: { 200: ok('Enrollments') } } },
+      '/api/events': { post: { summary: 'Store one event (durable before the response) and dispatch it', requestBody: json({ $ref: '#/components/schemas/Event' }), responses: { 202: ok('Accepted'), 200: ok('Duplicate client id'), 422: problem } } },
+      '/api/events/batch': { post: { summary: 'Store up to 1000 events in one transaction', requestBody: json({ type: 'object', properties: { events: { type: 'array', items: { $ref: '#/components/schemas/Event' } } } }), responses: { 202: ok('Accepted'), 422: problem } } },
+      '/api/contacts': {
+        get: { summary: 'Look up (?email=, ?externalId=) or search (?q=), paginated', responses: { 200: ok('Contacts') } },
+        put: { summary: 'Create or update a contact', requestBody: json({ $ref: '#/components/schemas/ContactPatch' }), responses: { 200: ok('Contact'), 201: ok('Created'), 422: problem } },
+      },
+      '/api/contacts/{id}': { get: { summary: 'A contact', parameters: id, responses: { 200: ok('Contact'), 404: problem } } },
+      '/api/contacts/{id}/timeline': { get: { summary: 'Events, node visits and messages in time order', parameters: id, responses: { 200: ok('Timeline') } } },
+    },
+  };
+}

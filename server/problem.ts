@@ -1,0 +1,26 @@
+// One place that turns errors into application/problem+json responses.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { HttpProblem } from '../engine/errors.js';
+
+export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
+  let problem: HttpProblem;
+  if (err instanceof HttpProblem) problem = err;
+  else if (err?.type === 'entity.too.large') problem = new HttpProblem(413, 'Request body too large', [{ path: '/', message: `the body is larger than ${err.limit} bytes` }]);
+  else if (err?.type === 'entity.parse.failed') problem = new HttpProblem(400, 'Malformed JSON', [{ path: '/', message: 'the body is not valid JSON' }]);
+  else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = new HttpProblem(415, 'Unsupported encoding', [{ path: '/', message: String(err.message) }]);
+  else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) problem = new HttpProblem(err.status, String(err.message ?? 'Bad request'));
+  else {
+    console.error(err);
+    problem = new HttpProblem(500, 'Internal error');
+  }
+  res.status(problem.status).type('application/problem+json').json({ type: 'about:blank', title: problem.title, status: problem.status, errors: problem.errors });
+};
+
+/** Wraps an async route so a rejected promise reaches the problem handler. */
+export function route(fn: (...args: Parameters<RequestHandler>) => Promise<unknown>): RequestHandler {
+  return (req, res, next) => {
+    fn(req, res, next).catch(next);
+  };
+}
+
+export const notFound: RequestHandler = (req, _res, next) => next(new HttpProblem(404, 'Not found', [{ path: req.path, message: 'no such resource' }]));

@@ -1,0 +1,95 @@
+// /api/contacts: upsert, look-up and search, one contact, and its timeline (events,
+// node visits and messages in time order).
+import { Router } from 'express';
+import { Type } from '@sinclair/typebox';
+import { HttpProblem } from '../../engine/errors.js';
+import type { Db } from '../../engine/storage/db.js';
+import { transaction } from '../../engine/storage/db.js';
+import { getContact, resolveContact, updateContactFields, toContact, normaliseEmail, type ContactRow } from '../../engine/storage/contacts.js';
+import { isTimeZone } from '../../engine/zoned-time.js';
+import { parseBody, intParam } from '../input.js';
+import { route } from '../problem.js';
+
+export const ContactPatch = Type.Object(
+  {
+    phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9 ()-]{3,30}$' }), Type.Null()])),
+    timezone: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
+    attributes: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.Unknown())),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200, uniqueItems: true })),
+    consent: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z_]{1,32}$' }), Type.Boolean())),
+  },
+  { additionalProperties: false },
+);
+
+const ContactUpsert = Type.Composite([
+  Type.Object({
+    contactId: Type.Optional(Type.String({ format: 'uuid' })),
+    externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
+  }),
+  ContactPatch,
+], { additionalProperties: false });
+
+export function checkTimezone(tz: string | null | undefined, path: string): void {
+  if (tz && !isTimeZone(tz)) throw new HttpProblem(422, 'Invalid request', [{ path, message: `"${tz}" is not an IANA time zone such as Europe/Berlin` }]);
+}
+
+export function contactsRouter(db: Db): Router {
+  const r = Router();
+
+  r.put('/', route(async (req, res) => {
+    const body = parseBody(ContactUpsert, req.body);
+    checkTimezone(body.timezone, '/timezone');
+    const { contactId, externalId, email, ...fields } = body;
+    const result = await transaction(db, async (tx) => {
+      const { contact, created } = await resolveContact(tx, { contactId, externalId, email });
+      return { contact: await updateContactFields(tx, contact.id, fields), created };
+    });
+    res.status(result.created ? 201 : 200).json(result.contact);
+  }));
+
+  r.get('/', route(async (req, res) => {
+    const limit = intParam(req.query.limit, 'limit', { min: 1, max: 500, fallback: 50 });
+    const offset = intParam(req.query.offset, 'offset', { min: 0, max: 10_000_000, fallback: 0 });
+    const { email, externalId, q } = req.query;
+    let where = 'true';
+    const params: unknown[] = [limit, offset];
+    if (typeof email === 'string') { params.push(normaliseEmail(email)); where = `email = $${params.length}`; }
+    else if (typeof externalId === 'string') { params.push(externalId); where = `external_id = $${params.length}`; }
+    else if (typeof q === 'string' && q.trim()) {
+      params.push(`%${q.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+      where = `(email ILIKE $${params.length} OR external_id ILIKE $${params.length} OR attributes::text ILIKE $${params.length})`;
+    }
+    const { rows } = await db.query<ContactRow & { total: number }>(`SELECT *, count(*) OVER () AS total FROM contacts WHERE ${where} ORDER BY created_at, id LIMIT $1 OFFSET $2`, params);
+    res.json({ contacts: rows.map(toContact), total: rows[0]?.total ?? 0, limit, offset });
+  }));
+
+  const load = async (id: string) => {
+    const c = /^[0-9a-f-]{36}$/i.test(id) ? await getContact(db, id) : undefined;
+    if (!c) throw new HttpProblem(404, 'Unknown contact', [{ path: '/id', message: `no contact has id ${id}` }]);
+    return c;
+  };
+
+  r.get('/:id', route(async (req, res) => {
+    res.json(await load(String(req.params.id)));
+  }));
+
+  r.get('/:id/timeline', route(async (req, res) => {
+    const c = await load(String(req.params.id));
+    const limit = intParam(req.query.limit, 'limit', { min: 1, max: 5000, fallback: 500 });
+    const { rows } = await db.query(
+      `SELECT * FROM (
+         SELECT 'event' AS kind, occurred_at AS at, received_at AS seq, jsonb_build_object('id', id, 'type', type, 'properties', properties, 'source', source) AS data FROM events WHERE contact_id = $1
+         UNION ALL
+         SELECT 'node', v.entered_at, v.entered_at, jsonb_build_object('programId', v.program_id, 'version', v.version, 'node', v.node_id, 'visit', v.visit, 'status', v.status, 'port', v.port, 'leftAt', v.left_at, 'wakeAt', v.wake_at, 'error', v.error)
+           FROM node_visits v JOIN enrollments e ON e.id = v.enrollment_id WHERE e.contact_id = $1
+         UNION ALL
+         SELECT 'message', created_at, created_at, jsonb_build_object('id', id, 'channel', channel, 'status', status, 'subject', subject, 'recipient', recipient, 'reason', reason, 'programId', program_id, 'node', node_id, 'sentAt', sent_at) FROM messages WHERE contact_id = $1
+       ) t ORDER BY at, seq LIMIT $2`,
+      [c.id, limit],
+    );
+    res.json({ contact: c, entries: rows.map((r) => ({ kind: r.kind, at: r.at, ...r.data })) });
+  }));
+
+  return r;
+}

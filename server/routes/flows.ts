@@ -1,0 +1,165 @@
+// /api/flows: programs as flow documents — validate, create, edit the draft, publish
+// immutable versions, export and import, stats and the contacts at a node.
+import { Router } from 'express';
+import { Type } from '@sinclair/typebox';
+import { HttpProblem } from '../../engine/errors.js';
+import { FlowDocument, FLOW_FORMAT } from '../../engine/flow/document.js';
+import { validateFlow, migratedConfig } from '../../engine/flow/validate.js';
+import type { Registry } from '../../engine/registry.js';
+import type { Db } from '../../engine/storage/db.js';
+import { transaction } from '../../engine/storage/db.js';
+import * as programs from '../../engine/storage/programs.js';
+import { programStats } from '../../engine/storage/stats.js';
+import { parseBody, intParam } from '../input.js';
+import { route } from '../problem.js';
+
+const Rename = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), description: Type.Optional(Type.String({ maxLength: 10000 })) }, { additionalProperties: false });
+
+export function flowsRouter(db: Db, registry: Registry): Router {
+  const r = Router();
+
+  const load = async (id: string) => {
+    const p = await programs.getProgram(db, id);
+    if (!p) throw new HttpProblem(404, 'Unknown program', [{ path: '/id', message: `no program has id ${id}` }]);
+    return p;
+  };
+
+  /** Brings every node's config up to its plugin's current version (older templates keep loading). */
+  const upgrade = (doc: FlowDocument): FlowDocument => ({
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      const plugin = registry.get(n.type);
+      if (!plugin || plugin.version === n.version) return n;
+      const m = migratedConfig(registry, n);
+      return m ? { ...n, version: plugin.version, config: m.config as Record<string, unknown> } : n;
+    }),
+  });
+
+  const detail = async (p: programs.ProgramRow) => ({
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    status: p.status,
+    liveVersion: p.live_version,
+    createdAt: p.created_at.toISOString(),
+    updatedAt: p.updated_at.toISOString(),
+    draft: p.draft,
+    problems: validateFlow(p.draft, registry),
+    versions: await programs.listVersions(db, p.id),
+  });
+
+  r.post('/validate', route(async (req, res) => {
+    const problems = validateFlow(req.body, registry);
+    res.json({ valid: problems.length === 0, problems });
+  }));
+
+  const create = route(async (req, res) => {
+    const body = req.body?.document && req.body?.format === undefined ? req.body.document : req.body;
+    const doc = upgrade(parseBody(FlowDocument, body));
+    const p = await programs.insertProgram(db, doc);
+    res.status(201).location(`/api/flows/${p.id}`).json(await detail(p));
+  });
+  r.post('/', create);
+  r.post('/import', create);
+
+  r.get('/', route(async (req, res) => {
+    res.json({ programs: await programs.listPrograms(db, req.query.archived === 'true') });
+  }));
+
+  r.get('/:id', route(async (req, res) => {
+    res.json(await detail(await load(String(req.params.id))));
+  }));
+
+  r.put('/:id', route(async (req, res) => {
+    const p = await load(String(req.params.id));
+    if (p.status === 'archived') throw new HttpProblem(409, 'Program archived', [{ path: '/status', message: 'restore the program before editing it' }]);
+    const doc = upgrade(parseBody(FlowDocument, req.body));
+    res.json(await detail((await programs.saveDraft(db, p.id, doc))!));
+  }));
+
+  r.patch('/:id', route(async (req, res) => {
+    const p = await load(String(req.params.id));
+    const { name, description } = parseBody(Rename, req.body);
+    const doc = { ...p.draft, name, description: description ?? p.draft.description };
+    res.json(await detail((await programs.saveDraft(db, p.id, doc))!));
+  }));
+
+  r.post('/:id/publish', route(async (req, res) => {
+    const result = await transaction(db, async (tx) => {
+      const p = await programs.getProgram(tx, String(req.params.id), true);
+      if (!p) throw new HttpProblem(404, 'Unknown program', [{ path: '/id', message: `no program has id ${req.params.id}` }]);
+      if (p.status === 'archived') throw new HttpProblem(409, 'Program archived', [{ path: '/status', message: 'an archived program cannot be published' }]);
+      const problems = validateFlow(p.draft, registry);
+      if (problems.length) throw new HttpProblem(422, 'The program has problems', problems);
+      return { version: await programs.insertVersion(tx, p.id, p.draft), id: p.id };
+    });
+    res.json({ id: result.id, version: result.version, status: 'live' });
+  }));
+
+  const setStatus = (status: 'paused' | 'live' | 'archived', allowed: string[]) =>
+    route(async (req, res) => {
+      const p = await load(String(req.params.id));
+      if (!allowed.includes(p.status)) throw new HttpProblem(409, `Cannot make a ${p.status} program ${status}`, [{ path: '/status', message: `the program is ${p.status}` }]);
+      if (status === 'live' && !p.live_version) throw new HttpProblem(409, 'Never published', [{ path: '/status', message: 'publish the program first' }]);
+      await programs.setStatus(db, p.id, status);
+      res.json(await detail((await programs.getProgram(db, p.id))!));
+    });
+  r.post('/:id/pause', setStatus('paused', ['live']));
+  r.post('/:id/resume', setStatus('live', ['paused']));
+  r.post('/:id/archive', setStatus('archived', ['draft', 'live', 'paused']));
+
+  r.post('/:id/duplicate', route(async (req, res) => {
+    const p = await load(String(req.params.id));
+    const copy = await programs.insertProgram(db, { ...p.draft, name: `${p.draft.name} (copy)` });
+    res.status(201).location(`/api/flows/${copy.id}`).json(await detail(copy));
+  }));
+
+  r.get('/:id/versions', route(async (req, res) => {
+    const p = await load(String(req.params.id));
+    res.json({ versions: await programs.listVersions(db, p.id) });
+  }));
+
+  const documentOf = async (p: programs.ProgramRow, version: unknown): Promise<FlowDocument> => {
+    if (version === undefined || version === 'draft') return p.draft;
+    const v = version === 'live' ? p.live_version : intParam(version, 'version', { min: 1, max: 1_000_000, fallback: 1 });
+    const doc = v ? await programs.getVersion(db, p.id, v) : undefined;
+    if (!doc) throw new HttpProblem(404, 'Unknown version', [{ path: '?version', message: `program ${p.id} has no version ${version}` }]);
+    return doc;
+  };
+
+  r.get('/:id/export', route(async (req, res) => {
+    const p = await load(String(req.params.id));
+    const doc = await documentOf(p, req.query.version);
+    const file = `${doc.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'program'}.tend.json`;
+    res.set('content-disposition', `attachment; filename="${file}"`).json({ $schema: '/schemas/tend.flow.v1.json', ...doc, format: FLOW_FORMAT });
+  }));
+
+  r.get('/:id/stats', route(async (req, res) => {
+    const p = await load(String(req.params.id));
+    const version = req.query.version === undefined ? undefined : intParam(req.query.version, 'version', { min: 1, max: 1_000_000, fallback: 1 });
+    const doc = version ? await documentOf(p, version) : p.live_version ? await documentOf(p, p.live_version) : p.draft;
+    res.json({ id: p.id, version: version ?? p.live_version, ...(await programStats(db, p.id, doc, version)) });
+  }));
+
+  r.get('/:id/enrollments', route(async (req, res) => {
+    const p = await load(String(req.params.id));
+    const limit = intParam(req.query.limit, 'limit', { min: 1, max: 500, fallback: 50 });
+    const offset = intParam(req.query.offset, 'offset', { min: 0, max: 10_000_000, fallback: 0 });
+    const node = typeof req.query.node === 'string' ? req.query.node : undefined;
+    const params: unknown[] = [p.id, limit, offset];
+    let where = "e.program_id = $1 AND e.status = 'active'";
+    if (node) {
+      params.push(node);
+      where += ` AND e.current_node = $${params.length}`;
+    }
+    const { rows } = await db.query(
+      `SELECT e.id, e.contact_id AS "contactId", c.email, c.external_id AS "externalId", e.version, e.key, e.current_node AS "node", e.entered_at AS "enteredAt",
+              (SELECT v.wake_at FROM node_visits v WHERE v.enrollment_id = e.id AND v.node_id = e.current_node ORDER BY v.visit DESC LIMIT 1) AS "wakeAt"
+       FROM enrollments e JOIN contacts c ON c.id = e.contact_id WHERE ${where} ORDER BY e.entered_at LIMIT $2 OFFSET $3`,
+      params,
+    );
+    res.json({ enrollments: rows });
+  }));
+
+  return r;
+}

@@ -1,0 +1,211 @@
+// Starting Tend's processes: the embedded stack when nothing external is configured,
+// then the worker, the dispatcher and the HTTP server, and a clean stop on a signal.
+import path from 'node:path';
+import http from 'node:http';
+import { readConfig, type TendConfig } from '../engine/config.js';
+import { startEmbeddedPostgres, freePort } from '../engine/stack/postgres.js';
+import { startTemporalDevServer } from '../engine/stack/temporal.js';
+import { ensureTemporalCli } from '../engine/stack/temporal-cli.js';
+import { createDb, type Db } from '../engine/storage/db.js';
+import { migrate } from '../engine/storage/migrate.js';
+import { createRegistry, type Registry } from '../engine/registry.js';
+import { connectClient, connectWorker } from '../engine/temporal/client.js';
+import { createWorker } from '../engine/temporal/worker.js';
+import { createDispatcher } from '../engine/dispatch.js';
+import { createMailer } from '../engine/mailer.js';
+import { createRenderer } from '../engine/templates.js';
+import { signingSecret, unsubscribeToken } from '../engine/signing.js';
+import { createApp } from './app.js';
+import { resolveApiKey } from './auth.js';
+
+type Stop = () => Promise<void>;
+
+export interface Stack {
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  stops: Stop[];
+}
+
+const log = (m: string) => console.error(m);
+
+async function portOr(preferred: number): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => void freePort().then(resolve));
+    srv.listen(preferred, '127.0.0.1', () => srv.close(() => resolve(preferred)));
+  });
+}
+
+/** Uses DATABASE_URL / TEMPORAL_ADDRESS when set; otherwise starts embedded ones under TEND_DATA_DIR. */
+export async function bootStack(config: TendConfig, need: { database: boolean; temporal: boolean }): Promise<Stack> {
+  const stops: Stop[] = [];
+  let databaseUrl = config.databaseUrl;
+  let temporalAddress = config.temporalAddress;
+  let temporalUiUrl: string | undefined;
+  if (need.database && !databaseUrl) {
+    log(`Starting embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')} …`);
+    const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'));
+    databaseUrl = pg.url;
+    stops.push(pg.stop);
+  }
+  if (need.temporal && !temporalAddress) {
+    const cli = await ensureTemporalCli(config.temporalCliPath, log);
+    log('Starting the Temporal dev server …');
+    const t = await startTemporalDevServer({
+      cli,
+      dbFile: path.join(config.dataDir, 'temporal', 'temporal.db'),
+      port: await portOr(7233),
+      uiPort: await portOr(8233),
+      namespace: config.temporalNamespace,
+    });
+    temporalAddress = t.address;
+    temporalUiUrl = t.uiUrl;
+    stops.push(t.stop);
+  }
+  return { databaseUrl: databaseUrl ?? '', temporalAddress: temporalAddress ?? '', temporalUiUrl, stops };
+}
+
+export interface Services {
+  db: Db;
+  registry: Registry;
+  secret: string;
+}
+
+export async function openServices(config: TendConfig, databaseUrl: string): Promise<Services> {
+  const db = createDb(databaseUrl, 20);
+  await migrate(db);
+  const registry = await createRegistry(config.plugins);
+  return { db, registry, secret: await signingSecret(db) };
+}
+
+export function publicUrlOf(config: TendConfig): string {
+  return (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+}
+
+export async function startWorker(config: TendConfig, s: Services, temporalAddress: string) {
+  const connection = await connectWorker(config, temporalAddress);
+  const mailer = createMailer(config.smtpUrl, config.dataDir);
+  const publicUrl = publicUrlOf(config);
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.temporalTaskQueue,
+    deps: {
+      db: s.db,
+      registry: s.registry,
+      mailer,
+      mailFrom: config.mailFrom,
+      render: createRenderer(process.env.TEND_TEMPLATES_DIR),
+      unsubscribeUrl: (contactId) => `${publicUrl}/unsubscribe/${unsubscribeToken(s.secret, contactId)}`,
+      secrets: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
+      log: process.env.TEND_LOG_NODES ? (line) => console.log(line) : undefined,
+    },
+  });
+  const running = worker.run();
+  return {
+    running,
+    stop: async () => {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      mailer.close();
+      await connection.close();
+    },
+  };
+}
+
+export async function startServer(config: TendConfig, s: Services, temporalAddress: string) {
+  const client = await connectClient(config, temporalAddress);
+  const dispatcher = createDispatcher({
+    db: s.db,
+    client,
+    registry: s.registry,
+    taskQueue: config.temporalTaskQueue,
+    activity: process.env.TEND_HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeoutMs: Number(process.env.TEND_HEARTBEAT_TIMEOUT_MS) } : undefined,
+    onError: (err) => console.error('dispatch:', (err as Error).message),
+  });
+  await dispatcher.start();
+  const apiKey = await resolveApiKey(s.db, config.apiKey);
+  const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher.kick() });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, resolve);
+  });
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    apiKey,
+    port,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await dispatcher.stop();
+      await client.connection.close();
+    },
+  };
+}
+
+/** Runs until SIGINT/SIGTERM, then stops everything in reverse order. */
+export async function runUntilSignal(stops: Stop[]): Promise<void> {
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = () => {
+      if (stopping) {
+        log('Stopping now.');
+        process.exit(1);
+      }
+      stopping = true;
+      log('\nStopping Tend …');
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  for (const stop of [...stops].reverse()) {
+    await stop().catch((err) => log(`while stopping: ${(err as Error).message}`));
+  }
+}
+
+export async function main(mode: 'start' | 'server' | 'worker' | 'migrate', env = process.env): Promise<void> {
+  const config = readConfig(env);
+  if ((mode === 'server' || mode === 'worker') && (!config.databaseUrl || !config.temporalAddress)) {
+    throw new Error(`tend ${mode} runs against existing services: set DATABASE_URL and TEMPORAL_ADDRESS (or use \`tend start\` for everything in one process)`);
+  }
+  const stack = await bootStack(config, { database: true, temporal: mode !== 'migrate' });
+  const stops = [...stack.stops];
+  try {
+    const services = await openServices(config, stack.databaseUrl);
+    stops.push(() => services.db.end());
+    if (mode === 'migrate') {
+      log('Migrations applied.');
+      for (const stop of [...stops].reverse()) await stop();
+      return;
+    }
+    if (mode === 'start' || mode === 'worker') {
+      const w = await startWorker(config, services, stack.temporalAddress);
+      stops.push(w.stop);
+      w.running.catch((err) => {
+        log(`worker stopped: ${err.message}`);
+        process.kill(process.pid, 'SIGTERM');
+      });
+    }
+    if (mode === 'start' || mode === 'server') {
+      const s = await startServer(config, services, stack.temporalAddress);
+      stops.push(s.stop);
+      console.log(`
+Tend is running.
+  Editor and API  http://localhost:${s.port}/
+  API key         ${s.apiKey}
+  Temporal        ${stack.temporalAddress}${stack.temporalUiUrl ? `\n  Temporal UI     ${stack.temporalUiUrl}` : ''}
+  Data            ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}
+Press Ctrl-C to stop.`);
+    } else {
+      console.log(`Tend worker polling task queue "${config.temporalTaskQueue}" on ${stack.temporalAddress}.`);
+    }
+  } catch (err) {
+    for (const stop of [...stops].reverse()) await stop().catch(() => undefined);
+    throw err;
+  }
+  await runUntilSignal(stops);
+}
