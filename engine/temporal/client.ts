@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { Connection, Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { installRuntime } from './worker.js';
 import type { TendConfig } from '../config.js';
 
 function tlsOptions(config: TendConfig) {
@@ -21,5 +22,6 @@ export async function connectClient(config: TendConfig, address: string): Promis
 }
 
 export async function connectWorker(config: TendConfig, address: string): Promise<NativeConnection> {
+  installRuntime(); // before the first native connection, or the SDK installs its own
   return NativeConnection.connect({ address, tls: tlsOptions(config), apiKey: config.temporalApiKey });
 }

@@ -1,11 +1,25 @@
 // The worker process's core: polls Tend's task queue and runs enrollment workflows
 // and node activities.
 import { fileURLToPath } from 'node:url';
-import { Worker, bundleWorkflowCode, type NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type LogLevel, type NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from './activities.js';
 import { createActivities } from './activities.js';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; TEND_LOG_LEVEL (default WARN) keeps the console for what matters. */
+export function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const level = (process.env.TEND_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // Already installed by the embedding process (e.g. a test harness): keep theirs.
+  }
+}
 
 let bundle: Promise<{ code: string }> | undefined;
 

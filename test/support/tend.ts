@@ -44,9 +44,18 @@ export async function createDatabase(baseUrl: string): Promise<string> {
   return url.toString();
 }
 
-export async function startTend(opts: { plugins?: string[]; worker?: boolean; env?: Record<string, string> } = {}): Promise<Tend> {
+export interface TendOptions {
+  plugins?: string[];
+  /** false: no in-process worker (a test starts one itself, e.g. as a child process). */
+  worker?: boolean;
+  env?: Record<string, string>;
+  /** A Temporal server of the test's own, for tests that restart it. */
+  temporalAddress?: string;
+}
+
+export async function startTend(opts: TendOptions = {}): Promise<Tend> {
   const databaseUrl = await createDatabase(inject('pgUrl'));
-  const temporalAddress = inject('temporalAddress');
+  const temporalAddress = opts.temporalAddress ?? inject('temporalAddress');
   const mailbox = await startSmtp();
   const taskQueue = `tend-test-${crypto.randomBytes(4).toString('hex')}`;
   const config = readConfig({
