@@ -29,14 +29,16 @@ export async function waitForPort(port: number, timeoutMs: number, host = '127.0
 
 export async function startTemporalDevServer(opts: {
   cli: string;
-  dbFile: string;
+  /** Where the server keeps its SQLite database; in memory when omitted (benchmarks). */
+  dbFile?: string;
   port?: number;
   uiPort?: number | false;
   namespace?: string;
   log?: (line: string) => void;
 }): Promise<RunningTemporal> {
   const port = opts.port ?? (await freePort());
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--db-filename', opts.dbFile, '--log-level', 'error'];
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+  if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   let uiUrl: string | undefined;
   if (opts.uiPort === false) args.push('--headless');
   else {
@@ -45,7 +47,7 @@ export async function startTemporalDevServer(opts: {
     uiUrl = `http://127.0.0.1:${uiPort}`;
   }
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
-  fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+  if (opts.dbFile) fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
   const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d) => opts.log?.(String(d)));
   child.stderr?.on('data', (d) => opts.log?.(String(d)));

@@ -1,0 +1,220 @@
+// `npm run bench`: Tend's throughput and latency on a real PostgreSQL and Temporal dev
+// server, against a baseline measured in the same run on the same servers.
+//
+// 1. Throughput: contacts completing a 5-node program per second, divided by bare
+//    Temporal workflows running 5 no-op activities per second. Rounds alternate so
+//    both see the same machine; the medians are compared.
+// 2. Latency: events posted at a steady rate into "event → email"; the time from the
+//    POST to the message arriving at an SMTP server, p50 and p99.
+//
+// BENCH_CONTACTS, BENCH_ROUNDS, BENCH_RATE and BENCH_SECONDS change the sizes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { startEmbeddedPostgres } from '../../engine/stack/postgres.js';
+import { startTemporalDevServer } from '../../engine/stack/temporal.js';
+import { ensureTemporalCli } from '../../engine/stack/temporal-cli.js';
+import { readConfig } from '../../engine/config.js';
+import { installRuntime } from '../../engine/temporal/worker.js';
+import { openServices, startServer, startWorker } from '../../server/runtime.js';
+import * as bareActivities from './bare-activities.js';
+import { median, percentile, progress } from './stats.js';
+
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 400);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const RATE = Number(process.env.BENCH_RATE ?? 20); // events per second
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const STEPS = 5;
+
+const log = (m: string) => console.error(m);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const fiveNodes = {
+  format: 'tend.flow/v1',
+  name: 'Bench: five nodes',
+  nodes: [
+    { id: 'start', type: 'tend.trigger.event', version: 1, config: { eventType: 'bench_started' } },
+    { id: 'score', type: 'tend.action.score', version: 1, config: { delta: 5, reason: 'bench' } },
+    { id: 'tag', type: 'tend.action.update-contact', version: 1, config: { operations: [{ op: 'addTag', tag: 'benched' }] } },
+    { id: 'check', type: 'tend.logic.if', version: 1, config: { condition: { field: 'contact.score', op: 'gte', value: 5 } } },
+    { id: 'done', type: 'tend.logic.exit', version: 1, config: { reason: 'bench done' } },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', sourcePort: 'next', target: 'score' },
+    { id: 'e2', source: 'score', sourcePort: 'next', target: 'tag' },
+    { id: 'e3', source: 'tag', sourcePort: 'next', target: 'check' },
+    { id: 'e4', source: 'check', sourcePort: 'yes', target: 'done' },
+    { id: 'e5', source: 'check', sourcePort: 'no', target: 'done' },
+  ],
+};
+
+const ping = {
+  format: 'tend.flow/v1',
+  name: 'Bench: event to email',
+  nodes: [
+    { id: 'ping', type: 'tend.trigger.event', version: 1, config: { eventType: 'bench_ping' } },
+    { id: 'mail', type: 'tend.action.email', version: 1, config: { subject: 'ping {{event.properties.seq}}', html: '<p>pong</p>' } },
+  ],
+  edges: [{ id: 'e1', source: 'ping', sourcePort: 'next', target: 'mail' }],
+};
+
+/** An SMTP sink that only notes when each "ping N" arrived (parsing would cost the process we measure). */
+async function startSink(onPing: (seq: number) => void) {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      let head = '';
+      stream.on('data', (c: Buffer) => { if (head.length < 8192) head += c.toString('latin1'); });
+      stream.on('end', () => {
+        const m = /^Subject: ping (\d+)/m.exec(head);
+        if (m) onPing(Number(m[1]));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-bench-'));
+  fs.chmodSync(dir, 0o755);
+  log(`Tend benchmark (Temporal dev server ${process.env.BENCH_TEMPORAL_DB === 'file' ? 'on SQLite file' : 'in memory'}): ${CONTACTS} contacts × ${ROUNDS} rounds; latency at ${RATE} events/s for ${SECONDS} s; ${os.cpus().length} cores`);
+  log('Starting PostgreSQL and the Temporal dev server …');
+  const cli = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, log);
+  const [pgServer, temporal] = await Promise.all([
+    startEmbeddedPostgres(path.join(dir, 'postgres')),
+    // In memory unless BENCH_TEMPORAL_DB=file: SQLite's fsyncs on one disk would be
+    // measured instead of Tend (production Temporal runs on its own database).
+    startTemporalDevServer({ cli, dbFile: process.env.BENCH_TEMPORAL_DB === 'file' ? path.join(dir, 'temporal.db') : undefined, uiPort: false }),
+  ]);
+  const arrivals = new Map<number, number>();
+  const sink = await startSink((seq) => arrivals.set(seq, performance.now()));
+
+  const config = readConfig({
+    DATABASE_URL: pgServer.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    PORT: '0',
+    SMTP_URL: sink.url,
+    TEND_API_KEY: 'bench',
+    TEND_TASK_QUEUE: 'tend-bench',
+    TEND_DATA_DIR: dir,
+  });
+  const services = await openServices(config, pgServer.url);
+  const server = await startServer(config, services, temporal.address);
+  const tendWorker = await startWorker(config, services, temporal.address);
+  const base = `http://127.0.0.1:${server.port}`;
+  const api = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(base + p, { method, headers: { authorization: 'Bearer bench', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<any>;
+  };
+  const publish = async (doc: unknown) => {
+    const { id } = await api('POST', '/api/flows', doc);
+    await api('POST', `/api/flows/${id}/publish`);
+    return id as string;
+  };
+
+  // The baseline: same server, same process, same activity concurrency as Tend's worker.
+  installRuntime();
+  const bareConnection = await NativeConnection.connect({ address: temporal.address });
+  const bareWorker = await Worker.create({
+    connection: bareConnection,
+    taskQueue: 'bare-bench',
+    workflowsPath: fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)),
+    activities: bareActivities,
+    maxConcurrentActivityTaskExecutions: 100,
+    maxCachedWorkflows: 2000,
+  });
+  const bareRunning = bareWorker.run();
+  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+  const db = new pg.Pool({ connectionString: pgServer.url, max: 2 });
+
+  const runBare = async (round: number) => {
+    const started = performance.now();
+    const handles = await Promise.all(
+      Array.from({ length: CONTACTS }, (_, i) => client.workflow.start('bare', { taskQueue: 'bare-bench', workflowId: `bare-${round}-${i}`, args: [STEPS] })),
+    );
+    let done = 0;
+    await Promise.all(handles.map(async (h) => { await h.result(); progress(`round ${round}: bare Temporal`, ++done, CONTACTS); }));
+    return CONTACTS / ((performance.now() - started) / 1000);
+  };
+
+  const programId = await publish(fiveNodes);
+  const runTend = async (round: number) => {
+    const started = performance.now();
+    for (let i = 0; i < CONTACTS; i += 500) {
+      const events = Array.from({ length: Math.min(500, CONTACTS - i) }, (_, j) => ({ type: 'bench_started', email: `r${round}-${i + j}@bench.example` }));
+      await api('POST', '/api/events/batch', { events });
+    }
+    for (;;) {
+      const { rows } = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM enrollments e JOIN contacts c ON c.id = e.contact_id WHERE e.program_id = $1 AND e.status <> 'active' AND c.email LIKE $2",
+        [programId, `r${round}-%`],
+      );
+      progress(`round ${round}: Tend 5-node program`, rows[0]!.n, CONTACTS);
+      if (rows[0]!.n >= CONTACTS) break;
+      await sleep(50);
+    }
+    return CONTACTS / ((performance.now() - started) / 1000);
+  };
+
+  log('\nThroughput');
+  const bare: number[] = [];
+  const tend: number[] = [];
+  await runBare(0); // warm-up: workflow bundle caches, JIT, connections
+  for (let r = 1; r <= ROUNDS; r++) {
+    bare.push(await runBare(r));
+    tend.push(await runTend(r));
+  }
+
+  log('\nLatency');
+  const pingId = await publish(ping);
+  const postedAt = new Map<number, number>();
+  const total = RATE * SECONDS;
+  const t0 = performance.now();
+  for (let seq = 0; seq < total; seq++) {
+    const due = t0 + (seq * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    postedAt.set(seq, performance.now());
+    void api('POST', '/api/events', { type: 'bench_ping', email: `ping-${seq}@bench.example`, properties: { seq } });
+    if (seq % RATE === 0) progress('posting events', seq, total);
+  }
+  progress('posting events', total, total);
+  const deadline = performance.now() + 60000;
+  while (arrivals.size < total && performance.now() < deadline) await sleep(50);
+  const latencies = [...postedAt].filter(([seq]) => arrivals.has(seq)).map(([seq, at]) => arrivals.get(seq)! - at).sort((a, b) => a - b);
+
+  const bareMedian = median(bare);
+  const tendMedian = median(tend);
+  const fmt = (n: number) => n.toFixed(1);
+  console.log('');
+  console.log(`throughput, ${STEPS}-step runs/s (median of ${ROUNDS} rounds of ${CONTACTS}):`);
+  console.log(`  bare Temporal workflow, ${STEPS} no-op activities: ${fmt(bareMedian)}   rounds: ${bare.map(fmt).join(', ')}`);
+  console.log(`  Tend 5-node program (event in → exit):          ${fmt(tendMedian)}   rounds: ${tend.map(fmt).join(', ')}`);
+  console.log(`  ratio Tend / bare: ${(tendMedian / bareMedian).toFixed(2)} (target ≥ 0.8)`);
+  console.log(`event → email latency at ${RATE} events/s for ${SECONDS} s: p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, max ${fmt(latencies.at(-1) ?? NaN)} ms (${latencies.length}/${total} arrived)`);
+
+  bareWorker.shutdown();
+  await bareRunning;
+  await bareConnection.close();
+  await client.connection.close();
+  await db.end();
+  await tendWorker.stop();
+  await server.stop();
+  await services.db.end();
+  await sink.close();
+  await Promise.all([temporal.stop(), pgServer.stop()]);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+await main();
