@@ -9,8 +9,12 @@ export function median(values: number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }
 
-/** A one-line progress bar on stderr, redrawn in place. */
+const shown = new Map<string, number>();
+
+/** A one-line progress bar on stderr, redrawn in place when the count changes. */
 export function progress(label: string, done: number, total: number): void {
+  if (shown.get(label) === done) return;
+  shown.set(label, done);
   const width = 30;
   const filled = Math.round((done / total) * width);
   process.stderr.write(`\r  ${label.padEnd(34)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
