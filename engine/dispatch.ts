@@ -22,6 +22,8 @@ interface TriggerEntry {
   programId: string;
   version: number;
   nodeId: string;
+  /** The trigger plugin is quick: the workflow runs it as a local activity. */
+  quick: boolean;
   spec: TriggerSpec;
   doc: FlowDocument;
 }
@@ -58,7 +60,7 @@ export function createDispatcher(opts: DispatcherOptions) {
         entries = [];
         for (const node of doc?.nodes ?? []) {
           const m = migratedConfig(registry, node);
-          if (m?.plugin.category === 'trigger' && m.plugin.trigger) entries.push({ programId: p.id, version: p.version, nodeId: node.id, spec: m.plugin.trigger(m.config as never), doc: doc! });
+          if (m?.plugin.category === 'trigger' && m.plugin.trigger) entries.push({ programId: p.id, version: p.version, nodeId: node.id, quick: m.plugin.quick === true, spec: m.plugin.trigger(m.config as never), doc: doc! });
         }
         compiled.set(key, entries);
       }
@@ -96,7 +98,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       return inserted.rows[0]?.id;
     });
     if (!enrollmentId) return undefined;
-    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, goal: settings.goal, activity: opts.activity };
+    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, quick: t.quick, goal: settings.goal, activity: opts.activity };
     try {
       await client.workflow.start('enrollment', { workflowId: workflowIdOf(enrollmentId), taskQueue: opts.taskQueue, args: [input] });
     } catch (err) {

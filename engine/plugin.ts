@@ -153,6 +153,13 @@ export interface PluginDescription<S extends TSchema = TSchema> {
   summary?: string;
   /** Whether this node waits, so a cycle through it is allowed. */
   waits?: boolean;
+  /**
+   * run() finishes in milliseconds and touches nothing but Tend's own data (a branch, a
+   * score change, a wait's wake-up time). Such nodes run as Temporal local activities:
+   * no round trip through the Temporal server, same retries and exactly-once effects.
+   * Leave it unset for anything that talks to the outside world (email, HTTP).
+   */
+  quick?: boolean;
   /** Checks a schema cannot express; paths are JSON Pointers relative to the config. */
   check?(config: any): { path: string; message: string }[];
   /** Config migrations from older versions: `migrations[n]` turns a version n config into n + 1. */

@@ -5,6 +5,7 @@ import { definePlugin, directive } from '../engine/plugin.js';
 export default definePlugin({
   id: 'tend.action.score',
   version: 1,
+  quick: true,
   category: 'action',
   title: 'Change score',
   description: 'Adds (or, negative, removes) lead-score points.',

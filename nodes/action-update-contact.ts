@@ -8,6 +8,7 @@ const Field = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', title: 'Fi
 export default definePlugin({
   id: 'tend.action.update-contact',
   version: 1,
+  quick: true,
   category: 'action',
   title: 'Update contact',
   description: 'Changes contact fields and tags.',

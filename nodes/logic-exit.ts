@@ -5,6 +5,7 @@ import { definePlugin, directive } from '../engine/plugin.js';
 export default definePlugin({
   id: 'tend.logic.exit',
   version: 1,
+  quick: true,
   category: 'logic',
   title: 'Exit',
   description: 'Ends the program for this contact.',

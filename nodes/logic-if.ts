@@ -6,6 +6,7 @@ import { Condition, conditionProblems, evaluate } from '../engine/conditions.js'
 export default definePlugin({
   id: 'tend.logic.if',
   version: 1,
+  quick: true,
   category: 'logic',
   title: 'If / else',
   description: 'Sends the contact on by "yes" when the condition holds, else by "no".',

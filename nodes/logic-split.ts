@@ -6,6 +6,7 @@ import { definePlugin, directive } from '../engine/plugin.js';
 export default definePlugin({
   id: 'tend.logic.split',
   version: 1,
+  quick: true,
   category: 'logic',
   title: 'Random split',
   description: 'Splits contacts at random by weight; each contact always gets the same branch.',

@@ -7,6 +7,7 @@ import { Condition, conditionProblems } from '../engine/conditions.js';
 export default definePlugin({
   id: 'tend.trigger.event',
   version: 1,
+  quick: true,
   category: 'trigger',
   title: 'Event received',
   description: 'Starts the program when an event of this type arrives for a contact.',

@@ -6,6 +6,7 @@ import { DURATION_PATTERN, addDuration } from '../engine/duration.js';
 export default definePlugin({
   id: 'tend.wait.duration',
   version: 1,
+  quick: true,
   category: 'wait',
   title: 'Wait',
   description: 'Waits for a fixed time before moving on.',

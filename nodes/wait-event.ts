@@ -8,6 +8,7 @@ import { addDuration, DURATION_PATTERN } from '../engine/duration.js';
 export default definePlugin({
   id: 'tend.wait.event',
   version: 1,
+  quick: true,
   category: 'wait',
   title: 'Wait for event',
   description: 'Waits until an event arrives, or a timeout passes.',

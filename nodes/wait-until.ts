@@ -9,6 +9,7 @@ import { atLocalTime, isTimeZone } from '../engine/zoned-time.js';
 export default definePlugin({
   id: 'tend.wait.until',
   version: 1,
+  quick: true,
   category: 'wait',
   title: 'Wait until a date',
   description: 'Waits until a date, fixed or read from the contact or the event, with an offset.',

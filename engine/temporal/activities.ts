@@ -33,7 +33,7 @@ export interface RunNodeInput {
 
 export type Step =
   | { ended: true; outcome: 'completed' | 'exited' | 'failed' }
-  | { ended: false; directive: Directive; targets: Record<string, string | null>; delayMs?: number };
+  | { ended: false; directive: Directive; targets: Record<string, string | null>; delayMs?: number; quick?: string[] };
 
 export interface FinishInput {
   enrollmentId: string;
@@ -110,9 +110,28 @@ export function createActivities(deps: ActivityDeps) {
     return e;
   }
 
-  async function loadEnrollment(id: string): Promise<EnrollmentRow> {
-    const row = (await db.query<EnrollmentRow>('SELECT * FROM enrollments WHERE id = $1', [id])).rows[0];
-    if (!row) throw new NotRetryableError(`enrollment ${id} does not exist`);
+  /**
+   * One statement (so one round trip, atomic without BEGIN/COMMIT): reads the
+   * enrollment, closes the visit the contact is leaving after a wait, opens this one
+   * and moves the enrollment's pointer — the latter only while it is active.
+   */
+  async function enter(input: RunNodeInput): Promise<EnrollmentRow> {
+    const row = (await db.query<EnrollmentRow>(
+      `WITH e AS (SELECT * FROM enrollments WHERE id = $1),
+       closed AS (
+         UPDATE node_visits SET status = 'completed', port = $6, left_at = now()
+         WHERE $4::text IS NOT NULL AND enrollment_id = $1 AND node_id = $4 AND visit = $5 AND status <> 'completed'
+       ),
+       opened AS (
+         INSERT INTO node_visits (enrollment_id, node_id, visit, program_id, version, status)
+         SELECT e.id, $2, $3, e.program_id, e.version, 'active' FROM e WHERE e.status = 'active'
+         ON CONFLICT DO NOTHING
+       ),
+       moved AS (UPDATE enrollments SET current_node = $2 WHERE id = $1 AND status = 'active')
+       SELECT * FROM e`,
+      [input.enrollmentId, input.nodeId, input.visit, input.left?.nodeId ?? null, input.left?.visit ?? null, input.left?.port ?? null],
+    )).rows[0];
+    if (!row) throw new NotRetryableError(`enrollment ${input.enrollmentId} does not exist`);
     return row;
   }
 
@@ -137,28 +156,17 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   async function runNode(input: RunNodeInput): Promise<Step> {
-    const attempt = Context.current().info.attempt;
-    const heartbeat = setInterval(() => Context.current().heartbeat(), 2000);
+    const info = Context.current().info;
+    const attempt = info.attempt;
+    // Local activities (quick nodes) have no heartbeats: their timeout is short instead.
+    const heartbeat = info.isLocal ? undefined : setInterval(() => Context.current().heartbeat(), 2000);
     try {
-      const enrollment = await loadEnrollment(input.enrollmentId);
+      const enrollment = await enter(input);
       if (enrollment.status !== 'active') return { ended: true, outcome: enrollment.status === 'failed' ? 'failed' : 'exited' };
       const prog = await program(enrollment.program_id, enrollment.version);
       const node = prog.nodes.get(input.nodeId);
       const compiled = prog.config.get(input.nodeId);
       if (!node || !compiled) throw new NotRetryableError(`node ${input.nodeId} of program ${enrollment.program_id} v${enrollment.version} cannot run (unknown node or plugin)`);
-      await transaction(db, async (tx) => {
-        if (input.left) {
-          await tx.query(
-            "UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3 AND status <> 'completed'",
-            [enrollment.id, input.left.nodeId, input.left.visit, input.left.port],
-          );
-        }
-        await tx.query(
-          `INSERT INTO node_visits (enrollment_id, node_id, visit, program_id, version, status) VALUES ($1, $2, $3, $4, $5, 'active') ON CONFLICT DO NOTHING`,
-          [enrollment.id, input.nodeId, input.visit, enrollment.program_id, enrollment.version],
-        );
-        await tx.query('UPDATE enrollments SET current_node = $2 WHERE id = $1', [enrollment.id, input.nodeId]);
-      });
 
       const contact = await getContact(db, enrollment.contact_id);
       if (!contact) throw new NotRetryableError(`contact ${enrollment.contact_id} no longer exists`);
@@ -218,6 +226,7 @@ export function createActivities(deps: ActivityDeps) {
       }
 
       const target = (port: string) => prog.targets.get(`${input.nodeId}\u0000${port}`) ?? null;
+      const quickOf = (...ids: (string | null)[]) => ids.filter((id): id is string => id !== null && prog.config.get(id)?.plugin.quick === true);
       if (directive.kind === 'exit') {
         await end({ enrollmentId: enrollment.id, status: 'exited', reason: directive.reason, left: { nodeId: input.nodeId, visit: input.visit, port: null } });
         return { ended: true, outcome: 'exited' };
@@ -229,15 +238,16 @@ export function createActivities(deps: ActivityDeps) {
           return { ended: true, outcome: 'completed' };
         }
         await db.query("UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, directive.port]);
-        return { ended: false, directive, targets: { [directive.port]: next } };
+        return { ended: false, directive, targets: { [directive.port]: next }, quick: quickOf(next) };
       }
       const until = new Date(directive.until);
       await db.query("UPDATE node_visits SET status = 'waiting', wake_at = $4 WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, until]);
       const delayMs = Math.max(0, until.getTime() - Date.now());
-      if (directive.kind === 'sleep') return { ended: false, directive, delayMs, targets: { [directive.port]: target(directive.port) } };
-      return { ended: false, directive, delayMs, targets: { [directive.eventPort]: target(directive.eventPort), [directive.timeoutPort]: target(directive.timeoutPort) } };
+      if (directive.kind === 'sleep') return { ended: false, directive, delayMs, targets: { [directive.port]: target(directive.port) }, quick: quickOf(target(directive.port)) };
+      const targets = { [directive.eventPort]: target(directive.eventPort), [directive.timeoutPort]: target(directive.timeoutPort) };
+      return { ended: false, directive, delayMs, targets, quick: quickOf(...Object.values(targets)) };
     } finally {
-      clearInterval(heartbeat);
+      if (heartbeat) clearInterval(heartbeat);
     }
   }
 

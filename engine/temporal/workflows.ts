@@ -1,6 +1,6 @@
 // The enrollment workflow: one per contact in a program. A small interpreter of the
 // directives that node activities return; it does no I/O and reads no clock.
-import { proxyActivities, defineSignal, defineQuery, setHandler, condition, workflowInfo, continueAsNew } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, defineSignal, defineQuery, setHandler, condition, workflowInfo, continueAsNew } from '@temporalio/workflow';
 import type { Activities, Left, Step } from './activities.js';
 import type { Directive } from '../plugin.js';
 import { evaluate, type Condition } from '../conditions.js';
@@ -12,6 +12,8 @@ export const stateQuery = defineQuery<{ node: string | null; waiting: string | n
 export interface EnrollmentInput {
   enrollmentId: string;
   node: string;
+  /** `node` is a quick plugin: run it as a local activity. */
+  quick?: boolean;
   visits?: Record<string, number>;
   left?: Left;
   goal?: Condition;
@@ -29,6 +31,13 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     heartbeatTimeout: input.activity?.heartbeatTimeoutMs ?? 20_000,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
+  // Quick nodes skip the round trip through the Temporal server; a crash replays them
+  // like any activity, and their effects stay exactly-once through idempotency keys.
+  const local = proxyLocalActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+  const quick = new Set<string>(input.quick ? [input.node] : []);
   const visits: Record<string, number> = { ...(input.visits ?? {}) };
   const seen = new Set(input.seen ?? []);
   const inbox: SignalledEvent[] = [];
@@ -52,12 +61,14 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     }
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) {
-      await continueAsNew<typeof enrollment>({ ...input, node, visits, left, seen: [...seen].slice(-500) });
+      await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, seen: [...seen].slice(-500) });
     }
     const visit: number = (visits[node] = (visits[node] ?? 0) + 1);
-    const step: Step = await runNode({ enrollmentId: input.enrollmentId, nodeId: node, visit, left });
+    const run: Activities['runNode'] = quick.has(node) ? local.runNode : runNode;
+    const step: Step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left });
     left = undefined;
     if (step.ended) return step.outcome;
+    for (const id of step.quick ?? []) quick.add(id);
     const d: Directive = step.directive;
     if (d.kind === 'next') {
       node = step.targets[d.port] ?? null;
