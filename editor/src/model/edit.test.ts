@@ -1,0 +1,69 @@
+import { expect, test } from 'vitest';
+import { catalogue, cartProgram } from './fixtures.js';
+import { insertOnEdge, newNode, removeElements, updateNode } from './edit.js';
+import { copySelection, isClip, pasteClip } from './clipboard.js';
+import { emptyHistory, record, redo, undo } from './history.js';
+import { freshEdgeId, freshId } from './ids.js';
+
+test('a new node gets a readable unique id and its schema defaults', () => {
+  const doc = cartProgram();
+  const wait = newNode(doc, catalogue.get('tend.wait.duration')!, { x: 10.2, y: 5.7 });
+  expect(wait).toEqual({ id: 'duration', type: 'tend.wait.duration', version: 1, config: { duration: '1 day' }, position: { x: 10, y: 6 } });
+  const split = newNode(doc, catalogue.get('tend.logic.split')!, { x: 0, y: 0 });
+  expect(split.config.variants).toHaveLength(2);
+  expect(freshId('mail', new Set(['mail', 'mail_2']))).toBe('mail_3');
+  expect(freshEdgeId(new Set(['e1', 'e7', 'x']))).toBe('e8');
+});
+
+test('dropping a node on an edge splices it in: source → new → old target', () => {
+  const doc = cartProgram();
+  const wait = newNode(doc, catalogue.get('tend.wait.duration')!, { x: 0, y: 0 });
+  const next = insertOnEdge(doc, catalogue, 'e2', wait);
+  expect(next.edges).toEqual([
+    { id: 'e1', source: 'start', sourcePort: 'next', target: 'check' },
+    { id: 'e2', source: 'check', sourcePort: 'yes', target: 'duration' },
+    { id: 'e3', source: 'duration', sourcePort: 'next', target: 'mail' },
+  ]);
+  // A node with no outputs ends the branch there.
+  const exit = newNode(doc, catalogue.get('tend.logic.exit')!, { x: 0, y: 0 });
+  expect(insertOnEdge(doc, catalogue, 'e2', exit).edges).toHaveLength(2);
+});
+
+test('removing a node removes its edges; the old document is untouched', () => {
+  const doc = cartProgram();
+  const next = removeElements(doc, ['check']);
+  expect(next.nodes.map((n) => n.id)).toEqual(['start', 'mail', 'pause']);
+  expect(next.edges).toEqual([]);
+  expect(doc.edges).toHaveLength(2);
+  expect(updateNode(doc, 'mail', { label: '' }).nodes[2]).not.toHaveProperty('label');
+});
+
+test('copy/paste gives new ids, keeps inner edges and drops outer ones', () => {
+  const doc = cartProgram();
+  const clip = copySelection(doc, ['check', 'mail']);
+  expect(isClip(JSON.parse(JSON.stringify(clip)))).toBe(true);
+  const { doc: pasted, nodeIds } = pasteClip(doc, clip);
+  expect(nodeIds).toEqual(['check_2', 'mail_2']);
+  expect(pasted.edges.at(-1)).toEqual({ id: 'e3', source: 'check_2', sourcePort: 'yes', target: 'mail_2' });
+  expect(pasted.edges).toHaveLength(3);
+  expect(pasted.nodes.find((n) => n.id === 'mail_2')!.position).toEqual({ x: 640, y: 40 });
+  // Pasted configs are copies: editing one leaves the other alone.
+  expect(pasted.nodes.find((n) => n.id === 'mail_2')!.config).not.toBe(doc.nodes[2].config);
+  const twice = pasteClip(pasted, clip).nodeIds;
+  expect(twice).toEqual(['check_3', 'mail_3']);
+});
+
+test('undo and redo walk the snapshots; a new edit clears redo', () => {
+  let h = emptyHistory<string>();
+  h = record(h, 'a');
+  h = record(h, 'b');
+  let u = undo(h, 'c')!;
+  expect(u.value).toBe('b');
+  u = undo(u.history, u.value)!;
+  expect(u.value).toBe('a');
+  expect(undo(u.history, u.value)).toBeUndefined();
+  const r = redo(u.history, u.value)!;
+  expect(r.value).toBe('b');
+  const after = record(r.history, 'b');
+  expect(redo(after, 'x')).toBeUndefined();
+});

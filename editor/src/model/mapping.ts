@@ -1,0 +1,107 @@
+// Flow document ↔ React Flow canvas. The document is the source of truth; the canvas
+// is derived from it, and only positions and edges flow back.
+import type { Edge, Node } from '@xyflow/react';
+import { nodePorts, type Catalogue, type Category, type FlowDocument, type FlowEdge, type Port } from './catalogue.js';
+import { summarise } from './summary.js';
+import { NODE_WIDTH, nodeHeight } from './geometry.js';
+
+export interface NodeCounts {
+  entered: number;
+  active?: number;
+  waiting: number;
+  completed: number;
+  errors: number;
+  messages?: Record<string, number>;
+}
+
+export interface CanvasNodeData extends Record<string, unknown> {
+  title: string;
+  typeTitle: string;
+  typeId: string;
+  summary: string;
+  category: Category | 'unknown';
+  ports: Port[];
+  /** Triggers have no input handle. */
+  hasInput: boolean;
+  problems: string[];
+  counts?: NodeCounts;
+  /** Output ports that already have an edge (drawn filled). */
+  connected: string[];
+}
+
+export type CanvasNode = Node<CanvasNodeData, 'tend'>;
+export type CanvasEdge = Edge<{ port: string; count?: number; share?: number; problem?: string }>;
+
+export interface Overlay {
+  problems?: Map<string, { message: string }[]>;
+  edgeProblems?: Map<string, string>;
+  stats?: { nodes: Record<string, NodeCounts>; edges: Record<string, { count: number; share: number }> };
+  selected?: Set<string>;
+}
+
+export function toCanvasNodes(doc: FlowDocument, catalogue: Catalogue, overlay: Overlay = {}): CanvasNode[] {
+  const used = new Map<string, string[]>();
+  for (const e of doc.edges) used.set(e.source, [...(used.get(e.source) ?? []), e.sourcePort]);
+  return doc.nodes.map((n) => {
+    const type = catalogue.get(n.type);
+    const ports = nodePorts(catalogue, n);
+    return {
+      id: n.id,
+      type: 'tend',
+      position: n.position ?? { x: 0, y: 0 },
+      width: NODE_WIDTH,
+      height: nodeHeight(ports.length),
+      selected: overlay.selected?.has(n.id) ?? false,
+      data: {
+        title: n.label || type?.title || n.type,
+        typeTitle: type?.title ?? `Unknown node type ${n.type}`,
+        typeId: n.type,
+        summary: type ? summarise(type, n.config) : 'This node type is not installed on the server',
+        category: type?.category ?? 'unknown',
+        ports,
+        hasInput: type?.category !== 'trigger',
+        problems: (overlay.problems?.get(n.id) ?? []).map((p) => p.message),
+        counts: overlay.stats?.nodes[n.id],
+        connected: used.get(n.id) ?? [],
+      },
+    };
+  });
+}
+
+export function toCanvasEdges(doc: FlowDocument, overlay: Overlay = {}): CanvasEdge[] {
+  return doc.edges.map((e) => {
+    const s = overlay.stats?.edges[e.id];
+    return {
+      id: e.id,
+      source: e.source,
+      sourceHandle: e.sourcePort,
+      target: e.target,
+      targetHandle: 'in',
+      type: 'tend',
+      selected: overlay.selected?.has(e.id) ?? false,
+      data: { port: e.sourcePort, count: s?.count, share: s?.share, problem: overlay.edgeProblems?.get(e.id) },
+    };
+  });
+}
+
+/** Edges drawn on the canvas back into document edges (handles are port names). */
+export function fromCanvasEdges(edges: Pick<CanvasEdge, 'id' | 'source' | 'sourceHandle' | 'target'>[]): FlowEdge[] {
+  return edges.map((e) => ({ id: e.id, source: e.source, sourcePort: e.sourceHandle ?? 'next', target: e.target }));
+}
+
+/** Canvas node positions back into the document; everything else comes from the document. */
+export function withCanvasPositions(doc: FlowDocument, nodes: Pick<CanvasNode, 'id' | 'position'>[]): FlowDocument {
+  const pos = new Map(nodes.map((n) => [n.id, n.position]));
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => {
+      const p = pos.get(n.id);
+      return p && (p.x !== n.position?.x || p.y !== n.position?.y) ? { ...n, position: { x: Math.round(p.x), y: Math.round(p.y) } } : n;
+    }),
+  };
+}
+
+/** Whether some node has never been placed, so the editor should lay the program out. */
+export function needsLayout(doc: FlowDocument): boolean {
+  return doc.nodes.some((n) => !n.position);
+}
