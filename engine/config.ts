@@ -1,6 +1,7 @@
 // Every setting Tend reads from the environment, in one place, with its default.
 // The README's configuration table is written from this file.
 import path from 'node:path';
+import { readSmsConfig, type SmsConfig } from './sms.js';
 
 export interface TendConfig {
   port: number;
@@ -17,10 +18,12 @@ export interface TendConfig {
   dataDir: string;
   plugins: string[];
   publicUrl?: string;
+  sms: SmsConfig;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
   const tlsEnabled = Boolean(env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_CA || env.TEMPORAL_API_KEY || env.TEMPORAL_TLS === 'true');
+  const dataDir = path.resolve(env.TEND_DATA_DIR || '.data');
   return {
     port: Number(env.PORT ?? 3000),
     databaseUrl: env.DATABASE_URL || undefined,
@@ -39,8 +42,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.TEND_MAIL_FROM || 'Tend <tend@localhost>',
     apiKey: env.TEND_API_KEY || undefined,
-    dataDir: path.resolve(env.TEND_DATA_DIR || '.data'),
+    dataDir,
     plugins: (env.TEND_PLUGINS ?? '').split(/[,:]/).map((s) => s.trim()).filter(Boolean),
     publicUrl: env.TEND_PUBLIC_URL || undefined,
+    sms: readSmsConfig(env, dataDir),
   };
 }

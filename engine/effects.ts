@@ -6,15 +6,33 @@ import type { Db } from './storage/db.js';
 import { transaction } from './storage/db.js';
 import { applyOperations, getContact } from './storage/contacts.js';
 import { appendEvent } from './storage/events.js';
-import type { Contact, Effects, EmailMessage, HttpRequest, HttpResponse, SendResult } from './plugin.js';
+import type { Contact, Effects, EmailMessage, HttpRequest, HttpResponse, SendResult, SmsMessage } from './plugin.js';
 import type { Mailer } from './mailer.js';
 import { NotRetryableError } from './plugin.js';
+import { decide, readPolicy, type Decision, type Intent } from './channel-policy.js';
+import { SmsRejectedError, type SmsProvider } from './sms.js';
 
 export interface EffectDeps {
   db: Db;
   mailer: Mailer;
   mailFrom: string;
   unsubscribeUrl(contactId: string): string;
+  sms?: SmsProvider;
+}
+
+interface ClaimedMessage {
+  id: string;
+  status: 'sending' | 'sent' | 'failed' | 'skipped' | 'deferred';
+  reason: string | null;
+  deferred_until: Date | null;
+}
+
+/** What an already-decided message means to the node that asked for it. */
+function settled(row: ClaimedMessage, messageId: string): SendResult | undefined {
+  if (row.status === 'sent') return { status: 'sent', messageId };
+  if (row.status === 'skipped' || row.status === 'failed') return { status: row.status, reason: row.reason ?? '' };
+  if (row.status === 'deferred') return { status: 'deferred', until: row.deferred_until!.toISOString(), reason: row.reason ?? '' };
+  return undefined;
 }
 
 export interface VisitIdentity {
@@ -28,8 +46,14 @@ export interface VisitIdentity {
 const MAX_RESPONSE_BODY = 64 * 1024;
 
 export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
-  let calls = 0;
-  const nextKey = (kind: string) => `${visit.key}#${++calls}:${kind}`;
+  // Numbered per kind, not overall: a retry that skips a contact update it already
+  // made (its data now says so) still gives its send the key the first try used.
+  const calls = new Map<string, number>();
+  const nextKey = (kind: string) => {
+    const n = (calls.get(kind) ?? 0) + 1;
+    calls.set(kind, n);
+    return `${visit.key}#${n}:${kind}`;
+  };
   const { db } = deps;
 
   /** Runs `apply` unless this key was applied before; returns whether it ran. */
@@ -38,6 +62,30 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       const fresh = await tx.query('INSERT INTO applied_effects (key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING key', [key]);
       if (fresh.rowCount === 0) return undefined;
       return apply(tx);
+    });
+  }
+
+  /**
+   * Records the message under its idempotency key with the channel policy's decision,
+   * or finds the record a previous attempt made (whose decision then stands).
+   */
+  async function claim(key: string, contact: Contact, channel: string, recipient: string | null, subject: string | null, intent: Intent | null, missing: string): Promise<ClaimedMessage> {
+    return transaction(db, async (tx) => {
+      const existing = await tx.query<ClaimedMessage>('SELECT id, status, reason, deferred_until FROM messages WHERE idempotency_key = $1', [key]);
+      if (existing.rows[0]) {
+        await tx.query('UPDATE messages SET attempts = attempts + 1 WHERE id = $1', [existing.rows[0].id]);
+        return existing.rows[0];
+      }
+      const decision: Decision = !recipient ? { action: 'skip', reason: missing } : intent ? await decide(tx, contact, intent, await readPolicy(tx)) : { action: 'send' };
+      const status = decision.action === 'send' ? 'sending' : decision.action === 'skip' ? 'skipped' : 'deferred';
+      const { rows } = await tx.query<ClaimedMessage>(
+        `INSERT INTO messages (idempotency_key, channel, contact_id, enrollment_id, program_id, node_id, recipient, subject, status, reason, marketing, deferred_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         RETURNING id, status, reason, deferred_until`,
+        [key, channel, contact.id, visit.enrollmentId, visit.programId, visit.nodeId, recipient, subject, status,
+          decision.action === 'send' ? null : decision.reason, intent?.marketing ?? false, decision.action === 'defer' ? decision.until : null],
+      );
+      return rows[0]!;
     });
   }
 
@@ -66,18 +114,13 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       const key = nextKey('email');
       const contact = await getContact(db, visit.contactId);
       if (!contact) throw new NotRetryableError(`contact ${visit.contactId} no longer exists`);
-      const skip = !contact.email ? 'no email address' : message.marketing && contact.unsubscribed ? 'unsubscribed' : undefined;
-      const claimed = await db.query<{ status: string; reason: string | null; id: string }>(
-        `INSERT INTO messages (idempotency_key, channel, contact_id, enrollment_id, program_id, node_id, recipient, subject, status, reason)
-         VALUES ($1, 'email', $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (idempotency_key) DO UPDATE SET attempts = messages.attempts + 1
-         RETURNING status, reason, id`,
-        [key, contact.id, visit.enrollmentId, visit.programId, visit.nodeId, contact.email, message.subject, skip ? 'skipped' : 'sending', skip ?? null],
-      );
-      const row = claimed.rows[0];
+      if (message.to && message.marketing) throw new NotRetryableError('marketing email goes to the contact; `to` is for internal notifications');
+      const recipient = message.to ?? contact.email;
+      const intent: Intent | null = message.to ? null : { channel: 'email', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip' };
+      const row = await claim(key, contact, 'email', recipient, message.subject, intent, 'no email address');
       const messageId = `<${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}@tend>`;
-      if (row.status === 'sent') return { status: 'sent', messageId };
-      if (row.status === 'skipped' || row.status === 'failed') return { status: row.status, reason: row.reason ?? '' };
+      const done = settled(row, messageId);
+      if (done) return done;
       // Status 'sending': either the first try, or a try that died before the SMTP
       // server accepted the message (an unaccepted message is not delivered). The
       // Message-ID is derived from the key, so a receiver can drop a duplicate from
@@ -96,7 +139,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
         if (!text.includes(url)) text += `\n\nUnsubscribe: ${url}`;
       }
       try {
-        const info = await deps.mailer.send({ from: message.from ?? deps.mailFrom, to: contact.email!, subject: message.subject, html, text, replyTo: message.replyTo, messageId, headers });
+        const info = await deps.mailer.send({ from: message.from ?? deps.mailFrom, to: recipient!, subject: message.subject, html, text, replyTo: message.replyTo, messageId, headers });
         await db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify({ messageId, response: info.response })]);
         return { status: 'sent', messageId };
       } catch (err) {
@@ -107,6 +150,43 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
         }
         throw err;
       }
+    },
+
+    async sendSms(message: SmsMessage): Promise<SendResult> {
+      const key = nextKey('sms');
+      const contact = await getContact(db, visit.contactId);
+      if (!contact) throw new NotRetryableError(`contact ${visit.contactId} no longer exists`);
+      if (!deps.sms) throw new NotRetryableError('no SMS provider is configured (TEND_SMS_PROVIDER)');
+      const intent: Intent = { channel: 'sms', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip' };
+      const row = await claim(key, contact, 'sms', contact.phone, null, intent, 'no phone number');
+      const done = settled(row, row.id);
+      if (done) return done;
+      try {
+        const sent = await deps.sms.send({ to: contact.phone!, body: message.body, idempotencyKey: key });
+        await db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify(sent)]);
+        return { status: 'sent', messageId: sent.id };
+      } catch (err) {
+        if (err instanceof SmsRejectedError) {
+          await db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, err.message]);
+          return { status: 'failed', reason: err.message };
+        }
+        throw err; // the provider was unreachable or overloaded: Temporal retries
+      }
+    },
+
+    async sequence(name) {
+      const key = nextKey('sequence');
+      return transaction(db, async (tx) => {
+        const done = await tx.query<{ result: number }>('SELECT result FROM applied_effects WHERE key = $1', [key]);
+        if (done.rows[0]) return Number(done.rows[0].result);
+        const { rows } = await tx.query<{ value: string }>(
+          'INSERT INTO sequences (name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value',
+          [name],
+        );
+        const value = Number(rows[0]!.value);
+        await tx.query('INSERT INTO applied_effects (key, result) VALUES ($1, $2)', [key, JSON.stringify(value)]);
+        return value;
+      });
     },
 
     async http(request: HttpRequest): Promise<HttpResponse> {

@@ -16,7 +16,9 @@ export type Directive =
   | { kind: 'next'; port: string }
   | { kind: 'sleep'; until: string; port: string }
   | { kind: 'waitForEvent'; match: EventMatch; until: string; eventPort: string; timeoutPort: string }
-  | { kind: 'exit'; reason?: string };
+  | { kind: 'exit'; reason?: string }
+  /** Run this node again at `until`, as a new visit (a send deferred by quiet hours or a frequency cap). */
+  | { kind: 'again'; until: string; reason?: string };
 
 /** An event the workflow waits for: its type, a condition on it, and the correlation key it must carry. */
 export interface EventMatch {
@@ -33,6 +35,7 @@ export const directive = {
     kind: 'waitForEvent', match, until: until.toISOString(), eventPort, timeoutPort,
   }),
   exit: (reason?: string): Directive => ({ kind: 'exit', reason }),
+  again: (until: Date, reason?: string): Directive => ({ kind: 'again', until: until.toISOString(), reason }),
 };
 
 export interface Contact {
@@ -63,17 +66,37 @@ export type ContactOperation =
   | { op: 'addTag'; tag: string }
   | { op: 'removeTag'; tag: string };
 
+/**
+ * What a marketing message does when a frequency cap says "not now": `skip` it (recorded
+ * with the reason), `defer` it until the cap allows, or `send` it anyway. Quiet hours
+ * always defer; transactional messages ignore caps, quiet hours and marketing opt-outs.
+ */
+export type CapPolicy = 'skip' | 'defer' | 'send';
+
 export interface EmailMessage {
   subject: string;
   html: string;
   text: string;
-  /** Marketing mail honours opt-outs and carries an unsubscribe link; transactional mail does not. */
+  /** Marketing mail honours consent, caps and quiet hours and carries an unsubscribe link; transactional mail does not. */
   marketing: boolean;
+  /** Send to this address instead of the contact (internal notifications; never marketing). */
+  to?: string;
+  whenCapped?: CapPolicy;
   from?: string;
   replyTo?: string;
 }
 
-export type SendResult = { status: 'sent'; messageId: string } | { status: 'skipped' | 'failed'; reason: string };
+export interface SmsMessage {
+  body: string;
+  marketing: boolean;
+  whenCapped?: CapPolicy;
+}
+
+export type SendResult =
+  | { status: 'sent'; messageId: string }
+  | { status: 'skipped' | 'failed'; reason: string }
+  /** Not sent yet: return `directive.again(new Date(until))` to try again then. */
+  | { status: 'deferred'; until: string; reason: string };
 
 export interface HttpRequest {
   method: string;
@@ -100,6 +123,13 @@ export interface Effects {
   updateContact(ops: ContactOperation[]): Promise<Contact>;
   changeScore(delta: number, reason: string): Promise<number>;
   sendEmail(message: EmailMessage): Promise<SendResult>;
+  /** Sends a text message to the contact's phone through the configured SMS provider. */
+  sendSms(message: SmsMessage): Promise<SendResult>;
+  /**
+   * The next number (1, 2, 3, …) of a counter shared by every run of every program,
+   * drawn once per node visit: round-robin assignment, numbering.
+   */
+  sequence(name: string): Promise<number>;
   /** Sends an HTTP request once per node visit; a retry after success returns the recorded response. */
   http(request: HttpRequest): Promise<HttpResponse>;
 }

@@ -18,12 +18,17 @@ export default definePlugin({
       layout: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$', title: 'Layout', default: 'default' })),
       marketing: Type.Optional(Type.Boolean({ title: 'Marketing email', description: 'Marketing mail honours opt-outs and carries an unsubscribe link', default: true })),
       replyTo: Type.Optional(Type.String({ format: 'email', title: 'Reply-to' })),
+      whenCapped: Type.Optional(Type.Union([Type.Literal('skip'), Type.Literal('defer'), Type.Literal('send')], {
+        title: 'When over the frequency cap',
+        description: 'skip: do not send (recorded); defer: send once the cap allows; send: send anyway',
+        default: 'skip',
+      })),
     },
     { additionalProperties: false },
   ),
   ports: [{ name: 'next', label: 'Next' }],
   run: async (ctx) => {
-    const { subject, html, text, marketing = true, replyTo, layout = 'default' } = ctx.config;
+    const { subject, html, text, marketing = true, replyTo, layout = 'default', whenCapped = 'skip' } = ctx.config;
     const renderedHtml = ctx.render(html);
     const body = layout && layout !== 'none' ? ctx.render(`{{> layout-${layout} }}`, { body: renderedHtml }) : renderedHtml;
     const result = await ctx.effects.sendEmail({
@@ -31,8 +36,10 @@ export default definePlugin({
       html: body,
       text: text ? ctx.render(text) : htmlToText(renderedHtml),
       marketing,
+      whenCapped,
       replyTo,
     });
+    if (result.status === 'deferred') return directive.again(new Date(result.until), result.reason);
     if (result.status === 'skipped') ctx.log.info('email skipped', { reason: result.reason });
     return directive.next();
   },

@@ -10,7 +10,9 @@ import updateContact from './action-update-contact.js';
 import score from './action-score.js';
 import email from './action-email.js';
 import webhook from './action-webhook.js';
+import sms from './action-sms.js';
+import notifyOwner from './action-notify-owner.js';
 import type { NodePlugin } from '../engine/plugin.js';
 
-export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, updateContact, score, email, webhook] as unknown as NodePlugin[];
+export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, updateContact, score, email, webhook, sms, notifyOwner] as unknown as NodePlugin[];
 export default plugins;

@@ -1,5 +1,6 @@
 // The Express application: the JSON API under /api (bearer key), the published
 // schemas, the unsubscribe pages, and the built editor at the root.
+import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/flows', flowsRouter(deps.db, deps.registry));
   api.use('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
   api.use('/contacts', contactsRouter(deps.db));
+  api.use('/messaging-policy', messagingPolicyRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 

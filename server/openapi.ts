@@ -3,6 +3,7 @@
 import { FlowDocument } from '../engine/flow/document.js';
 import { EventInput } from './routes/events.js';
 import { ContactPatch } from './routes/contacts.js';
+import { MessagingPolicy, MessagingPolicyInput } from '../engine/channel-policy.js';
 
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -57,6 +58,10 @@ export function openApiDocument() {
       },
       '/api/contacts/{id}': { get: { summary: 'A contact', parameters: id, responses: { 200: ok('Contact'), 404: problem } } },
       '/api/contacts/{id}/timeline': { get: { summary: 'Events, node visits and messages in time order', parameters: id, responses: { 200: ok('Timeline') } } },
+      '/api/messaging-policy': {
+        get: { summary: 'Consent model per channel, frequency caps, quiet hours', responses: { 200: json(plain(MessagingPolicy)) } },
+        put: { summary: 'Replace the messaging policy (parts left out take their defaults)', requestBody: json(plain(MessagingPolicyInput)), responses: { 200: json(plain(MessagingPolicy)), 422: problem } },
+      },
     },
   };
 }

@@ -10,6 +10,7 @@ import { createDb, type Db } from '../engine/storage/db.js';
 import { migrate } from '../engine/storage/migrate.js';
 import { createRegistry, type Registry } from '../engine/registry.js';
 import { connectClient, connectWorker } from '../engine/temporal/client.js';
+import { createSmsProvider } from '../engine/sms.js';
 import { createWorker } from '../engine/temporal/worker.js';
 import { createDispatcher } from '../engine/dispatch.js';
 import { createMailer } from '../engine/mailer.js';
@@ -97,6 +98,7 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
       registry: s.registry,
       mailer,
       mailFrom: config.mailFrom,
+      sms: createSmsProvider(config.sms),
       render: createRenderer(process.env.TEND_TEMPLATES_DIR),
       unsubscribeUrl: (contactId) => `${publicUrl}/unsubscribe/${unsubscribeToken(s.secret, contactId)}`,
       secrets: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),

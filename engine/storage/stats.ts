@@ -9,7 +9,7 @@ export interface NodeStats {
   waiting: number;
   completed: number;
   errors: number;
-  messages?: { sent: number; skipped: number; failed: number };
+  messages?: { sent: number; skipped: number; failed: number; deferred: number };
 }
 
 export async function programStats(db: Queryable, programId: string, doc: FlowDocument, version?: number) {
@@ -43,10 +43,11 @@ export async function programStats(db: Queryable, programId: string, doc: FlowDo
   for (const r of messages.rows) {
     const s = nodes[r.node_id];
     if (!s) continue;
-    s.messages ??= { sent: 0, skipped: 0, failed: 0 };
+    s.messages ??= { sent: 0, skipped: 0, failed: 0, deferred: 0 };
     if (r.status === 'sent') s.messages.sent += r.n;
     if (r.status === 'skipped') s.messages.skipped += r.n;
     if (r.status === 'failed') s.messages.failed += r.n;
+    if (r.status === 'deferred') s.messages.deferred += r.n;
   }
   const edges: Record<string, { count: number; share: number }> = {};
   for (const e of doc.edges) {

@@ -203,7 +203,7 @@ export function createActivities(deps: ActivityDeps) {
           sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${enrollment.program_id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
         });
         const declared = portsOf(compiled.plugin, compiled.config).map((p) => p.name);
-        const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'exit' ? [] : [directive.port];
+        const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'exit' || directive.kind === 'again' ? [] : [directive.port];
         const undeclared = used.find((p) => !declared.includes(p));
         if (undeclared) throw new NotRetryableError(`plugin ${compiled.plugin.id} returned port "${undeclared}", which it does not declare`);
       } catch (err) {
@@ -243,6 +243,7 @@ export function createActivities(deps: ActivityDeps) {
       const until = new Date(directive.until);
       await db.query("UPDATE node_visits SET status = 'waiting', wake_at = $4 WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, until]);
       const delayMs = Math.max(0, until.getTime() - Date.now());
+      if (directive.kind === 'again') return { ended: false, directive, delayMs, targets: {} };
       if (directive.kind === 'sleep') return { ended: false, directive, delayMs, targets: { [directive.port]: target(directive.port) }, quick: quickOf(target(directive.port)) };
       const targets = { [directive.eventPort]: target(directive.eventPort), [directive.timeoutPort]: target(directive.timeoutPort) };
       return { ended: false, directive, delayMs, targets, quick: quickOf(...Object.values(targets)) };

@@ -76,6 +76,14 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
       if (!node) break;
       continue;
     }
+    if (d.kind === 'again') {
+      // The same node runs again later, as a new visit (a deferred send).
+      waiting = 'time';
+      await condition(() => goalReached, Math.max(1, step.delayMs ?? 0));
+      waiting = null;
+      left = { nodeId: node, visit, port: null };
+      continue;
+    }
     let port: string;
     if (d.kind === 'sleep') {
       waiting = 'time';

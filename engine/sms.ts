@@ -1,0 +1,87 @@
+// Text messages go out through a provider behind one small interface, chosen by
+// configuration. `twilio` speaks Twilio's Messages API (the most common provider, and
+// the shape several others copy); `file` writes each message as JSON under the data
+// folder, for development without an account.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface OutgoingSms {
+  to: string;
+  body: string;
+  /** Stable across retries of one send: providers that support it drop duplicates. */
+  idempotencyKey: string;
+}
+
+export interface SmsProvider {
+  readonly name: string;
+  send(message: OutgoingSms): Promise<{ id: string }>;
+}
+
+/** The provider refused this message for good (bad number, blocked recipient): not retried. */
+export class SmsRejectedError extends Error {}
+
+export interface SmsConfig {
+  provider: 'twilio' | 'file' | 'none';
+  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string; apiUrl: string };
+  dataDir: string;
+}
+
+export function readSmsConfig(env: NodeJS.ProcessEnv, dataDir: string): SmsConfig {
+  const provider = (env.TEND_SMS_PROVIDER || (env.TWILIO_ACCOUNT_SID ? 'twilio' : 'file')) as SmsConfig['provider'];
+  if (!['twilio', 'file', 'none'].includes(provider)) throw new Error(`TEND_SMS_PROVIDER must be twilio, file or none, not "${provider}"`);
+  if (provider !== 'twilio') return { provider, dataDir };
+  const accountSid = env.TWILIO_ACCOUNT_SID;
+  const authToken = env.TWILIO_AUTH_TOKEN;
+  if (!accountSid || !authToken) throw new Error('TEND_SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+  if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID) throw new Error('TEND_SMS_PROVIDER=twilio needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID');
+  return {
+    provider,
+    dataDir,
+    twilio: { accountSid, authToken, from: env.TWILIO_FROM, messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID, apiUrl: (env.TWILIO_API_URL || 'https://api.twilio.com').replace(/\/$/, '') },
+  };
+}
+
+export function createSmsProvider(config: SmsConfig): SmsProvider | undefined {
+  if (config.provider === 'none') return undefined;
+  if (config.provider === 'file') return fileProvider(path.join(config.dataDir, 'sms'));
+  return twilioProvider(config.twilio!);
+}
+
+function twilioProvider(c: NonNullable<SmsConfig['twilio']>): SmsProvider {
+  const url = `${c.apiUrl}/2010-04-01/Accounts/${encodeURIComponent(c.accountSid)}/Messages.json`;
+  const auth = `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString('base64')}`;
+  return {
+    name: 'twilio',
+    async send(message) {
+      const form = new URLSearchParams({ To: message.to, Body: message.body });
+      if (c.messagingServiceSid) form.set('MessagingServiceSid', c.messagingServiceSid);
+      else form.set('From', c.from!);
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'Idempotency-Key': message.idempotencyKey },
+        body: form,
+        signal: AbortSignal.timeout(15000),
+      });
+      const text = await res.text();
+      let body: { sid?: string; message?: string; code?: number } = {};
+      try { body = JSON.parse(text); } catch { /* an HTML error page */ }
+      if (res.ok && body.sid) return { id: body.sid };
+      const detail = `SMS provider answered ${res.status}${body.code ? ` (code ${body.code})` : ''}: ${body.message ?? text.slice(0, 200)}`;
+      // 4xx other than rate limiting is about this message, and will not get better.
+      if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new SmsRejectedError(detail);
+      throw new Error(detail);
+    },
+  };
+}
+
+function fileProvider(dir: string): SmsProvider {
+  return {
+    name: 'file',
+    async send(message) {
+      fs.mkdirSync(dir, { recursive: true });
+      const id = message.idempotencyKey.replace(/[^A-Za-z0-9_-]/g, '_');
+      fs.writeFileSync(path.join(dir, `${id}.json`), JSON.stringify({ to: message.to, body: message.body, at: new Date().toISOString() }, null, 2));
+      return { id };
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// /api/messaging-policy: consent model per channel, frequency caps across programs,
+// quiet hours. One document; PUT replaces it (parts left out take their defaults).
+import { Router } from 'express';
+import { HttpProblem } from '../../engine/errors.js';
+import type { Db } from '../../engine/storage/db.js';
+import { MessagingPolicyInput, policyProblems, readPolicy, withDefaults, writePolicy } from '../../engine/channel-policy.js';
+import { parseBody } from '../input.js';
+import { route } from '../problem.js';
+
+export function messagingPolicyRouter(db: Db): Router {
+  const r = Router();
+  r.get('/', route(async (_req, res) => {
+    res.json(await readPolicy(db));
+  }));
+  r.put('/', route(async (req, res) => {
+    const policy = withDefaults(parseBody(MessagingPolicyInput, req.body));
+    const problems = policyProblems(policy);
+    if (problems.length) throw new HttpProblem(422, 'Invalid messaging policy', problems);
+    await writePolicy(db, policy);
+    res.json(policy);
+  }));
+  return r;
+}
