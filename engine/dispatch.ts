@@ -28,6 +28,18 @@ interface TriggerEntry {
   doc: FlowDocument;
 }
 
+
+/** Contacts dispatched at once; each holds a pooled connection while it enrolls. */
+const DISPATCH_CONCURRENCY = 8;
+
+async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
 export interface DispatcherOptions {
   db: Db;
   client: Client;
@@ -143,15 +155,28 @@ export function createDispatcher(opts: DispatcherOptions) {
           `SELECT o.id AS outbox_id, o.attempts, e.* FROM outbox o JOIN events e ON e.id = o.event_id
            WHERE o.not_before <= now() ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED`,
         );
-        for (const row of rows) {
-          try {
-            await dispatchEvent(row);
-            await tx.query('DELETE FROM outbox WHERE id = $1', [row.outbox_id]);
-          } catch (err) {
-            opts.onError?.(err);
-            const delay = Math.min(60, 2 ** row.attempts);
-            await tx.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2, not_before = now() + make_interval(secs => $3) WHERE id = $1`, [row.outbox_id, String((err as Error).message ?? err), delay]);
+        // One contact's events in order; different contacts side by side, a few at a
+        // time, so one slow Temporal call does not hold up everyone behind it.
+        const byContact = new Map<string, typeof rows>();
+        for (const row of rows) byContact.set(row.contact_id, [...(byContact.get(row.contact_id) ?? []), row]);
+        const done: number[] = [];
+        const failed: { row: (typeof rows)[number]; err: unknown }[] = [];
+        await inParallel([...byContact.values()], DISPATCH_CONCURRENCY, async (events) => {
+          for (const row of events) {
+            try {
+              await dispatchEvent(row);
+              done.push(row.outbox_id);
+            } catch (err) {
+              failed.push({ row, err });
+              return; // later events of this contact wait for this one
+            }
           }
+        });
+        if (done.length) await tx.query('DELETE FROM outbox WHERE id = ANY($1)', [done]);
+        for (const { row, err } of failed) {
+          opts.onError?.(err);
+          const delay = Math.min(60, 2 ** row.attempts);
+          await tx.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2, not_before = now() + make_interval(secs => $3) WHERE id = $1`, [row.outbox_id, String((err as Error).message ?? err), delay]);
         }
         return rows.length;
       });

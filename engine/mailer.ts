@@ -22,7 +22,10 @@ export interface Mailer {
 
 export function createMailer(smtpUrl: string | undefined, dataDir: string): Mailer {
   if (smtpUrl) {
-    const transport = nodemailer.createTransport(smtpUrl);
+    // Pooled: a send reuses an open connection instead of a new TCP + SMTP handshake.
+    const url = new URL(smtpUrl);
+    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    const transport = nodemailer.createTransport(url.toString());
     return {
       send: async (m) => {
         const info = await transport.sendMail({ ...m, messageId: m.messageId });

@@ -194,6 +194,22 @@ async function main() {
   while (arrivals.size < total && performance.now() < deadline) await sleep(50);
   const latencies = [...postedAt].filter(([seq]) => arrivals.has(seq)).map(([seq, at]) => arrivals.get(seq)! - at).sort((a, b) => a - b);
 
+  // Where the time goes, from the timestamps Tend records on the way (medians, ms).
+  const { rows: [phases] } = await db.query<Record<string, number>>(
+    `SELECT
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM e.entered_at - ev.received_at) * 1000) AS "stored → enrolled",
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.entered_at - e.entered_at) * 1000) AS "enrolled → trigger ran",
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM m.entered_at - t.entered_at) * 1000) AS "trigger → email node",
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.sent_at - m.entered_at) * 1000) AS "email node → SMTP accepted"
+     FROM enrollments e
+     JOIN events ev ON ev.id = e.trigger_event_id
+     JOIN node_visits t ON t.enrollment_id = e.id AND t.node_id = 'ping'
+     JOIN node_visits m ON m.enrollment_id = e.id AND m.node_id = 'mail'
+     JOIN messages s ON s.enrollment_id = e.id
+     WHERE e.program_id = $1`,
+    [pingId],
+  );
+
   const bareMedian = median(bare);
   const tendMedian = median(tend);
   const fmt = (n: number) => n.toFixed(1);
@@ -203,6 +219,8 @@ async function main() {
   console.log(`  Tend 5-node program (event in → exit):          ${fmt(tendMedian)}   rounds: ${tend.map(fmt).join(', ')}`);
   console.log(`  ratio Tend / bare: ${(tendMedian / bareMedian).toFixed(2)} (target ≥ 0.8)`);
   console.log(`event → email latency at ${RATE} events/s for ${SECONDS} s: p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, max ${fmt(latencies.at(-1) ?? NaN)} ms (${latencies.length}/${total} arrived)`);
+
+  console.log(`  median per phase: ${Object.entries(phases ?? {}).map(([k, v]) => `${k} ${fmt(Number(v))} ms`).join(', ')}`);
 
   bareWorker.shutdown();
   await bareRunning;
