@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'nodes/**/*.test.ts', 'engine/**/*.test.ts', 'editor/src/**/*.test.ts', 'examples/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'editor/dist/**'],
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/global-setup.ts', 'test/e2e/build-editor.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
     maxWorkers: 2,

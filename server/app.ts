@@ -15,6 +15,9 @@ import { eventsRouter } from './routes/events.js';
 import { contactsRouter } from './routes/contacts.js';
 import { unsubscribeRouter } from './routes/unsubscribe.js';
 import { openApiDocument } from './openapi.js';
+import { previewRouter } from './routes/preview.js';
+import { templatesRouter } from './routes/templates.js';
+import { createRenderer, type Renderer } from '../engine/templates.js';
 
 export interface AppDeps {
   db: Db;
@@ -24,9 +27,13 @@ export interface AppDeps {
   /** Called after events are stored, to dispatch them without waiting for the sweep. */
   onEventsStored?: () => void;
   editorDir?: string;
+  /** Renders email previews; defaults to the worker's environment (TEND_TEMPLATES_DIR). */
+  render?: Renderer;
+  examplesDir?: string;
 }
 
-const defaultEditorDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'editor', 'dist');
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const defaultEditorDir = path.join(root, 'editor', 'dist');
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -42,7 +49,9 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(requireApiKey(deps.apiKey));
   api.use(express.json({ limit: '1mb', strict: true }));
   api.get('/node-types', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
+  api.use('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR)));
   api.use('/flows', flowsRouter(deps.db, deps.registry));
+  api.use('/templates', templatesRouter(deps.examplesDir ?? path.join(root, 'examples')));
   api.use('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
   api.use('/contacts', contactsRouter(deps.db));
   api.use('/messaging-policy', messagingPolicyRouter(deps.db));

@@ -30,6 +30,8 @@ export function openApiDocument() {
     security: [{ bearer: [] }],
     paths: {
       '/api/node-types': { get: { summary: 'The node plugin catalogue with config JSON Schemas and ports', responses: { 200: ok('Node types') } } },
+      '/api/flows/preview-email': { post: { summary: 'Render email templates for a sample contact (the editor\'s live preview)', requestBody: json({ type: 'object', required: ['subject', 'html'], properties: { subject: { type: 'string' }, html: { type: 'string' }, text: { type: 'string' }, layout: { type: 'string' }, contactId: { type: 'string', format: 'uuid' }, eventType: { type: 'string' }, event: { type: 'object' }, programName: { type: 'string' } } }), responses: { 200: ok('{ subject, html, text, contact, event }'), 404: problem, 422: problem } } },
+      '/api/templates': { get: { summary: 'Program templates bundled in examples/', responses: { 200: ok('{ templates: [{ file, name, description, nodes, document }] }') } } },
       '/api/flows/validate': { post: { summary: 'Validate a flow document; every problem with its JSON Pointer', requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 200: ok('{ valid, problems }') } } },
       '/api/flows': {
         get: { summary: 'List programs', responses: { 200: ok('Programs') } },

@@ -18,6 +18,7 @@ import { createRenderer } from '../engine/templates.js';
 import { signingSecret, unsubscribeToken } from '../engine/signing.js';
 import { createApp } from './app.js';
 import { resolveApiKey } from './auth.js';
+import { ensureEditorBuilt } from './editor-build.js';
 
 type Stop = () => Promise<void>;
 
@@ -193,6 +194,7 @@ export async function main(mode: 'start' | 'server' | 'worker' | 'migrate', env 
       });
     }
     if (mode === 'start' || mode === 'server') {
+      if (!env.TEND_SKIP_EDITOR_BUILD) await ensureEditorBuilt(log);
       const s = await startServer(config, services, stack.temporalAddress);
       stops.push(s.stop);
       console.log(`

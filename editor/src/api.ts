@@ -1,0 +1,130 @@
+// The editor talks to Tend only through its public HTTP API, with the admin API key
+// kept for the browser session. A 401 signs the user out.
+import type { FlowDocument, NodeType } from './model/catalogue.js';
+import type { Problem } from './model/problems.js';
+import type { NodeCounts } from './model/mapping.js';
+
+const KEY = 'tend.apiKey';
+
+export const session = {
+  key: () => sessionStorage.getItem(KEY),
+  signIn: (key: string) => sessionStorage.setItem(KEY, key),
+  signOut: () => {
+    sessionStorage.removeItem(KEY);
+    window.dispatchEvent(new Event('tend:signed-out'));
+  },
+};
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly title: string, readonly problems: Problem[]) {
+    super(problems.length ? `${title}: ${problems.map((p) => p.message).join('; ')}` : title);
+  }
+}
+
+export async function api<T>(method: string, path: string, body?: unknown, key = session.key()): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${key ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const parsed = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    if (res.status === 401 && key === session.key()) session.signOut();
+    throw new ApiError(res.status, parsed?.title ?? res.statusText, parsed?.errors ?? []);
+  }
+  return parsed as T;
+}
+
+/** Fetches a file from the API (which needs the key, so a plain link will not do) and saves it. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${session.key() ?? ''}` } });
+  if (!res.ok) throw new ApiError(res.status, res.statusText, []);
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export type ProgramStatus = 'draft' | 'live' | 'paused' | 'archived';
+
+export interface ProgramSummary {
+  id: string;
+  name: string;
+  description: string;
+  status: ProgramStatus;
+  liveVersion: number | null;
+  activeContacts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VersionInfo {
+  version: number;
+  publishedAt: string;
+  activeContacts: number;
+  totalContacts: number;
+}
+
+export interface ProgramDetail {
+  id: string;
+  name: string;
+  description: string;
+  status: ProgramStatus;
+  liveVersion: number | null;
+  createdAt: string;
+  updatedAt: string;
+  draft: FlowDocument;
+  problems: Problem[];
+  versions: VersionInfo[];
+}
+
+export interface ProgramStats {
+  id: string;
+  version: number | null;
+  enrollments: Record<string, number>;
+  nodes: Record<string, NodeCounts>;
+  edges: Record<string, { count: number; share: number }>;
+}
+
+export interface Enrollment {
+  id: string;
+  contactId: string;
+  email: string | null;
+  externalId: string | null;
+  version: number;
+  key: string;
+  node: string;
+  enteredAt: string;
+  wakeAt: string | null;
+}
+
+export interface Contact {
+  id: string;
+  email: string | null;
+  externalId: string | null;
+  attributes: Record<string, unknown>;
+  score: number;
+  tags: string[];
+}
+
+export interface TimelineEntry {
+  kind: 'event' | 'node' | 'message';
+  at: string;
+  [key: string]: unknown;
+}
+
+export interface Template {
+  file: string;
+  name: string;
+  description: string;
+  nodes: number;
+  document: FlowDocument;
+}
+
+export const nodeTypes = () => api<{ nodeTypes: NodeType[] }>('GET', '/api/node-types').then((r) => r.nodeTypes);

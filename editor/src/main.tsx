@@ -1,0 +1,7 @@
+// Entry point: mounts the editor.
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { App } from './ui/App.js';
+
+createRoot(document.getElementById('root')!).render(<App />);

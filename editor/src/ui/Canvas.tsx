@@ -1,0 +1,169 @@
+// The canvas: React Flow drawing the document. Drags, selection and measuring stay
+// local; anything that changes the program goes back up as a new document.
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import {
+  Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow,
+  type Connection as RfConnection, type EdgeChange, type FinalConnectionState, type NodeChange, type OnSelectionChangeParams,
+} from '@xyflow/react';
+import type { Catalogue, FlowDocument } from '../model/catalogue.js';
+import { toCanvasEdges, toCanvasNodes, type CanvasEdge, type CanvasNode, type Overlay } from '../model/mapping.js';
+import { checkConnection } from '../model/connections.js';
+import { connect, moveNodes, removeElements, type XY } from '../model/edit.js';
+import { NODE_WIDTH } from '../model/geometry.js';
+import { FlowNodeView } from './FlowNodeView.js';
+import { TendEdge } from './TendEdge.js';
+import { useToast } from './toast.js';
+
+const nodeTypes = { tend: FlowNodeView };
+const edgeTypes = { tend: TendEdge };
+export const DRAG_MIME = 'application/x-tend-node-type';
+
+const MINIMAP_COLORS: Record<string, string> = { trigger: '#16a34a', wait: '#d97706', logic: '#7c3aed', action: '#2563eb', unknown: '#9ca3af' };
+
+export interface CanvasProps {
+  doc: FlowDocument;
+  catalogue: Catalogue;
+  readOnly: boolean;
+  overlay: Omit<Overlay, 'selected'>;
+  /** Replaces the selection (after paste, select all, a click in the problems panel). */
+  selectRequest?: { ids: Set<string>; nonce: number };
+  onChange: (doc: FlowDocument) => void;
+  onSelection: (nodeIds: string[], edgeIds: string[]) => void;
+  onDropType: (typeId: string, position: XY, edgeId: string | undefined) => void;
+  onRendered?: () => void;
+}
+
+export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onChange, onSelection, onDropType, onRendered }: CanvasProps) {
+  const toast = useToast();
+  const flow = useReactFlow();
+  const [nodes, setNodes] = useState<CanvasNode[]>([]);
+  const [edges, setEdges] = useState<CanvasEdge[]>([]);
+  const selected = useRef(new Set<string>());
+  const lastRequest = useRef(0);
+  const docRef = useRef(doc);
+  docRef.current = doc;
+
+  useEffect(() => {
+    if (selectRequest && selectRequest.nonce !== lastRequest.current) {
+      lastRequest.current = selectRequest.nonce;
+      selected.current = new Set(selectRequest.ids);
+    }
+    const sel = selected.current;
+    setNodes(toCanvasNodes(doc, catalogue, { ...overlay, selected: sel }));
+    setEdges(toCanvasEdges(doc, { ...overlay, selected: sel }));
+  }, [doc, catalogue, overlay, selectRequest]);
+
+  const rendered = useRef(false);
+  useEffect(() => {
+    if (rendered.current || nodes.length !== doc.nodes.length) return;
+    rendered.current = true;
+    // Two frames: React Flow measures nodes after the first paint. A large program
+    // opens at its start at a readable zoom rather than fitted into a blur.
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (doc.nodes.length > 150) void flow.setViewport({ x: 40, y: 40, zoom: 0.6 });
+      else if (doc.nodes.length > 0) void flow.fitView({ maxZoom: 1, padding: 0.2 });
+      onRendered?.();
+    }));
+  }, [nodes, doc.nodes.length, onRendered, flow]);
+
+  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
+    // Removals go through onDelete so they become one document edit.
+    setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
+  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange<CanvasEdge>[]) => {
+    setEdges((es) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), es));
+  }, []);
+
+  const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
+    selected.current = new Set([...ns.map((n) => n.id), ...es.map((e) => e.id)]);
+    onSelection(ns.map((n) => n.id), es.map((e) => e.id));
+  }, [onSelection]);
+
+  const toConnection = (c: RfConnection | { source: string; sourceHandle?: string | null; target: string }) => ({ source: c.source, sourcePort: c.sourceHandle ?? 'next', target: c.target });
+
+  const isValidConnection = useCallback((c: RfConnection | CanvasEdge) => checkConnection(docRef.current, catalogue, toConnection(c)).ok, [catalogue]);
+
+  const onConnect = useCallback((c: RfConnection) => {
+    const conn = toConnection(c);
+    const check = checkConnection(docRef.current, catalogue, conn);
+    if (!check.ok) return toast(check.reason, 'error');
+    onChange(connect(docRef.current, conn.source, conn.sourcePort, conn.target));
+  }, [catalogue, onChange, toast]);
+
+  const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    // Dropped on a node that refused the edge: say why.
+    if (state.isValid || !state.fromNode || !state.toNode || !state.fromHandle) return;
+    const from = state.fromHandle.type === 'source' ? { node: state.fromNode.id, port: state.fromHandle.id ?? 'next' } : undefined;
+    if (!from) return;
+    const check = checkConnection(docRef.current, catalogue, { source: from.node, sourcePort: from.port, target: state.toNode.id });
+    if (!check.ok) toast(check.reason, 'error');
+  }, [catalogue, toast]);
+
+  const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: CanvasNode[]; edges: CanvasEdge[] }) => {
+    onChange(removeElements(docRef.current, ns.map((n) => n.id), es.map((e) => e.id)));
+  }, [onChange]);
+
+  const onNodeDragStop = useCallback((_e: unknown, _n: CanvasNode, dragged: CanvasNode[]) => {
+    const moved = new Map<string, XY>();
+    for (const n of dragged) {
+      const before = docRef.current.nodes.find((x) => x.id === n.id)?.position;
+      if (!before || Math.round(before.x) !== Math.round(n.position.x) || Math.round(before.y) !== Math.round(n.position.y)) moved.set(n.id, n.position);
+    }
+    if (moved.size) onChange(moveNodes(docRef.current, moved));
+  }, [onChange]);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (readOnly || !e.dataTransfer.types.includes(DRAG_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, [readOnly]);
+
+  const onDrop = useCallback((e: DragEvent) => {
+    const typeId = e.dataTransfer.getData(DRAG_MIME);
+    if (readOnly || !typeId) return;
+    e.preventDefault();
+    // Dropped on an edge (its wide invisible hit area) inserts the node there.
+    const edgeEl = document.elementsFromPoint(e.clientX, e.clientY).map((el) => el.closest('.react-flow__edge')).find(Boolean) as HTMLElement | undefined;
+    const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    onDropType(typeId, { x: at.x - NODE_WIDTH / 2, y: at.y - 30 }, edgeEl?.dataset.id);
+  }, [flow, onDropType, readOnly]);
+
+  const big = doc.nodes.length > 150;
+  const minimapColor = useCallback((n: CanvasNode) => MINIMAP_COLORS[n.data.category] ?? '#9ca3af', []);
+  const defaultEdgeOptions = useMemo(() => ({ type: 'tend' }), []);
+
+  return (
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+      <ReactFlow<CanvasNode, CanvasEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onSelectionChange={onSelectionChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDelete={onDelete}
+        onNodeDragStop={onNodeDragStop}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesReconnectable={false}
+        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        selectionKeyCode="Shift"
+        onlyRenderVisibleElements={big}
+        minZoom={0.05}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+        connectionRadius={30}
+      >
+        <Background gap={20} size={1} />
+        <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

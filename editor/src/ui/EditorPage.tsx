@@ -1,0 +1,320 @@
+// One program: header (name, status, save state, publish, versions), palette, canvas,
+// inspector and problems. A live program opens on its published version with live
+// counts; "Edit draft" switches to the draft beside it.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { api, ApiError, download, type ProgramDetail } from '../api.js';
+import type { Catalogue, FlowDocument, JsonSchema, NodeType } from '../model/catalogue.js';
+import { nodePorts } from '../model/catalogue.js';
+import { needsLayout } from '../model/mapping.js';
+import { placeProblems, problemsByNode, type PlacedProblem } from '../model/problems.js';
+import { addNode, connect, insertOnEdge, moveNodes, newNode, removeElements, type XY } from '../model/edit.js';
+import { copySelection, isClip, pasteClip, type Clip } from '../model/clipboard.js';
+import { layoutPositions } from '../model/layout.js';
+import { Elk } from '../model/elk.js';
+import { NODE_WIDTH } from '../model/geometry.js';
+import { navigate } from '../router.js';
+import { Canvas } from './Canvas.js';
+import { Palette } from './Palette.js';
+import { Inspector } from './Inspector.js';
+import { ProblemsPanel } from './ProblemsPanel.js';
+import { ShortcutsDialog } from './Shortcuts.js';
+import { useDraft } from './useDraft.js';
+import { useStats } from './useStats.js';
+import { useToast } from './toast.js';
+import { ago, when } from './format.js';
+
+const elk = new Elk();
+type View = { kind: 'draft' } | { kind: 'version'; version: number; doc: FlowDocument };
+
+const CLIP_KEY = 'tend.clipboard';
+let memoryClip: Clip | undefined;
+
+export function EditorPage({ programId, catalogue, types }: { programId: string; catalogue: Catalogue; types: NodeType[] }) {
+  const toast = useToast();
+  const flow = useReactFlow();
+  const [detail, setDetail] = useState<ProgramDetail>();
+  const [view, setView] = useState<View>();
+  const [loadError, setLoadError] = useState('');
+  const draft = useDraft(programId, useCallback((d: ProgramDetail) => setDetail((old) => ({ ...d, draft: old?.draft ?? d.draft })), []));
+  const [selection, setSelection] = useState<{ nodes: string[]; edges: string[] }>({ nodes: [], edges: [] });
+  const [selectRequest, setSelectRequest] = useState<{ ids: Set<string>; nonce: number }>();
+  const [problemsOpen, setProblemsOpen] = useState(false);
+  const [versionsOpen, setVersionsOpen] = useState(false);
+  const [help, setHelp] = useState(false);
+  const [publishing, setPublishing] = useState(false);
+  const [settingsSchema, setSettingsSchema] = useState<{ root: JsonSchema; settings: JsonSchema }>();
+  const pasteCount = useRef(0);
+  const openedAt = useRef(performance.now());
+
+  // Load the program; lay out any document that has never been placed.
+  useEffect(() => {
+    (async () => {
+      const d = await api<ProgramDetail>('GET', `/api/flows/${programId}`);
+      const laidOut = needsLayout(d.draft) ? moveNodes(d.draft, await layoutPositions(elk, d.draft, catalogue)) : undefined;
+      setDetail(d);
+      draft.load(d, laidOut);
+      if (d.liveVersion && (d.status === 'live' || d.status === 'paused')) await showVersion(d.liveVersion);
+      else setView({ kind: 'draft' });
+    })().catch((e: Error) => setLoadError(e.message));
+    fetch('/schemas/tend.flow.v1.json').then((r) => r.json()).then((s: JsonSchema) => setSettingsSchema({ root: s, settings: s.properties?.settings ?? {} })).catch(() => undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [programId, catalogue]);
+
+  const showVersion = async (version: number) => {
+    const doc = await api<FlowDocument>('GET', `/api/flows/${programId}/export?version=${version}`);
+    const placed = needsLayout(doc) ? moveNodes(doc, await layoutPositions(elk, doc, catalogue)) : doc;
+    setView({ kind: 'version', version, doc: placed });
+    setSelection({ nodes: [], edges: [] });
+  };
+
+  const doc = view?.kind === 'version' ? view.doc : draft.doc;
+  const readOnly = view?.kind !== 'draft';
+  const watching = !!detail?.liveVersion;
+  const { stats, tick } = useStats(programId, watching && !!view, view?.kind === 'version' ? view.version : undefined);
+
+  const placed: PlacedProblem[] = useMemo(() => (draft.problems && !readOnly ? placeProblems(draft.problems.doc, draft.problems.list) : []), [draft.problems, readOnly]);
+  const overlay = useMemo(() => ({
+    problems: problemsByNode(placed),
+    edgeProblems: new Map(placed.filter((p) => p.edgeId).map((p) => [p.edgeId!, p.message])),
+    stats: stats ? { nodes: stats.nodes, edges: stats.edges } : undefined,
+  }), [placed, stats]);
+
+  const change = draft.change;
+  const select = (ids: Iterable<string>) => setSelectRequest({ ids: new Set(ids), nonce: Date.now() + Math.random() });
+
+  const addType = useCallback((typeId: string, position?: XY, edgeId?: string) => {
+    const d = draft.doc;
+    const type = catalogue.get(typeId);
+    if (!d || !type || readOnly) return;
+    let next: FlowDocument;
+    let node;
+    const from = selection.nodes.length === 1 ? d.nodes.find((n) => n.id === selection.nodes[0]) : undefined;
+    const freePort = from && type.category !== 'trigger' ? nodePorts(catalogue, from).find((p) => !d.edges.some((e) => e.source === from.id && e.sourcePort === p.name)) : undefined;
+    if (position) {
+      node = newNode(d, type, position);
+      next = edgeId && type.category !== 'trigger' ? insertOnEdge(d, catalogue, edgeId, node) : addNode(d, node);
+    } else if (from && freePort) {
+      // Keyboard add: after the selected node, on its first free output.
+      const index = nodePorts(catalogue, from).indexOf(freePort);
+      node = newNode(d, type, { x: (from.position?.x ?? 0) + NODE_WIDTH + 90, y: (from.position?.y ?? 0) + index * 110 });
+      next = connect(addNode(d, node), from.id, freePort.name, node.id);
+    } else {
+      const box = document.querySelector('.canvas')?.getBoundingClientRect();
+      const centre = flow.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 800) / 2, y: (box?.top ?? 0) + (box?.height ?? 600) / 2 });
+      node = newNode(d, type, { x: centre.x - NODE_WIDTH / 2, y: centre.y - 40 });
+      next = addNode(d, node);
+    }
+    change(next);
+    select([node.id]);
+  }, [draft.doc, catalogue, readOnly, selection.nodes, flow, change]);
+
+  const copy = useCallback((cut: boolean) => {
+    if (!draft.doc || selection.nodes.length === 0) return;
+    const clip = copySelection(draft.doc, selection.nodes);
+    memoryClip = clip;
+    pasteCount.current = 0;
+    try { sessionStorage.setItem(CLIP_KEY, JSON.stringify(clip)); } catch { /* too big for storage: the in-memory copy still works */ }
+    toast(`${cut ? 'Cut' : 'Copied'} ${clip.nodes.length} node${clip.nodes.length === 1 ? '' : 's'}`);
+    if (cut && !readOnly) change(removeElements(draft.doc, selection.nodes, selection.edges));
+  }, [draft.doc, selection, readOnly, change, toast]);
+
+  const paste = useCallback((clip?: Clip) => {
+    if (!draft.doc || readOnly) return;
+    let c = clip ?? memoryClip;
+    if (!clip) {
+      try { const s = JSON.parse(sessionStorage.getItem(CLIP_KEY) ?? 'null'); if (isClip(s)) c = s; } catch { /* keep the in-memory clip */ }
+    }
+    if (!c || c.nodes.length === 0) return;
+    pasteCount.current += 1;
+    const { doc: next, nodeIds } = pasteClip(draft.doc, c, { x: 40 * pasteCount.current, y: 40 * pasteCount.current });
+    change(next);
+    select(nodeIds);
+  }, [draft.doc, readOnly, change]);
+
+  const autoLayout = useCallback(async () => {
+    if (!draft.doc || readOnly) return;
+    change(moveNodes(draft.doc, await layoutPositions(elk, draft.doc, catalogue)));
+    setTimeout(() => void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.15 }), 50);
+  }, [draft.doc, readOnly, catalogue, change, flow]);
+
+  const deleteSelection = useCallback(() => {
+    if (!draft.doc || readOnly) return;
+    change(removeElements(draft.doc, selection.nodes, selection.edges));
+  }, [draft.doc, readOnly, selection, change]);
+
+  // Keyboard shortcuts (React Flow handles Delete/Backspace itself).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (t.closest('input, textarea, select, [contenteditable="true"]') || document.querySelector('.dialog')) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const k = e.key.toLowerCase();
+      const run = (fn: () => void) => { e.preventDefault(); fn(); };
+      if (mod && k === 'z' && !e.shiftKey) run(draft.undo);
+      else if (mod && ((k === 'z' && e.shiftKey) || k === 'y')) run(draft.redo);
+      else if (mod && k === 'c') run(() => copy(false));
+      else if (mod && k === 'x') run(() => copy(true));
+      else if (mod && k === 'v') run(() => paste());
+      else if (mod && k === 'd') run(() => draft.doc && paste(copySelection(draft.doc, selection.nodes)));
+      else if (mod && k === 'a') run(() => doc && select([...doc.nodes.map((n) => n.id), ...doc.edges.map((x) => x.id)]));
+      else if (mod && k === 's') run(() => void draft.saveNow().then(() => toast('Saved', 'success')).catch((err: Error) => toast(err.message, 'error')));
+      else if (mod) return;
+      else if (k === 'l') run(() => void autoLayout());
+      else if (k === 'f') run(() => void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.15 }));
+      else if (k === '/') run(() => document.getElementById('palette-search')?.focus());
+      else if (e.key === '?') run(() => setHelp(true));
+      else if (e.key === 'Escape') run(() => select([]));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [draft, copy, paste, autoLayout, flow, doc, selection.nodes, toast]);
+
+  const publish = async () => {
+    setPublishing(true);
+    try {
+      await draft.saveNow();
+      const r = await api<{ version: number }>('POST', `/api/flows/${programId}/publish`);
+      toast(`Published version ${r.version}. New contacts enter it from now on.`, 'success');
+      const d = await api<ProgramDetail>('GET', `/api/flows/${programId}`);
+      setDetail(d);
+      await showVersion(r.version);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 422 && draft.doc) {
+        draft.setProblems({ doc: draft.doc, list: e.problems });
+        setProblemsOpen(true);
+        toast(`Publishing refused: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} to fix first.`, 'error');
+      } else toast(`Publish failed: ${(e as Error).message}`, 'error');
+    } finally {
+      setPublishing(false);
+    }
+  };
+
+  const setStatus = async (action: 'pause' | 'resume') => {
+    try { setDetail(await api<ProgramDetail>('POST', `/api/flows/${programId}/${action}`)); }
+    catch (e) { toast((e as Error).message, 'error'); }
+  };
+
+  const nodeTitle = useCallback((id: string) => {
+    const n = doc?.nodes.find((x) => x.id === id);
+    return n?.label || catalogue.get(n?.type ?? '')?.title || id;
+  }, [doc, catalogue]);
+
+  const showProblem = (p: PlacedProblem) => {
+    if (view?.kind !== 'draft') setView({ kind: 'draft' });
+    if (p.nodeId) {
+      select([p.nodeId]);
+      setTimeout(() => void flow.fitView({ nodes: [{ id: p.nodeId! }], duration: 300, maxZoom: 1 }), 30);
+    }
+  };
+
+  const onSelection = useCallback((nodes: string[], edges: string[]) => setSelection({ nodes, edges }), []);
+
+  const onRendered = useCallback(() => {
+    const ms = Math.round(performance.now() - openedAt.current);
+    document.body.dataset.openToLaidOutMs = String(ms);
+  }, []);
+
+  if (loadError) return <main className="center"><p className="error">Could not open the program: {loadError}</p><button onClick={() => navigate('/')}>Back to programs</button></main>;
+  if (!detail || !doc || !view) return <main className="center muted">Opening…</main>;
+
+  const draftDiffers = detail.liveVersion && view.kind === 'version' && draft.doc ? JSON.stringify(stripPositions(draft.doc)) !== JSON.stringify(stripPositions(view.doc)) : false;
+  const saveLabel = { saved: 'All changes saved', unsaved: 'Unsaved changes…', saving: 'Saving…', error: 'Save failed — retrying on next change' }[draft.saveState];
+
+  return (
+    <div className="editor">
+      <header className="topbar">
+        <a className="brand" href="/" onClick={(e) => { e.preventDefault(); void draft.saveNow().finally(() => navigate('/')); }}><span className="brand-mark" />Tend</a>
+        <nav className="crumbs"><a href="/" onClick={(e) => { e.preventDefault(); void draft.saveNow().finally(() => navigate('/')); }}>Programs</a> / <strong data-testid="program-name">{doc.name}</strong></nav>
+        <span className={`status status-${detail.status}`} data-testid="program-status">{detail.status}</span>
+        {detail.liveVersion && <span className="muted small">live v{detail.liveVersion}</span>}
+        {detail.liveVersion && <div className="view-switch" role="tablist" aria-label="Version shown">
+          {detail.liveVersion && <button role="tab" aria-selected={view.kind === 'version'} className={view.kind === 'version' ? 'on' : ''} onClick={() => void showVersion(view.kind === 'version' ? view.version : detail.liveVersion!)}>{view.kind === 'version' ? `Viewing v${view.version}` : `Live v${detail.liveVersion}`}</button>}
+          <button role="tab" aria-selected={view.kind === 'draft'} className={view.kind === 'draft' ? 'on' : ''} onClick={() => { setView({ kind: 'draft' }); setSelection({ nodes: [], edges: [] }); }} data-testid="edit-draft">Edit draft</button>
+        </div>}
+        {draftDiffers && <span className="pill" title="The draft differs from this version">draft has changes</span>}
+        <div className="spacer" />
+        {view.kind === 'draft' && <span className={`save-state save-${draft.saveState}`} data-testid="save-state">{saveLabel}</span>}
+        {view.kind === 'draft' && (
+          <>
+            <button className="icon" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!draft.canUndo} onClick={draft.undo}>↶</button>
+            <button className="icon" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!draft.canRedo} onClick={draft.redo}>↷</button>
+            <button title="Auto-layout (L)" onClick={() => void autoLayout()}>Auto-layout</button>
+          </>
+        )}
+        <div className="menu-anchor">
+          <button onClick={() => setVersionsOpen((v) => !v)} aria-expanded={versionsOpen} data-testid="versions-button">Versions ({detail.versions.length})</button>
+          {versionsOpen && (
+            <div className="menu" role="menu" data-testid="versions">
+              <button role="menuitem" className={view.kind === 'draft' ? 'on' : ''} onClick={() => { setView({ kind: 'draft' }); setVersionsOpen(false); }}>
+                <strong>Draft</strong><span className="muted small">edited {ago(detail.updatedAt)}</span>
+              </button>
+              {detail.versions.map((v) => (
+                <button role="menuitem" key={v.version} className={view.kind === 'version' && view.version === v.version ? 'on' : ''} onClick={() => { void showVersion(v.version); setVersionsOpen(false); }} data-testid="version-row">
+                  <strong>v{v.version}{v.version === detail.liveVersion ? ' · live' : ''}</strong>
+                  <span className="muted small">published {when(v.publishedAt)}</span>
+                  <span className="muted small">{v.activeContacts} inside now · {v.totalContacts} entered</span>
+                </button>
+              ))}
+              {detail.versions.length === 0 && <p className="muted small">Not published yet.</p>}
+            </div>
+          )}
+        </div>
+        <button onClick={() => void draft.saveNow().then(() => download(`/api/flows/${programId}/export${view.kind === 'version' ? `?version=${view.version}` : ''}`, 'program.tend.json')).catch((e: Error) => toast(e.message, 'error'))} data-testid="export">Export</button>
+        {detail.status === 'live' && <button onClick={() => void setStatus('pause')}>Pause</button>}
+        {detail.status === 'paused' && <button onClick={() => void setStatus('resume')}>Resume</button>}
+        {view.kind === 'draft' && (
+          <button className={`primary${placed.length ? ' blocked' : ''}`} onClick={() => void publish()} disabled={publishing || detail.status === 'archived'} data-testid="publish"
+            title={placed.length ? `${placed.length} problem(s) must be fixed before publishing` : 'Publish a new version'}>
+            {publishing ? 'Publishing…' : detail.liveVersion ? 'Publish changes' : 'Publish'}
+          </button>
+        )}
+        <button className="icon" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>?</button>
+      </header>
+      <div className="workspace">
+        <Palette types={types} disabled={readOnly} onAdd={(id) => addType(id)} />
+        <div className="center-column">
+          {view.kind === 'version' && (
+            <div className="banner" data-testid="watch-banner">
+              Watching version {view.version}{view.version === detail.liveVersion ? ' (live)' : ''}: counts refresh every few seconds.{stats?.enrollments && <> {Object.entries(stats.enrollments).map(([k, v]) => `${v} ${k}`).join(' · ')}</>}
+              <button className="link" onClick={() => setView({ kind: 'draft' })}>Edit the draft</button>
+            </div>
+          )}
+          <Canvas
+            key={view.kind === 'version' ? `v${view.version}` : 'draft'}
+            doc={doc}
+            catalogue={catalogue}
+            readOnly={readOnly}
+            overlay={overlay}
+            selectRequest={selectRequest}
+            onChange={change}
+            onSelection={onSelection}
+            onDropType={(typeId, pos, edgeId) => addType(typeId, pos, edgeId)}
+            onRendered={onRendered}
+          />
+          {view.kind === 'draft' && <ProblemsPanel problems={placed} open={problemsOpen} onToggle={() => setProblemsOpen((o) => !o)} onShow={showProblem} nodeTitle={nodeTitle} />}
+        </div>
+        <Inspector
+          doc={doc}
+          catalogue={catalogue}
+          programId={programId}
+          selectedNodes={selection.nodes}
+          selectedEdges={selection.edges}
+          readOnly={readOnly}
+          watching={watching}
+          problems={placed}
+          counts={stats?.nodes}
+          settingsSchema={settingsSchema}
+          refreshTick={tick}
+          onChange={change}
+          onDeleteSelection={deleteSelection}
+        />
+      </div>
+      {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function stripPositions(d: FlowDocument) {
+  return { ...d, nodes: d.nodes.map(({ position: _p, ...n }) => n) };
+}

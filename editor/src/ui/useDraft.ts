@@ -1,0 +1,99 @@
+// The draft being edited: the document, undo/redo, and saving it a moment after each
+// change (autosave), with the server's validation problems of what was saved.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, type ProgramDetail } from '../api.js';
+import type { FlowDocument } from '../model/catalogue.js';
+import { emptyHistory, record, redo as redoOf, undo as undoOf, type History } from '../model/history.js';
+import type { Problem } from '../model/problems.js';
+
+export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
+
+const SAVE_DELAY_MS = 600;
+/** Keystrokes in one field within this window undo together. */
+const COALESCE_MS = 1200;
+
+export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void) {
+  const [doc, setDocState] = useState<FlowDocument>();
+  const [problems, setProblems] = useState<{ doc: FlowDocument; list: Problem[] }>();
+  const [saveState, setSaveState] = useState<SaveState>('saved');
+  const [history, setHistory] = useState<History<FlowDocument>>(emptyHistory());
+  const docRef = useRef<FlowDocument>(undefined);
+  const saved = useRef<string>('');
+  const last = useRef({ key: '', at: 0 });
+  const chain = useRef<Promise<unknown>>(Promise.resolve());
+  const onSavedRef = useRef(onSaved);
+  onSavedRef.current = onSaved;
+
+  const load = useCallback((d: ProgramDetail, laidOut?: FlowDocument) => {
+    docRef.current = laidOut ?? d.draft;
+    saved.current = JSON.stringify(d.draft);
+    setDocState(docRef.current);
+    setProblems({ doc: d.draft, list: d.problems });
+    setHistory(emptyHistory());
+    setSaveState(laidOut ? 'unsaved' : 'saved');
+  }, []);
+
+  /** Applies an edit; `coalesceKey` merges rapid edits of one field into one undo step. */
+  const change = useCallback((next: FlowDocument, coalesceKey?: string) => {
+    const before = docRef.current;
+    if (!before || next === before) return;
+    const now = Date.now();
+    const merge = coalesceKey && last.current.key === coalesceKey && now - last.current.at < COALESCE_MS;
+    last.current = { key: coalesceKey ?? '', at: now };
+    if (!merge) setHistory((h) => record(h, before));
+    docRef.current = next;
+    setDocState(next);
+    setSaveState('unsaved');
+  }, []);
+
+  const step = useCallback((dir: 'undo' | 'redo') => {
+    const current = docRef.current;
+    if (!current) return;
+    setHistory((h) => {
+      const r = dir === 'undo' ? undoOf(h, current) : redoOf(h, current);
+      if (!r) return h;
+      docRef.current = r.value;
+      setDocState(r.value);
+      setSaveState('unsaved');
+      last.current = { key: '', at: 0 };
+      return r.history;
+    });
+  }, []);
+
+  /** Saves now if there is anything unsaved; resolves once the server has it. */
+  const saveNow = useCallback(() => {
+    chain.current = chain.current.then(async () => {
+      const d = docRef.current;
+      if (!d) return;
+      const json = JSON.stringify(d);
+      if (json === saved.current) return setSaveState((s) => (docRef.current === d ? 'saved' : s));
+      setSaveState('saving');
+      try {
+        const detail = await api<ProgramDetail>('PUT', `/api/flows/${programId}`, d);
+        saved.current = json;
+        setProblems({ doc: d, list: detail.problems });
+        setSaveState(docRef.current === d ? 'saved' : 'unsaved');
+        onSavedRef.current(detail);
+      } catch (e) {
+        setSaveState('error');
+        throw e;
+      }
+    });
+    return chain.current;
+  }, [programId]);
+
+  useEffect(() => {
+    if (saveState !== 'unsaved') return;
+    const t = setTimeout(() => void saveNow().catch(() => undefined), SAVE_DELAY_MS);
+    return () => clearTimeout(t);
+  }, [doc, saveState, saveNow]);
+
+  // Do not lose an edit by closing the tab within the autosave delay.
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => { if (JSON.stringify(docRef.current) !== saved.current) e.preventDefault(); };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
+
+  return { doc, load, change, undo: () => step('undo'), redo: () => step('redo'), canUndo: history.past.length > 0, canRedo: history.future.length > 0, saveNow, saveState, problems, setProblems };
+}

@@ -1,0 +1,67 @@
+// POST /api/flows/preview-email: renders an email node's templates for a sample
+// contact, exactly as the worker would (same Handlebars environment, helpers, layouts
+// and partials), so the editor can show a live preview while the marketer types.
+import { Router } from 'express';
+import { Type } from '@sinclair/typebox';
+import { HttpProblem } from '../../engine/errors.js';
+import type { Db } from '../../engine/storage/db.js';
+import { getContact } from '../../engine/storage/contacts.js';
+import type { Renderer } from '../../engine/templates.js';
+import { parseBody } from '../input.js';
+import { route } from '../problem.js';
+
+const PreviewRequest = Type.Object(
+  {
+    subject: Type.String({ maxLength: 500 }),
+    html: Type.String({ maxLength: 200000 }),
+    text: Type.Optional(Type.String({ maxLength: 100000 })),
+    layout: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$' })),
+    contactId: Type.Optional(Type.String({ format: 'uuid' })),
+    /** The contact's latest event of this type is the `event` in scope (e.g. their cart). */
+    eventType: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    /** Or an explicit sample event. */
+    event: Type.Optional(Type.Object({ type: Type.String({ minLength: 1, maxLength: 200 }), properties: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false })),
+    programName: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Who the preview is for when no contact is chosen. */
+const SAMPLE_CONTACT = {
+  id: '00000000-0000-4000-8000-000000000000', externalId: 'sample', email: 'ada@example.com', phone: null,
+  attributes: { first_name: 'Ada', last_name: 'Lovelace', plan: 'pro' }, score: 42, tags: ['sample'], consent: {}, unsubscribed: false, timezone: 'Europe/London', createdAt: new Date(0).toISOString(),
+};
+
+export function previewRouter(db: Db, render: Renderer): Router {
+  const r = Router();
+  r.post('/', route(async (req, res) => {
+    const body = parseBody(PreviewRequest, req.body);
+    const contact = body.contactId ? await getContact(db, body.contactId) : SAMPLE_CONTACT;
+    if (!contact) throw new HttpProblem(404, 'Unknown contact', [{ path: '/contactId', message: `no contact has id ${body.contactId}` }]);
+    let event: { id: string; type: string; properties: Record<string, unknown>; occurredAt: string } | null = body.event ? { id: 'sample', occurredAt: new Date().toISOString(), ...body.event } : null;
+    if (!event && body.eventType && body.contactId) {
+      const { rows } = await db.query<{ id: string; type: string; properties: Record<string, unknown>; occurred_at: Date }>(
+        'SELECT id, type, properties, occurred_at FROM events WHERE contact_id = $1 AND type = $2 ORDER BY occurred_at DESC LIMIT 1',
+        [body.contactId, body.eventType],
+      );
+      const row = rows[0];
+      if (row) event = { id: row.id, type: row.type, properties: row.properties, occurredAt: row.occurred_at.toISOString() };
+    }
+    const scope = { contact, event, program: { id: 'preview', version: 0, name: body.programName ?? 'Preview' }, unsubscribeUrl: '#unsubscribe' };
+    const attempt = (path: string, fn: () => string): string => {
+      try {
+        return fn();
+      } catch (err) {
+        // A template the marketer is still typing: say where it breaks, as a field problem.
+        throw new HttpProblem(422, 'Template error', [{ path, message: (err as Error).message.split('\n').slice(0, 4).join('\n') }], { cause: err });
+      }
+    };
+    const subject = attempt('/subject', () => render(body.subject, scope));
+    const inner = attempt('/html', () => render(body.html, scope));
+    const layout = body.layout ?? 'default';
+    const html = layout === 'none' ? inner : attempt('/layout', () => render(`{{> layout-${layout} }}`, { ...scope, body: inner }));
+    const text = body.text ? attempt('/text', () => render(body.text!, scope)) : inner.replace(/<(br|\/p|\/div|\/h[1-6]|\/li)\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').replace(/\n{3,}/g, '\n\n').trim();
+    res.json({ subject, html, text, contact: { id: body.contactId ?? null, email: contact.email }, event: event && { type: event.type, occurredAt: event.occurredAt } });
+  }));
+  return r;
+}
