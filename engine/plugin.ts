@@ -183,6 +183,8 @@ export interface PluginDescription<S extends TSchema = TSchema> {
   summary?: string;
   /** Whether this node waits, so a cycle through it is allowed. */
   waits?: boolean;
+  /** Whether this node lets a contact round a cycle only a bounded number of times, so a cycle through it is allowed too. */
+  boundsLoops?: boolean;
   /**
    * run() finishes in milliseconds and touches nothing but Tend's own data (a branch, a
    * score change, a wait's wake-up time). Such nodes run as Temporal local activities:

@@ -6,6 +6,8 @@ import waitEvent from './wait-event.js';
 import logicIf from './logic-if.js';
 import logicSplit from './logic-split.js';
 import logicExit from './logic-exit.js';
+import logicSwitch from './logic-switch.js';
+import logicLoop from './logic-loop.js';
 import updateContact from './action-update-contact.js';
 import score from './action-score.js';
 import email from './action-email.js';
@@ -14,5 +16,5 @@ import sms from './action-sms.js';
 import notifyOwner from './action-notify-owner.js';
 import type { NodePlugin } from '../engine/plugin.js';
 
-export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, updateContact, score, email, webhook, sms, notifyOwner] as unknown as NodePlugin[];
+export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner] as unknown as NodePlugin[];
 export default plugins;

@@ -100,9 +100,9 @@ export function validateFlow(doc: unknown, registry: Registry): Problem[] {
     });
   }
 
-  for (const cycle of cyclesWithoutWait(flow.nodes.map((n) => n.id), adjacency, (id) => plugins.get(id)?.waits === true)) {
+  for (const cycle of cyclesWithoutWait(flow.nodes.map((n) => n.id), adjacency, (id) => plugins.get(id)?.waits === true || plugins.get(id)?.boundsLoops === true)) {
     const first = cycle[0];
-    problems.push({ path: `/nodes/${nodeIndex.get(first)}`, message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait in it; a contact would spin forever` });
+    problems.push({ path: `/nodes/${nodeIndex.get(first)}`, message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait and no loop limit in it; a contact would spin forever` });
   }
 
   const goal = flow.settings?.goal as Condition | undefined;
