@@ -48,12 +48,15 @@ export function previewRouter(db: Db, render: Renderer): Router {
       if (row) event = { id: row.id, type: row.type, properties: row.properties, occurredAt: row.occurred_at.toISOString() };
     }
     const scope = { contact, event, program: { id: 'preview', version: 0, name: body.programName ?? 'Preview' }, unsubscribeUrl: '#unsubscribe' };
+    // A template the marketer is still typing is a normal state, not a failed request:
+    // the answer says where it breaks, as field problems, with whatever did render.
+    const problems: { path: string; message: string }[] = [];
     const attempt = (path: string, fn: () => string): string => {
       try {
         return fn();
       } catch (err) {
-        // A template the marketer is still typing: say where it breaks, as a field problem.
-        throw new HttpProblem(422, 'Template error', [{ path, message: (err as Error).message.split('\n').slice(0, 4).join('\n') }], { cause: err });
+        problems.push({ path, message: (err as Error).message.split('\n').slice(0, 4).join('\n') });
+        return '';
       }
     };
     const subject = attempt('/subject', () => render(body.subject, scope));
@@ -61,7 +64,7 @@ export function previewRouter(db: Db, render: Renderer): Router {
     const layout = body.layout ?? 'default';
     const html = layout === 'none' ? inner : attempt('/layout', () => render(`{{> layout-${layout} }}`, { ...scope, body: inner }));
     const text = body.text ? attempt('/text', () => render(body.text!, scope)) : inner.replace(/<(br|\/p|\/div|\/h[1-6]|\/li)\s*\/?>/gi, '\n').replace(/<[^>]+>/g, '').replace(/\n{3,}/g, '\n\n').trim();
-    res.json({ subject, html, text, contact: { id: body.contactId ?? null, email: contact.email }, event: event && { type: event.type, occurredAt: event.occurredAt } });
+    res.json({ problems, subject, html, text, contact: { id: body.contactId ?? null, email: contact.email }, event: event && { type: event.type, occurredAt: event.occurredAt } });
   }));
   return r;
 }

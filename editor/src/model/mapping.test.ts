@@ -80,3 +80,14 @@ describe('canvas → document', () => {
     expect(moved.nodes[2].config).toBe(doc.nodes[2].config);
   });
 });
+
+describe('comparing programs', () => {
+  test('key order, $schema and positions do not make a difference; config does', async () => {
+    const { sameProgram } = await import('./compare.js');
+    const a = cartProgram();
+    const b = JSON.parse(JSON.stringify({ $schema: '/schemas/tend.flow.v1.json', ...a, nodes: a.nodes.map((n) => ({ config: n.config, version: n.version, type: n.type, id: n.id, position: { x: 1, y: 2 } })) }));
+    expect(sameProgram(a, b)).toBe(true);
+    b.nodes[3].config.duration = '4 days';
+    expect(sameProgram(a, b)).toBe(false);
+  });
+});

@@ -72,3 +72,9 @@ test('summaries read like sentences', () => {
     .toBe('event.total > 100 or not (tags contains vip)');
   expect(formatValue([{ name: 'a', label: 'A' }, { name: 'b' }])).toBe('A, b');
 });
+
+test('a shared definition used by a property is titled after the property', () => {
+  const root = { type: 'object', properties: { goal: { $ref: 'Condition' }, c: { $id: 'Condition', title: 'Condition', anyOf: [{ const: 1 }] } } };
+  expect(describeField(root.properties.goal, root, 'goal').title).toBe('Goal');
+  expect(describeField({ title: 'Exit when', $ref: 'Condition' }, root, 'goal').title).toBe('Exit when');
+});

@@ -11,6 +11,7 @@ import { placeProblems, problemsByNode, type PlacedProblem } from '../model/prob
 import { addNode, connect, insertOnEdge, moveNodes, newNode, removeElements, type XY } from '../model/edit.js';
 import { copySelection, isClip, pasteClip, type Clip } from '../model/clipboard.js';
 import { layoutPositions } from '../model/layout.js';
+import { sameProgram } from '../model/compare.js';
 import { Elk } from '../model/elk.js';
 import { NODE_WIDTH } from '../model/geometry.js';
 import { navigate } from '../router.js';
@@ -173,7 +174,10 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const publish = async () => {
     setPublishing(true);
     try {
-      await draft.saveNow();
+      const known = await draft.saveNow();
+      // The save just validated the draft on the server; do not ask it to publish a
+      // draft it has already said is broken.
+      if (known && known.problems.length) throw new ApiError(422, 'The program has problems', known.problems);
       const r = await api<{ version: number }>('POST', `/api/flows/${programId}/publish`);
       toast(`Published version ${r.version}. New contacts enter it from now on.`, 'success');
       const d = await api<ProgramDetail>('GET', `/api/flows/${programId}`);
@@ -211,14 +215,16 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const onSelection = useCallback((nodes: string[], edges: string[]) => setSelection({ nodes, edges }), []);
 
   const onRendered = useCallback(() => {
-    const ms = Math.round(performance.now() - openedAt.current);
-    document.body.dataset.openToLaidOutMs = String(ms);
+    // From opening this program (fetch, layout when needed, first render), and from the
+    // page's navigation start when the program was opened by its URL.
+    document.body.dataset.openToLaidOutMs = String(Math.round(performance.now() - openedAt.current));
+    document.body.dataset.sinceNavigationMs = String(Math.round(performance.now()));
   }, []);
 
   if (loadError) return <main className="center"><p className="error">Could not open the program: {loadError}</p><button onClick={() => navigate('/')}>Back to programs</button></main>;
   if (!detail || !doc || !view) return <main className="center muted">Opening…</main>;
 
-  const draftDiffers = detail.liveVersion && view.kind === 'version' && draft.doc ? JSON.stringify(stripPositions(draft.doc)) !== JSON.stringify(stripPositions(view.doc)) : false;
+  const draftDiffers = detail.liveVersion && view.kind === 'version' && draft.doc ? !sameProgram(draft.doc, view.doc) : false;
   const saveLabel = { saved: 'All changes saved', unsaved: 'Unsaved changes…', saving: 'Saving…', error: 'Save failed — retrying on next change' }[draft.saveState];
 
   return (
@@ -313,8 +319,4 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>
   );
-}
-
-function stripPositions(d: FlowDocument) {
-  return { ...d, nodes: d.nodes.map(({ position: _p, ...n }) => n) };
 }

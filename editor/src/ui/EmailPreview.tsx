@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type Contact } from '../api.js';
 
-interface Rendered { subject: string; html: string; text: string; contact: { id: string | null; email: string | null }; event: { type: string } | null }
+interface Rendered { problems: { path: string; message: string }[]; subject: string; html: string; text: string; contact: { id: string | null; email: string | null }; event: { type: string } | null }
 
 export function EmailPreview({ config, eventType, programName }: { config: Record<string, unknown>; eventType?: string; programName: string }) {
   const [query, setQuery] = useState('');
@@ -28,7 +28,7 @@ export function EmailPreview({ config, eventType, programName }: { config: Recor
   useEffect(() => {
     const t = setTimeout(() => {
       api<Rendered>('POST', '/api/flows/preview-email', JSON.parse(body))
-        .then((r) => { setRendered(r); setError(''); })
+        .then((r) => { setRendered(r); setError(r.problems.map((p) => `${p.path.slice(1)}: ${p.message}`).join('\n')); })
         .catch((e) => setError(e instanceof ApiError ? e.problems.map((p) => `${p.path}: ${p.message}`).join('\n') || e.title : String(e)));
     }, 300);
     return () => clearTimeout(t);

@@ -165,8 +165,8 @@ function ObjectField({ ctx, path, value, onChange, bare, required, model }: Fiel
   const body = (
     <>
       {(model.properties ?? []).map((p) => {
-        const child = resolve(p.schema, ctx.root);
-        const optionalStructure = !p.required && (child.anyOf || child.oneOf || (child.type === 'object' && child.properties));
+        const kind = describeField(p.schema, ctx.root, p.key).kind;
+        const optionalStructure = !p.required && (kind === 'union' || kind === 'object');
         const childPath = path + seg(p.key);
         if (optionalStructure && obj?.[p.key] === undefined) {
           const title = describeField(p.schema, ctx.root, p.key).title;

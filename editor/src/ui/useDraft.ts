@@ -21,6 +21,7 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
   const saved = useRef<string>('');
   const last = useRef({ key: '', at: 0 });
   const chain = useRef<Promise<unknown>>(Promise.resolve());
+  const lastProblems = useRef<Problem[]>([]);
   const onSavedRef = useRef(onSaved);
   onSavedRef.current = onSaved;
 
@@ -29,6 +30,7 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
     saved.current = JSON.stringify(d.draft);
     setDocState(docRef.current);
     setProblems({ doc: d.draft, list: d.problems });
+    lastProblems.current = d.problems;
     setHistory(emptyHistory());
     setSaveState(laidOut ? 'unsaved' : 'saved');
   }, []);
@@ -60,26 +62,32 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
     });
   }, []);
 
-  /** Saves now if there is anything unsaved; resolves once the server has it. */
-  const saveNow = useCallback(() => {
-    chain.current = chain.current.then(async () => {
+  /** Saves now if there is anything unsaved; resolves, once the server has it, to the server's problems with it. */
+  const saveNow = useCallback((): Promise<{ problems: Problem[] } | undefined> => {
+    const next = chain.current.then(async () => {
       const d = docRef.current;
-      if (!d) return;
+      if (!d) return undefined;
       const json = JSON.stringify(d);
-      if (json === saved.current) return setSaveState((s) => (docRef.current === d ? 'saved' : s));
+      if (json === saved.current) {
+        setSaveState((s) => (docRef.current === d ? 'saved' : s));
+        return { problems: lastProblems.current };
+      }
       setSaveState('saving');
       try {
         const detail = await api<ProgramDetail>('PUT', `/api/flows/${programId}`, d);
         saved.current = json;
+        lastProblems.current = detail.problems;
         setProblems({ doc: d, list: detail.problems });
         setSaveState(docRef.current === d ? 'saved' : 'unsaved');
         onSavedRef.current(detail);
+        return { problems: detail.problems };
       } catch (e) {
         setSaveState('error');
         throw e;
       }
     });
-    return chain.current;
+    chain.current = next.catch(() => undefined);
+    return next;
   }, [programId]);
 
   useEffect(() => {
