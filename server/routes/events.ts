@@ -3,10 +3,8 @@
 import { Router } from 'express';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../engine/storage/db.js';
-import { transaction } from '../../engine/storage/db.js';
-import { resolveContact, updateContactFields } from '../../engine/storage/contacts.js';
-import { appendEvent, findByClientId } from '../../engine/storage/events.js';
 import { parseBody } from '../input.js';
+import { ingest as storeEvents, type Accepted } from '../../engine/ingest.js';
 import { route } from '../problem.js';
 import { ContactPatch, checkTimezone } from './contacts.js';
 
@@ -27,33 +25,12 @@ type EventInput = Static<typeof EventInput>;
 
 const Batch = Type.Object({ events: Type.Array(EventInput, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
 
-export interface Accepted {
-  id: string;
-  contactId: string;
-  duplicate: boolean;
-}
+export type { Accepted } from '../../engine/ingest.js';
 
+/** Stores events (see engine/ingest.ts) after the checks a schema cannot make. */
 export async function ingest(db: Db, inputs: EventInput[], pathOf: (i: number) => string): Promise<Accepted[]> {
   inputs.forEach((e, i) => checkTimezone(e.contact?.timezone, `${pathOf(i)}/contact/timezone`));
-  return transaction(db, async (tx) => {
-    const out: Accepted[] = [];
-    for (const [i, e] of inputs.entries()) {
-      const seen = e.clientId ? await findByClientId(tx, e.clientId) : undefined;
-      if (seen) {
-        out.push({ id: seen.id, contactId: seen.contact_id, duplicate: true });
-        continue;
-      }
-      const { contact } = await resolveContact(tx, { contactId: e.contactId, externalId: e.externalId, email: e.email }, pathOf(i));
-      if (e.contact) await updateContactFields(tx, contact.id, e.contact);
-      const row = await appendEvent(tx, { contactId: contact.id, type: e.type, properties: e.properties, clientId: e.clientId, occurredAt: e.occurredAt });
-      if (row) out.push({ id: row.id, contactId: contact.id, duplicate: false });
-      else {
-        const again = (await findByClientId(tx, e.clientId!))!;
-        out.push({ id: again.id, contactId: again.contact_id, duplicate: true });
-      }
-    }
-    return out;
-  });
+  return storeEvents(db, inputs, pathOf);
 }
 
 export function eventsRouter(db: Db, onStored: () => void): Router {

@@ -176,6 +176,55 @@ async function main() {
     tend.push(await runTend(r));
   }
 
+  log('\nIngest');
+  // Known contacts, so both sides store events and nothing else: Tend resolves each
+  // event's contact by email, stores it with its outbox row, and answers; the
+  // baseline is multi-row INSERTs of the same rows into a bare table.
+  const INGEST = Number(process.env.BENCH_INGEST ?? 20000);
+  const BATCH = 500;
+  const LANES = 4;
+  const people = Array.from({ length: 1000 }, (_, i) => `ingest-${i}@bench.example`);
+  for (let i = 0; i < people.length; i += 500) {
+    await api('POST', '/api/events/batch', { events: people.slice(i, i + 500).map((email) => ({ type: 'bench_seen', email })) });
+  }
+  const ids = (await db.query<{ id: string }>("SELECT id FROM contacts WHERE email LIKE 'ingest-%' ORDER BY email")).rows.map((r) => r.id);
+  await db.query('CREATE TABLE bench_raw (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), contact_id uuid NOT NULL, type text NOT NULL, properties jsonb NOT NULL, occurred_at timestamptz NOT NULL DEFAULT now())');
+  const lanes = async (work: (batch: number) => Promise<void>) => {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: LANES }, async () => {
+      for (let b = next++; b * BATCH < INGEST; b = next++) await work(b);
+    }));
+    return INGEST / ((performance.now() - started) / 1000);
+  };
+  const rawPool = new pg.Pool({ connectionString: pgServer.url, max: LANES });
+  const raw = await lanes(async (b) => {
+    const values: string[] = [];
+    const params: unknown[] = [];
+    for (let i = 0; i < BATCH; i++) {
+      params.push(ids[(b * BATCH + i) % ids.length], 'bench_ingest', JSON.stringify({ n: b * BATCH + i }));
+      values.push(`($${params.length - 2}, $${params.length - 1}, $${params.length})`);
+    }
+    await rawPool.query(`INSERT INTO bench_raw (contact_id, type, properties) VALUES ${values.join(', ')}`, params);
+    progress('raw multi-row INSERT', Math.min(INGEST, (b + 1) * BATCH), INGEST);
+  });
+  await rawPool.end();
+  const tendIngest = await lanes(async (b) => {
+    const events = Array.from({ length: BATCH }, (_, i) => ({ type: 'bench_ingest', email: people[(b * BATCH + i) % people.length], properties: { n: b * BATCH + i } }));
+    await api('POST', '/api/events/batch', { events });
+    progress('Tend POST /api/events/batch', Math.min(INGEST, (b + 1) * BATCH), INGEST);
+  });
+
+  // The dispatcher works through what was ingested before the latency phase starts.
+  const drainStarted = performance.now();
+  for (;;) {
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox');
+    progress('dispatching the ingested events', INGEST - Math.min(INGEST, rows[0]!.n), INGEST);
+    if (rows[0]!.n === 0) break;
+    await sleep(100);
+  }
+  const drainSeconds = (performance.now() - drainStarted) / 1000;
+
   log('\nLatency');
   const pingId = await publish(ping);
   const postedAt = new Map<number, number>();
@@ -218,6 +267,9 @@ async function main() {
   console.log(`  bare Temporal workflow, ${STEPS} no-op activities: ${fmt(bareMedian)}   rounds: ${bare.map(fmt).join(', ')}`);
   console.log(`  Tend 5-node program (event in → exit):          ${fmt(tendMedian)}   rounds: ${tend.map(fmt).join(', ')}`);
   console.log(`  ratio Tend / bare: ${(tendMedian / bareMedian).toFixed(2)} (target ≥ 0.8)`);
+  console.log(`ingest, events/s accepted durably (${INGEST} events, batches of ${BATCH}, ${LANES} at a time):`);
+  console.log(`  raw multi-row INSERT: ${fmt(raw)}   Tend /api/events/batch: ${fmt(tendIngest)}   ratio: ${(tendIngest / raw).toFixed(2)} (target ≥ 0.5)`);
+  console.log(`  the dispatcher then needed ${drainSeconds.toFixed(1)} s to hand them to programs`);
   console.log(`event → email latency at ${RATE} events/s for ${SECONDS} s: p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, max ${fmt(latencies.at(-1) ?? NaN)} ms (${latencies.length}/${total} arrived)`);
 
   console.log(`  median per phase: ${Object.entries(phases ?? {}).map(([k, v]) => `${k} ${fmt(Number(v))} ms`).join(', ')}`);

@@ -1,0 +1,159 @@
+// Storing incoming events: every event of a request in one transaction with its outbox
+// row, so an accepted event is durable and will be dispatched. Built for batches: the
+// contacts a batch names are found (or created) with one query per kind of identity,
+// and the events and outbox rows go in with one statement each, instead of several
+// round trips per event.
+import crypto from 'node:crypto';
+import type pg from 'pg';
+import type { Db } from './storage/db.js';
+import { transaction } from './storage/db.js';
+import { HttpProblem } from './errors.js';
+import { normaliseEmail, resolveContact, updateContactFields, type ContactFields } from './storage/contacts.js';
+
+export interface IncomingEvent {
+  type: string;
+  contactId?: string;
+  externalId?: string;
+  email?: string;
+  properties?: Record<string, unknown>;
+  clientId?: string;
+  occurredAt?: string;
+  contact?: ContactFields;
+}
+
+export interface Accepted {
+  id: string;
+  contactId: string;
+  duplicate: boolean;
+}
+
+type Kind = 'contactId' | 'externalId' | 'email';
+
+/** The one identity of an event that names its contact simply, or undefined for the careful path. */
+function simpleIdentity(e: IncomingEvent): { kind: Kind; value: string } | undefined {
+  if (e.contact) return undefined;
+  const named = [e.contactId && 'contactId', e.externalId && 'externalId', e.email && 'email'].filter(Boolean) as Kind[];
+  if (named.length !== 1) return undefined;
+  const kind = named[0]!;
+  return { kind, value: kind === 'email' ? normaliseEmail(e.email!) : (e[kind] as string) };
+}
+
+const COLUMN: Record<Kind, string> = { contactId: 'id', externalId: 'external_id', email: 'email' };
+
+/** Ids of the contacts with these values of one identity, creating the missing ones (not for contactId). */
+async function contactsByIdentity(tx: pg.PoolClient, kind: Kind, values: string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (values.length === 0) return found;
+  const column = COLUMN[kind];
+  const select = async (wanted: string[]) => {
+    // KEY SHARE: the contact cannot be deleted (merged away) before this transaction commits.
+    const { rows } = await tx.query<{ id: string; key: string }>(
+      `SELECT id, ${column}::text AS key FROM contacts WHERE ${column} = ANY($1::${kind === 'contactId' ? 'uuid' : 'text'}[]) FOR KEY SHARE`,
+      [wanted],
+    );
+    for (const r of rows) found.set(r.key, r.id);
+  };
+  await select(values);
+  if (kind === 'contactId') return found;
+  const missing = values.filter((v) => !found.has(v));
+  if (missing.length) {
+    const { rows } = await tx.query<{ id: string; key: string }>(
+      `INSERT INTO contacts (${column}) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id, ${column} AS key`,
+      [missing],
+    );
+    for (const r of rows) found.set(r.key, r.id);
+    // Created meanwhile by a concurrent request: read the winner's row.
+    const raced = missing.filter((v) => !found.has(v));
+    if (raced.length) await select(raced);
+  }
+  return found;
+}
+
+export async function ingest(db: Db, inputs: IncomingEvent[], pathOf: (i: number) => string): Promise<Accepted[]> {
+  return transaction(db, async (tx) => {
+    const out: (Accepted | undefined)[] = new Array(inputs.length);
+
+    // A client id already stored, or met earlier in this batch, makes the event a duplicate.
+    const clientIds = [...new Set(inputs.map((e) => e.clientId).filter((c): c is string => Boolean(c)))];
+    const stored = new Map<string, { id: string; contactId: string }>();
+    if (clientIds.length) {
+      const { rows } = await tx.query<{ client_id: string; id: string; contact_id: string }>('SELECT client_id, id, contact_id FROM events WHERE client_id = ANY($1)', [clientIds]);
+      for (const r of rows) stored.set(r.client_id, { id: r.id, contactId: r.contact_id });
+    }
+    const firstOfClientId = new Map<string, number>();
+    const fresh: number[] = [];
+    inputs.forEach((e, i) => {
+      if (e.clientId) {
+        const before = stored.get(e.clientId);
+        if (before) return void (out[i] = { ...before, duplicate: true });
+        if (firstOfClientId.has(e.clientId)) return;
+        firstOfClientId.set(e.clientId, i);
+      }
+      fresh.push(i);
+    });
+
+    // Contacts: the simple identities in bulk, the rest (several identities, contact
+    // fields to update) one by one with the full rules of resolveContact.
+    const contactOf = new Map<number, string>();
+    const byKind: Record<Kind, Set<string>> = { contactId: new Set(), externalId: new Set(), email: new Set() };
+    for (const i of fresh) {
+      const simple = simpleIdentity(inputs[i]!);
+      if (simple) byKind[simple.kind].add(simple.value);
+    }
+    const resolved = {
+      contactId: await contactsByIdentity(tx, 'contactId', [...byKind.contactId]),
+      externalId: await contactsByIdentity(tx, 'externalId', [...byKind.externalId]),
+      email: await contactsByIdentity(tx, 'email', [...byKind.email]),
+    };
+    for (const i of fresh) {
+      const e = inputs[i]!;
+      const simple = simpleIdentity(e);
+      if (simple) {
+        const id = resolved[simple.kind].get(simple.value);
+        if (!id) throw new HttpProblem(404, 'Unknown contact', [{ path: `${pathOf(i)}/contactId`, message: `no contact has id ${simple.value}` }]);
+        contactOf.set(i, id);
+        continue;
+      }
+      const { contact } = await resolveContact(tx, { contactId: e.contactId, externalId: e.externalId, email: e.email }, pathOf(i));
+      if (e.contact) await updateContactFields(tx, contact.id, e.contact);
+      contactOf.set(i, contact.id);
+    }
+
+    if (fresh.length) {
+      const ids = fresh.map(() => crypto.randomUUID());
+      const inserted = await tx.query<{ id: string }>(
+        `INSERT INTO events (id, contact_id, type, properties, client_id, occurred_at, source)
+         SELECT id, contact_id, type, properties, client_id, COALESCE(occurred_at, now()), 'api'
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS t(id, contact_id, type, properties, client_id, occurred_at)
+         ON CONFLICT (client_id) DO NOTHING RETURNING id`,
+        [
+          ids,
+          fresh.map((i) => contactOf.get(i)),
+          fresh.map((i) => inputs[i]!.type),
+          fresh.map((i) => JSON.stringify(inputs[i]!.properties ?? {})),
+          fresh.map((i) => inputs[i]!.clientId ?? null),
+          fresh.map((i) => inputs[i]!.occurredAt ?? null),
+        ],
+      );
+      const stored = new Set(inserted.rows.map((r) => r.id));
+      const kept = ids.filter((id) => stored.has(id));
+      // Outbox ids follow the order of the request, which is the order of dispatch.
+      await tx.query('INSERT INTO outbox (event_id) SELECT id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n', [kept]);
+      await tx.query("SELECT pg_notify('tend_outbox', '')");
+      for (const [k, i] of fresh.entries()) {
+        if (stored.has(ids[k]!)) {
+          out[i] = { id: ids[k]!, contactId: contactOf.get(i)!, duplicate: false };
+          continue;
+        }
+        // A concurrent request stored this client id first.
+        const { rows } = await tx.query<{ id: string; contact_id: string }>('SELECT id, contact_id FROM events WHERE client_id = $1', [inputs[i]!.clientId]);
+        out[i] = { id: rows[0]!.id, contactId: rows[0]!.contact_id, duplicate: true };
+      }
+    }
+    // Repeats of a client id within this batch point at its first event.
+    inputs.forEach((e, i) => {
+      if (!out[i] && e.clientId) out[i] = { ...out[firstOfClientId.get(e.clientId)!]!, duplicate: true };
+    });
+    return out as Accepted[];
+  });
+}
