@@ -76,5 +76,6 @@ test('summaries read like sentences', () => {
 test('a shared definition used by a property is titled after the property', () => {
   const root = { type: 'object', properties: { goal: { $ref: 'Condition' }, c: { $id: 'Condition', title: 'Condition', anyOf: [{ const: 1 }] } } };
   expect(describeField(root.properties.goal, root, 'goal').title).toBe('Goal');
-  expect(describeField({ title: 'Exit when', $ref: 'Condition' }, root, 'goal').title).toBe('Exit when');
+  expect(describeField(root.properties.c, root, 'where').title).toBe('Where');
+  expect(describeField(root.properties.c, root).title).toBe('Condition');
 });

@@ -88,7 +88,8 @@ export function variantLabel(s: JsonSchema, root: JsonSchema): string {
 export function describeField(schema: JsonSchema, root: JsonSchema, key = '', required = false): FieldModel {
   const s = resolve(schema, root);
   // A shared definition's own title ("Condition") names the type, not this use of it ("Goal").
-  const title = typeof schema.title === 'string' ? schema.title : typeof s.title === 'string' && !(s.$id && key) ? s.title : humanize(key) || (typeof s.title === 'string' ? s.title : '');
+  const shared = key && (s.$id || schema.$ref);
+  const title = shared ? humanize(key) : typeof s.title === 'string' ? s.title : humanize(key);
   const base = { title, description: s.description, required, schema: s };
   const variants = variantsOf(s);
   if (variants) {

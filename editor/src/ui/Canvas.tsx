@@ -151,7 +151,8 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         edgesReconnectable={false}
-        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+        // Delete/Backspace are handled with the editor's other shortcuts (one code path).
+        deleteKeyCode={null}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"
         onlyRenderVisibleElements={big}

@@ -144,7 +144,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     change(removeElements(draft.doc, selection.nodes, selection.edges));
   }, [draft.doc, readOnly, selection, change]);
 
-  // Keyboard shortcuts (React Flow handles Delete/Backspace itself).
+  // Keyboard shortcuts.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
@@ -161,6 +161,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
       else if (mod && k === 'a') run(() => doc && select([...doc.nodes.map((n) => n.id), ...doc.edges.map((x) => x.id)]));
       else if (mod && k === 's') run(() => void draft.saveNow().then(() => toast('Saved', 'success')).catch((err: Error) => toast(err.message, 'error')));
       else if (mod) return;
+      else if (e.key === 'Delete' || e.key === 'Backspace') run(deleteSelection);
       else if (k === 'l') run(() => void autoLayout());
       else if (k === 'f') run(() => void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.15 }));
       else if (k === '/') run(() => document.getElementById('palette-search')?.focus());
@@ -169,7 +170,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [draft, copy, paste, autoLayout, flow, doc, selection.nodes, toast]);
+  }, [draft, copy, paste, autoLayout, deleteSelection, flow, doc, selection.nodes, toast]);
 
   const publish = async () => {
     setPublishing(true);
