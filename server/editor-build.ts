@@ -37,7 +37,12 @@ export function editorIsStale(): boolean {
 export async function buildEditor(): Promise<void> {
   const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--config', path.join(editorDir, 'vite.config.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [vite, 'build', '--config', path.join(editorDir, 'vite.config.ts')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Vitest sets NODE_ENV=test, which would make a slow development build of React.
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

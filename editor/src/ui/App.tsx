@@ -7,6 +7,7 @@ import { useRoute } from '../router.js';
 import { ToastProvider } from './toast.js';
 import { ProgramsPage } from './ProgramsPage.js';
 import { EditorPage } from './EditorPage.js';
+import { warmUpLayout } from './layout-engine.js';
 
 export function App() {
   const [key, setKey] = useState(session.key());
@@ -61,6 +62,7 @@ function SignedIn() {
   const [error, setError] = useState('');
   useEffect(() => {
     nodeTypes().then((t) => { setTypes(t); setCatalogue(catalogueOf(t)); }).catch((e: Error) => setError(e.message));
+    warmUpLayout();
   }, []);
   if (error) return <main className="center error">Could not load the node catalogue: {error}</main>;
   if (!catalogue || !types) return <main className="center muted">Loading…</main>;

@@ -56,15 +56,22 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
   const rendered = useRef(false);
   useEffect(() => {
     if (rendered.current || nodes.length !== doc.nodes.length) return;
+    // (doc.nodes in the dependencies only to read positions; this runs once.)
     rendered.current = true;
     // Two frames: React Flow measures nodes after the first paint. A large program
     // opens at its start at a readable zoom rather than fitted into a blur.
     requestAnimationFrame(() => requestAnimationFrame(() => {
-      if (doc.nodes.length > 150) void flow.setViewport({ x: 40, y: 40, zoom: 0.6 });
+      if (doc.nodes.length > 150) {
+        // Start where contacts start: the first trigger, at the left, vertically centred.
+        const start = doc.nodes.find((n) => catalogue.get(n.type)?.category === 'trigger') ?? doc.nodes[0];
+        const box = document.querySelector('.canvas')?.getBoundingClientRect();
+        const zoom = 0.6;
+        void flow.setViewport({ x: 40 - (start.position?.x ?? 0) * zoom, y: (box?.height ?? 600) / 2 - ((start.position?.y ?? 0) + 40) * zoom, zoom });
+      }
       else if (doc.nodes.length > 0) void flow.fitView({ maxZoom: 1, padding: 0.2 });
       onRendered?.();
     }));
-  }, [nodes, doc.nodes.length, onRendered, flow]);
+  }, [nodes, doc.nodes, onRendered, flow, catalogue]);
 
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     // Removals go through onDelete so they become one document edit.

@@ -12,7 +12,7 @@ import { addNode, connect, insertOnEdge, moveNodes, newNode, removeElements, typ
 import { copySelection, isClip, pasteClip, type Clip } from '../model/clipboard.js';
 import { layoutPositions } from '../model/layout.js';
 import { sameProgram } from '../model/compare.js';
-import { Elk } from '../model/elk.js';
+import { browserElk } from './layout-engine.js';
 import { NODE_WIDTH } from '../model/geometry.js';
 import { navigate } from '../router.js';
 import { Canvas } from './Canvas.js';
@@ -25,7 +25,7 @@ import { useStats } from './useStats.js';
 import { useToast } from './toast.js';
 import { ago, when } from './format.js';
 
-const elk = new Elk();
+const elk = browserElk();
 type View = { kind: 'draft' } | { kind: 'version'; version: number; doc: FlowDocument };
 
 const CLIP_KEY = 'tend.clipboard';
@@ -52,7 +52,9 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   useEffect(() => {
     (async () => {
       const d = await api<ProgramDetail>('GET', `/api/flows/${programId}`);
+      const layoutStart = performance.now();
       const laidOut = needsLayout(d.draft) ? moveNodes(d.draft, await layoutPositions(elk, d.draft, catalogue)) : undefined;
+      if (laidOut) document.body.dataset.layoutMs = String(Math.round(performance.now() - layoutStart));
       setDetail(d);
       draft.load(d, laidOut);
       if (d.liveVersion && (d.status === 'live' || d.status === 'paused')) await showVersion(d.liveVersion);

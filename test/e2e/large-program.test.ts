@@ -1,0 +1,73 @@
+// A 1,000-node program without positions: the editor lays it out with elk and draws it.
+// Prints "open to laid out" as measured in the browser (never asserted: machines vary),
+// and checks the layout was saved and the canvas pans.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startTend, type Tend } from '../support/tend.js';
+import { expectNoBrowserErrors, openBrowser, saved, signIn, type Session } from './support/browser.js';
+
+let tend: Tend;
+let s: Session;
+beforeAll(async () => { [tend, s] = await Promise.all([startTend({ worker: false }), openBrowser()]); });
+afterAll(async () => { await s?.close(); await tend?.stop(); });
+
+/** A branching program: a trigger, then a binary tree of if/else, waits and score changes. */
+function bigProgram(size: number) {
+  const nodes: { id: string; type: string; version: number; config: Record<string, unknown> }[] = [
+    { id: 'n0', type: 'tend.trigger.event', version: 1, config: { eventType: 'signed_up' } },
+  ];
+  const edges: { id: string; source: string; sourcePort: string; target: string }[] = [];
+  const kinds = ['tend.logic.if', 'tend.wait.duration', 'tend.action.score'];
+  const configs: Record<string, (i: number) => Record<string, unknown>> = {
+    'tend.logic.if': (i) => ({ condition: { field: 'contact.score', op: 'gte', value: i } }),
+    'tend.wait.duration': () => ({ duration: '1 day' }),
+    'tend.action.score': () => ({ delta: 5, reason: 'step' }),
+  };
+  const freePorts: { id: string; port: string }[] = [{ id: 'n0', port: 'next' }];
+  for (let i = 1; i < size; i++) {
+    const type = kinds[i % 3];
+    nodes.push({ id: `n${i}`, type, version: 1, config: configs[type](i) });
+    const from = freePorts.shift()!;
+    edges.push({ id: `e${i}`, source: from.id, sourcePort: from.port, target: `n${i}` });
+    if (type === 'tend.logic.if') freePorts.push({ id: `n${i}`, port: 'yes' }, { id: `n${i}`, port: 'no' });
+    else freePorts.push({ id: `n${i}`, port: 'next' });
+  }
+  return { format: 'tend.flow/v1', name: 'A thousand steps', nodes, edges };
+}
+
+test('a 1,000-node program opens, lays out, saves its layout and pans', async () => {
+  const doc = bigProgram(1000);
+  const created = await tend.api('POST', '/api/flows', doc);
+  expect(created.body.problems).toEqual([]);
+  const { page } = s;
+  await signIn(page, tend);
+  // Open by URL, as a bookmark would: the figure covers loading the app too.
+  await page.goto(`${tend.url}/programs/${created.body.id}`);
+  await page.waitForFunction(() => document.body.dataset.openToLaidOutMs !== undefined, undefined, { timeout: 60_000 });
+  const figures = await page.evaluate(() => ({ openToLaidOutMs: Number(document.body.dataset.openToLaidOutMs), sinceNavigationMs: Number(document.body.dataset.sinceNavigationMs), layoutMs: Number(document.body.dataset.layoutMs) }));
+  console.log(`1,000-node program: open to laid out ${figures.openToLaidOutMs} ms (program fetch, elk layout ${figures.layoutMs} ms, first render); ${figures.sinceNavigationMs} ms from navigation start`);
+  await s.screenshot('large-program');
+
+  // The layout was saved as positions in the document.
+  await saved(page);
+  const draft = (await tend.api('GET', `/api/flows/${created.body.id}`)).body.draft;
+  expect(draft.nodes.every((n: { position?: { x: number } }) => typeof n.position?.x === 'number')).toBe(true);
+  expect(new Set(draft.nodes.map((n: { position: { x: number; y: number } }) => `${n.position.x},${n.position.y}`)).size).toBe(1000);
+
+  // Opening it again: positions are saved now, so no layout is needed.
+  await page.goto(`${tend.url}/programs/${created.body.id}`);
+  await page.waitForFunction(() => document.body.dataset.openToLaidOutMs !== undefined, undefined, { timeout: 60_000 });
+  const again = await page.evaluate(() => ({ openToLaidOutMs: Number(document.body.dataset.openToLaidOutMs), sinceNavigationMs: Number(document.body.dataset.sinceNavigationMs) }));
+  console.log(`1,000-node program with saved positions: open to laid out ${again.openToLaidOutMs} ms; ${again.sinceNavigationMs} ms from navigation start`);
+
+  // Drag the canvas: the view pans.
+  const viewport = page.locator('.react-flow__viewport');
+  const before = await viewport.getAttribute('style');
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  await page.mouse.move(pane.x + pane.width - 60, pane.y + 30);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + pane.width - 360, pane.y + 30, { steps: 20 });
+  await page.mouse.up();
+  expect(await viewport.getAttribute('style')).not.toBe(before);
+  await expect.poll(() => page.locator('.react-flow__node').count()).toBeGreaterThan(0);
+  expectNoBrowserErrors(s);
+});
