@@ -1,5 +1,6 @@
 // The plugin registry: built-in nodes and third-party packages are loaded the same
 // way, from module specifiers, and each plugin's config schema is compiled once.
+import { templateFields, templateSyntaxProblem } from './templates.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
@@ -79,7 +80,12 @@ export class Registry {
       this.validators.set(plugin.id, validate);
     }
     if (!validate(config)) return dedupe(ajvProblems(validate.errors, prefix));
-    return (plugin.check?.(config) ?? []).map((p) => ({ path: prefix + p.path, message: p.message }));
+    const templates: ConfigProblem[] = [];
+    for (const field of templateFields(plugin.configSchema, config)) {
+      const problem = templateSyntaxProblem(field.template);
+      if (problem) templates.push({ path: prefix + field.path, message: problem });
+    }
+    return [...templates, ...(plugin.check?.(config) ?? []).map((p) => ({ path: prefix + p.path, message: p.message }))];
   }
 
   /** Brings a config from `fromVersion` up to the plugin's version; undefined when no path exists. */

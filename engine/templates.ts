@@ -46,3 +46,42 @@ export function createRenderer(templatesDir?: string): Renderer {
     return compiled(scope, { allowProtoPropertiesByDefault: false });
   };
 }
+
+/** What is wrong with a template's syntax, in Handlebars' words, or undefined. */
+export function templateSyntaxProblem(template: string): string | undefined {
+  try {
+    Handlebars.parse(template);
+    return undefined;
+  } catch (err) {
+    const message = (err as Error).message.split('\n');
+    // "Parse error on line 1:", the excerpt, the caret, "Expecting …": keep the first and last.
+    const hint = /\}\}\}/.test(template) ? ' (to close a {{…}} right before a "}", put a space between them)' : '';
+    return `template syntax: ${[message[0], message.at(-1)].filter(Boolean).join(' ')}${hint}`;
+  }
+}
+
+/**
+ * Every string in `value` whose schema says `format: "template"`, with its JSON
+ * Pointer, so validation can report template syntax errors on the exact field.
+ */
+export function* templateFields(schema: unknown, value: unknown, path = ''): Generator<{ path: string; template: string }> {
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as Record<string, unknown>;
+  if (typeof value === 'string') {
+    if (s.format === 'template') yield { path, template: value };
+    return;
+  }
+  for (const alt of [...((s.anyOf as unknown[]) ?? []), ...((s.oneOf as unknown[]) ?? []), ...((s.allOf as unknown[]) ?? [])]) yield* templateFields(alt, value, path);
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) if (s.items) yield* templateFields(s.items, item, `${path}/${i}`);
+    return;
+  }
+  if (value && typeof value === 'object') {
+    const props = (s.properties ?? {}) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) {
+      const escaped = k.replace(/~/g, '~0').replace(/\//g, '~1');
+      const sub = props[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined) ?? Object.values((s.patternProperties ?? {}) as Record<string, unknown>)[0];
+      if (sub) yield* templateFields(sub, v, `${path}/${escaped}`);
+    }
+  }
+}

@@ -199,7 +199,14 @@ export function createActivities(deps: ActivityDeps) {
           secrets: deps.secrets ?? {},
           log,
           effects: createEffects(deps, { key: idempotencyKey, contactId: contact.id, enrollmentId: enrollment.id, programId: enrollment.program_id, nodeId: input.nodeId }),
-          render: (template, extra, options) => deps.render(template, { ...scope, ...extra }, options),
+          render: (template, extra, options) => {
+            try {
+              return deps.render(template, { ...scope, ...extra }, options);
+            } catch (err) {
+              // A template that cannot render will not render on a retry either.
+              throw new NotRetryableError(`template error: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+            }
+          },
           sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${enrollment.program_id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
         });
         const declared = portsOf(compiled.plugin, compiled.config).map((p) => p.name);
