@@ -3,7 +3,7 @@
 // counts; "Edit draft" switches to the draft beside it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import { api, ApiError, download, type ProgramDetail } from '../api.js';
+import { api, ApiError, download, type ProgramDetail, type VersionInfo } from '../api.js';
 import type { Catalogue, FlowDocument, JsonSchema, NodeType } from '../model/catalogue.js';
 import { nodePorts } from '../model/catalogue.js';
 import { needsLayout } from '../model/mapping.js';
@@ -236,7 +236,6 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
         <a className="brand" href="/" onClick={(e) => { e.preventDefault(); void draft.saveNow().finally(() => navigate('/')); }}><span className="brand-mark" />Tend</a>
         <nav className="crumbs"><a href="/" onClick={(e) => { e.preventDefault(); void draft.saveNow().finally(() => navigate('/')); }}>Programs</a> / <strong data-testid="program-name">{doc.name}</strong></nav>
         <span className={`status status-${detail.status}`} data-testid="program-status">{detail.status}</span>
-        {detail.liveVersion && <span className="muted small">live v{detail.liveVersion}</span>}
         {detail.liveVersion && <div className="view-switch" role="tablist" aria-label="Version shown">
           {detail.liveVersion && <button role="tab" aria-selected={view.kind === 'version'} className={view.kind === 'version' ? 'on' : ''} onClick={() => void showVersion(view.kind === 'version' ? view.version : detail.liveVersion!)}>{view.kind === 'version' ? `Viewing v${view.version}` : `Live v${detail.liveVersion}`}</button>}
           <button role="tab" aria-selected={view.kind === 'draft'} className={view.kind === 'draft' ? 'on' : ''} onClick={() => { setView({ kind: 'draft' }); setSelection({ nodes: [], edges: [] }); }} data-testid="edit-draft">Edit draft</button>
@@ -248,11 +247,15 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
           <>
             <button className="icon" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!draft.canUndo} onClick={draft.undo}>↶</button>
             <button className="icon" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!draft.canRedo} onClick={draft.redo}>↷</button>
-            <button title="Auto-layout (L)" onClick={() => void autoLayout()}>Auto-layout</button>
+            <button title="Auto-layout (L)" onClick={() => void autoLayout()}>Layout</button>
           </>
         )}
         <div className="menu-anchor">
-          <button onClick={() => setVersionsOpen((v) => !v)} aria-expanded={versionsOpen} data-testid="versions-button">Versions ({detail.versions.length})</button>
+          <button onClick={() => {
+            // Counts per version change while contacts flow: fetch them fresh on open.
+            if (!versionsOpen) api<{ versions: VersionInfo[] }>('GET', `/api/flows/${programId}/versions`).then((r) => setDetail((d) => d && { ...d, versions: r.versions })).catch(() => undefined);
+            setVersionsOpen((v) => !v);
+          }} aria-expanded={versionsOpen} data-testid="versions-button">Versions ({detail.versions.length})</button>
           {versionsOpen && (
             <div className="menu" role="menu" data-testid="versions">
               <button role="menuitem" className={view.kind === 'draft' ? 'on' : ''} onClick={() => { setView({ kind: 'draft' }); setVersionsOpen(false); }}>
@@ -275,7 +278,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
         {view.kind === 'draft' && (
           <button className={`primary${placed.length ? ' blocked' : ''}`} onClick={() => void publish()} disabled={publishing || detail.status === 'archived'} data-testid="publish"
             title={placed.length ? `${placed.length} problem(s) must be fixed before publishing` : 'Publish a new version'}>
-            {publishing ? 'Publishing…' : detail.liveVersion ? 'Publish changes' : 'Publish'}
+            {publishing ? 'Publishing…' : detail.liveVersion ? `Publish v${Math.max(0, ...detail.versions.map((v) => v.version)) + 1}` : 'Publish'}
           </button>
         )}
         <button className="icon" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>?</button>

@@ -2,7 +2,8 @@
 // through the program.
 import { useEffect, useState } from 'react';
 import { api, type Contact, type Enrollment, type TimelineEntry } from '../api.js';
-import { ago, when } from './format.js';
+import { ago, precise, when } from './format.js';
+import { formatValue } from '../model/summary.js';
 import { Dialog } from './Dialog.js';
 
 export function NodeContacts({ programId, nodeId, refresh, nodeTitle }: { programId: string; nodeId: string; refresh: number; nodeTitle: (id: string) => string }) {
@@ -43,8 +44,8 @@ function Timeline({ contactId, programId, nodeTitle, onClose }: { contactId: str
       <ol className="timeline" data-testid="timeline">
         {entries.map((e, i) => (
           <li key={i} className={`tl-${e.kind}`}>
-            <time title={when(e.at)}>{when(e.at)}</time>
-            {e.kind === 'event' && <span>Event <strong>{String(e.type)}</strong></span>}
+            <time title={e.at}>{precise(e.at)}</time>
+            {e.kind === 'event' && <span>Event <strong>{String(e.type)}</strong> <span className="muted small">{propertiesLine(e.properties)}</span></span>}
             {e.kind === 'node' && <span>{e.programId === programId ? nodeTitle(String(e.node)) : `Node ${String(e.node)}`} <span className={`status status-${String(e.status)}`}>{String(e.status)}</span>{e.port ? <> → {String(e.port)}</> : null}{e.wakeAt ? <span className="muted"> until {when(String(e.wakeAt))}</span> : null}{e.error ? <span className="error"> {String(e.error)}</span> : null}</span>}
             {e.kind === 'message' && <span>{String(e.channel)} “{String(e.subject ?? '')}” <span className={`status status-${String(e.status)}`}>{String(e.status)}</span>{e.reason ? <span className="muted"> {String(e.reason)}</span> : null}</span>}
           </li>
@@ -53,4 +54,10 @@ function Timeline({ contactId, programId, nodeTitle, onClose }: { contactId: str
       </ol>
     </Dialog>
   );
+}
+
+/** "cart_id B · total 40": the first few properties of an event, for the timeline. */
+function propertiesLine(props: unknown): string {
+  if (!props || typeof props !== 'object') return '';
+  return Object.entries(props as Record<string, unknown>).slice(0, 4).map(([k, v]) => `${k} ${Array.isArray(v) ? `[${v.length}]` : formatValue(v)}`).join(' · ');
 }

@@ -21,3 +21,9 @@ export function count(n: number | undefined): string {
 export function percent(share: number | undefined): string {
   return share === undefined ? '' : `${Math.round(share * 100)}%`;
 }
+
+/** With seconds: steps of one run are often seconds apart. */
+export function precise(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+}
