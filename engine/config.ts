@@ -19,6 +19,8 @@ export interface TendConfig {
   plugins: string[];
   publicUrl?: string;
   sms: SmsConfig;
+  /** TEND_SECRET_<NAME> variables, handed to plugins as ctx.secrets.<NAME>. */
+  secrets: Record<string, string>;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
@@ -46,5 +48,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     plugins: (env.TEND_PLUGINS ?? '').split(/[,:]/).map((s) => s.trim()).filter(Boolean),
     publicUrl: env.TEND_PUBLIC_URL || undefined,
     sms: readSmsConfig(env, dataDir),
+    secrets: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
   };
 }

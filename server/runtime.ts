@@ -102,7 +102,7 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
       sms: createSmsProvider(config.sms),
       render: createRenderer(process.env.TEND_TEMPLATES_DIR),
       unsubscribeUrl: (contactId) => `${publicUrl}/unsubscribe/${unsubscribeToken(s.secret, contactId)}`,
-      secrets: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
+      secrets: config.secrets,
       log: process.env.TEND_LOG_NODES ? (line) => console.log(line) : undefined,
     },
   });
