@@ -25,11 +25,11 @@ test('build the abandoned-cart program by drag and drop, publish it, watch count
   await inspector.getByLabel('Event type').fill('checkout_started');
   await inspector.getByLabel('Correlation key').fill('properties.cart_id');
 
-  // Wait for the order, up to 3 seconds.
+  // Wait for the order, up to 6 seconds.
   await dragFromPalette(page, 'tend.wait.event', { x: 440, y: 140 });
   await canvasNode(page, 'event_2').click();
   await inspector.getByLabel('Event type').fill('order_completed');
-  await inspector.getByLabel('Amount').fill('3');
+  await inspector.getByLabel('Amount').fill('6');
   await inspector.getByLabel('Unit').selectOption('seconds');
 
   // The reminder email.
@@ -37,6 +37,8 @@ test('build the abandoned-cart program by drag and drop, publish it, watch count
   await canvasNode(page, 'email').click();
   await inspector.getByLabel('Subject').fill('You left {{event.properties.items.length}} item(s) in your cart');
   await inspector.getByLabel('HTML body').fill('<ul>{{#each event.properties.items}}<li>{{name}} × {{qty}}</li>{{/each}}</ul>');
+  // The server renders the live preview, here for the built-in sample contact.
+  await page.getByTestId('preview-subject').filter({ hasText: 'item(s) in your cart' }).waitFor();
 
   await connectHandles(page, { node: 'event', port: 'next' }, 'event_2');
   await connectHandles(page, { node: 'event_2', port: 'timeout' }, 'email');
@@ -49,7 +51,7 @@ test('build the abandoned-cart program by drag and drop, publish it, watch count
   const draft = (await tend.api('GET', `/api/flows/${programId}`)).body.draft;
   expect(draft.nodes.map((n: { id: string; type: string }) => [n.id, n.type])).toEqual([['event', 'tend.trigger.event'], ['event_2', 'tend.wait.event'], ['email', 'tend.action.email']]);
   expect(draft.nodes[0].config).toEqual({ eventType: 'checkout_started', correlationKey: 'properties.cart_id' });
-  expect(draft.nodes[1].config).toMatchObject({ eventType: 'order_completed', timeout: '3 seconds' });
+  expect(draft.nodes[1].config).toMatchObject({ eventType: 'order_completed', timeout: '6 seconds' });
   expect(draft.edges.map((e: { source: string; sourcePort: string; target: string }) => `${e.source}:${e.sourcePort}→${e.target}`)).toEqual(['event:next→event_2', 'event_2:timeout→email']);
   expect(draft.nodes.every((n: { position?: unknown }) => n.position)).toBe(true);
 
@@ -62,14 +64,43 @@ test('build the abandoned-cart program by drag and drop, publish it, watch count
   await tend.event({ type: 'checkout_started', email, properties: { cart_id: 'B', items: [{ name: 'Scarf', qty: 2 }] } });
   await tend.event({ type: 'order_completed', email, properties: { cart_id: 'A' } });
 
-  // Both carts are seen entering the wait on the canvas, then one email is sent.
+  // Both carts are seen entering the wait on the canvas; the contact waiting there is
+  // listed at the node, and their timeline shows how they got there.
   await canvasNode(page, 'event_2').getByTestId('node-counts').filter({ hasText: '2 in' }).waitFor({ timeout: 20_000 });
-  const [mail] = await tend.mailbox.waitFor(1);
+  await canvasNode(page, 'event_2').click();
+  await page.getByTestId('contact-here').filter({ hasText: email }).click();
+  const timeline = page.getByTestId('timeline');
+  await timeline.getByText('checkout_started').first().waitFor();
+  await timeline.getByText('Wait for event').first().waitFor();
+  await s.screenshot('build-and-publish-timeline');
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  const [mail] = await tend.mailbox.waitFor(1, 30_000);
   expect(mail.subject).toBe('You left 1 item(s) in your cart');
   expect(mail.html).toContain('Scarf × 2');
   await canvasNode(page, 'email').getByTestId('node-counts').filter({ hasText: '1 sent' }).waitFor({ timeout: 20_000 });
   await canvasNode(page, 'event').getByTestId('node-counts').filter({ hasText: '2 in' }).waitFor();
   await s.screenshot('build-and-publish');
   expect(tend.mailbox.messages).toHaveLength(1);
+
+  // The version list counts the contacts on version 1.
+  await page.getByTestId('versions-button').click();
+  await page.getByTestId('version-row').filter({ hasText: 'v1 · live' }).filter({ hasText: '2 entered' }).waitFor();
+  await page.getByTestId('versions-button').click();
+
+  // Back on the draft, the preview renders for a real contact with their latest checkout.
+  await page.getByTestId('edit-draft').click();
+  await canvasNode(page, 'email').click();
+  const contact = (await tend.api('GET', `/api/contacts?email=${email}`)).body.contacts[0];
+  await page.getByTestId('preview-contact').selectOption(contact.id);
+  await page.getByTestId('preview-subject').filter({ hasText: 'You left 1 item(s) in your cart' }).waitFor();
+  await s.screenshot('build-and-publish-preview');
+
+  // The programs list shows it live, on version 1.
+  await page.getByRole('link', { name: 'Programs' }).click();
+  const row = page.getByTestId('program-row').filter({ hasText: 'Abandoned cart' });
+  await row.getByText('live').waitFor();
+  expect(await row.locator('td').nth(2).textContent()).toBe('v1');
+  await s.screenshot('build-and-publish-programs');
   expectNoBrowserErrors(s);
 });

@@ -67,3 +67,30 @@ test('import a template file, change the wait, export: the file is the template 
   expectNoBrowserErrors(s);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('the programs list: start from a bundled template, duplicate, rename and archive', async () => {
+  const { page } = s;
+  await page.getByRole('link', { name: 'Programs' }).click();
+  await page.getByRole('button', { name: 'Templates' }).click();
+  await page.getByRole('button', { name: /Welcome series/ }).click();
+  await canvasNode(page, 'nudge').waitFor();
+  await page.getByRole('link', { name: 'Programs' }).click();
+
+  const row = (name: string) => page.getByTestId('program-row').and(page.locator(`[data-name="${name}"]`));
+  await row('Welcome series').getByRole('button', { name: 'Duplicate' }).click();
+  await row('Welcome series (copy)').getByRole('button', { name: 'Rename' }).click();
+  await page.getByRole('dialog').getByLabel('Name').fill('Welcome series B');
+  await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
+  await row('Welcome series B').waitFor();
+  await row('Abandoned cart').getByRole('button', { name: 'Archive' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Archive' }).click();
+  await expect.poll(() => page.getByTestId('program-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')).sort())).toEqual(['Welcome series', 'Welcome series B']);
+  await s.screenshot('programs-list');
+
+  const all = (await tend.api('GET', '/api/flows?archived=true')).body.programs as { name: string; status: string }[];
+  expect(all.map((p) => [p.name, p.status]).sort((a, b) => a[0].localeCompare(b[0]))).toEqual([['Abandoned cart', 'archived'], ['Welcome series', 'draft'], ['Welcome series B', 'draft']]);
+  const copy = all.find((p) => p.name === 'Welcome series B') as unknown as { id: string };
+  const doc = (await tend.api('GET', `/api/flows/${copy.id}`)).body.draft;
+  expect(doc.nodes).toHaveLength(6);
+  expectNoBrowserErrors(s);
+});
