@@ -1,5 +1,6 @@
 // The Express application: the JSON API under /api (bearer key), the published
 // schemas, the unsubscribe pages, and the built editor at the root.
+import { refuseDeepJson } from './input.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,7 +48,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const api = express.Router();
   api.use(requireApiKey(deps.apiKey));
-  api.use(express.json({ limit: '1mb', strict: true }));
+  api.use(express.json({ limit: '1mb', strict: true, verify: refuseDeepJson() }));
   api.get('/node-types', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
   api.use('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR)));
   api.use('/flows', flowsRouter(deps.db, deps.registry));

@@ -23,3 +23,27 @@ export function intParam(value: unknown, name: string, { min, max, fallback }: {
   if (!Number.isInteger(n) || n < min || n > max) throw new HttpProblem(400, 'Invalid query parameter', [{ path: `?${name}`, message: `must be an integer from ${min} to ${max}` }]);
   return n;
 }
+
+/** Deeper than any real document; deep enough nesting would exhaust the stack of every recursive walker. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * An `express.json` verify hook that refuses bodies nested deeper than `max` before
+ * they are parsed, by counting brackets outside strings in the raw bytes.
+ */
+export function refuseDeepJson(max = MAX_JSON_DEPTH) {
+  return (_req: unknown, _res: unknown, buf: Buffer): void => {
+    let depth = 0;
+    let inString = false;
+    for (let i = 0; i < buf.length; i++) {
+      const c = buf[i];
+      if (inString) {
+        if (c === 0x5c) i++; // backslash: skip the escaped byte
+        else if (c === 0x22) inString = false;
+      } else if (c === 0x22) inString = true;
+      else if (c === 0x7b || c === 0x5b) {
+        if (++depth > max) throw new HttpProblem(422, 'Too deeply nested', [{ path: '/', message: `JSON may be nested at most ${max} levels deep` }]);
+      } else if (c === 0x7d || c === 0x5d) depth--;
+    }
+  };
+}
