@@ -165,6 +165,8 @@ function ObjectField({ ctx, path, value, onChange, bare, required, model }: Fiel
   const body = (
     <>
       {(model.properties ?? []).map((p) => {
+        // A constant (a union branch's tag, like op: "set") is chosen by the branch selector.
+        if (resolve(p.schema, ctx.root).const !== undefined) return null;
         const kind = describeField(p.schema, ctx.root, p.key).kind;
         const optionalStructure = !p.required && (kind === 'union' || kind === 'object');
         const childPath = path + seg(p.key);
