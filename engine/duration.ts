@@ -17,8 +17,9 @@ export interface Duration { amount: number; unit: string }
 export function parseDuration(text: string): Duration {
   const m = new RegExp(DURATION_PATTERN).exec(text);
   if (!m) throw new Error(`"${text}" is not a duration such as "30 seconds", "3 days" or "1 month"`);
-  const [amount, unit] = text.trim().split(/\s*(?=[a-z])/i, 2);
-  return { amount: Number(amount), unit: unit.toLowerCase() };
+  // The whole unit word: "6 months" is months, not the "m" (minutes) it starts with.
+  const [, amount, unit] = /^\s*([\d.]+)\s*([a-z]+)\s*$/.exec(text)!;
+  return { amount: Number(amount), unit: unit!.toLowerCase() };
 }
 
 /** Adds a duration to an instant; months and years follow the calendar (UTC). */
