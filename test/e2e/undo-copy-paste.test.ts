@@ -2,7 +2,7 @@
 // through the API once the editor has saved.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
-import { canvasNode, canvasNodeIds, expectNoBrowserErrors, openBrowser, saved, signIn, type Session } from './support/browser.js';
+import { canvasNode, canvasNodeIds, connectHandles, expectNoBrowserErrors, openBrowser, saved, signIn, type Session } from './support/browser.js';
 
 let tend: Tend;
 let s: Session;
@@ -95,6 +95,38 @@ test('copy/paste gives new ids with inner edges; undo/redo walk deletes, pastes 
   d = await draftOf(id);
   expect(d.nodes.find((n) => n.id === 'pause')!.config).toEqual({ duration: '14 days' });
   await expectConsistent(d, ['pause_2', 'tips_2']);
+
+  // Auto-layout untangles the pasted copies (and is saved, and undoable like any edit).
+  await page.keyboard.press('l');
+  const pauseAt = async () => JSON.stringify((await draftOf(id)).nodes.find((n) => n.id === 'pause_2'));
+  const beforeLayout = await pauseAt();
+  await expect.poll(pauseAt, { timeout: 10_000 }).not.toBe(beforeLayout);
+  await saved(page);
+  const laidOut = await draftOf(id);
+  const y = (n: string) => (laidOut.nodes.find((x) => x.id === n) as unknown as { position: { y: number } }).position.y;
+  expect(y('pause_2')).not.toBe(y('pause'));
+  await page.waitForTimeout(400); // the fit-view animation
+
+  // Connections that break the rules are refused as they are drawn, with the reason.
+  await connectHandles(page, { node: 'tips', port: 'next' }, 'signup');
+  await page.getByTestId('toast').filter({ hasText: '“signup” is a trigger' }).waitFor();
+  await connectHandles(page, { node: 'signup', port: 'next' }, 'tips_2');
+  await page.getByTestId('toast').filter({ hasText: 'Output “Next” of “signup” already leads to “pause”' }).waitFor();
+  expect(edgesOf(await draftOf(id))).toEqual(edgesOf(d));
+
+  // Dragging a node moves it in the saved document; undo puts it back.
+  const start = (laidOut.nodes.find((n) => n.id === 'signup') as unknown as { position: { x: number; y: number } }).position;
+  const box = (await canvasNode(page, 'signup').boundingBox())!;
+  await page.mouse.move(box.x + 60, box.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 60, box.y + 140, { steps: 8 });
+  await page.mouse.up();
+  await saved(page);
+  const moved = (await draftOf(id)).nodes.find((n) => n.id === 'signup') as unknown as { position: { y: number } };
+  expect(moved.position.y).toBeGreaterThan(start.y + 50);
+  await page.keyboard.press(`${mod}+z`);
+  await saved(page);
+  expect(((await draftOf(id)).nodes.find((n) => n.id === 'signup') as unknown as { position: { y: number } }).position).toEqual(start);
   await s.screenshot('undo-copy-paste');
   expectNoBrowserErrors(s);
 });

@@ -31,9 +31,14 @@ export interface CanvasProps {
   onSelection: (nodeIds: string[], edgeIds: string[]) => void;
   onDropType: (typeId: string, position: XY, edgeId: string | undefined) => void;
   onRendered?: () => void;
+  /**
+   * The selection as of the latest click, kept current synchronously: keyboard
+   * shortcuts read it, since React state lags a keypress that follows a click.
+   */
+  liveSelection: { current: Set<string> };
 }
 
-export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onChange, onSelection, onDropType, onRendered }: CanvasProps) {
+export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onChange, onSelection, onDropType, onRendered, liveSelection }: CanvasProps) {
   const toast = useToast();
   const flow = useReactFlow();
   const [nodes, setNodes] = useState<CanvasNode[]>([]);
@@ -47,11 +52,12 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
     if (selectRequest && selectRequest.nonce !== lastRequest.current) {
       lastRequest.current = selectRequest.nonce;
       selected.current = new Set(selectRequest.ids);
+      liveSelection.current = new Set(selectRequest.ids);
     }
     const sel = selected.current;
     setNodes(toCanvasNodes(doc, catalogue, { ...overlay, selected: sel }));
     setEdges(toCanvasEdges(doc, { ...overlay, selected: sel }));
-  }, [doc, catalogue, overlay, selectRequest]);
+  }, [doc, catalogue, overlay, selectRequest, liveSelection]);
 
   const rendered = useRef(false);
   useEffect(() => {
@@ -73,13 +79,32 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
     }));
   }, [nodes, doc.nodes, onRendered, flow, catalogue]);
 
+  const trackSelection = useCallback((changes: (NodeChange<CanvasNode> | EdgeChange<CanvasEdge>)[]) => {
+    for (const c of changes) {
+      if (c.type !== 'select') continue;
+      if (c.selected) liveSelection.current.add(c.id);
+      else liveSelection.current.delete(c.id);
+    }
+  }, [liveSelection]);
+
   const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
-    // Removals go through onDelete so they become one document edit.
+    trackSelection(changes);
+    // Removals go through the editor's Delete shortcut so they become one document edit.
     setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
-  }, []);
+    // A finished move (the end of a drag, or arrow keys on a focused node) goes into the
+    // document; positions while dragging stay on the canvas only.
+    const moved = new Map<string, XY>();
+    for (const c of changes) {
+      if (c.type !== 'position' || c.dragging !== false || !c.position) continue;
+      const before = docRef.current.nodes.find((n) => n.id === c.id)?.position;
+      if (!before || Math.round(before.x) !== Math.round(c.position.x) || Math.round(before.y) !== Math.round(c.position.y)) moved.set(c.id, c.position);
+    }
+    if (moved.size) onChange(moveNodes(docRef.current, moved));
+  }, [onChange, trackSelection]);
   const onEdgesChange = useCallback((changes: EdgeChange<CanvasEdge>[]) => {
+    trackSelection(changes);
     setEdges((es) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), es));
-  }, []);
+  }, [trackSelection]);
 
   const onSelectionChange = useCallback(({ nodes: ns, edges: es }: OnSelectionChangeParams) => {
     selected.current = new Set([...ns.map((n) => n.id), ...es.map((e) => e.id)]);
@@ -97,26 +122,25 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
     onChange(connect(docRef.current, conn.source, conn.sourcePort, conn.target));
   }, [catalogue, onChange, toast]);
 
-  const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
-    // Dropped on a node that refused the edge: say why.
-    if (state.isValid || !state.fromNode || !state.toNode || !state.fromHandle) return;
-    const from = state.fromHandle.type === 'source' ? { node: state.fromNode.id, port: state.fromHandle.id ?? 'next' } : undefined;
-    if (!from) return;
-    const check = checkConnection(docRef.current, catalogue, { source: from.node, sourcePort: from.port, target: state.toNode.id });
-    if (!check.ok) toast(check.reason, 'error');
-  }, [catalogue, toast]);
+  const onConnectEnd = useCallback((e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid || !state.fromNode || !state.fromHandle || state.fromHandle.type !== 'source') return;
+    // Dropped on a node rather than exactly on its input (or on a trigger, which has
+    // none): connect when the rules allow it, otherwise say why not.
+    let target = state.toNode?.id;
+    if (!target) {
+      const point = 'changedTouches' in e ? e.changedTouches[0] : e;
+      const el = document.elementsFromPoint(point.clientX, point.clientY).map((x) => x.closest('.react-flow__node')).find(Boolean) as HTMLElement | undefined;
+      target = el?.dataset.id;
+    }
+    if (!target || target === state.fromNode.id && !state.toNode) return;
+    const conn = { source: state.fromNode.id, sourcePort: state.fromHandle.id ?? 'next', target };
+    const check = checkConnection(docRef.current, catalogue, conn);
+    if (check.ok) onChange(connect(docRef.current, conn.source, conn.sourcePort, conn.target));
+    else toast(check.reason, 'error');
+  }, [catalogue, onChange, toast]);
 
   const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: CanvasNode[]; edges: CanvasEdge[] }) => {
     onChange(removeElements(docRef.current, ns.map((n) => n.id), es.map((e) => e.id)));
-  }, [onChange]);
-
-  const onNodeDragStop = useCallback((_e: unknown, _n: CanvasNode, dragged: CanvasNode[]) => {
-    const moved = new Map<string, XY>();
-    for (const n of dragged) {
-      const before = docRef.current.nodes.find((x) => x.id === n.id)?.position;
-      if (!before || Math.round(before.x) !== Math.round(n.position.x) || Math.round(before.y) !== Math.round(n.position.y)) moved.set(n.id, n.position);
-    }
-    if (moved.size) onChange(moveNodes(docRef.current, moved));
   }, [onChange]);
 
   const onDragOver = useCallback((e: DragEvent) => {
@@ -154,7 +178,6 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onDelete={onDelete}
-        onNodeDragStop={onNodeDragStop}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         edgesReconnectable={false}

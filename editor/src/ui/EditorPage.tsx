@@ -46,6 +46,13 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const [publishing, setPublishing] = useState(false);
   const [settingsSchema, setSettingsSchema] = useState<{ root: JsonSchema; settings: JsonSchema }>();
   const pasteCount = useRef(0);
+  const liveSelection = useRef(new Set<string>());
+  /** What is selected right now, split into nodes and edges of the document shown. */
+  const current = useCallback(() => {
+    const ids = liveSelection.current;
+    const d = view?.kind === 'version' ? view.doc : draft.doc;
+    return { nodes: (d?.nodes ?? []).filter((n) => ids.has(n.id)).map((n) => n.id), edges: (d?.edges ?? []).filter((e) => ids.has(e.id)).map((e) => e.id) };
+  }, [view, draft.doc]);
   const openedAt = useRef(performance.now());
 
   // Load the program; lay out any document that has never been placed.
@@ -113,14 +120,15 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   }, [draft.doc, catalogue, readOnly, selection.nodes, flow, change]);
 
   const copy = useCallback((cut: boolean) => {
-    if (!draft.doc || selection.nodes.length === 0) return;
-    const clip = copySelection(draft.doc, selection.nodes);
+    const sel = current();
+    if (!draft.doc || sel.nodes.length === 0) return;
+    const clip = copySelection(draft.doc, sel.nodes);
     memoryClip = clip;
     pasteCount.current = 0;
     try { sessionStorage.setItem(CLIP_KEY, JSON.stringify(clip)); } catch { /* too big for storage: the in-memory copy still works */ }
     toast(`${cut ? 'Cut' : 'Copied'} ${clip.nodes.length} node${clip.nodes.length === 1 ? '' : 's'}`);
-    if (cut && !readOnly) change(removeElements(draft.doc, selection.nodes, selection.edges));
-  }, [draft.doc, selection, readOnly, change, toast]);
+    if (cut && !readOnly) change(removeElements(draft.doc, sel.nodes, sel.edges));
+  }, [draft.doc, current, readOnly, change, toast]);
 
   const paste = useCallback((clip?: Clip) => {
     if (!draft.doc || readOnly) return;
@@ -143,8 +151,9 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
 
   const deleteSelection = useCallback(() => {
     if (!draft.doc || readOnly) return;
-    change(removeElements(draft.doc, selection.nodes, selection.edges));
-  }, [draft.doc, readOnly, selection, change]);
+    const sel = current();
+    change(removeElements(draft.doc, sel.nodes, sel.edges));
+  }, [draft.doc, readOnly, current, change]);
 
   // Keyboard shortcuts.
   useEffect(() => {
@@ -159,7 +168,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
       else if (mod && k === 'c') run(() => copy(false));
       else if (mod && k === 'x') run(() => copy(true));
       else if (mod && k === 'v') run(() => paste());
-      else if (mod && k === 'd') run(() => draft.doc && paste(copySelection(draft.doc, selection.nodes)));
+      else if (mod && k === 'd') run(() => draft.doc && paste(copySelection(draft.doc, current().nodes)));
       else if (mod && k === 'a') run(() => doc && select([...doc.nodes.map((n) => n.id), ...doc.edges.map((x) => x.id)]));
       else if (mod && k === 's') run(() => void draft.saveNow().then(() => toast('Saved', 'success')).catch((err: Error) => toast(err.message, 'error')));
       else if (mod) return;
@@ -172,7 +181,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [draft, copy, paste, autoLayout, deleteSelection, flow, doc, selection.nodes, toast]);
+  }, [draft, copy, paste, autoLayout, deleteSelection, current, flow, doc, toast]);
 
   const publish = async () => {
     setPublishing(true);
@@ -303,6 +312,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
             onSelection={onSelection}
             onDropType={(typeId, pos, edgeId) => addType(typeId, pos, edgeId)}
             onRendered={onRendered}
+            liveSelection={liveSelection}
           />
           {view.kind === 'draft' && <ProblemsPanel problems={placed} open={problemsOpen} onToggle={() => setProblemsOpen((o) => !o)} onShow={showProblem} nodeTitle={nodeTitle} />}
         </div>

@@ -54,10 +54,11 @@ export async function dragFromPalette(page: Page, typeId: string, at: { x: numbe
   await page.getByTestId(`palette-${typeId}`).dragTo(page.locator('.react-flow__pane'), { targetPosition: at });
 }
 
-/** Draws an edge from an output port handle to a node's input handle, with the mouse. */
+/** Draws an edge from an output port handle to a node's input handle (or, for a trigger, which has none, its body), with the mouse. */
 export async function connectHandles(page: Page, from: { node: string; port: string }, to: string): Promise<void> {
   const source = page.locator(`.react-flow__handle[data-nodeid="${from.node}"][data-handleid="${from.port}"]`);
-  const target = page.locator(`.react-flow__handle[data-nodeid="${to}"][data-handleid="in"]`);
+  const input = page.locator(`.react-flow__handle[data-nodeid="${to}"][data-handleid="in"]`);
+  const target = (await input.count()) ? input : canvasNode(page, to).locator('.tnode-head');
   const a = (await source.boundingBox())!;
   const b = (await target.boundingBox())!;
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
