@@ -46,6 +46,7 @@ export interface DispatcherOptions {
   registry: Registry;
   taskQueue: string;
   activity?: EnrollmentInput['activity'];
+  historyLimit?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -110,7 +111,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       return inserted.rows[0]?.id;
     });
     if (!enrollmentId) return undefined;
-    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, quick: t.quick, goal: settings.goal, activity: opts.activity };
+    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, quick: t.quick, goal: settings.goal, activity: opts.activity, historyLimit: opts.historyLimit };
     try {
       await client.workflow.start('enrollment', { workflowId: workflowIdOf(enrollmentId), taskQueue: opts.taskQueue, args: [input] });
     } catch (err) {

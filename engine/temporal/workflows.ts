@@ -20,6 +20,8 @@ export interface EnrollmentInput {
   /** Event ids already handled, carried across continue-as-new. */
   seen?: string[];
   activity?: { heartbeatTimeoutMs?: number; startToCloseTimeoutMs?: number };
+  /** History length past which the run continues as new (tests lower it). */
+  historyLimit?: number;
 }
 
 /** Past this many history events the run continues as new between two nodes. */
@@ -60,7 +62,7 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
       return 'goal';
     }
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) {
+    if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
       await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, seen: [...seen].slice(-500) });
     }
     const visit: number = (visits[node] = (visits[node] ?? 0) + 1);

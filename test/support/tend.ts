@@ -51,6 +51,8 @@ export interface TendOptions {
   env?: Record<string, string>;
   /** A Temporal server of the test's own, for tests that restart it. */
   temporalAddress?: string;
+  /** Continue-as-new past this many history events (to test it without thousands of steps). */
+  historyLimit?: number;
 }
 
 export async function startTend(opts: TendOptions = {}): Promise<Tend> {
@@ -69,7 +71,7 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
   });
   const services = await openServices(config, databaseUrl);
   const client = await connectClient(config, temporalAddress);
-  const dispatcher = createDispatcher({ db: services.db, client, registry: services.registry, taskQueue, activity: { heartbeatTimeoutMs: 5000 } });
+  const dispatcher = createDispatcher({ db: services.db, client, registry: services.registry, taskQueue, activity: { heartbeatTimeoutMs: 5000 }, historyLimit: opts.historyLimit });
   await dispatcher.start();
   const apiKey = await resolveApiKey(services.db, config.apiKey);
   const app = createApp({ db: services.db, registry: services.registry, apiKey, signingSecret: services.secret, onEventsStored: () => void dispatcher.kick() });
