@@ -15,7 +15,8 @@ export function installRuntime(): void {
   runtimeInstalled = true;
   const level = (process.env.TEND_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
   try {
-    Runtime.install({ logger: new DefaultLogger(level) });
+    // No SDK signal handlers: Tend stops its worker itself, in order, on SIGINT/SIGTERM.
+    Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: [] });
   } catch {
     // Already installed by the embedding process (e.g. a test harness): keep theirs.
   }
