@@ -152,13 +152,16 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
 /** Runs until SIGINT/SIGTERM, then stops everything in reverse order. */
 export async function runUntilSignal(stops: Stop[]): Promise<void> {
   await new Promise<void>((resolve) => {
-    let stopping = false;
+    let stoppingSince = 0;
     const onSignal = () => {
-      if (stopping) {
+      if (stoppingSince) {
+        // Ctrl-C reaches this process twice (from the terminal and relayed by tsx/npm):
+        // only a signal well after the first one means "stop now".
+        if (Date.now() - stoppingSince < 2000) return;
         log('Stopping now.');
         process.exit(1);
       }
-      stopping = true;
+      stoppingSince = Date.now();
       log('\nStopping Tend …');
       resolve();
     };
