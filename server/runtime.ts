@@ -171,6 +171,7 @@ export async function runUntilSignal(stops: Stop[]): Promise<void> {
   for (const stop of [...stops].reverse()) {
     await stop().catch((err) => log(`while stopping: ${(err as Error).message}`));
   }
+  log('Tend stopped.');
 }
 
 export async function main(mode: 'start' | 'server' | 'worker' | 'migrate', env = process.env): Promise<void> {
