@@ -3,13 +3,14 @@
 // counts; "Edit draft" switches to the draft beside it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import { api, ApiError, download, type ProgramDetail, type VersionInfo } from '../api.js';
+import { api, ApiError, download, type ProgramDetail } from '../api.js';
 import type { Catalogue, FlowDocument, JsonSchema, NodeType } from '../model/catalogue.js';
 import { nodePorts } from '../model/catalogue.js';
 import { needsLayout } from '../model/mapping.js';
 import { placeProblems, problemsByNode, type PlacedProblem } from '../model/problems.js';
 import { addNode, connect, insertOnEdge, moveNodes, newNode, removeElements, type XY } from '../model/edit.js';
 import { copySelection, isClip, pasteClip, type Clip } from '../model/clipboard.js';
+import { actionFor, type Action } from '../model/shortcuts.js';
 import { layoutPositions } from '../model/layout.js';
 import { sameProgram } from '../model/compare.js';
 import { browserElk } from './layout-engine.js';
@@ -20,10 +21,10 @@ import { Palette } from './Palette.js';
 import { Inspector } from './Inspector.js';
 import { ProblemsPanel } from './ProblemsPanel.js';
 import { ShortcutsDialog } from './Shortcuts.js';
+import { VersionsMenu } from './VersionsMenu.js';
 import { useDraft } from './useDraft.js';
 import { useStats } from './useStats.js';
 import { useToast } from './toast.js';
-import { ago, when } from './format.js';
 
 const elk = browserElk();
 type View = { kind: 'draft' } | { kind: 'version'; version: number; doc: FlowDocument };
@@ -41,7 +42,6 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const [selection, setSelection] = useState<{ nodes: string[]; edges: string[] }>({ nodes: [], edges: [] });
   const [selectRequest, setSelectRequest] = useState<{ ids: Set<string>; nonce: number }>();
   const [problemsOpen, setProblemsOpen] = useState(false);
-  const [versionsOpen, setVersionsOpen] = useState(false);
   const [help, setHelp] = useState(false);
   const [publishing, setPublishing] = useState(false);
   const [settingsSchema, setSettingsSchema] = useState<{ root: JsonSchema; settings: JsonSchema }>();
@@ -155,29 +155,30 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     change(removeElements(draft.doc, sel.nodes, sel.edges));
   }, [draft.doc, readOnly, current, change]);
 
-  // Keyboard shortcuts.
+  // Keyboard shortcuts (see model/shortcuts.ts); typing in a field or a dialog is left alone.
   useEffect(() => {
+    const actions: Record<Action, () => void> = {
+      undo: draft.undo,
+      redo: draft.redo,
+      copy: () => copy(false),
+      cut: () => copy(true),
+      paste: () => paste(),
+      duplicate: () => { if (draft.doc) paste(copySelection(draft.doc, current().nodes)); },
+      selectAll: () => { if (doc) select([...doc.nodes.map((n) => n.id), ...doc.edges.map((x) => x.id)]); },
+      save: () => void draft.saveNow().then(() => toast('Saved', 'success')).catch((err: Error) => toast(err.message, 'error')),
+      delete: deleteSelection,
+      layout: () => void autoLayout(),
+      fit: () => void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.15 }),
+      search: () => document.getElementById('palette-search')?.focus(),
+      help: () => setHelp(true),
+      clear: () => select([]),
+    };
     const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement;
-      if (t.closest('input, textarea, select, [contenteditable="true"]') || document.querySelector('.dialog')) return;
-      const mod = e.ctrlKey || e.metaKey;
-      const k = e.key.toLowerCase();
-      const run = (fn: () => void) => { e.preventDefault(); fn(); };
-      if (mod && k === 'z' && !e.shiftKey) run(draft.undo);
-      else if (mod && ((k === 'z' && e.shiftKey) || k === 'y')) run(draft.redo);
-      else if (mod && k === 'c') run(() => copy(false));
-      else if (mod && k === 'x') run(() => copy(true));
-      else if (mod && k === 'v') run(() => paste());
-      else if (mod && k === 'd') run(() => draft.doc && paste(copySelection(draft.doc, current().nodes)));
-      else if (mod && k === 'a') run(() => doc && select([...doc.nodes.map((n) => n.id), ...doc.edges.map((x) => x.id)]));
-      else if (mod && k === 's') run(() => void draft.saveNow().then(() => toast('Saved', 'success')).catch((err: Error) => toast(err.message, 'error')));
-      else if (mod) return;
-      else if (e.key === 'Delete' || e.key === 'Backspace') run(deleteSelection);
-      else if (k === 'l') run(() => void autoLayout());
-      else if (k === 'f') run(() => void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.15 }));
-      else if (k === '/') run(() => document.getElementById('palette-search')?.focus());
-      else if (e.key === '?') run(() => setHelp(true));
-      else if (e.key === 'Escape') run(() => select([]));
+      if ((e.target as HTMLElement).closest('input, textarea, select, [contenteditable="true"]') || document.querySelector('.dialog')) return;
+      const action = actionFor(e);
+      if (!action) return;
+      e.preventDefault();
+      actions[action]();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -259,28 +260,9 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
             <button title="Auto-layout (L)" onClick={() => void autoLayout()}>Layout</button>
           </>
         )}
-        <div className="menu-anchor">
-          <button onClick={() => {
-            // Counts per version change while contacts flow: fetch them fresh on open.
-            if (!versionsOpen) api<{ versions: VersionInfo[] }>('GET', `/api/flows/${programId}/versions`).then((r) => setDetail((d) => d && { ...d, versions: r.versions })).catch(() => undefined);
-            setVersionsOpen((v) => !v);
-          }} aria-expanded={versionsOpen} data-testid="versions-button">Versions ({detail.versions.length})</button>
-          {versionsOpen && (
-            <div className="menu" role="menu" data-testid="versions">
-              <button role="menuitem" className={view.kind === 'draft' ? 'on' : ''} onClick={() => { setView({ kind: 'draft' }); setVersionsOpen(false); }}>
-                <strong>Draft</strong><span className="muted small">edited {ago(detail.updatedAt)}</span>
-              </button>
-              {detail.versions.map((v) => (
-                <button role="menuitem" key={v.version} className={view.kind === 'version' && view.version === v.version ? 'on' : ''} onClick={() => { void showVersion(v.version); setVersionsOpen(false); }} data-testid="version-row">
-                  <strong>v{v.version}{v.version === detail.liveVersion ? ' · live' : ''}</strong>
-                  <span className="muted small">published {when(v.publishedAt)}</span>
-                  <span className="muted small">{v.activeContacts} inside now · {v.totalContacts} entered</span>
-                </button>
-              ))}
-              {detail.versions.length === 0 && <p className="muted small">Not published yet.</p>}
-            </div>
-          )}
-        </div>
+        <VersionsMenu programId={programId} detail={detail} shown={view.kind === 'version' ? view.version : 'draft'}
+          onVersions={(versions) => setDetail((d) => d && { ...d, versions })}
+          onShowDraft={() => setView({ kind: 'draft' })} onShowVersion={(v) => void showVersion(v)} />
         <button onClick={() => void draft.saveNow().then(() => download(`/api/flows/${programId}/export${view.kind === 'version' ? `?version=${view.version}` : ''}`, 'program.tend.json')).catch((e: Error) => toast(e.message, 'error'))} data-testid="export">Export</button>
         {detail.status === 'live' && <button onClick={() => void setStatus('pause')}>Pause</button>}
         {detail.status === 'paused' && <button onClick={() => void setStatus('resume')}>Resume</button>}

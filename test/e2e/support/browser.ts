@@ -77,3 +77,15 @@ export async function canvasNodeIds(page: Page): Promise<string[]> {
 export async function saved(page: Page): Promise<void> {
   await page.getByTestId('save-state').filter({ hasText: 'All changes saved' }).waitFor();
 }
+
+/** Waits until the canvas stops moving (a fit-view animation has finished). */
+export async function viewportSettled(page: Page): Promise<void> {
+  const style = () => page.locator('.react-flow__viewport').getAttribute('style');
+  let last = await style();
+  for (let stable = 0; stable < 3;) {
+    await page.waitForTimeout(150);
+    const now = await style();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+}
