@@ -17,13 +17,21 @@ test('a new node gets a readable unique id and its schema defaults', () => {
 
 test('dropping a node on an edge splices it in: source → new → old target', () => {
   const doc = cartProgram();
-  const wait = newNode(doc, catalogue.get('tend.wait.duration')!, { x: 0, y: 0 });
+  const wait = newNode(doc, catalogue.get('tend.wait.duration')!, { x: 500, y: 0 });
   const next = insertOnEdge(doc, catalogue, 'e2', wait);
   expect(next.edges).toEqual([
     { id: 'e1', source: 'start', sourcePort: 'next', target: 'check' },
     { id: 'e2', source: 'check', sourcePort: 'yes', target: 'duration' },
     { id: 'e3', source: 'duration', sourcePort: 'next', target: 'mail' },
   ]);
+  // The new node clears its source (check ends at 548), the old target moves right to
+  // make room after it, and the source stays.
+  expect(next.nodes.find((n) => n.id === 'duration')!.position).toEqual({ x: 300 + 248 + 90, y: 0 });
+  expect(next.nodes.find((n) => n.id === 'mail')!.position).toEqual({ x: 638 + 248 + 90, y: 0 });
+  expect(next.nodes.find((n) => n.id === 'check')!.position).toEqual({ x: 300, y: 0 });
+  // Dropped on top of the source, the new node moves right of it.
+  const early = insertOnEdge(doc, catalogue, 'e2', newNode(doc, catalogue.get('tend.wait.duration')!, { x: 320, y: 10 }));
+  expect(early.nodes.find((n) => n.id === 'duration')!.position).toEqual({ x: 300 + 248 + 90, y: 10 });
   // A node with no outputs ends the branch there.
   const exit = newNode(doc, catalogue.get('tend.logic.exit')!, { x: 0, y: 0 });
   expect(insertOnEdge(doc, catalogue, 'e2', exit).edges).toHaveLength(2);

@@ -3,8 +3,12 @@
 import { nodePorts, type Catalogue, type FlowDocument, type FlowEdge, type FlowNode, type NodeType } from './catalogue.js';
 import { baseIdForType, freshEdgeId, freshId } from './ids.js';
 import { defaultValue } from './schema-form.js';
+import { NODE_WIDTH } from './geometry.js';
 
 export type XY = { x: number; y: number };
+
+/** Horizontal room between a node and the next, as auto-layout leaves it. */
+const GAP = 90;
 
 /** A node of `type` with its schema's defaults filled in. */
 export function newNode(doc: FlowDocument, type: NodeType, position: XY): FlowNode {
@@ -26,13 +30,40 @@ export function connect(doc: FlowDocument, source: string, sourcePort: string, t
  * Puts `node` on edge `edgeId`: source → node → old target. The node takes the edge's
  * place by its input and leads on by its first output (none when it has no outputs).
  */
-export function insertOnEdge(doc: FlowDocument, catalogue: Catalogue, edgeId: string, node: FlowNode): FlowDocument {
+export function insertOnEdge(doc: FlowDocument, catalogue: Catalogue, edgeId: string, inserted: FlowNode): FlowDocument {
+  let node = inserted;
   const edge = doc.edges.find((e) => e.id === edgeId);
   if (!edge) return addNode(doc, node);
+  // Not on top of the node the edge comes from: at least one gap to its right.
+  const from = doc.nodes.find((n) => n.id === edge.source)?.position;
+  if (from && node.position && node.position.x < from.x + NODE_WIDTH + GAP) node = { ...node, position: { x: from.x + NODE_WIDTH + GAP, y: node.position.y } };
   let next: FlowDocument = { ...doc, nodes: [...doc.nodes, node], edges: doc.edges.map((e) => (e.id === edgeId ? { ...e, target: node.id } : e)) };
   const firstPort = nodePorts(catalogue, node)[0];
   if (firstPort) next = connect(next, node.id, firstPort.name, edge.target);
-  return next;
+  return makeRoomAfter(next, node.id, edge.target, edge.source);
+}
+
+/**
+ * Shifts `target` and everything downstream of it to the right, just enough that they
+ * start one gap after node `placed` ends, so an inserted node does not sit on its neighbours.
+ */
+export function makeRoomAfter(doc: FlowDocument, placed: string, target: string, keep: string): FlowDocument {
+  const at = doc.nodes.find((n) => n.id === placed)?.position;
+  const first = doc.nodes.find((n) => n.id === target)?.position;
+  if (!at || !first) return doc;
+  const dx = at.x + NODE_WIDTH + GAP - first.x;
+  if (dx <= 0) return doc;
+  const next = new Map<string, string[]>();
+  for (const e of doc.edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  const downstream = new Set<string>();
+  const stack = [target];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (downstream.has(id) || id === placed || id === keep) continue;
+    downstream.add(id);
+    stack.push(...(next.get(id) ?? []));
+  }
+  return moveNodes(doc, new Map(doc.nodes.filter((n) => downstream.has(n.id) && n.position).map((n) => [n.id, { x: n.position!.x + dx, y: n.position!.y }])));
 }
 
 export function removeElements(doc: FlowDocument, nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): FlowDocument {
