@@ -34,10 +34,16 @@ export function editorIsStale(): boolean {
   return sources > fs.statSync(built).mtimeMs;
 }
 
+/**
+ * Builds into a folder of its own, then swaps it in, so a server or a second test run
+ * reading editor/dist never sees a half-written build.
+ */
 export async function buildEditor(): Promise<void> {
   const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  const dist = path.join(editorDir, 'dist');
+  const fresh = path.join(editorDir, `.dist-${process.pid}-${Date.now()}`);
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--config', path.join(editorDir, 'vite.config.ts')], {
+    const child = spawn(process.execPath, [vite, 'build', '--config', path.join(editorDir, 'vite.config.ts'), '--outDir', fresh, '--emptyOutDir'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Vitest sets NODE_ENV=test, which would make a slow development build of React.
@@ -48,7 +54,14 @@ export async function buildEditor(): Promise<void> {
     child.stderr.on('data', (d) => (output += d));
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (exit ${code}):\n${output.slice(-4000)}`))));
+  }).catch((err) => {
+    fs.rmSync(fresh, { recursive: true, force: true });
+    throw err;
   });
+  const old = `${fresh}-old`;
+  if (fs.existsSync(dist)) fs.renameSync(dist, old);
+  fs.renameSync(fresh, dist);
+  fs.rmSync(old, { recursive: true, force: true });
 }
 
 /** Builds the editor if needed; `log` hears one line before a build starts. */

@@ -79,7 +79,8 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   };
 
   const doc = view?.kind === 'version' ? view.doc : draft.doc;
-  const readOnly = view?.kind !== 'draft';
+  // An archived program is kept for the record: it can be looked at, not edited.
+  const readOnly = view?.kind !== 'draft' || detail?.status === 'archived';
   const watching = !!detail?.liveVersion;
   const { stats, tick } = useStats(programId, watching && !!view, view?.kind === 'version' ? view.version : undefined);
 
