@@ -8,6 +8,7 @@ import { ToastProvider } from './toast.js';
 import { ProgramsPage } from './ProgramsPage.js';
 import { EditorPage } from './EditorPage.js';
 import { warmUpLayout } from './layout-engine.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
 
 export function App() {
   const [key, setKey] = useState(session.key());
@@ -16,7 +17,7 @@ export function App() {
     window.addEventListener('tend:signed-out', out);
     return () => window.removeEventListener('tend:signed-out', out);
   }, []);
-  return <ToastProvider>{key ? <SignedIn /> : <SignIn onSignedIn={setKey} />}</ToastProvider>;
+  return <ErrorBoundary><ToastProvider>{key ? <SignedIn /> : <SignIn onSignedIn={setKey} />}</ToastProvider></ErrorBoundary>;
 }
 
 function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
@@ -64,6 +65,7 @@ function SignedIn() {
     nodeTypes().then((t) => { setTypes(t); setCatalogue(catalogueOf(t)); }).catch((e: Error) => setError(e.message));
     warmUpLayout();
   }, []);
+  useEffect(() => { if (route.page === 'programs') document.title = 'Programs · Tend'; }, [route]);
   if (error) return <main className="center error">Could not load the node catalogue: {error}</main>;
   if (!catalogue || !types) return <main className="center muted">Loading…</main>;
   if (route.page === 'program') {

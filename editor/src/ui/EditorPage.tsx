@@ -213,6 +213,8 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     catch (e) { toast((e as Error).message, 'error'); }
   };
 
+  useEffect(() => { if (doc) document.title = `${doc.name} · Tend`; }, [doc?.name]);
+
   const nodeTitle = useCallback((id: string) => {
     const n = doc?.nodes.find((x) => x.id === id);
     return n?.label || catalogue.get(n?.type ?? '')?.title || id;
