@@ -3,6 +3,7 @@
 // before a crash is dispatched after it; dispatch is at-least-once and every step
 // is idempotent (enrollment per trigger event, workflow id per enrollment, event
 // ids de-duplicated in the workflow).
+import { expireDueAwards, scoreEvent } from './scoring.js';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from './storage/db.js';
@@ -60,6 +61,8 @@ export function createDispatcher(opts: DispatcherOptions) {
   let running = false;
   let again = false;
   let stopped = false;
+  /** The decay sweep in flight, awaited on stop. */
+  let sweeping: Promise<unknown> | undefined;
   let listener: pg.PoolClient | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -121,6 +124,8 @@ export function createDispatcher(opts: DispatcherOptions) {
   }
 
   async function dispatchEvent(row: EventRow): Promise<void> {
+    // Scoring first: its score changes are events of their own, dispatched after this one.
+    await scoreEvent(db, row);
     const started = new Set<string>();
     const matching = (await triggers()).filter((t) => t.spec.eventType === row.type);
     if (matching.length) {
@@ -213,7 +218,10 @@ export function createDispatcher(opts: DispatcherOptions) {
       listener = await db.connect();
       listener.on('notification', () => void kick());
       await listener.query('LISTEN tend_outbox');
-      timer = setInterval(() => void kick(), 1000);
+      timer = setInterval(() => {
+        void kick();
+        if (!stopped) sweeping ??= expireDueAwards(db).catch((err) => opts.onError?.(err)).finally(() => (sweeping = undefined));
+      }, 1000);
       void kick();
     },
     async stop(): Promise<void> {
@@ -224,6 +232,7 @@ export function createDispatcher(opts: DispatcherOptions) {
         listener.release();
       }
       while (running) await new Promise((r) => setTimeout(r, 20));
+      await sweeping;
     },
   };
 }

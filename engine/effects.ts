@@ -1,6 +1,7 @@
 // The effects a node visit may have, each applied at most once per idempotency key:
 // contact changes and score under `applied_effects`, sends and webhook calls under
 // `messages`. A retried activity finds what the first attempt did and repeats nothing.
+import { changeScore as changeScoreOf } from './scoring.js';
 import crypto from 'node:crypto';
 import type { Db } from './storage/db.js';
 import { transaction } from './storage/db.js';
@@ -102,11 +103,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
 
     async changeScore(delta, reason) {
       const key = nextKey('score');
-      const score = await once(key, async (tx) => {
-        const { rows } = await tx.query<{ score: number }>('UPDATE contacts SET score = score + $2, updated_at = now() WHERE id = $1 RETURNING score', [visit.contactId, delta]);
-        await appendEvent(tx, { contactId: visit.contactId, type: 'tend.score_changed', source: 'tend', properties: { delta, reason, score: rows[0].score, programId: visit.programId, nodeId: visit.nodeId } });
-        return rows[0].score;
-      });
+      const score = await once(key, (tx) => changeScoreOf(tx, visit.contactId, delta, reason, { programId: visit.programId, nodeId: visit.nodeId }));
       return score ?? ((await getContact(db, visit.contactId)) as Contact).score;
     },
 
@@ -172,6 +169,11 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
         }
         throw err; // the provider was unreachable or overloaded: Temporal retries
       }
+    },
+
+    async recordEvent(type, properties = {}) {
+      const key = nextKey('event');
+      await once(key, (tx) => appendEvent(tx, { contactId: visit.contactId, type, source: 'tend', dispatch: true, properties: { ...properties, programId: visit.programId, nodeId: visit.nodeId } }));
     },
 
     async sequence(name) {

@@ -130,6 +130,12 @@ export interface Effects {
    * drawn once per node visit: round-robin assignment, numbering.
    */
   sequence(name: string): Promise<number>;
+  /**
+   * Puts an event on the contact's timeline, once per visit, where programs see it
+   * (triggers, waits) like an event from the API. Plugins are trusted code: they may
+   * use the reserved `tend.` prefix that the API refuses.
+   */
+  recordEvent(type: string, properties?: Record<string, unknown>): Promise<void>;
   /** Sends an HTTP request once per node visit; a retry after success returns the recorded response. */
   http(request: HttpRequest): Promise<HttpResponse>;
 }

@@ -14,7 +14,10 @@ import email from './action-email.js';
 import webhook from './action-webhook.js';
 import sms from './action-sms.js';
 import notifyOwner from './action-notify-owner.js';
+import scoreThreshold from './trigger-score-threshold.js';
+import setStage from './action-set-stage.js';
+import stageChanged from './trigger-stage-changed.js';
 import type { NodePlugin } from '../engine/plugin.js';
 
-export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner] as unknown as NodePlugin[];
+export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner, scoreThreshold, setStage, stageChanged] as unknown as NodePlugin[];
 export default plugins;

@@ -1,5 +1,6 @@
 // The Express application: the JSON API under /api (bearer key), the published
 // schemas, the unsubscribe pages, and the built editor at the root.
+import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { refuseDeepJson } from './input.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
   api.use('/contacts', contactsRouter(deps.db));
   api.use('/messaging-policy', messagingPolicyRouter(deps.db));
+  api.use('/scoring-rules', scoringRulesRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 

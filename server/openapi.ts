@@ -4,6 +4,7 @@ import { FlowDocument } from '../engine/flow/document.js';
 import { EventInput } from './routes/events.js';
 import { ContactPatch } from './routes/contacts.js';
 import { MessagingPolicy, MessagingPolicyInput } from '../engine/channel-policy.js';
+import { ScoringRuleInput } from '../engine/scoring.js';
 
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -60,6 +61,15 @@ export function openApiDocument() {
       },
       '/api/contacts/{id}': { get: { summary: 'A contact', parameters: id, responses: { 200: ok('Contact'), 404: problem } } },
       '/api/contacts/{id}/timeline': { get: { summary: 'Events, node visits and messages in time order', parameters: id, responses: { 200: ok('Timeline') } } },
+      '/api/scoring-rules': {
+        get: { summary: 'Lead-scoring rules', responses: { 200: ok('{ rules }') } },
+        post: { summary: 'Add a rule: event type + condition → points, optional cap and decay', requestBody: json(plain(ScoringRuleInput)), responses: { 201: ok('ScoringRule'), 422: problem } },
+      },
+      '/api/scoring-rules/{id}': {
+        get: { summary: 'A rule', parameters: id, responses: { 200: ok('ScoringRule'), 404: problem } },
+        put: { summary: 'Replace a rule', parameters: id, requestBody: json(plain(ScoringRuleInput)), responses: { 200: ok('ScoringRule'), 422: problem } },
+        delete: { summary: 'Switch a rule off (its past awards keep their reason)', parameters: id, responses: { 204: { description: 'Switched off' } } },
+      },
       '/api/messaging-policy': {
         get: { summary: 'Consent model per channel, frequency caps, quiet hours', responses: { 200: json(plain(MessagingPolicy)) } },
         put: { summary: 'Replace the messaging policy (parts left out take their defaults)', requestBody: json(plain(MessagingPolicyInput)), responses: { 200: json(plain(MessagingPolicy)), 422: problem } },

@@ -25,8 +25,10 @@ export interface NewEvent {
   properties?: Record<string, unknown>;
   clientId?: string;
   occurredAt?: string;
-  /** 'api' events are dispatched to programs; 'tend' ones (score changes, opt-outs) only go on the timeline. */
+  /** Who wrote it: 'api' for the outside world, 'tend' for Tend itself (score changes, opt-outs). */
   source?: 'api' | 'tend';
+  /** Whether programs see it (triggers, waits). Default: events from the API only. */
+  dispatch?: boolean;
 }
 
 export async function findByClientId(db: Queryable, clientId: string): Promise<EventRow | undefined> {
@@ -42,7 +44,7 @@ export async function appendEvent(tx: pg.PoolClient | Queryable, e: NewEvent): P
     [e.contactId, e.type, JSON.stringify(e.properties ?? {}), e.clientId ?? null, e.occurredAt ?? null, e.source ?? 'api'],
   );
   const row = rows[0];
-  if (row && (e.source ?? 'api') === 'api') {
+  if (row && (e.dispatch ?? (e.source ?? 'api') === 'api')) {
     await tx.query('INSERT INTO outbox (event_id) VALUES ($1)', [row.id]);
     await tx.query("SELECT pg_notify('tend_outbox', '')");
   }

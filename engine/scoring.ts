@@ -1,0 +1,179 @@
+// Lead scoring: rules (event type + condition → points, an optional cap per period,
+// optional decay) applied to each event as it is dispatched, in the same transaction
+// as the award row, so a re-dispatched event never scores twice. Every change of score,
+// whether from a rule, a program node or decay, is a `tend.score_changed` event with the
+// score before and after, so "score crossed 50" triggers and the timeline see it.
+import { Type, type Static } from '@sinclair/typebox';
+import type pg from 'pg';
+import type { Db, Queryable } from './storage/db.js';
+import { transaction } from './storage/db.js';
+import { Condition, conditionProblems, evaluate } from './conditions.js';
+import { DURATION_PATTERN, durationMs } from './duration.js';
+import { appendEvent, toEvent, type EventRow } from './storage/events.js';
+import { getContact } from './storage/contacts.js';
+
+export const SCORE_CHANGED = 'tend.score_changed';
+
+export const ScoringRuleInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, description: 'Shown as the reason on the timeline' }),
+    eventType: Type.String({ pattern: '^(?!tend\\.score_changed$)[A-Za-z0-9_.:-]{1,100}$', description: 'The event that scores (not tend.score_changed itself)' }),
+    where: Type.Optional(Condition),
+    points: Type.Integer({ minimum: -10000, maximum: 10000, description: 'Points per event; negative for penalties' }),
+    cap: Type.Optional(Type.Object(
+      {
+        points: Type.Integer({ minimum: 1, maximum: 1000000, description: 'At most this many points from this rule …' }),
+        per: Type.String({ pattern: DURATION_PATTERN, description: '… per contact within this window, e.g. "1 day"' }),
+      },
+      { additionalProperties: false },
+    )),
+    expiresAfter: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'Decay: the points are taken back after this long, e.g. "30 days"' })),
+    active: Type.Optional(Type.Boolean({ default: true })),
+  },
+  { additionalProperties: false },
+);
+export type ScoringRuleInput = Static<typeof ScoringRuleInput>;
+
+export interface ScoringRule extends ScoringRuleInput {
+  id: string;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface RuleRow {
+  id: string;
+  name: string;
+  event_type: string;
+  where: Condition | null;
+  points: number;
+  cap_points: number | null;
+  cap_period: string | null;
+  expires_after: string | null;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toRule(r: RuleRow): ScoringRule {
+  return {
+    id: r.id,
+    name: r.name,
+    eventType: r.event_type,
+    ...(r.where ? { where: r.where } : {}),
+    points: r.points,
+    ...(r.cap_points !== null && r.cap_period ? { cap: { points: r.cap_points, per: r.cap_period } } : {}),
+    ...(r.expires_after ? { expiresAfter: r.expires_after } : {}),
+    active: r.active,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+export function ruleProblems(rule: ScoringRuleInput): { path: string; message: string }[] {
+  const problems = rule.where ? conditionProblems(rule.where, '/where') : [];
+  if (rule.points === 0) problems.push({ path: '/points', message: 'a rule worth 0 points does nothing' });
+  if (rule.cap && rule.points < 0) problems.push({ path: '/cap', message: 'a cap limits points gained; a penalty rule cannot have one' });
+  return problems;
+}
+
+export async function listRules(db: Queryable): Promise<ScoringRule[]> {
+  return (await db.query<RuleRow>('SELECT * FROM scoring_rules ORDER BY created_at, id')).rows.map(toRule);
+}
+
+export async function getRule(db: Queryable, id: string): Promise<ScoringRule | undefined> {
+  const row = (await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE id = $1', [id])).rows[0];
+  return row ? toRule(row) : undefined;
+}
+
+const columns = (r: ScoringRuleInput) => [r.name, r.eventType, r.where ? JSON.stringify(r.where) : null, r.points, r.cap?.points ?? null, r.cap?.per ?? null, r.expiresAfter ?? null, r.active ?? true];
+
+export async function insertRule(db: Queryable, r: ScoringRuleInput): Promise<ScoringRule> {
+  const { rows } = await db.query<RuleRow>(
+    `INSERT INTO scoring_rules (name, event_type, "where", points, cap_points, cap_period, expires_after, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    columns(r),
+  );
+  return toRule(rows[0]!);
+}
+
+export async function updateRule(db: Queryable, id: string, r: ScoringRuleInput): Promise<ScoringRule | undefined> {
+  const { rows } = await db.query<RuleRow>(
+    `UPDATE scoring_rules SET name = $2, event_type = $3, "where" = $4, points = $5, cap_points = $6, cap_period = $7, expires_after = $8, active = $9, updated_at = now()
+     WHERE id = $1 RETURNING *`,
+    [id, ...columns(r)],
+  );
+  return rows[0] ? toRule(rows[0]) : undefined;
+}
+
+/** Rules are switched off rather than deleted: past awards keep their reason. */
+export async function deactivateRule(db: Queryable, id: string): Promise<boolean> {
+  return ((await db.query('UPDATE scoring_rules SET active = false, updated_at = now() WHERE id = $1', [id])).rowCount ?? 0) > 0;
+}
+
+/**
+ * Moves a contact's score by `delta` and records why, as a dispatched event carrying
+ * the score before and after. Must run inside the caller's transaction.
+ */
+export async function changeScore(tx: pg.PoolClient, contactId: string, delta: number, reason: string, extra: Record<string, unknown> = {}): Promise<number> {
+  const { rows } = await tx.query<{ score: number }>('UPDATE contacts SET score = score + $2, updated_at = now() WHERE id = $1 RETURNING score', [contactId, delta]);
+  const score = rows[0]!.score;
+  await appendEvent(tx, { contactId, type: SCORE_CHANGED, source: 'tend', dispatch: true, properties: { delta, reason, score, previous: score - delta, ...extra } });
+  return score;
+}
+
+/** Applies the active rules for this event's type; returns the points awarded. */
+export async function scoreEvent(db: Db, row: EventRow): Promise<number> {
+  if (row.type === SCORE_CHANGED) return 0;
+  const rules = (await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE active AND event_type = $1 ORDER BY created_at, id', [row.type])).rows;
+  if (rules.length === 0) return 0;
+  return transaction(db, async (tx) => {
+    // One contact's awards are decided one at a time, so caps hold under concurrency.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`score:${row.contact_id}`]);
+    const contact = await getContact(tx, row.contact_id);
+    if (!contact) return 0;
+    const event = toEvent(row);
+    let total = 0;
+    for (const rule of rules) {
+      if (rule.where && !evaluate(rule.where, { contact, event })) continue;
+      let points = rule.points;
+      if (rule.cap_points !== null && rule.cap_period) {
+        const since = new Date(Date.now() - durationMs(rule.cap_period));
+        const { rows: [used] } = await tx.query<{ sum: number }>(
+          'SELECT coalesce(sum(points), 0)::int AS sum FROM score_awards WHERE contact_id = $1 AND rule_id = $2 AND awarded_at > $3',
+          [row.contact_id, rule.id, since],
+        );
+        points = Math.min(points, rule.cap_points - used!.sum);
+        if (points <= 0) continue;
+      }
+      const expiresAt = rule.expires_after ? new Date(Date.now() + durationMs(rule.expires_after)) : null;
+      const award = await tx.query(
+        'INSERT INTO score_awards (contact_id, rule_id, event_id, points, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (rule_id, event_id) DO NOTHING',
+        [row.contact_id, rule.id, row.id, points, expiresAt],
+      );
+      if (award.rowCount === 0) continue; // this event was scored by this rule before
+      await changeScore(tx, row.contact_id, points, rule.name, { ruleId: rule.id, eventId: row.id });
+      total += points;
+    }
+    return total;
+  });
+}
+
+/**
+ * Takes back decayed points that are due, oldest first, a batch at a time. Reads only
+ * the due end of an index of awards still to expire: no scan of contacts or awards.
+ */
+export async function expireDueAwards(db: Db, limit = 200): Promise<number> {
+  return transaction(db, async (tx) => {
+    const { rows } = await tx.query<{ id: string; contact_id: string; points: number; name: string; rule_id: string }>(
+      `SELECT a.id, a.contact_id, a.points, r.name, a.rule_id FROM score_awards a JOIN scoring_rules r ON r.id = a.rule_id
+       WHERE a.expires_at <= now() AND a.expired_at IS NULL AND a.expires_at IS NOT NULL
+       ORDER BY a.expires_at LIMIT $1 FOR UPDATE OF a SKIP LOCKED`,
+      [limit],
+    );
+    for (const a of rows) {
+      await tx.query('UPDATE score_awards SET expired_at = now() WHERE id = $1', [a.id]);
+      await changeScore(tx, a.contact_id, -a.points, `${a.name} (expired)`, { ruleId: a.rule_id, decay: true });
+    }
+    return rows.length;
+  });
+}

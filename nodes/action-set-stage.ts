@@ -1,0 +1,29 @@
+// tend.action.set-stage: moves the contact to a lifecycle stage (subscriber → lead →
+// MQL → SQL → customer …), kept in the `stage` attribute; a real change is recorded as
+// `tend.stage_changed`, which the stage-changed trigger starts programs from.
+import { Type } from '@sinclair/typebox';
+import { definePlugin, directive } from '../engine/plugin.js';
+
+export const STAGE_FIELD = 'stage';
+
+export default definePlugin({
+  id: 'tend.action.set-stage',
+  version: 1,
+  quick: true,
+  category: 'action',
+  title: 'Set stage',
+  description: 'Sets the contact’s lifecycle stage.',
+  summary: 'Stage → {{stage}}',
+  configSchema: Type.Object(
+    { stage: Type.String({ pattern: '^[A-Za-z0-9 _-]{1,40}$', title: 'Stage', description: 'e.g. lead, MQL, SQL, customer', default: 'MQL' }) },
+    { additionalProperties: false },
+  ),
+  ports: [{ name: 'next', label: 'Next' }],
+  run: async (ctx) => {
+    const from = ctx.contact.attributes[STAGE_FIELD] ?? null;
+    if (from === ctx.config.stage) return directive.next();
+    await ctx.effects.updateContact([{ op: 'set', field: STAGE_FIELD, value: ctx.config.stage }]);
+    await ctx.effects.recordEvent('tend.stage_changed', { from, to: ctx.config.stage });
+    return directive.next();
+  },
+});

@@ -1,0 +1,48 @@
+// /api/scoring-rules: lead-scoring rules as data. Deleting a rule switches it off, so
+// the awards it made keep their reason on contacts' timelines.
+import { Router } from 'express';
+import { HttpProblem } from '../../engine/errors.js';
+import type { Db } from '../../engine/storage/db.js';
+import { ScoringRuleInput, deactivateRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/scoring.js';
+import { parseBody } from '../input.js';
+import { route } from '../problem.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checked(body: unknown): ScoringRuleInput {
+  const rule = parseBody(ScoringRuleInput, body);
+  const problems = ruleProblems(rule);
+  if (problems.length) throw new HttpProblem(422, 'Invalid scoring rule', problems);
+  return rule;
+}
+
+function ruleId(raw: string): string {
+  if (!UUID.test(raw)) throw new HttpProblem(404, 'Unknown scoring rule', [{ path: '/id', message: `no scoring rule has id ${raw}` }]);
+  return raw;
+}
+
+export function scoringRulesRouter(db: Db): Router {
+  const r = Router();
+  r.get('/', route(async (_req, res) => void res.json({ rules: await listRules(db) })));
+  r.post('/', route(async (req, res) => {
+    const rule = await insertRule(db, checked(req.body));
+    res.status(201).location(`/api/scoring-rules/${rule.id}`).json(rule);
+  }));
+  r.get('/:id', route(async (req, res) => {
+    const rule = await getRule(db, ruleId(String(req.params.id)));
+    if (!rule) throw new HttpProblem(404, 'Unknown scoring rule', [{ path: '/id', message: `no scoring rule has id ${req.params.id}` }]);
+    res.json(rule);
+  }));
+  r.put('/:id', route(async (req, res) => {
+    const id = ruleId(String(req.params.id));
+    const rule = await updateRule(db, id, checked(req.body));
+    if (!rule) throw new HttpProblem(404, 'Unknown scoring rule', [{ path: '/id', message: `no scoring rule has id ${id}` }]);
+    res.json(rule);
+  }));
+  r.delete('/:id', route(async (req, res) => {
+    const id = ruleId(String(req.params.id));
+    if (!(await deactivateRule(db, id))) throw new HttpProblem(404, 'Unknown scoring rule', [{ path: '/id', message: `no scoring rule has id ${id}` }]);
+    res.status(204).end();
+  }));
+  return r;
+}
