@@ -94,9 +94,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
     async updateContact(ops) {
       const key = nextKey('contact');
       const updated = await once(key, async (tx) => {
-        const c = await applyOperations(tx, visit.contactId, ops);
-        await appendEvent(tx, { contactId: visit.contactId, type: 'tend.contact_updated', source: 'tend', properties: { operations: ops, programId: visit.programId, nodeId: visit.nodeId } });
-        return c;
+        return applyOperations(tx, visit.contactId, ops, { programId: visit.programId, nodeId: visit.nodeId });
       });
       return updated ?? ((await getContact(db, visit.contactId)) as Contact);
     },

@@ -17,7 +17,8 @@ import notifyOwner from './action-notify-owner.js';
 import scoreThreshold from './trigger-score-threshold.js';
 import setStage from './action-set-stage.js';
 import stageChanged from './trigger-stage-changed.js';
+import fieldChanged from './trigger-field-changed.js';
 import type { NodePlugin } from '../engine/plugin.js';
 
-export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner, scoreThreshold, setStage, stageChanged] as unknown as NodePlugin[];
+export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner, scoreThreshold, setStage, stageChanged, fieldChanged] as unknown as NodePlugin[];
 export default plugins;

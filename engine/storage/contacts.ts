@@ -3,6 +3,7 @@
 import type { Queryable } from './db.js';
 import type { Contact, ContactOperation } from '../plugin.js';
 import { HttpProblem } from '../errors.js';
+import { recordContactChanges } from './contact-changes.js';
 
 export interface ContactRow {
   id: string;
@@ -100,7 +101,8 @@ export interface ContactFields {
 }
 
 /** Merges the given fields into a contact (attributes merge key by key; null removes one). */
-export async function updateContactFields(tx: Queryable, id: string, fields: ContactFields): Promise<Contact> {
+export async function updateContactFields(tx: Queryable, id: string, fields: ContactFields, context?: Record<string, unknown>): Promise<Contact> {
+  const before = await getContact(tx, id, true);
   const attrs = fields.attributes ?? {};
   const set = Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== null));
   const unset = Object.entries(attrs).filter(([, v]) => v === null).map(([k]) => k);
@@ -115,11 +117,13 @@ export async function updateContactFields(tx: Queryable, id: string, fields: Con
      WHERE id = $1 RETURNING *`,
     [id, 'phone' in fields, fields.phone ?? null, 'timezone' in fields, fields.timezone ?? null, JSON.stringify(set), unset, fields.tags ?? null, JSON.stringify(fields.consent ?? {})],
   );
-  return toContact(rows[0]);
+  const after = toContact(rows[0]);
+  if (before) await recordContactChanges(tx, before, after, context);
+  return after;
 }
 
 /** Applies node operations to a contact read FOR UPDATE in the same transaction. */
-export async function applyOperations(tx: Queryable, id: string, ops: ContactOperation[]): Promise<Contact> {
+export async function applyOperations(tx: Queryable, id: string, ops: ContactOperation[], context?: Record<string, unknown>): Promise<Contact> {
   const current = await getContact(tx, id, true);
   if (!current) throw new Error(`contact ${id} does not exist`);
   const attributes = { ...current.attributes };
@@ -145,5 +149,7 @@ export async function applyOperations(tx: Queryable, id: string, ops: ContactOpe
     `UPDATE contacts SET attributes = $2, tags = $3, email = $4, phone = $5, timezone = $6, external_id = $7, updated_at = now() WHERE id = $1 RETURNING *`,
     [id, JSON.stringify(attributes), [...tags], columns.email, columns.phone, columns.timezone, columns.externalId],
   );
-  return toContact(rows[0]);
+  const after = toContact(rows[0]);
+  await recordContactChanges(tx, current, after, context);
+  return after;
 }

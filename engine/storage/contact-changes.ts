@@ -1,0 +1,49 @@
+// What changed on a contact, as one dispatched `tend.contact_changed` event, written by
+// the two functions that change contacts (API upserts and event patches, and program
+// nodes) in their own transaction: the field-changed trigger and the timeline see every
+// change, whoever made it.
+import type pg from 'pg';
+import type { Contact } from '../plugin.js';
+import type { Queryable } from './db.js';
+import { appendEvent } from './events.js';
+
+export const CONTACT_CHANGED = 'tend.contact_changed';
+
+type Change = { from: unknown; to: unknown };
+export interface ContactChanges {
+  email?: Change;
+  phone?: Change;
+  timezone?: Change;
+  tags?: Change;
+  attributes?: Record<string, Change>;
+  consent?: Record<string, Change>;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+function diffRecord(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, Change> | undefined {
+  const out: Record<string, Change> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!same(before[key], after[key])) out[key] = { from: before[key] ?? null, to: after[key] ?? null };
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+export function diffContacts(before: Contact, after: Contact): ContactChanges | undefined {
+  const changes: ContactChanges = {};
+  for (const field of ['email', 'phone', 'timezone'] as const) {
+    if (!same(before[field], after[field])) changes[field] = { from: before[field], to: after[field] };
+  }
+  if (!same([...before.tags].sort(), [...after.tags].sort())) changes.tags = { from: before.tags, to: after.tags };
+  const attributes = diffRecord(before.attributes, after.attributes);
+  if (attributes) changes.attributes = attributes;
+  const consent = diffRecord(before.consent, after.consent);
+  if (consent) changes.consent = consent;
+  return Object.keys(changes).length ? changes : undefined;
+}
+
+export async function recordContactChanges(tx: Queryable | pg.PoolClient, before: Contact, after: Contact, context: Record<string, unknown> = {}): Promise<void> {
+  const changes = diffContacts(before, after);
+  if (!changes) return;
+  await appendEvent(tx, { contactId: after.id, type: CONTACT_CHANGED, source: 'tend', dispatch: true, properties: { changes, ...context } });
+}
