@@ -3,6 +3,8 @@
 // before a crash is dispatched after it; dispatch is at-least-once and every step
 // is idempotent (enrollment per trigger event, workflow id per enrollment, event
 // ids de-duplicated in the workflow).
+import { backfillNewSchedules, fireDue, scheduleSignature } from './date-schedule.js';
+import type { DateSchedule } from './plugin.js';
 import { expireDueAwards, scoreEvent } from './scoring.js';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -63,6 +65,8 @@ export function createDispatcher(opts: DispatcherOptions) {
   let stopped = false;
   /** The decay sweep in flight, awaited on stop. */
   let sweeping: Promise<unknown> | undefined;
+  /** Date schedules this process has made sure are backfilled. */
+  const knownSchedules = new Set<string>();
   let listener: pg.PoolClient | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -121,6 +125,17 @@ export function createDispatcher(opts: DispatcherOptions) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     return enrollmentId;
+  }
+
+  /** Time-driven work, each second: decayed points, and dates that came round. */
+  async function sweep(): Promise<void> {
+    await expireDueAwards(db);
+    const schedules = (await triggers()).map((t) => t.spec.dateSchedule).filter((s): s is DateSchedule => s !== undefined && !knownSchedules.has(scheduleSignature(s)));
+    if (schedules.length) {
+      await backfillNewSchedules(db, schedules);
+      for (const s of schedules) knownSchedules.add(scheduleSignature(s));
+    }
+    if ((await fireDue(db)) > 0) void kick();
   }
 
   async function dispatchEvent(row: EventRow): Promise<void> {
@@ -220,7 +235,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       await listener.query('LISTEN tend_outbox');
       timer = setInterval(() => {
         void kick();
-        if (!stopped) sweeping ??= expireDueAwards(db).catch((err) => opts.onError?.(err)).finally(() => (sweeping = undefined));
+        if (!stopped) sweeping ??= sweep().catch((err) => opts.onError?.(err)).finally(() => (sweeping = undefined));
       }, 1000);
       void kick();
     },

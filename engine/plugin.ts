@@ -171,6 +171,23 @@ export interface TriggerSpec {
   where?: Condition;
   /** Path in the event (e.g. `properties.cart_id`) whose value keys separate runs. */
   correlationKey?: string;
+  /**
+   * Enter contacts when a date in their data comes round: Tend keeps a due time per
+   * contact and, when it passes, records `tend.date_reached` with this schedule's
+   * `signature`, which `eventType`/`where` should match (see engine/date-schedule.ts).
+   */
+  dateSchedule?: DateSchedule;
+}
+
+export interface DateSchedule {
+  /** Contact field holding a date: `attributes.renewal_date`. */
+  field: string;
+  /** Signed duration from that date: "-30 days", "2 hours". */
+  offset?: string;
+  /** HH:MM in the contact's time zone, on the day reached. */
+  atLocalTime?: string;
+  /** Again every year (birthdays, renewals); otherwise once. */
+  yearly?: boolean;
 }
 
 export interface PluginDescription<S extends TSchema = TSchema> {

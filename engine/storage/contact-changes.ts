@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Contact } from '../plugin.js';
 import type { Queryable } from './db.js';
 import { appendEvent } from './events.js';
+import { reschedule, schedulesReading } from '../date-schedule.js';
 
 export const CONTACT_CHANGED = 'tend.contact_changed';
 
@@ -45,5 +46,9 @@ export function diffContacts(before: Contact, after: Contact): ContactChanges | 
 export async function recordContactChanges(tx: Queryable | pg.PoolClient, before: Contact, after: Contact, context: Record<string, unknown> = {}): Promise<void> {
   const changes = diffContacts(before, after);
   if (!changes) return;
+  // Date-property triggers reading a changed attribute get the contact's new due time.
+  for (const schedule of await schedulesReading(tx, Object.keys(changes.attributes ?? {}).map((name) => `attributes.${name}`))) {
+    await reschedule(tx, schedule, after);
+  }
   await appendEvent(tx, { contactId: after.id, type: CONTACT_CHANGED, source: 'tend', dispatch: true, properties: { changes, ...context } });
 }
