@@ -118,7 +118,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       return inserted.rows[0]?.id;
     });
     if (!enrollmentId) return undefined;
-    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, quick: t.quick, goal: settings.goal, activity: opts.activity, historyLimit: opts.historyLimit };
+    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, programId: t.programId, quick: t.quick, goal: settings.goal, activity: opts.activity, historyLimit: opts.historyLimit };
     try {
       await client.workflow.start('enrollment', { workflowId: workflowIdOf(enrollmentId), taskQueue: opts.taskQueue, args: [input] });
     } catch (err) {
@@ -148,6 +148,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       const event = toEvent(row);
       for (const t of matching) {
         if (t.spec.where && !evaluate(t.spec.where, { contact, event })) continue;
+        if (t.spec.addressed && (row.properties as Record<string, unknown>).programId !== t.programId) continue;
         const id = await enroll(t, row);
         if (id) started.add(id);
       }

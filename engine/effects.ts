@@ -171,7 +171,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
 
     async recordEvent(type, properties = {}) {
       const key = nextKey('event');
-      await once(key, (tx) => appendEvent(tx, { contactId: visit.contactId, type, source: 'tend', dispatch: true, properties: { ...properties, programId: visit.programId, nodeId: visit.nodeId } }));
+      await once(key, (tx) => appendEvent(tx, { contactId: visit.contactId, type, source: 'tend', dispatch: true, properties: { ...properties, recordedBy: { programId: visit.programId, nodeId: visit.nodeId } } }));
     },
 
     async sequence(name) {

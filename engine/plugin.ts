@@ -177,6 +177,8 @@ export interface TriggerSpec {
    * `signature`, which `eventType`/`where` should match (see engine/date-schedule.ts).
    */
   dateSchedule?: DateSchedule;
+  /** Only events whose `properties.programId` names this trigger's own program (entry by another program or the API). */
+  addressed?: boolean;
 }
 
 export interface DateSchedule {

@@ -12,6 +12,8 @@ export const stateQuery = defineQuery<{ node: string | null; waiting: string | n
 export interface EnrollmentInput {
   enrollmentId: string;
   node: string;
+  /** The program, so another program's "remove from" can address this run. */
+  programId?: string;
   /** `node` is a quick plugin: run it as a local activity. */
   quick?: boolean;
   visits?: Record<string, number>;
@@ -44,6 +46,13 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
   const seen = new Set(input.seen ?? []);
   const inbox: SignalledEvent[] = [];
   let goalReached = false;
+  let removedBy: string | undefined;
+  /** The goal was met or another program removed this contact: leave from wherever the run is. */
+  const leaving = () => goalReached || removedBy !== undefined;
+  const leave = async () => {
+    await finish({ enrollmentId: input.enrollmentId, status: 'exited', reason: goalReached ? 'goal reached' : `removed by ${removedBy}`, left });
+    return goalReached ? 'goal' : 'removed';
+  };
   let node: string | null = input.node;
   let left: Left | undefined = input.left;
   let waiting: string | null = null;
@@ -52,15 +61,15 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (seen.has(event.id)) return; // dispatch is at-least-once
     seen.add(event.id);
     if (input.goal && evaluate(input.goal, { event })) goalReached = true;
+    if (event.type === 'tend.exit_requested' && input.programId && event.properties.programId === input.programId) {
+      removedBy = String(event.properties.by ?? 'another program');
+    }
     inbox.push(event);
   });
   setHandler(stateQuery, () => ({ node, waiting }));
 
   while (node) {
-    if (goalReached) {
-      await finish({ enrollmentId: input.enrollmentId, status: 'exited', reason: 'goal reached', left });
-      return 'goal';
-    }
+    if (leaving()) return leave();
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
       await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, seen: [...seen].slice(-500) });
@@ -81,7 +90,7 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (d.kind === 'again') {
       // The same node runs again later, as a new visit (a deferred send).
       waiting = 'time';
-      await condition(() => goalReached, Math.max(1, step.delayMs ?? 0));
+      await condition(() => leaving(), Math.max(1, step.delayMs ?? 0));
       waiting = null;
       left = { nodeId: node, visit, port: null };
       continue;
@@ -89,12 +98,12 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     let port: string;
     if (d.kind === 'sleep') {
       waiting = 'time';
-      await condition(() => goalReached, Math.max(1, step.delayMs ?? 0));
+      await condition(() => leaving(), Math.max(1, step.delayMs ?? 0));
       port = d.port;
     } else if (d.kind === 'waitForEvent') {
       waiting = d.match.type;
       const found = () => inbox.findIndex((e) => matchesEvent(d.match, e));
-      const arrived = await condition(() => goalReached || found() >= 0, Math.max(1, step.delayMs ?? 0));
+      const arrived = await condition(() => leaving() || found() >= 0, Math.max(1, step.delayMs ?? 0));
       port = arrived && found() >= 0 ? d.eventPort : d.timeoutPort;
       // What came before (and including) the matched event is used up.
       inbox.splice(0, found() >= 0 ? found() + 1 : inbox.length);
@@ -102,9 +111,10 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
       return 'exit';
     }
     waiting = null;
-    left = { nodeId: node, visit, port: goalReached ? null : port };
+    left = { nodeId: node, visit, port: leaving() ? null : port };
     node = step.targets[port] ?? null;
   }
+  if (leaving()) return leave();
   await finish({ enrollmentId: input.enrollmentId, status: 'completed', left });
   return 'completed';
 }
