@@ -13,7 +13,7 @@ beforeAll(async () => {
   sms.respond = () => ({ status: 201, body: { sid: 'SM1' } });
   tend = await startTend({ env: { TEND_SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+15550000000', TWILIO_API_URL: sms.url } });
   const short = { timeout: '2 seconds' };
-  const imported = await tend.api('POST', '/api/flows/import', template('onboarding', { wait1: short, wait2: short, wait3: short }));
+  const imported = await tend.api('POST', '/api/flows/import', template('onboarding', { wait1: { timeout: '4 seconds' }, wait2: short, wait3: short }));
   expect((await tend.api('POST', `/api/flows/${imported.body.id}/publish`)).status).toBe(200);
 });
 afterAll(async () => {
