@@ -64,7 +64,9 @@ export type ContactOperation =
   | { op: 'unset'; field: string }
   | { op: 'increment'; field: string; by: number }
   | { op: 'addTag'; tag: string }
-  | { op: 'removeTag'; tag: string };
+  | { op: 'removeTag'; tag: string }
+  /** Consent for a channel (`email`, `sms`) or `do_not_contact`: false opts the contact out. */
+  | { op: 'setConsent'; channel: string; value: boolean };
 
 /**
  * What a marketing message does when a frequency cap says "not now": `skip` it (recorded

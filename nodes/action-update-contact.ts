@@ -1,5 +1,6 @@
 // tend.action.update-contact: sets, unsets or increments contact fields and adds or
-// removes tags. Fields are attributes unless they name a column (email, phone, timezone).
+// removes tags and sets consent. Fields are attributes unless they name a column
+// (email, phone, timezone).
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive, type ContactOperation } from '../engine/plugin.js';
 
@@ -22,6 +23,7 @@ export default definePlugin({
           Type.Object({ op: Type.Literal('increment'), field: Field, by: Type.Number() }, { additionalProperties: false }),
           Type.Object({ op: Type.Literal('addTag'), tag: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
           Type.Object({ op: Type.Literal('removeTag'), tag: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+          Type.Object({ op: Type.Literal('setConsent'), channel: Type.String({ pattern: '^[a-z_]{1,32}$', title: 'Channel', description: 'email, sms or do_not_contact' }), value: Type.Boolean({ title: 'Consent' }) }, { additionalProperties: false }),
         ]),
         { minItems: 1, maxItems: 50, title: 'Changes' },
       ),
@@ -30,10 +32,13 @@ export default definePlugin({
   ),
   ports: [{ name: 'next', label: 'Next' }],
   run: async (ctx) => {
-    // Values may be templates ("{{event.properties.plan}}"); other types pass through.
-    const ops = ctx.config.operations.map((o) =>
-      o.op === 'set' && typeof o.value === 'string' && o.value.includes('{{') ? { ...o, value: ctx.render(o.value) } : o,
-    ) as ContactOperation[];
+    // Values and tags may be templates ("{{event.properties.plan}}"); other types pass through.
+    const text = (v: string) => (v.includes('{{') ? ctx.render(v, {}, { escape: false }) : v);
+    const ops = ctx.config.operations.map((o) => {
+      if (o.op === 'set' && typeof o.value === 'string') return { ...o, value: text(o.value) };
+      if (o.op === 'addTag' || o.op === 'removeTag') return { ...o, tag: text(o.tag) };
+      return o;
+    }) as ContactOperation[];
     await ctx.effects.updateContact(ops);
     return directive.next();
   },

@@ -128,10 +128,12 @@ export async function applyOperations(tx: Queryable, id: string, ops: ContactOpe
   if (!current) throw new Error(`contact ${id} does not exist`);
   const attributes = { ...current.attributes };
   const tags = new Set(current.tags);
+  const consent = { ...current.consent };
   const columns: Record<string, unknown> = { email: current.email, phone: current.phone, timezone: current.timezone, externalId: current.externalId };
   for (const op of ops) {
     if (op.op === 'addTag') tags.add(op.tag);
     else if (op.op === 'removeTag') tags.delete(op.tag);
+    else if (op.op === 'setConsent') consent[op.channel] = op.value;
     else {
       const isColumn = (COLUMN_FIELDS as readonly string[]).includes(op.field);
       const read = () => (isColumn ? columns[op.field] : attributes[op.field]);
@@ -146,8 +148,8 @@ export async function applyOperations(tx: Queryable, id: string, ops: ContactOpe
     }
   }
   const { rows } = await tx.query<ContactRow>(
-    `UPDATE contacts SET attributes = $2, tags = $3, email = $4, phone = $5, timezone = $6, external_id = $7, updated_at = now() WHERE id = $1 RETURNING *`,
-    [id, JSON.stringify(attributes), [...tags], columns.email, columns.phone, columns.timezone, columns.externalId],
+    `UPDATE contacts SET attributes = $2, tags = $3, email = $4, phone = $5, timezone = $6, external_id = $7, consent = $8, updated_at = now() WHERE id = $1 RETURNING *`,
+    [id, JSON.stringify(attributes), [...tags], columns.email, columns.phone, columns.timezone, columns.externalId, JSON.stringify(consent)],
   );
   const after = toContact(rows[0]);
   await recordContactChanges(tx, current, after, context);
