@@ -9,11 +9,11 @@ export const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'c
 export type Operator = (typeof OPERATORS)[number];
 
 /** Field paths start with one of these roots. */
-export const FIELD_ROOTS = ['contact', 'event'] as const;
+export const FIELD_ROOTS = ['contact', 'event', 'received'] as const;
 
 export const Comparison = Type.Object(
   {
-    field: Type.String({ minLength: 1, pattern: '^(contact|event)(\\.[A-Za-z0-9_$-]+)*$', description: 'A path such as contact.score, contact.attributes.plan, contact.tags or event.properties.total' }),
+    field: Type.String({ minLength: 1, pattern: '^(contact|event|received)(\\.[A-Za-z0-9_$-]+)*$', description: 'A path such as contact.score, contact.attributes.plan, contact.tags, event.properties.total (the event that started the run) or received.properties.answer (the event that ended the last wait for an event)' }),
     op: Type.Union(OPERATORS.map((o) => Type.Literal(o)), { description: 'Comparison operator' }),
     value: Type.Optional(Type.Unknown()),
   },
@@ -36,6 +36,7 @@ export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Con
 export interface Scope {
   contact?: unknown;
   event?: unknown;
+  received?: unknown;
 }
 
 /** Reads `a.b.c` from a nested object; undefined when any step is missing. */

@@ -147,6 +147,8 @@ export interface RunContext<C> {
   contact: Contact;
   /** The event that started this enrollment (null for programs started otherwise). */
   event: TendEvent | null;
+  /** The event that ended this run's last "wait for event" (null before any). */
+  received: TendEvent | null;
   program: { id: string; version: number; name: string };
   /** `key` is the correlation key value of this run ('' when the program is not keyed); `keyPath` where it is read in events. */
   enrollment: { id: string; key: string; keyPath?: string; enteredAt: string };

@@ -17,5 +17,5 @@ export default definePlugin({
     { name: 'no', label: 'No' },
   ],
   check: (config) => conditionProblems(config.condition, '/condition'),
-  run: (ctx) => (evaluate(ctx.config.condition, { contact: ctx.contact, event: ctx.event }) ? directive.next('yes') : directive.next('no')),
+  run: (ctx) => (evaluate(ctx.config.condition, { contact: ctx.contact, event: ctx.event, received: ctx.received }) ? directive.next('yes') : directive.next('no')),
 });

@@ -41,7 +41,7 @@ export default definePlugin({
     return problems;
   },
   run: (ctx) => {
-    const scope = { contact: ctx.contact, event: ctx.event };
+    const scope = { contact: ctx.contact, event: ctx.event, received: ctx.received };
     const hit = ctx.config.cases.find((c) => evaluate(c.condition, scope));
     return directive.next(hit ? hit.name : 'otherwise');
   },

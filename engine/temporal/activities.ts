@@ -1,6 +1,7 @@
 // The activities behind the enrollment workflow: run one node (load what it needs,
 // call the plugin, record the visit) and finish a run. Built by a factory that is
 // handed its dependencies, so tests pass real ones in.
+import type { SignalledEvent } from '../match.js';
 import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -29,6 +30,8 @@ export interface RunNodeInput {
   nodeId: string;
   visit: number;
   left?: Left;
+  /** The event that ended the run's last wait for an event. */
+  received?: SignalledEvent;
 }
 
 export type Step =
@@ -181,7 +184,8 @@ export function createActivities(deps: ActivityDeps) {
       const idempotencyKey = `${enrollment.id}:${input.nodeId}:${input.visit}`;
       const unsubscribeUrl = deps.unsubscribeUrl(contact.id);
       const programInfo = { id: enrollment.program_id, version: enrollment.version, name: prog.doc.name };
-      const scope = { contact, event, program: programInfo, unsubscribeUrl };
+      const received = input.received ? { id: input.received.id, type: input.received.type, properties: input.received.properties, occurredAt: input.received.occurredAt } : null;
+      const scope = { contact, event, received, program: programInfo, unsubscribeUrl };
       const log = logger({ enrollment: enrollment.id, node: input.nodeId, visit: input.visit });
 
       let directive: Directive;
@@ -190,6 +194,7 @@ export function createActivities(deps: ActivityDeps) {
           config: compiled.config as never,
           contact,
           event,
+          received,
           program: programInfo,
           enrollment: { id: enrollment.id, key: enrollment.key, keyPath, enteredAt: enrollment.entered_at.toISOString() },
           node: { id: input.nodeId, visit: input.visit, label: node.label },

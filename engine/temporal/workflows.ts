@@ -19,6 +19,8 @@ export interface EnrollmentInput {
   visits?: Record<string, number>;
   left?: Left;
   goal?: Condition;
+  /** The event that ended the last wait for an event, carried across continue-as-new. */
+  received?: SignalledEvent;
   /** Event ids already handled, carried across continue-as-new. */
   seen?: string[];
   activity?: { heartbeatTimeoutMs?: number; startToCloseTimeoutMs?: number };
@@ -56,6 +58,7 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
   let node: string | null = input.node;
   let left: Left | undefined = input.left;
   let waiting: string | null = null;
+  let received: SignalledEvent | undefined = input.received;
 
   setHandler(eventSignal, (event) => {
     if (seen.has(event.id)) return; // dispatch is at-least-once
@@ -72,11 +75,11 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (leaving()) return leave();
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
-      await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, seen: [...seen].slice(-500) });
+      await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500) });
     }
     const visit: number = (visits[node] = (visits[node] ?? 0) + 1);
     const run: Activities['runNode'] = quick.has(node) ? local.runNode : runNode;
-    const step: Step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left });
+    const step: Step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received });
     left = undefined;
     if (step.ended) return step.outcome;
     for (const id of step.quick ?? []) quick.add(id);
@@ -105,6 +108,7 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
       const found = () => inbox.findIndex((e) => matchesEvent(d.match, e));
       const arrived = await condition(() => leaving() || found() >= 0, Math.max(1, step.delayMs ?? 0));
       port = arrived && found() >= 0 ? d.eventPort : d.timeoutPort;
+      if (port === d.eventPort) received = inbox[found()];
       // What came before (and including) the matched event is used up.
       inbox.splice(0, found() >= 0 ? found() + 1 : inbox.length);
     } else {

@@ -37,9 +37,9 @@ test('yes, no thanks, and silence', async () => {
     await tend.api('PUT', '/api/contacts', { email, attributes: { last_activity_at: lastSeen, first_name: email.split('@')[0] } });
   }
   await tend.until(async () => to('yes@example.com').length === 1 && to('no@example.com').length === 1, 'the first asks', 20000);
-  // The landing page records the answer on the contact with the event (later nodes see the contact, and the event that started the run).
-  await tend.event({ type: 'reactivation_answered', email: 'yes@example.com', contact: { attributes: { reactivation_answer: 'yes' } } });
-  await tend.event({ type: 'reactivation_answered', email: 'no@example.com', contact: { attributes: { reactivation_answer: 'no' } } });
+  // The branch reads the answer from the event that ended the wait (`received`).
+  await tend.event({ type: 'reactivation_answered', email: 'yes@example.com', properties: { answer: 'yes' } });
+  await tend.event({ type: 'reactivation_answered', email: 'no@example.com', properties: { answer: 'no' } });
   await tend.until(async () => (await contact('silent@example.com')).tags.includes('dormant'), 'the silent lead to go dormant', 30000);
 
   await tend.until(async () => to('yes@example.com').length === 2, 'the nurture welcome');
