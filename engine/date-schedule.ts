@@ -17,6 +17,14 @@ import { toContact, type ContactRow } from './storage/contacts.js';
 
 export const DATE_REACHED = 'tend.date_reached';
 
+/**
+ * Backfilling a new schedule takes this lock exclusively; a contact change takes it
+ * shared. Without it, a contact saved while a schedule is being backfilled could be
+ * missed by both: the change not yet seeing the schedule, the backfill not yet seeing
+ * the change.
+ */
+const SCHEDULES_LOCK = 7346502;
+
 /** One string per distinct schedule: triggers match `properties.signature` on it. */
 export function scheduleSignature(s: DateSchedule): string {
   return [s.field, s.offset ?? '', s.atLocalTime ?? '', s.yearly ? 'yearly' : 'once'].join('|');
@@ -73,6 +81,7 @@ export async function backfillNewSchedules(db: Db, schedules: DateSchedule[]): P
   for (const schedule of schedules) {
     const signature = scheduleSignature(schedule);
     await transaction(db, async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [SCHEDULES_LOCK]);
       const fresh = await tx.query('INSERT INTO date_schedules_known (signature, schedule) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING signature', [signature, JSON.stringify(schedule)]);
       if (fresh.rowCount === 0) return;
       const [root, ...rest] = schedule.field.split('.');
@@ -86,6 +95,7 @@ export async function backfillNewSchedules(db: Db, schedules: DateSchedule[]): P
 /** Known schedules that read this field: what a change of the field must re-plan. */
 export async function schedulesReading(db: Queryable, fields: string[]): Promise<DateSchedule[]> {
   if (fields.length === 0) return [];
+  await db.query('SELECT pg_advisory_xact_lock_shared($1)', [SCHEDULES_LOCK]);
   const { rows } = await db.query<{ schedule: DateSchedule }>("SELECT schedule FROM date_schedules_known WHERE schedule->>'field' = ANY($1)", [fields]);
   return rows.map((r) => r.schedule);
 }

@@ -12,6 +12,7 @@ import type { Mailer } from './mailer.js';
 import { NotRetryableError } from './plugin.js';
 import { decide, readPolicy, type Decision, type Intent } from './channel-policy.js';
 import { SmsRejectedError, type SmsProvider } from './sms.js';
+import { instrument, type Tracking } from './engagement.js';
 
 export interface EffectDeps {
   db: Db;
@@ -19,6 +20,8 @@ export interface EffectDeps {
   mailFrom: string;
   unsubscribeUrl(contactId: string): string;
   sms?: SmsProvider;
+  /** Open pixel and click tracking of emails; off when absent. */
+  tracking?: Tracking;
 }
 
 interface ClaimedMessage {
@@ -132,6 +135,13 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
           html = html.includes('</body>') ? html.replace('</body>', `${footer}</body>`) : html + footer;
         }
         if (!text.includes(url)) text += `\n\nUnsubscribe: ${url}`;
+      }
+      // Only mail to the contact: an owner opening a notification is not the lead engaging.
+      if (deps.tracking && !message.to) {
+        // The same row on a retry gives the same tokens: a retried send is the same email.
+        const tracked = instrument(html, row.id, deps.tracking);
+        html = tracked.html;
+        await db.query('UPDATE messages SET links = $2 WHERE id = $1', [row.id, JSON.stringify(tracked.links)]);
       }
       try {
         const info = await deps.mailer.send({ from: message.from ?? deps.mailFrom, to: recipient!, subject: message.subject, html, text, replyTo: message.replyTo, messageId, headers });

@@ -32,9 +32,10 @@ export default definePlugin({
     const renderedHtml = ctx.render(html);
     const body = layout && layout !== 'none' ? ctx.render(`{{> layout-${layout} }}`, { body: renderedHtml }) : renderedHtml;
     const result = await ctx.effects.sendEmail({
-      subject: ctx.render(subject),
+      // Subject and text are not HTML: escaping would show "&amp;" to the reader.
+      subject: ctx.render(subject, {}, { escape: false }),
       html: body,
-      text: text ? ctx.render(text) : htmlToText(renderedHtml),
+      text: text ? ctx.render(text, {}, { escape: false }) : htmlToText(renderedHtml),
       marketing,
       whenCapped,
       replyTo,

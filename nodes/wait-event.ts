@@ -20,6 +20,7 @@ export default definePlugin({
       where: Type.Optional(Condition),
       timeout: Type.String({ pattern: DURATION_PATTERN, format: 'duration', title: 'Timeout', default: '1 hour' }),
       sameKey: Type.Optional(Type.Boolean({ title: 'Same correlation key', description: 'Only an event with this run\'s key (e.g. the same cart) counts', default: true })),
+      fromThisRun: Type.Optional(Type.Boolean({ title: 'From this run’s emails', description: 'Only opens and clicks of emails this run sent count (email_opened, email_clicked)', default: false })),
     },
     { additionalProperties: false },
   ),
@@ -29,9 +30,11 @@ export default definePlugin({
   ],
   check: (config) => (config.where ? conditionProblems(config.where, '/where') : []),
   run: (ctx) => {
-    const { eventType, where, timeout, sameKey = true } = ctx.config;
+    const { eventType, where, timeout, sameKey = true, fromThisRun = false } = ctx.config;
     const { key, keyPath } = ctx.enrollment;
-    const correlate = sameKey && key && keyPath ? { path: keyPath, value: key } : undefined;
+    const correlate = fromThisRun
+      ? { path: 'properties.enrollmentId', value: ctx.enrollment.id }
+      : sameKey && key && keyPath ? { path: keyPath, value: key } : undefined;
     return directive.waitForEvent({ type: eventType, where, correlate }, addDuration(ctx.now, timeout));
   },
 });

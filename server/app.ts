@@ -1,5 +1,6 @@
 // The Express application: the JSON API under /api (bearer key), the published
 // schemas, the unsubscribe pages, and the built editor at the root.
+import { engagementRouter } from './routes/engagement.js';
 import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { refuseDeepJson } from './input.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
   app.use('/unsubscribe', unsubscribeRouter(deps.db, deps.signingSecret));
+  app.use(engagementRouter(deps.db, deps.signingSecret));
 
   const api = express.Router();
   api.use(requireApiKey(deps.apiKey));

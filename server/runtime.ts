@@ -100,6 +100,7 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
       mailer,
       mailFrom: config.mailFrom,
       sms: createSmsProvider(config.sms),
+      tracking: { baseUrl: publicUrl, secret: s.secret },
       render: createRenderer(process.env.TEND_TEMPLATES_DIR),
       unsubscribeUrl: (contactId) => `${publicUrl}/unsubscribe/${unsubscribeToken(s.secret, contactId)}`,
       secrets: config.secrets,

@@ -9,7 +9,7 @@ export interface NodeStats {
   waiting: number;
   completed: number;
   errors: number;
-  messages?: { sent: number; skipped: number; failed: number; deferred: number };
+  messages?: { sent: number; skipped: number; failed: number; deferred: number; opened: number; clicked: number };
 }
 
 export async function programStats(db: Queryable, programId: string, doc: FlowDocument, version?: number) {
@@ -20,8 +20,9 @@ export async function programStats(db: Queryable, programId: string, doc: FlowDo
     `SELECT node_id, port, status, count(*) AS n FROM node_visits WHERE program_id = $1${versionFilter} GROUP BY 1, 2, 3`,
     params,
   );
-  const messages = await db.query<{ node_id: string; status: string; n: number }>(
-    'SELECT node_id, status, count(*) AS n FROM messages WHERE program_id = $1 GROUP BY 1, 2',
+  const messages = await db.query<{ node_id: string; status: string; n: number; opened: number; clicked: number }>(
+    `SELECT node_id, status, count(*) AS n, count(first_opened_at)::int AS opened, count(first_clicked_at)::int AS clicked
+     FROM messages WHERE program_id = $1 GROUP BY 1, 2`,
     [programId],
   );
   const enrollments = await db.query<{ status: string; n: number }>(
@@ -43,11 +44,13 @@ export async function programStats(db: Queryable, programId: string, doc: FlowDo
   for (const r of messages.rows) {
     const s = nodes[r.node_id];
     if (!s) continue;
-    s.messages ??= { sent: 0, skipped: 0, failed: 0, deferred: 0 };
+    s.messages ??= { sent: 0, skipped: 0, failed: 0, deferred: 0, opened: 0, clicked: 0 };
     if (r.status === 'sent') s.messages.sent += r.n;
     if (r.status === 'skipped') s.messages.skipped += r.n;
     if (r.status === 'failed') s.messages.failed += r.n;
     if (r.status === 'deferred') s.messages.deferred += r.n;
+    s.messages.opened += r.opened;
+    s.messages.clicked += r.clicked;
   }
   const edges: Record<string, { count: number; share: number }> = {};
   for (const e of doc.edges) {

@@ -57,3 +57,13 @@ export function rawHeader(mail: ParsedMail, name: string): string | undefined {
   const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
   return line?.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim();
 }
+
+/** Where each tracked link of an email leads: follows Tend's /c/ redirects without leaving. */
+export async function linkTargets(mail: ParsedMail): Promise<string[]> {
+  const hrefs = [...String(mail.html).matchAll(/href=["']([^"']+)["']/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+  return Promise.all(hrefs.map(async (href) => {
+    if (!/\/c\/[^/]+$/.test(href)) return href;
+    const res = await fetch(href, { redirect: 'manual' });
+    return res.headers.get('location') ?? `(${res.status})`;
+  }));
+}

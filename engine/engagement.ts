@@ -1,0 +1,56 @@
+// Open and click tracking for emails: an invisible pixel and links rewritten through
+// Tend, each carrying a signed token, so nobody can forge an open or a click for
+// another message, and a click can only lead to a link that was in the email.
+import crypto from 'node:crypto';
+import { sign } from './signing.js';
+
+export interface Tracking {
+  /** Public base URL of Tend's server, where /o/ and /c/ are served. */
+  baseUrl: string;
+  secret: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function openToken(secret: string, messageId: string): string {
+  return `${messageId}.${sign(secret, `open:${messageId}`)}`;
+}
+
+export function clickToken(secret: string, messageId: string, link: number): string {
+  return `${messageId}.${link}.${sign(secret, `click:${messageId}:${link}`)}`;
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a), y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+export function verifyOpen(secret: string, token: string): string | undefined {
+  const [messageId, sig, ...rest] = token.split('.');
+  if (rest.length || !messageId || !sig || !UUID.test(messageId)) return undefined;
+  return same(sig, sign(secret, `open:${messageId}`)) ? messageId : undefined;
+}
+
+export function verifyClick(secret: string, token: string): { messageId: string; link: number } | undefined {
+  const [messageId, index, sig, ...rest] = token.split('.');
+  if (rest.length || !messageId || !index || !sig || !UUID.test(messageId) || !/^\d{1,4}$/.test(index)) return undefined;
+  return same(sig, sign(secret, `click:${messageId}:${index}`)) ? { messageId, link: Number(index) } : undefined;
+}
+
+/**
+ * Rewrites the http(s) links of an email's HTML through the click endpoint and adds the
+ * open pixel. Returns the HTML and the original links, in token order. Unsubscribe and
+ * preference links are left alone: they already lead to Tend, and must work as they are.
+ */
+export function instrument(html: string, messageId: string, t: Tracking): { html: string; links: string[] } {
+  const links: string[] = [];
+  const base = t.baseUrl.replace(/\/$/, '');
+  const rewritten = html.replace(/(<a\b[^>]*?\bhref\s*=\s*)(["'])(https?:\/\/[^"']+)\2/gi, (whole, start: string, quote: string, url: string) => {
+    const decoded = url.replace(/&amp;/g, '&');
+    if (decoded.startsWith(`${base}/unsubscribe/`) || decoded.startsWith(`${base}/preferences/`)) return whole;
+    links.push(decoded);
+    return `${start}${quote}${base}/c/${clickToken(t.secret, messageId, links.length - 1)}${quote}`;
+  });
+  const pixel = `<img src="${base}/o/${openToken(t.secret, messageId)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">`;
+  return { html: rewritten.includes('</body>') ? rewritten.replace('</body>', `${pixel}</body>`) : rewritten + pixel, links };
+}
