@@ -93,6 +93,7 @@ export async function insertRule(db: Queryable, r: ScoringRuleInput): Promise<Sc
     `INSERT INTO scoring_rules (name, event_type, "where", points, cap_points, cap_period, expires_after, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
     columns(r),
   );
+  forgetRules(); // after the write is visible, so a reload cannot pick up the old set
   return toRule(rows[0]!);
 }
 
@@ -102,12 +103,15 @@ export async function updateRule(db: Queryable, id: string, r: ScoringRuleInput)
      WHERE id = $1 RETURNING *`,
     [id, ...columns(r)],
   );
+  forgetRules();
   return rows[0] ? toRule(rows[0]) : undefined;
 }
 
 /** Rules are switched off rather than deleted: past awards keep their reason. */
 export async function deactivateRule(db: Queryable, id: string): Promise<boolean> {
-  return ((await db.query('UPDATE scoring_rules SET active = false, updated_at = now() WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  const changed = ((await db.query('UPDATE scoring_rules SET active = false, updated_at = now() WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  forgetRules();
+  return changed;
 }
 
 /**
@@ -121,10 +125,38 @@ export async function changeScore(tx: pg.PoolClient, contactId: string, delta: n
   return score;
 }
 
+/**
+ * The active rules by event type, read at most every two seconds: dispatch asks for
+ * every event, and most event types have no rule. Rule changes through the API forget
+ * the cache at once in this process; other processes see them within two seconds.
+ */
+let ruleCache: { at: number; byType: Map<string, RuleRow[]> } | undefined;
+const RULE_CACHE_MS = 2000;
+
+let ruleGeneration = 0;
+
+export function forgetRules(): void {
+  ruleGeneration += 1;
+  ruleCache = undefined;
+}
+
+async function activeRules(db: Queryable, type: string): Promise<RuleRow[]> {
+  if (!ruleCache || Date.now() - ruleCache.at > RULE_CACHE_MS) {
+    const generation = ruleGeneration;
+    const { rows } = await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE active ORDER BY created_at, id');
+    const byType = new Map<string, RuleRow[]>();
+    for (const r of rows) byType.set(r.event_type, [...(byType.get(r.event_type) ?? []), r]);
+    // A rule changed while this read was under way: use it, but do not keep it.
+    if (generation !== ruleGeneration) return byType.get(type) ?? [];
+    ruleCache = { at: Date.now(), byType };
+  }
+  return ruleCache.byType.get(type) ?? [];
+}
+
 /** Applies the active rules for this event's type; returns the points awarded. */
 export async function scoreEvent(db: Db, row: EventRow): Promise<number> {
   if (row.type === SCORE_CHANGED) return 0;
-  const rules = (await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE active AND event_type = $1 ORDER BY created_at, id', [row.type])).rows;
+  const rules = await activeRules(db, row.type);
   if (rules.length === 0) return 0;
   return transaction(db, async (tx) => {
     // One contact's awards are decided one at a time, so caps hold under concurrency.
