@@ -1,0 +1,155 @@
+// Every built-in trigger, wait and logic node run through the plugin harness: the
+// directive for typical configs, both ways of each branch, and wake-up times (in the
+// contact's time zone, across a DST change). Actions are in harness-actions.test.ts;
+// the last test checks that the two files together cover every node in nodes/index.ts.
+import { describe, expect, test } from 'vitest';
+import fs from 'node:fs';
+import { runPlugin } from '../../engine/testing/harness.js';
+import { plugins } from '../../nodes/index.js';
+import type { NodePlugin } from '../../engine/plugin.js';
+
+const node = (id: string): NodePlugin => {
+  const p = plugins.find((x) => x.id === id);
+  if (!p) throw new Error(`no built-in ${id}`);
+  return p;
+};
+const NOW = '2030-03-01T12:00:00.000Z';
+
+describe('triggers: each enters by next and describes the events that start it', () => {
+  test('tend.trigger.event', async () => {
+    const p = node('tend.trigger.event');
+    const config = { eventType: 'checkout_started', correlationKey: 'properties.cart_id', where: { field: 'event.properties.total', op: 'gt', value: 10 } };
+    expect((await runPlugin(p, { config, event: { type: 'checkout_started' } })).directive).toEqual({ kind: 'next', port: 'next' });
+    expect(p.trigger!(config)).toEqual({ eventType: 'checkout_started', where: config.where, correlationKey: 'properties.cart_id' });
+  });
+  test('tend.trigger.score-threshold', async () => {
+    const p = node('tend.trigger.score-threshold');
+    expect((await runPlugin(p, { config: { threshold: 50 } })).directive.kind).toBe('next');
+    expect(p.trigger!({ threshold: 50 }).eventType).toBe('tend.score_changed');
+  });
+  test('tend.trigger.stage-changed', async () => {
+    const p = node('tend.trigger.stage-changed');
+    expect((await runPlugin(p, { config: { to: 'MQL' } })).directive.kind).toBe('next');
+    expect(p.trigger!({ to: 'MQL' })).toEqual({ eventType: 'tend.stage_changed', where: { all: [{ field: 'event.properties.to', op: 'eq', value: 'MQL' }] } });
+  });
+  test('tend.trigger.field-changed', async () => {
+    const p = node('tend.trigger.field-changed');
+    expect((await runPlugin(p, { config: { field: 'attributes.city' } })).directive.kind).toBe('next');
+    expect(p.trigger!({ field: 'attributes.city', to: 'Berlin' }).eventType).toBe('tend.contact_changed');
+  });
+  test('tend.trigger.date-property', async () => {
+    const p = node('tend.trigger.date-property');
+    const config = { field: 'attributes.renewal_date', offset: '-30 days', atLocalTime: '09:00', yearly: true };
+    expect((await runPlugin(p, { config })).directive.kind).toBe('next');
+    expect(p.trigger!(config).dateSchedule).toEqual({ field: 'attributes.renewal_date', offset: '-30 days', atLocalTime: '09:00', yearly: true });
+  });
+  test('tend.trigger.enrolled', async () => {
+    const p = node('tend.trigger.enrolled');
+    expect((await runPlugin(p, { config: {} })).directive.kind).toBe('next');
+    expect(p.trigger!({})).toEqual({ eventType: 'tend.enroll_requested', addressed: true });
+  });
+});
+
+describe('waits', () => {
+  test('tend.wait.duration sleeps from now, calendar months included', async () => {
+    const p = node('tend.wait.duration');
+    expect((await runPlugin(p, { config: { duration: '3 days' }, now: NOW })).directive).toEqual({ kind: 'sleep', until: '2030-03-04T12:00:00.000Z', port: 'next' });
+    expect((await runPlugin(p, { config: { duration: '1 month' }, now: '2030-01-31T08:00:00.000Z' })).directive).toMatchObject({ until: '2030-02-28T08:00:00.000Z' });
+  });
+
+  test('tend.wait.until: a contact date minus an offset, at 09:00 in the contact’s zone, on both sides of a DST change', async () => {
+    const p = node('tend.wait.until');
+    const config = { property: 'contact.attributes.renewal_date', offset: '-2 days', atLocalTime: '09:00' };
+    // 2030-03-10 is the US switch to summer time: 09:00 New York is 14:00Z before it, 13:00Z after.
+    const before = await runPlugin(p, { config, now: NOW, contact: { timezone: 'America/New_York', attributes: { renewal_date: '2030-03-11T12:00:00Z' } } });
+    expect(before.directive).toEqual({ kind: 'sleep', until: '2030-03-09T14:00:00.000Z', port: 'next' });
+    const after = await runPlugin(p, { config, now: NOW, contact: { timezone: 'America/New_York', attributes: { renewal_date: '2030-03-14T12:00:00Z' } } });
+    expect(after.directive).toEqual({ kind: 'sleep', until: '2030-03-12T13:00:00.000Z', port: 'next' });
+    const tokyo = await runPlugin(p, { config, now: NOW, contact: { timezone: 'Asia/Tokyo', attributes: { renewal_date: '2030-03-14T12:00:00Z' } } });
+    expect(tokyo.directive).toMatchObject({ until: '2030-03-12T00:00:00.000Z' });
+  });
+
+  test('tend.wait.until: no time zone means UTC; a past date goes straight on; no date leaves by missing', async () => {
+    const p = node('tend.wait.until');
+    const config = { property: 'event.properties.delivery', atLocalTime: '18:30' };
+    expect((await runPlugin(p, { config, now: NOW, event: { properties: { delivery: '2030-03-05' } } })).directive).toMatchObject({ kind: 'sleep', until: '2030-03-05T18:30:00.000Z' });
+    expect((await runPlugin(p, { config, now: NOW, event: { properties: { delivery: '2029-12-24' } } })).directive).toEqual({ kind: 'next', port: 'next' });
+    expect((await runPlugin(p, { config, now: NOW, event: { properties: {} } })).directive).toEqual({ kind: 'next', port: 'missing' });
+    expect((await runPlugin(p, { config: { date: '2031-01-01T00:00:00Z' }, now: NOW })).directive).toMatchObject({ until: '2031-01-01T00:00:00.000Z' });
+  });
+
+  test('tend.wait.event: waits with a timeout, on the run’s correlation key or on its own emails', async () => {
+    const p = node('tend.wait.event');
+    const keyed = await runPlugin(p, { config: { eventType: 'order_completed', timeout: '4 hours' }, now: NOW, enrollment: { key: 'cart-7', keyPath: 'properties.cart_id' } });
+    expect(keyed.directive).toEqual({
+      kind: 'waitForEvent', until: '2030-03-01T16:00:00.000Z', eventPort: 'event', timeoutPort: 'timeout',
+      match: { type: 'order_completed', where: undefined, correlate: { path: 'properties.cart_id', value: 'cart-7' } },
+    });
+    const anyKey = await runPlugin(p, { config: { eventType: 'order_completed', timeout: '1 day', sameKey: false }, now: NOW, enrollment: { key: 'cart-7', keyPath: 'properties.cart_id' } });
+    expect(anyKey.directive).toMatchObject({ match: { correlate: undefined } });
+    const clicks = await runPlugin(p, { config: { eventType: 'email_clicked', timeout: '2 days', fromThisRun: true }, now: NOW, enrollment: { id: 'run-1' } });
+    expect(clicks.directive).toMatchObject({ match: { type: 'email_clicked', correlate: { path: 'properties.enrollmentId', value: 'run-1' } } });
+  });
+});
+
+describe('logic', () => {
+  const vip = { field: 'contact.tags', op: 'contains', value: 'vip' };
+  test('tend.logic.if: yes and no, on contact, event and received facts', async () => {
+    const p = node('tend.logic.if');
+    expect((await runPlugin(p, { config: { condition: vip }, contact: { tags: ['vip'] } })).directive).toEqual({ kind: 'next', port: 'yes' });
+    expect((await runPlugin(p, { config: { condition: vip }, contact: { tags: [] } })).directive).toEqual({ kind: 'next', port: 'no' });
+    const answer = { condition: { field: 'received.properties.answer', op: 'eq', value: 'yes' } };
+    expect((await runPlugin(p, { config: answer, received: { type: 'survey', properties: { answer: 'YES' } } })).directive).toEqual({ kind: 'next', port: 'yes' });
+    expect((await runPlugin(p, { config: answer, received: null })).directive).toEqual({ kind: 'next', port: 'no' });
+    const big = { condition: { field: 'event.properties.total', op: 'gte', value: 100 } };
+    expect((await runPlugin(p, { config: big, event: { properties: { total: 99 } } })).directive).toMatchObject({ port: 'no' });
+  });
+
+  test('tend.logic.switch: the first case that holds, else otherwise', async () => {
+    const p = node('tend.logic.switch');
+    const config = { cases: [
+      { name: 'north', condition: { field: 'contact.attributes.region', op: 'in', value: ['DK', 'SE'] } },
+      { name: 'south', condition: { field: 'contact.attributes.region', op: 'eq', value: 'IT' } },
+    ] };
+    expect((await runPlugin(p, { config, contact: { attributes: { region: 'SE' } } })).directive).toEqual({ kind: 'next', port: 'north' });
+    expect((await runPlugin(p, { config, contact: { attributes: { region: 'IT' } } })).directive).toEqual({ kind: 'next', port: 'south' });
+    expect((await runPlugin(p, { config, contact: { attributes: {} } })).directive).toEqual({ kind: 'next', port: 'otherwise' });
+  });
+
+  test('tend.logic.split: sticky per contact, and by weight', async () => {
+    const p = node('tend.logic.split');
+    const variants = (a: number, b: number) => ({ variants: [{ name: 'a', weight: a }, { name: 'b', weight: b }] });
+    expect((await runPlugin(p, { config: variants(100, 0) })).directive).toMatchObject({ port: 'a' });
+    expect((await runPlugin(p, { config: variants(0, 100) })).directive).toMatchObject({ port: 'b' });
+    const ports: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      const first = (await runPlugin(p, { config: variants(50, 50), contact: { id } })).directive;
+      const again = (await runPlugin(p, { config: variants(50, 50), contact: { id } })).directive;
+      expect(again).toEqual(first);
+      ports.push((first as { port: string }).port);
+    }
+    const a = ports.filter((x) => x === 'a').length;
+    expect(a).toBeGreaterThan(60);
+    expect(a).toBeLessThan(140);
+  });
+
+  test('tend.logic.loop: again while rounds are left, then done', async () => {
+    const p = node('tend.logic.loop');
+    const ports = [];
+    for (let visit = 1; visit <= 4; visit++) ports.push(((await runPlugin(p, { config: { times: 3 }, visit })).directive as { port: string }).port);
+    expect(ports).toEqual(['again', 'again', 'again', 'done']);
+  });
+
+  test('tend.logic.exit: ends the run with its reason', async () => {
+    const p = node('tend.logic.exit');
+    expect((await runPlugin(p, { config: { reason: 'bought already' } })).directive).toEqual({ kind: 'exit', reason: 'bought already' });
+    expect((await runPlugin(p, { config: {} })).directive).toEqual({ kind: 'exit', reason: 'exit node' });
+  });
+});
+
+test('every built-in node has harness tests (here or in harness-actions.test.ts)', () => {
+  const sources = ['harness-builtins.test.ts', 'harness-actions.test.ts'].map((f) => fs.readFileSync(new URL(f, import.meta.url), 'utf8')).join('\n');
+  const untested = plugins.map((p) => p.id).filter((id) => !sources.includes(`node('${id}')`));
+  expect(untested).toEqual([]);
+});
