@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { NodePlugin, PluginDescription } from './plugin.js';
+import { pluginEntry } from './plugin-entry.js';
 import { portsOf } from './ports.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -147,9 +148,10 @@ export function pluginsOf(mod: Record<string, unknown>): NodePlugin[] {
 export async function loadPlugins(registry: Registry, specs: string[], cwd = process.cwd()): Promise<void> {
   for (const spec of specs) {
     const isPath = spec.startsWith('.') || spec.startsWith('/');
-    const target = isPath ? pathToFileURL(path.resolve(cwd, spec)).href : spec;
     let mod: Record<string, unknown>;
     try {
+      // A path may name a plugin package's folder: load the entry its package.json names.
+      const target = isPath ? pathToFileURL(pluginEntry(path.resolve(cwd, spec))).href : spec;
       mod = await import(target);
     } catch (err) {
       throw new Error(`TEND_PLUGINS: could not load ${spec}: ${(err as Error).message}`, { cause: err });
