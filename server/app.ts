@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/flows', flowsRouter(deps.db, deps.registry));
   api.use('/templates', templatesRouter(deps.examplesDir ?? path.join(root, 'examples')));
   api.use('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
-  api.use('/contacts', contactsRouter(deps.db));
+  api.use('/contacts', contactsRouter(deps.db, deps.onEventsStored));
   api.use('/messaging-policy', messagingPolicyRouter(deps.db));
   api.use('/scoring-rules', scoringRulesRouter(deps.db));
   api.use(notFound);

@@ -9,6 +9,7 @@ import { getContact, resolveContact, updateContactFields, toContact, normaliseEm
 import { isTimeZone } from '../../engine/zoned-time.js';
 import { parseBody, intParam } from '../input.js';
 import { route } from '../problem.js';
+import { contactsBatch } from './contacts-batch.js';
 
 export const ContactPatch = Type.Object(
   {
@@ -21,7 +22,7 @@ export const ContactPatch = Type.Object(
   { additionalProperties: false },
 );
 
-const ContactUpsert = Type.Composite([
+export const ContactUpsert = Type.Composite([
   Type.Object({
     contactId: Type.Optional(Type.String({ format: 'uuid' })),
     externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -34,8 +35,10 @@ export function checkTimezone(tz: string | null | undefined, path: string): void
   if (tz && !isTimeZone(tz)) throw new HttpProblem(422, 'Invalid request', [{ path, message: `"${tz}" is not an IANA time zone such as Europe/Berlin` }]);
 }
 
-export function contactsRouter(db: Db): Router {
+export function contactsRouter(db: Db, onStored: () => void = () => undefined): Router {
   const r = Router();
+
+  r.post('/batch', contactsBatch(db, onStored));
 
   r.put('/', route(async (req, res) => {
     const body = parseBody(ContactUpsert, req.body);
