@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// The `tend` command: start everything, or the server or worker alone, or migrate.
+// The `tend` command: run Tend (start, server, worker, migrate), and work with it from a
+// terminal — programs (validate offline, import, export, list), contact and event
+// imports, and dry runs. Each command's logic lives in its own module under cli/.
 import { Command } from 'commander';
-import { main } from './runtime.js';
+import { createApi, type ApiOptions } from './cli/api.js';
+import { exportFlow, importFlows, listFlows, validateFiles } from './cli/flows.js';
+import { importContacts } from './cli/contacts-import.js';
+import { importEvents } from './cli/events-import.js';
+import { simulateCommand } from './cli/simulate.js';
 
 const program = new Command('tend').description('Tend: visual marketing automation on Temporal and PostgreSQL');
 
@@ -13,6 +19,9 @@ for (const [name, description] of [
 ] as const) {
   program.command(name).description(description).action(async () => {
     try {
+      // Loaded only here: the runtime's embedded PostgreSQL installs exit hooks that
+      // would overrule the exit codes of the other commands.
+      const { main } = await import('./runtime.js');
       await main(name);
       process.exit(0);
     } catch (err) {
@@ -21,5 +30,55 @@ for (const [name, description] of [
     }
   });
 }
+
+/** Runs a command's logic; its number is the exit code, a thrown error is printed and exits 1. */
+const run = (label: string, fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => {
+  try {
+    process.exitCode = await fn(...args);
+  } catch (err) {
+    console.error(`tend ${label}: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+};
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const withApi = (cmd: Command) => cmd
+  .option('--url <url>', 'the Tend API (default: TEND_URL or http://localhost:3000)')
+  .option('--api-key <key>', 'the API key (default: TEND_API_KEY)');
+const api = (opts: ApiOptions) => createApi(opts);
+
+const flows = program.command('flows').description('program documents (tend.flow/v1)');
+flows.command('validate').argument('<files...>', 'program documents').description('check documents offline against the local node registry (built-ins and TEND_PLUGINS); exit 1 on any problem')
+  .option('--plugins <spec>', 'also load this plugin (path or package); repeatable', collect)
+  .action(run('flows validate', (files: string[], opts) => validateFiles(files, opts)));
+withApi(flows.command('import').argument('<paths...>', 'program documents or folders of them').description('create programs from documents through the API'))
+  .option('--publish', 'publish each imported program')
+  .action(run('flows import', (paths: string[], opts) => importFlows(api(opts), paths, opts)));
+withApi(flows.command('export').argument('<id>', 'program id').description('write a program as a document'))
+  .option('--out <file>', 'write to this file instead of stdout')
+  .option('--version <version>', 'draft (default), live, or a version number')
+  .action(run('flows export', (id: string, opts) => exportFlow(api(opts), id, opts)));
+withApi(flows.command('list').description('programs with status, live version and contacts inside'))
+  .option('--json', 'print JSON')
+  .option('--archived', 'include archived programs')
+  .action(run('flows list', (opts) => listFlows(api(opts), opts)));
+
+const mapHelp = 'field=Column pairs, e.g. email=E-mail,attributes.plan=Plan,attributes.ltv:number=LTV; repeatable';
+withApi(program.command('contacts').description('contacts').command('import').argument('<file>', 'a .csv (with a header row) or .jsonl file')
+  .description('upsert contacts in batches; reports created / updated / unchanged / rejected rows (by line); exit 2 when rows were rejected'))
+  .option('--map <pairs>', mapHelp, collect)
+  .action(run('contacts import', (file: string, opts) => importContacts(api(opts), file, opts)));
+withApi(program.command('events').description('events').command('import').argument('<file>', 'a .jsonl (or .csv) file of events')
+  .description('back-fill events (occurredAt kept); a client id from the file or the line’s content makes re-runs store nothing twice'))
+  .option('--map <pairs>', 'field=path pairs, e.g. type=event,email=user.email,occurredAt=ts; repeatable', collect)
+  .action(run('events import', (file: string, opts) => importEvents(api(opts), file, opts)));
+
+program.command('simulate').argument('<file>', 'a program document').description('dry-run a program for one contact and a timeline of events: path, waits, rendered messages; nothing is sent')
+  .option('--contact <json>', 'the contact as JSON, or a JSON file: {"email":…,"attributes":{…},"timezone":…}')
+  .option('--events <file>', 'the timeline as JSON Lines: {"type":…,"properties":{…},"occurredAt":…}')
+  .option('--at <iso>', 'when the first event without occurredAt happens (default: now)')
+  .option('--plugins <spec>', 'also load this plugin (path or package); repeatable', collect)
+  .option('--html', 'print emails as HTML instead of text')
+  .option('--json', 'print the simulation as JSON')
+  .action(run('simulate', (file: string, opts) => simulateCommand(file, opts)));
 
 await program.parseAsync(process.argv);
