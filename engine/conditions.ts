@@ -1,9 +1,17 @@
-// The condition language shared by if/else nodes, event filters and (later)
-// segments. Pure and deterministic: the workflow uses it to match events.
+// The condition language shared by if/else nodes, event filters, goals and segments.
+// Pure and deterministic: the workflow uses it to match events.
 //
 //   { "all": [ { "field": "contact.score", "op": "gte", "value": 50 },
-//              { "not": { "field": "contact.tags", "op": "contains", "value": "vip" } } ] }
+//              { "not": { "field": "contact.tags", "op": "contains", "value": "vip" } },
+//              { "fact": "count", "event": "order_completed", "within": "90 days", "op": "gte", "value": 2 } ] }
+//
+// A fact ("did order_completed at least 2 times in the last 90 days", "total of
+// order_completed.value in 365 days") reads the contact's event history. Segments
+// compute facts in SQL (engine/segments/sql.ts); if/else nodes and goals ask for them
+// through `measure` before evaluating. Event filters (trigger and wait `where`) see one
+// event, so facts are refused there.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { DURATION_PATTERN, durationMs } from './duration.js';
 
 export const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'notContains', 'startsWith', 'exists', 'notExists'] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -21,6 +29,8 @@ export const Comparison = Type.Object(
 );
 export type Comparison = Static<typeof Comparison>;
 
+export const FACT_MEASURES = ['count', 'sum'] as const;
+
 export const Condition = Type.Recursive(
   (Self) =>
     Type.Union([
@@ -28,15 +38,78 @@ export const Condition = Type.Recursive(
       Type.Object({ any: Type.Array(Self) }, { additionalProperties: false }),
       Type.Object({ not: Self }, { additionalProperties: false }),
       Comparison,
+      Type.Object(
+        {
+          fact: Type.Union(FACT_MEASURES.map((m) => Type.Literal(m)), { description: 'count: how many such events; sum: the total of `property` over them' }),
+          event: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$', description: 'Event type' }),
+          where: Type.Optional(Self),
+          within: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'Only events in this window before now, e.g. "90 days"; all history when unset' })),
+          property: Type.Optional(Type.String({ pattern: '^properties(\\.[A-Za-z0-9_$-]+)+$', description: 'For sum: the event property added up, e.g. properties.value' })),
+          op: Type.Union(OPERATORS.map((o) => Type.Literal(o))),
+          value: Type.Optional(Type.Unknown()),
+        },
+        { additionalProperties: false, title: 'Event fact' },
+      ),
     ]),
   { $id: 'Condition', title: 'Condition' },
 );
-export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | Comparison;
+
+export type FactMeasure = (typeof FACT_MEASURES)[number];
+/** A comparison on a number computed from the contact's events. */
+export interface Fact {
+  fact: FactMeasure;
+  event: string;
+  /** Over the event alone: fields start with `event.`. */
+  where?: Condition;
+  within?: string;
+  property?: string;
+  op: Operator;
+  value?: unknown;
+}
+export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | Comparison | Fact;
 
 export interface Scope {
   contact?: unknown;
   event?: unknown;
   received?: unknown;
+  /** A fact's value, measured beforehand (see `measureFacts`); facts are false without it. */
+  facts?: (fact: Fact) => number | undefined;
+}
+
+export function isFact(cond: Condition): cond is Fact {
+  return 'fact' in cond;
+}
+
+/** Every fact in a condition, in order. */
+export function factsIn(cond: Condition): Fact[] {
+  if ('all' in cond) return cond.all.flatMap(factsIn);
+  if ('any' in cond) return cond.any.flatMap(factsIn);
+  if ('not' in cond) return factsIn(cond.not);
+  return isFact(cond) ? [cond] : [];
+}
+
+/** A fact measured over events in memory (the plugin harness and the simulator); SQL does it in Tend. */
+export function measureEvents(events: readonly { type: string; properties: Record<string, unknown>; occurredAt: string }[], fact: Fact, now: Date): number {
+  const since = fact.within ? now.getTime() - durationMs(fact.within) : -Infinity;
+  const counted = events.filter((e) => e.type === fact.event && Date.parse(e.occurredAt) > since && Date.parse(e.occurredAt) <= now.getTime() && (!fact.where || evaluate(fact.where, { event: e })));
+  if (fact.fact === 'count') return counted.length;
+  const path = fact.property!.split('.').slice(1).join('.');
+  return counted.reduce((total, e) => {
+    const v = readPath(e.properties, path);
+    const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    return Number.isFinite(n) ? total + n : total;
+  }, 0);
+}
+
+/**
+ * Evaluates a condition that may hold facts: measures each fact first (one call per
+ * fact, e.g. a SQL query), then evaluates synchronously.
+ */
+export async function evaluateMeasured(cond: Condition, scope: Omit<Scope, 'facts'>, measure: (fact: Fact) => Promise<number>): Promise<boolean> {
+  const facts = factsIn(cond);
+  const values = new Map<Fact, number>();
+  for (const f of facts) values.set(f, await measure(f));
+  return evaluate(cond, { ...scope, facts: (f) => values.get(f) });
 }
 
 /** Reads `a.b.c` from a nested object; undefined when any step is missing. */
@@ -96,17 +169,41 @@ export function evaluate(cond: Condition, scope: Scope): boolean {
   if ('all' in cond) return cond.all.every((c) => evaluate(c, scope));
   if ('any' in cond) return cond.any.some((c) => evaluate(c, scope));
   if ('not' in cond) return !evaluate(cond.not, scope);
+  if (isFact(cond)) return compare(scope.facts?.(cond), cond.op, cond.value);
   return compare(readPath(scope, cond.field), cond.op, cond.value);
 }
 
 /** The comparison operators that need no value. */
 export const UNARY: readonly Operator[] = ['exists', 'notExists'];
 
-/** Problems a schema cannot see: a binary operator with no value, `in` without a list. */
-export function conditionProblems(cond: Condition, path: string): { path: string; message: string }[] {
-  if ('all' in cond) return cond.all.flatMap((c, i) => conditionProblems(c, `${path}/all/${i}`));
-  if ('any' in cond) return cond.any.flatMap((c, i) => conditionProblems(c, `${path}/any/${i}`));
-  if ('not' in cond) return conditionProblems(cond.not, `${path}/not`);
+export interface ConditionRules {
+  /** Whether facts about the contact's event history may be used (not in event filters). */
+  facts?: boolean;
+  /** The field roots allowed; all of FIELD_ROOTS when unset. */
+  roots?: readonly string[];
+}
+
+/**
+ * Problems a schema cannot see: a binary operator with no value, `in` without a list,
+ * a fact where there is no history to read, a field root the place does not offer.
+ */
+export function conditionProblems(cond: Condition, path: string, rules: ConditionRules = {}): { path: string; message: string }[] {
+  if ('all' in cond) return cond.all.flatMap((c, i) => conditionProblems(c, `${path}/all/${i}`, rules));
+  if ('any' in cond) return cond.any.flatMap((c, i) => conditionProblems(c, `${path}/any/${i}`, rules));
+  if ('not' in cond) return conditionProblems(cond.not, `${path}/not`, rules);
+  if (isFact(cond)) {
+    if (!rules.facts) return [{ path: `${path}/fact`, message: 'facts about past events can be used in if/else, goals and segments, not in event filters' }];
+    const problems = cond.where ? conditionProblems(cond.where, `${path}/where`, { roots: ['event'] }) : [];
+    if (cond.fact === 'sum' && !cond.property) problems.push({ path: `${path}/property`, message: 'a sum needs the property to add up, e.g. properties.value' });
+    if (cond.fact === 'count' && cond.property) problems.push({ path: `${path}/property`, message: 'a count takes no property' });
+    return [...problems, ...operandProblems(cond, path)];
+  }
+  const root = cond.field.split('.')[0]!;
+  if (rules.roots && !rules.roots.includes(root)) return [{ path: `${path}/field`, message: `"${root}." cannot be used here; use ${rules.roots.map((r) => `"${r}."`).join(' or ')}` }];
+  return operandProblems(cond, path);
+}
+
+function operandProblems(cond: Comparison | Fact, path: string): { path: string; message: string }[] {
   if (!UNARY.includes(cond.op) && cond.value === undefined) return [{ path: `${path}/value`, message: `operator "${cond.op}" needs a value` }];
   if ((cond.op === 'in' || cond.op === 'nin') && !Array.isArray(cond.value)) return [{ path: `${path}/value`, message: `operator "${cond.op}" needs a list of values` }];
   return [];

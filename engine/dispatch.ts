@@ -6,6 +6,7 @@
 import { backfillNewSchedules, fireDue, scheduleSignature } from './date-schedule.js';
 import type { DateSchedule } from './plugin.js';
 import { expireDueAwards, scoreEvent } from './scoring.js';
+import { recheckDue, refreshForEvent } from './segments/membership.js';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from './storage/db.js';
@@ -118,7 +119,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       return inserted.rows[0]?.id;
     });
     if (!enrollmentId) return undefined;
-    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, programId: t.programId, quick: t.quick, goal: settings.goal, activity: opts.activity, historyLimit: opts.historyLimit };
+    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, programId: t.programId, quick: t.quick, goal: settings.goal, exitOn: t.spec.exitOn ? { when: t.spec.exitOn, reason: t.spec.exitReason ?? 'exit event' } : undefined, activity: opts.activity, historyLimit: opts.historyLimit };
     try {
       await client.workflow.start('enrollment', { workflowId: workflowIdOf(enrollmentId), taskQueue: opts.taskQueue, args: [input] });
     } catch (err) {
@@ -127,9 +128,10 @@ export function createDispatcher(opts: DispatcherOptions) {
     return enrollmentId;
   }
 
-  /** Time-driven work, each second: decayed points, and dates that came round. */
+  /** Time-driven work, each second: decayed points, segment windows that moved, and dates that came round. */
   async function sweep(): Promise<void> {
     await expireDueAwards(db);
+    if ((await recheckDue(db)) > 0) void kick();
     const schedules = (await triggers()).map((t) => t.spec.dateSchedule).filter((s): s is DateSchedule => s !== undefined && !knownSchedules.has(scheduleSignature(s)));
     if (schedules.length) {
       await backfillNewSchedules(db, schedules);
@@ -139,8 +141,9 @@ export function createDispatcher(opts: DispatcherOptions) {
   }
 
   async function dispatchEvent(row: EventRow): Promise<void> {
-    // Scoring first: its score changes are events of their own, dispatched after this one.
+    // Scoring and segments first: their changes are events of their own, dispatched after this one.
     await scoreEvent(db, row);
+    await refreshForEvent(db, row.contact_id, row.type);
     const started = new Set<string>();
     const matching = (await triggers()).filter((t) => t.spec.eventType === row.type);
     if (matching.length) {

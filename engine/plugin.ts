@@ -2,7 +2,7 @@
 // are written against. A plugin's description (id, schema, ports) is plain data the
 // editor can read; `run` executes only inside a Temporal activity on a worker.
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { Condition } from './conditions.js';
+import type { Condition, Fact } from './conditions.js';
 
 export type Category = 'trigger' | 'wait' | 'logic' | 'action';
 
@@ -50,6 +50,8 @@ export interface Contact {
   unsubscribed: boolean;
   timezone: string | null;
   createdAt: string;
+  /** Keys of the segments the contact is in (conditions read `contact.segments`); loaded for program nodes. */
+  segments?: string[];
 }
 
 export interface TendEvent {
@@ -167,6 +169,8 @@ export interface RunContext<C> {
   render(template: string, extra?: Record<string, unknown>, options?: { escape?: boolean }): string;
   /** A number in [0, 1) fixed for this contact, program and salt: sticky random choices. */
   sticky(salt: string): number;
+  /** A fact about the contact's past events (a count or a sum, optionally within a window), as of now. */
+  measure(fact: Fact): Promise<number>;
 }
 
 /** How a trigger node is matched against incoming events. Plain data, so the dispatcher can index it. */
@@ -183,6 +187,10 @@ export interface TriggerSpec {
   dateSchedule?: DateSchedule;
   /** Only events whose `properties.programId` names this trigger's own program (entry by another program or the API). */
   addressed?: boolean;
+  /** An event matching this ends the runs this trigger started, wherever they are (e.g. leaving the segment entered). */
+  exitOn?: Condition;
+  /** Why such a run ended, as stats and the timeline show it. */
+  exitReason?: string;
 }
 
 export interface DateSchedule {

@@ -1,7 +1,8 @@
-// tend.logic.if: two ways on a condition over the contact and the triggering event.
+// tend.logic.if: two ways on a condition over the contact, the triggering event and
+// facts about the contact's past events ("clicked message X within 3 days").
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition, conditionProblems, evaluate } from '../engine/conditions.js';
+import { Condition, conditionProblems, evaluateMeasured } from '../engine/conditions.js';
 
 export default definePlugin({
   id: 'tend.logic.if',
@@ -16,6 +17,6 @@ export default definePlugin({
     { name: 'yes', label: 'Yes' },
     { name: 'no', label: 'No' },
   ],
-  check: (config) => conditionProblems(config.condition, '/condition'),
-  run: (ctx) => (evaluate(ctx.config.condition, { contact: ctx.contact, event: ctx.event, received: ctx.received }) ? directive.next('yes') : directive.next('no')),
+  check: (config) => conditionProblems(config.condition, '/condition', { facts: true }),
+  run: async (ctx) => ((await evaluateMeasured(ctx.config.condition, { contact: ctx.contact, event: ctx.event, received: ctx.received }, ctx.measure)) ? directive.next('yes') : directive.next('no')),
 });

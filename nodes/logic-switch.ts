@@ -2,7 +2,7 @@
 // names the port, and `otherwise` catches the rest (region, plan, survey answer…).
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition, conditionProblems, evaluate } from '../engine/conditions.js';
+import { Condition, conditionProblems, evaluateMeasured } from '../engine/conditions.js';
 
 export default definePlugin({
   id: 'tend.logic.switch',
@@ -36,13 +36,13 @@ export default definePlugin({
     config.cases.forEach((c: { name: string; condition: unknown }, i: number) => {
       if (names.has(c.name)) problems.push({ path: `/cases/${i}/name`, message: `port name "${c.name}" is used twice` });
       names.add(c.name);
-      problems.push(...conditionProblems(c.condition as never, `/cases/${i}/condition`));
+      problems.push(...conditionProblems(c.condition as never, `/cases/${i}/condition`, { facts: true }));
     });
     return problems;
   },
-  run: (ctx) => {
+  run: async (ctx) => {
     const scope = { contact: ctx.contact, event: ctx.event, received: ctx.received };
-    const hit = ctx.config.cases.find((c) => evaluate(c.condition, scope));
-    return directive.next(hit ? hit.name : 'otherwise');
+    for (const c of ctx.config.cases) if (await evaluateMeasured(c.condition, scope, ctx.measure)) return directive.next(c.name);
+    return directive.next('otherwise');
   },
 });

@@ -2,6 +2,7 @@
 // schemas, the unsubscribe pages, and the built editor at the root.
 import { engagementRouter } from './routes/engagement.js';
 import { scoringRulesRouter } from './routes/scoring-rules.js';
+import { segmentsRouter } from './routes/segments.js';
 import { refuseDeepJson } from './input.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/contacts', contactsRouter(deps.db, deps.onEventsStored));
   api.use('/messaging-policy', messagingPolicyRouter(deps.db));
   api.use('/scoring-rules', scoringRulesRouter(deps.db));
+  api.use('/segments', segmentsRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 

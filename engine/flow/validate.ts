@@ -106,7 +106,7 @@ export function validateFlow(doc: unknown, registry: Registry): Problem[] {
   }
 
   const goal = flow.settings?.goal as Condition | undefined;
-  if (goal) problems.push(...conditionProblems(goal, '/settings/goal'));
+  if (goal) problems.push(...conditionProblems(goal, '/settings/goal', { facts: true }));
   if (flow.settings?.reentry === 'afterPeriod' && !flow.settings.reentryAfter) problems.push({ path: '/settings/reentryAfter', message: 'reentry "afterPeriod" needs reentryAfter, e.g. "30 days"' });
   return problems;
 }

@@ -18,6 +18,7 @@ export interface ContactRow {
   timezone: string | null;
   created_at: Date;
   updated_at: Date;
+  segments?: string[];
 }
 
 export function toContact(row: ContactRow): Contact {
@@ -33,6 +34,7 @@ export function toContact(row: ContactRow): Contact {
     unsubscribed: row.unsubscribed_at !== null,
     timezone: row.timezone,
     createdAt: row.created_at.toISOString(),
+    ...(row.segments ? { segments: row.segments } : {}),
   };
 }
 
@@ -46,7 +48,11 @@ export interface Identity {
 }
 
 export async function getContact(db: Queryable, id: string, forUpdate = false): Promise<Contact | undefined> {
-  const { rows } = await db.query<ContactRow>(`SELECT * FROM contacts WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  const { rows } = await db.query<ContactRow>(
+    `SELECT c.*, ARRAY(SELECT s.key FROM segment_members m JOIN segments s ON s.id = m.segment_id WHERE m.contact_id = c.id ORDER BY s.key) AS segments
+     FROM contacts c WHERE c.id = $1${forUpdate ? ' FOR UPDATE OF c' : ''}`,
+    [id],
+  );
   return rows[0] ? toContact(rows[0]) : undefined;
 }
 

@@ -13,7 +13,8 @@ import { getVersion } from '../storage/programs.js';
 import type { Registry } from '../registry.js';
 import type { FlowDocument, FlowNode } from '../flow/document.js';
 import { migratedConfig } from '../flow/validate.js';
-import { evaluate } from '../conditions.js';
+import { evaluateMeasured, type Fact } from '../conditions.js';
+import { measureFact } from '../segments/facts.js';
 import { NotRetryableError, RetryAfterError, type Directive, type Logger, type NodePlugin, type TendEvent } from '../plugin.js';
 import { createEffects, type EffectDeps } from '../effects.js';
 import type { Renderer } from '../templates.js';
@@ -174,7 +175,8 @@ export function createActivities(deps: ActivityDeps) {
       const contact = await getContact(db, enrollment.contact_id);
       if (!contact) throw new NotRetryableError(`contact ${enrollment.contact_id} no longer exists`);
       const goal = prog.doc.settings?.goal;
-      if (goal && evaluate(goal, { contact })) {
+      const measure = (fact: Fact) => measureFact(db, contact.id, fact);
+      if (goal && (await evaluateMeasured(goal, { contact }, measure))) {
         await end({ enrollmentId: enrollment.id, status: 'exited', reason: 'goal reached', left: { nodeId: input.nodeId, visit: input.visit, port: null } });
         return { ended: true, outcome: 'exited' };
       }
@@ -213,6 +215,7 @@ export function createActivities(deps: ActivityDeps) {
             }
           },
           sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${enrollment.program_id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
+          measure,
         });
         const declared = portsOf(compiled.plugin, compiled.config).map((p) => p.name);
         const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'exit' || directive.kind === 'again' ? [] : [directive.port];

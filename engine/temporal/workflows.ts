@@ -19,6 +19,8 @@ export interface EnrollmentInput {
   visits?: Record<string, number>;
   left?: Left;
   goal?: Condition;
+  /** An event that ends the run from wherever it is (the trigger's `exitOn`). */
+  exitOn?: { when: Condition; reason: string };
   /** The event that ended the last wait for an event, carried across continue-as-new. */
   received?: SignalledEvent;
   /** Event ids already handled, carried across continue-as-new. */
@@ -49,11 +51,13 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
   const inbox: SignalledEvent[] = [];
   let goalReached = false;
   let removedBy: string | undefined;
-  /** The goal was met or another program removed this contact: leave from wherever the run is. */
-  const leaving = () => goalReached || removedBy !== undefined;
+  let exitedBecause: string | undefined;
+  /** The goal was met, another program removed this contact or an exit event came: leave from wherever the run is. */
+  const leaving = () => goalReached || removedBy !== undefined || exitedBecause !== undefined;
   const leave = async () => {
-    await finish({ enrollmentId: input.enrollmentId, status: 'exited', reason: goalReached ? 'goal reached' : `removed by ${removedBy}`, left });
-    return goalReached ? 'goal' : 'removed';
+    const reason = goalReached ? 'goal reached' : removedBy !== undefined ? `removed by ${removedBy}` : exitedBecause!;
+    await finish({ enrollmentId: input.enrollmentId, status: 'exited', reason, left });
+    return goalReached ? 'goal' : removedBy !== undefined ? 'removed' : 'exit event';
   };
   let node: string | null = input.node;
   let left: Left | undefined = input.left;
@@ -67,6 +71,7 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (event.type === 'tend.exit_requested' && input.programId && event.properties.programId === input.programId) {
       removedBy = String(event.properties.by ?? 'another program');
     }
+    if (input.exitOn && evaluate(input.exitOn.when, { event })) exitedBecause = input.exitOn.reason;
     inbox.push(event);
   });
   setHandler(stateQuery, () => ({ node, waiting }));

@@ -19,6 +19,7 @@ import { NotRetryableError } from '../plugin.js';
 import { createRenderer, type Renderer } from '../templates.js';
 import { portsOf } from '../ports.js';
 import { createMemoryWorld, type HttpHandler, type MemoryWorld, type RecordedEffects, type SendDecider, type WorldOptions } from './memory-world.js';
+import { measureEvents } from '../conditions.js';
 
 export type { RecordedEffects, HttpHandler, SendDecider } from './memory-world.js';
 export { createMemoryWorld, applyToContact } from './memory-world.js';
@@ -56,6 +57,8 @@ export interface RunOptions {
   send?: SendDecider;
   sequences?: Record<string, number>;
   policy?: WorldOptions['policy'];
+  /** The contact's past events, which facts in conditions (`ctx.measure`) count and sum. */
+  history?: Partial<TendEvent>[];
   /** Folder of Handlebars partials, as TEND_TEMPLATES_DIR. */
   templatesDir?: string;
 }
@@ -138,6 +141,8 @@ export interface Visit {
   secrets: Record<string, string>;
   render: Renderer;
   logs: LogLine[];
+  /** The contact's past events, for facts (`ctx.measure`). */
+  history?: readonly TendEvent[];
 }
 
 /**
@@ -173,6 +178,7 @@ export async function runVisit(v: Visit): Promise<Directive> {
       }
     },
     sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${v.program.id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
+    measure: async (fact) => measureEvents(v.history ?? [], fact, v.now),
   });
   const declared = portsOf(v.plugin, v.config).map((p) => p.name);
   const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'next' || directive.kind === 'sleep' ? [directive.port] : [];
@@ -212,6 +218,7 @@ export async function runPlugin(plugin: NodePlugin<any>, opts: RunOptions): Prom
     secrets: opts.secrets ?? {},
     render: rendererFor(opts.templatesDir),
     logs,
+    history: (opts.history ?? []).map((e) => makeEvent(e, now)),
   });
   return { directive, effects: world.effects, logs, contact: world.contact, idempotencyKey: `${enrollment.id}:${node.id}:${node.visit}` };
 }

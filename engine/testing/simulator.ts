@@ -135,6 +135,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
       d = await runVisit({
         plugin: c.plugin as NodePlugin, config: c.config, world, event: trigger, received, now: clock, program, enrollment,
         node: { id: node, visit, label: c.node.label }, attempt: 1, secrets: input.secrets ?? {}, render: rendererFor(process.env.TEND_TEMPLATES_DIR), logs,
+        history: events.filter((e) => Date.parse(e.occurredAt) <= clock.getTime()),
       });
     } catch (err) {
       // As after the last retry in Tend: the error port when the node has one connected, else the run fails.

@@ -67,3 +67,9 @@ export async function linkTargets(mail: ParsedMail): Promise<string[]> {
     return res.headers.get('location') ?? `(${res.status})`;
   }));
 }
+
+/** The address a message went to (the first, as Tend sends to one). */
+export function recipient(mail: ParsedMail): string {
+  const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
+  return to?.value[0]?.address ?? '';
+}

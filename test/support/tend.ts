@@ -28,6 +28,8 @@ export interface Tend {
   event(e: Record<string, unknown>): Promise<{ id: string; contactId: string; duplicate: boolean }>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
+  /** Runs SQL against this Tend's database (to assert on what was stored). */
+  sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
   /** Polls `fn` until it returns a truthy value. */
   until<T>(fn: () => Promise<T | undefined | false | null>, what: string, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
@@ -106,6 +108,9 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
       const res = await tend.api('POST', '/api/events', e);
       if (res.status >= 300) throw new Error(`event refused: ${JSON.stringify(res.body)}`);
       return res.body;
+    },
+    async sql(text, params) {
+      return (await services.db.query(text, params)).rows;
     },
     async startWorker() {
       worker = await startWorker(config, services, temporalAddress);

@@ -43,6 +43,19 @@ describe('triggers: each enters by next and describes the events that start it',
     expect((await runPlugin(p, { config })).directive.kind).toBe('next');
     expect(p.trigger!(config).dateSchedule).toEqual({ field: 'attributes.renewal_date', offset: '-30 days', atLocalTime: '09:00', yearly: true });
   });
+  test('tend.trigger.segment-entered: optionally ends the run on leaving', async () => {
+    const p = node('tend.trigger.segment-entered');
+    expect((await runPlugin(p, { config: { segment: 'vip' } })).directive.kind).toBe('next');
+    expect(p.trigger!({ segment: 'vip' })).toEqual({ eventType: 'tend.segment_entered', where: { field: 'event.properties.segment', op: 'eq', value: 'vip' } });
+    const spec = p.trigger!({ segment: 'vip', exitWhenLeft: true });
+    expect(spec.exitOn).toEqual({ all: [{ field: 'event.type', op: 'eq', value: 'tend.segment_left' }, { field: 'event.properties.segment', op: 'eq', value: 'vip' }] });
+    expect(spec.exitReason).toBe('left segment vip');
+  });
+  test('tend.trigger.segment-left', async () => {
+    const p = node('tend.trigger.segment-left');
+    expect((await runPlugin(p, { config: { segment: 'active-buyers' } })).directive.kind).toBe('next');
+    expect(p.trigger!({ segment: 'active-buyers' })).toEqual({ eventType: 'tend.segment_left', where: { field: 'event.properties.segment', op: 'eq', value: 'active-buyers' } });
+  });
   test('tend.trigger.enrolled', async () => {
     const p = node('tend.trigger.enrolled');
     expect((await runPlugin(p, { config: {} })).directive.kind).toBe('next');
@@ -103,6 +116,19 @@ describe('logic', () => {
     expect((await runPlugin(p, { config: answer, received: null })).directive).toEqual({ kind: 'next', port: 'no' });
     const big = { condition: { field: 'event.properties.total', op: 'gte', value: 100 } };
     expect((await runPlugin(p, { config: big, event: { properties: { total: 99 } } })).directive).toMatchObject({ port: 'no' });
+  });
+
+  test('tend.logic.if: facts about past events, counted within a window', async () => {
+    const p = node('tend.logic.if');
+    const clickedTwice = { condition: { fact: 'count', event: 'email_clicked', within: '3 days', where: { field: 'event.properties.messageId', op: 'eq', value: 'm1' }, op: 'gte', value: 2 } };
+    const click = (daysAgo: number, messageId = 'm1') => ({ type: 'email_clicked', properties: { messageId }, occurredAt: new Date(Date.parse(NOW) - daysAgo * 86_400_000).toISOString() });
+    expect((await runPlugin(p, { config: clickedTwice, now: NOW, history: [click(1), click(2)] })).directive).toMatchObject({ port: 'yes' });
+    expect((await runPlugin(p, { config: clickedTwice, now: NOW, history: [click(1), click(4)] })).directive).toMatchObject({ port: 'no' });
+    expect((await runPlugin(p, { config: clickedTwice, now: NOW, history: [click(1), click(1, 'm2')] })).directive).toMatchObject({ port: 'no' });
+    const spent = { condition: { fact: 'sum', event: 'order', property: 'properties.value', op: 'gte', value: 500 } };
+    const order = (value: unknown) => ({ type: 'order', properties: { value }, occurredAt: '2029-01-01T00:00:00.000Z' });
+    expect((await runPlugin(p, { config: spent, now: NOW, history: [order(300), order('250'), order('n/a')] })).directive).toMatchObject({ port: 'yes' });
+    expect((await runPlugin(p, { config: spent, now: NOW, history: [order(300)] })).directive).toMatchObject({ port: 'no' });
   });
 
   test('tend.logic.switch: the first case that holds, else otherwise', async () => {
