@@ -67,9 +67,12 @@ function equalSql(v: string, expected: unknown, params: Params): string {
 
 const ORDER: Partial<Record<Operator, string>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
+/** False, still naming `v`: every placeholder handed out must appear in the statement. */
+const never = (v: string) => `(${v} IS NULL AND false)`;
+
 function orderedSql(v: string, op: string, expected: unknown, params: Params): string {
   if (typeof expected === 'number') return `(tend_num(${v}) ${op} ${params.add(expected)}::numeric)`;
-  if (typeof expected !== 'string') return 'false';
+  if (typeof expected !== 'string') return never(v);
   const asText = `(jsonb_typeof(${v}) = 'string' AND ${text(v)} COLLATE "C" ${op} ${params.add(expected)}::text COLLATE "C")`;
   if (!isNumeric(expected)) return asText;
   // A numeric string compares as a number with numbers and numeric strings, as text with other strings.
@@ -85,8 +88,8 @@ function comparisonSql(v: string, op: Operator, expected: unknown, params: Param
     case 'neq': return `NOT COALESCE(${equalSql(v, expected, params)}, false)`;
     case 'gt': case 'gte': case 'lt': case 'lte': return orderedSql(v, ORDER[op]!, expected, params);
     case 'in': case 'nin': {
-      if (!Array.isArray(expected)) return 'false';
-      const any = expected.length ? `(${expected.map((e) => `COALESCE(${equalSql(v, e, params)}, false)`).join(' OR ')})` : 'false';
+      if (!Array.isArray(expected)) return never(v);
+      const any = expected.length ? `(${expected.map((e) => `COALESCE(${equalSql(v, e, params)}, false)`).join(' OR ')})` : never(v);
       return op === 'in' ? any : `NOT ${any}`;
     }
     case 'contains': case 'notContains': {
@@ -95,7 +98,7 @@ function comparisonSql(v: string, op: Operator, expected: unknown, params: Param
       return op === 'contains' ? contains : `NOT COALESCE(${contains}, false)`;
     }
     case 'startsWith':
-      return typeof expected === 'string' ? `(jsonb_typeof(${v}) = 'string' AND starts_with(lower(${text(v)}), lower(${params.add(expected)}::text)))` : 'false';
+      return typeof expected === 'string' ? `(jsonb_typeof(${v}) = 'string' AND starts_with(lower(${text(v)}), lower(${params.add(expected)}::text)))` : never(v);
   }
 }
 
