@@ -4,6 +4,7 @@
 // is idempotent (enrollment per trigger event, workflow id per enrollment, event
 // ids de-duplicated in the workflow).
 import { backfillNewSchedules, fireDue, scheduleSignature } from './date-schedule.js';
+import { calendarSignature, fireDueCalendars, planNewCalendars } from './calendar.js';
 import type { DateSchedule } from './plugin.js';
 import { expireDueAwards, scoreEvent } from './scoring.js';
 import { recheckDue, refreshForEvent } from './segments/membership.js';
@@ -68,6 +69,8 @@ export function createDispatcher(opts: DispatcherOptions) {
   let sweeping: Promise<unknown> | undefined;
   /** Date schedules this process has made sure are backfilled. */
   const knownSchedules = new Set<string>();
+  /** Calendar schedules this process has made sure are planned. */
+  const knownCalendars = new Set<string>();
   let listener: pg.PoolClient | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -138,6 +141,12 @@ export function createDispatcher(opts: DispatcherOptions) {
       for (const s of schedules) knownSchedules.add(scheduleSignature(s));
     }
     if ((await fireDue(db)) > 0) void kick();
+    const calendars = (await triggers()).map((t) => t.spec.calendar).filter((c): c is NonNullable<TriggerSpec['calendar']> => c !== undefined && !knownCalendars.has(calendarSignature(c)));
+    if (calendars.length) {
+      await planNewCalendars(db, calendars);
+      for (const c of calendars) knownCalendars.add(calendarSignature(c));
+    }
+    if ((await fireDueCalendars(db)) > 0) void kick();
   }
 
   async function dispatchEvent(row: EventRow): Promise<void> {

@@ -187,6 +187,12 @@ export interface TriggerSpec {
   dateSchedule?: DateSchedule;
   /** Only events whose `properties.programId` names this trigger's own program (entry by another program or the API). */
   addressed?: boolean;
+  /**
+   * Enter contacts on a calendar (a cron expression in each contact's own time zone):
+   * Tend records `tend.schedule_reached` with the schedule's signature for the contacts
+   * in `audience` each time it comes round (see engine/calendar.ts).
+   */
+  calendar?: { cron: string; audience?: Condition };
   /** An event matching this ends the runs this trigger started, wherever they are (e.g. leaving the segment entered). */
   exitOn?: Condition;
   /** Why such a run ended, as stats and the timeline show it. */

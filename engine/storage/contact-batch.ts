@@ -3,6 +3,7 @@
 // INSERT and one UPDATE, and their changes become `tend.contact_changed` events in one
 // statement — the same outcome as one `PUT /api/contacts` per row, in a few round trips.
 import crypto from 'node:crypto';
+import { planZone } from '../calendar.js';
 import type pg from 'pg';
 import type { Contact } from '../plugin.js';
 import type { FieldError } from '../errors.js';
@@ -141,6 +142,7 @@ async function recordChanges(tx: pg.PoolClient, pairs: { before: Contact; after:
   );
   await tx.query('INSERT INTO outbox (event_id) SELECT unnest($1::uuid[])', [rows.map((r) => r.id)]);
   await tx.query("SELECT pg_notify('tend_outbox', '')");
+  for (const zone of new Set(changed.filter((c) => c.changes!.timezone).map((c) => c.after.timezone))) await planZone(tx, zone);
   const attributeFields = [...new Set(changed.flatMap((c) => Object.keys(c.changes!.attributes ?? {}).map((k) => `attributes.${k}`)))];
   if (!attributeFields.length) return;
   for (const schedule of await schedulesReading(tx, attributeFields)) {

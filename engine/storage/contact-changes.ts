@@ -7,6 +7,7 @@ import type { Contact } from '../plugin.js';
 import type { Queryable } from './db.js';
 import { appendEvent } from './events.js';
 import { reschedule, schedulesReading } from '../date-schedule.js';
+import { planZone } from '../calendar.js';
 
 export const CONTACT_CHANGED = 'tend.contact_changed';
 
@@ -50,5 +51,7 @@ export async function recordContactChanges(tx: Queryable | pg.PoolClient, before
   for (const schedule of await schedulesReading(tx, Object.keys(changes.attributes ?? {}).map((name) => `attributes.${name}`))) {
     await reschedule(tx, schedule, after);
   }
+  // Schedule triggers come round in the contact's zone: make sure they do in a new one.
+  if (changes.timezone) await planZone(tx, after.timezone);
   await appendEvent(tx, { contactId: after.id, type: CONTACT_CHANGED, source: 'tend', dispatch: true, properties: { changes, ...context } });
 }

@@ -56,6 +56,18 @@ describe('triggers: each enters by next and describes the events that start it',
     expect((await runPlugin(p, { config: { segment: 'active-buyers' } })).directive.kind).toBe('next');
     expect(p.trigger!({ segment: 'active-buyers' })).toEqual({ eventType: 'tend.segment_left', where: { field: 'event.properties.segment', op: 'eq', value: 'active-buyers' } });
   });
+  test('tend.trigger.schedule: a cron schedule per audience, checked', async () => {
+    const p = node('tend.trigger.schedule');
+    const config = { cron: '0 9 * * 1', audience: { field: 'contact.tags', op: 'contains', value: 'newsletter' } };
+    expect((await runPlugin(p, { config })).directive.kind).toBe('next');
+    const spec = p.trigger!(config);
+    expect(spec.calendar).toEqual(config);
+    expect(spec.eventType).toBe('tend.schedule_reached');
+    expect(p.trigger!({ cron: '0 9 * * 1' }).where).not.toEqual(spec.where); // another audience, another signature
+    await expect(runPlugin(p, { config: { cron: '0 9 * *' } })).rejects.toThrow(/\/cron/);
+    await expect(runPlugin(p, { config: { cron: '0 25 * * 1' } })).rejects.toThrow(/\/cron/);
+    await expect(runPlugin(p, { config: { cron: '0 9 * * 1', audience: { field: 'event.type', op: 'eq', value: 'x' } } })).rejects.toThrow(/\/audience\/field/);
+  });
   test('tend.trigger.enrolled', async () => {
     const p = node('tend.trigger.enrolled');
     expect((await runPlugin(p, { config: {} })).directive.kind).toBe('next');
