@@ -171,6 +171,28 @@ export interface RunContext<C> {
   sticky(salt: string): number;
   /** A fact about the contact's past events (a count or a sum, optionally within a window), as of now. */
   measure(fact: Fact): Promise<number>;
+  /**
+   * The results of the A/B experiment this node runs (assignments recorded as
+   * `tend.experiment_assigned` events), and its winner once decided.
+   */
+  experiment(spec: ExperimentQuery): Promise<ExperimentState>;
+}
+
+export interface ExperimentQuery {
+  variants: string[];
+  metric: 'opened' | 'clicked' | 'conversion';
+  /** For `conversion`: the event type that counts. */
+  event?: string;
+  /** How long after assignment a success counts ("3 days"). */
+  window: string;
+  /** Contacts per variant whose window has passed before a winner is chosen. */
+  minSample: number;
+}
+
+export interface ExperimentState {
+  winner?: string;
+  decidedAt?: string;
+  results: { variant: string; assigned: number; converted: number; rate: number }[];
 }
 
 /** How a trigger node is matched against incoming events. Plain data, so the dispatcher can index it. */

@@ -3,6 +3,7 @@
 import { engagementRouter } from './routes/engagement.js';
 import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { segmentsRouter } from './routes/segments.js';
+import { experimentsRouter } from './routes/experiments.js';
 import { refuseDeepJson } from './input.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(express.json({ limit: '1mb', strict: true, verify: refuseDeepJson() }));
   api.get('/node-types', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
   api.use('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR)));
+  api.use('/flows/:id/experiments', experimentsRouter(deps.db));
   api.use('/flows', flowsRouter(deps.db, deps.registry));
   api.use('/templates', templatesRouter(deps.examplesDir ?? path.join(root, 'examples')));
   api.use('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));

@@ -15,6 +15,7 @@ import type { FlowDocument, FlowNode } from '../flow/document.js';
 import { migratedConfig } from '../flow/validate.js';
 import { evaluateMeasured, type Fact } from '../conditions.js';
 import { measureFact } from '../segments/facts.js';
+import { experimentState } from '../experiments.js';
 import { NotRetryableError, RetryAfterError, type Directive, type Logger, type NodePlugin, type TendEvent } from '../plugin.js';
 import { createEffects, type EffectDeps } from '../effects.js';
 import type { Renderer } from '../templates.js';
@@ -216,6 +217,7 @@ export function createActivities(deps: ActivityDeps) {
           },
           sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${enrollment.program_id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
           measure,
+          experiment: (query) => experimentState(db, { ...query, programId: enrollment.program_id, nodeId: input.nodeId }),
         });
         const declared = portsOf(compiled.plugin, compiled.config).map((p) => p.name);
         const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'exit' || directive.kind === 'again' ? [] : [directive.port];

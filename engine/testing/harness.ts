@@ -14,7 +14,7 @@
 //   expect(effects.http[0].request.body).toContain('ada@example.com');
 import crypto from 'node:crypto';
 import { Registry } from '../registry.js';
-import type { Contact, Directive, Logger, NodePlugin, RunContext, TendEvent } from '../plugin.js';
+import type { Contact, Directive, ExperimentState, Logger, NodePlugin, RunContext, TendEvent } from '../plugin.js';
 import { NotRetryableError } from '../plugin.js';
 import { createRenderer, type Renderer } from '../templates.js';
 import { portsOf } from '../ports.js';
@@ -59,6 +59,8 @@ export interface RunOptions {
   policy?: WorldOptions['policy'];
   /** The contact's past events, which facts in conditions (`ctx.measure`) count and sum. */
   history?: Partial<TendEvent>[];
+  /** What `ctx.experiment` answers (default: no results yet, no winner). */
+  experiment?: ExperimentState;
   /** Folder of Handlebars partials, as TEND_TEMPLATES_DIR. */
   templatesDir?: string;
 }
@@ -143,6 +145,7 @@ export interface Visit {
   logs: LogLine[];
   /** The contact's past events, for facts (`ctx.measure`). */
   history?: readonly TendEvent[];
+  experiment?: ExperimentState;
 }
 
 /**
@@ -179,6 +182,7 @@ export async function runVisit(v: Visit): Promise<Directive> {
     },
     sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${v.program.id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
     measure: async (fact) => measureEvents(v.history ?? [], fact, v.now),
+    experiment: async (query) => v.experiment ?? { results: query.variants.map((variant) => ({ variant, assigned: 0, converted: 0, rate: 0 })) },
   });
   const declared = portsOf(v.plugin, v.config).map((p) => p.name);
   const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'next' || directive.kind === 'sleep' ? [directive.port] : [];
@@ -219,6 +223,7 @@ export async function runPlugin(plugin: NodePlugin<any>, opts: RunOptions): Prom
     render: rendererFor(opts.templatesDir),
     logs,
     history: (opts.history ?? []).map((e) => makeEvent(e, now)),
+    experiment: opts.experiment,
   });
   return { directive, effects: world.effects, logs, contact: world.contact, idempotencyKey: `${enrollment.id}:${node.id}:${node.visit}` };
 }

@@ -154,6 +154,29 @@ describe('logic', () => {
     expect((await runPlugin(p, { config, contact: { attributes: {} } })).directive).toEqual({ kind: 'next', port: 'otherwise' });
   });
 
+  test('tend.logic.experiment: holdout, weighted variants until a winner, then the winner; assignments recorded', async () => {
+    const p = node('tend.logic.experiment');
+    const config = { variants: [{ name: 'a', weight: 50 }, { name: 'b', weight: 50 }], holdoutPercent: 20, metric: 'conversion', conversionEvent: 'purchased', window: '3 days', minSample: 100 };
+    const ports: Record<string, number> = {};
+    for (let i = 0; i < 300; i++) {
+      const out = await runPlugin(p, { config, contact: { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` } });
+      const port = (out.directive as { port: string }).port;
+      ports[port] = (ports[port] ?? 0) + 1;
+      expect(out.effects.events).toEqual([{ key: expect.any(String), type: 'tend.experiment_assigned', properties: expect.objectContaining({ variant: port, node: 'node', decided: false }) }]);
+    }
+    expect(ports.holdout).toBeGreaterThan(30);
+    expect(ports.holdout).toBeLessThan(90);
+    expect(ports.a! + ports.b!).toBe(300 - ports.holdout!);
+    expect(Math.min(ports.a!, ports.b!)).toBeGreaterThan(80);
+    const decided = { winner: 'b', results: [] };
+    for (let i = 0; i < 50; i++) {
+      const out = await runPlugin(p, { config, experiment: decided, contact: { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` } });
+      expect(['b', 'holdout']).toContain((out.directive as { port: string }).port);
+    }
+    await expect(runPlugin(p, { config: { ...config, conversionEvent: undefined } })).rejects.toThrow(/\/conversionEvent/);
+    await expect(runPlugin(p, { config: { ...config, variants: [{ name: 'holdout', weight: 1 }, { name: 'b', weight: 1 }] } })).rejects.toThrow(/\/variants\/0\/name/);
+  });
+
   test('tend.logic.split: sticky per contact, and by weight', async () => {
     const p = node('tend.logic.split');
     const variants = (a: number, b: number) => ({ variants: [{ name: 'a', weight: a }, { name: 'b', weight: b }] });
