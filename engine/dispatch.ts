@@ -8,6 +8,7 @@ import { calendarSignature, fireDueCalendars, planNewCalendars } from './calenda
 import type { DateSchedule } from './plugin.js';
 import { expireDueAwards, scoreEvent } from './scoring.js';
 import { recheckDue, refreshForEvent } from './segments/membership.js';
+import { predictiveOnEvent, retrainIfDue } from './predictive.js';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from './storage/db.js';
@@ -147,11 +148,13 @@ export function createDispatcher(opts: DispatcherOptions) {
       for (const c of calendars) knownCalendars.add(calendarSignature(c));
     }
     if ((await fireDueCalendars(db)) > 0) void kick();
+    await retrainIfDue(db, (err) => opts.onError?.(err));
   }
 
   async function dispatchEvent(row: EventRow): Promise<void> {
     // Scoring and segments first: their changes are events of their own, dispatched after this one.
     await scoreEvent(db, row);
+    await predictiveOnEvent(db, row.contact_id, row.type);
     await refreshForEvent(db, row.contact_id, row.type);
     const started = new Set<string>();
     const matching = (await triggers()).filter((t) => t.spec.eventType === row.type);

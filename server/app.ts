@@ -4,6 +4,7 @@ import { engagementRouter } from './routes/engagement.js';
 import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { segmentsRouter } from './routes/segments.js';
 import { experimentsRouter } from './routes/experiments.js';
+import { predictiveRouter } from './routes/predictive.js';
 import { refuseDeepJson } from './input.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/messaging-policy', messagingPolicyRouter(deps.db));
   api.use('/scoring-rules', scoringRulesRouter(deps.db));
   api.use('/segments', segmentsRouter(deps.db));
+  api.use('/predictive-score', predictiveRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { runPlugin } from '../../engine/testing/harness.js';
 import { plugins } from '../../nodes/index.js';
 import type { NodePlugin } from '../../engine/plugin.js';
+import { evaluate } from '../../engine/conditions.js';
 
 const node = (id: string): NodePlugin => {
   const p = plugins.find((x) => x.id === id);
@@ -67,6 +68,18 @@ describe('triggers: each enters by next and describes the events that start it',
     await expect(runPlugin(p, { config: { cron: '0 9 * *' } })).rejects.toThrow(/\/cron/);
     await expect(runPlugin(p, { config: { cron: '0 25 * * 1' } })).rejects.toThrow(/\/cron/);
     await expect(runPlugin(p, { config: { cron: '0 9 * * 1', audience: { field: 'event.type', op: 'eq', value: 'x' } } })).rejects.toThrow(/\/audience\/field/);
+  });
+  test('tend.trigger.readiness: an upward crossing of the predicted readiness', async () => {
+    const p = node('tend.trigger.readiness');
+    expect((await runPlugin(p, { config: { threshold: 75 } })).directive.kind).toBe('next');
+    const spec = p.trigger!({ threshold: 75 });
+    expect(spec.eventType).toBe('tend.contact_changed');
+    const crossing = (from: unknown, to: unknown) => evaluate(spec.where!, { event: { properties: { changes: { attributes: { readiness: { from, to } } } } } });
+    expect(crossing(60, 80)).toBe(true);
+    expect(crossing(null, 75)).toBe(true);
+    expect(crossing(80, 90)).toBe(false);
+    expect(crossing(80, 60)).toBe(false);
+    expect(p.trigger!({ threshold: 50, field: 'buy_signal' }).where).toMatchObject({ all: [{ field: 'event.properties.changes.attributes.buy_signal.to' }, expect.anything()] });
   });
   test('tend.trigger.enrolled', async () => {
     const p = node('tend.trigger.enrolled');
