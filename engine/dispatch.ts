@@ -6,6 +6,7 @@
 import { backfillNewSchedules, fireDue, scheduleSignature } from './date-schedule.js';
 import type { DateSchedule } from './plugin.js';
 import { expireDueAwards, scoreEvent } from './scoring.js';
+import { recheckDueRfm, rfmOnEvent } from './rfm.js';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from './storage/db.js';
@@ -130,6 +131,7 @@ export function createDispatcher(opts: DispatcherOptions) {
   /** Time-driven work, each second: decayed points, and dates that came round. */
   async function sweep(): Promise<void> {
     await expireDueAwards(db);
+    await recheckDueRfm(db);
     const schedules = (await triggers()).map((t) => t.spec.dateSchedule).filter((s): s is DateSchedule => s !== undefined && !knownSchedules.has(scheduleSignature(s)));
     if (schedules.length) {
       await backfillNewSchedules(db, schedules);
@@ -141,6 +143,8 @@ export function createDispatcher(opts: DispatcherOptions) {
   async function dispatchEvent(row: EventRow): Promise<void> {
     // Scoring first: its score changes are events of their own, dispatched after this one.
     await scoreEvent(db, row);
+    // RFM too: a program started by this purchase reads the scores it produced.
+    await rfmOnEvent(db, row);
     const started = new Set<string>();
     const matching = (await triggers()).filter((t) => t.spec.eventType === row.type);
     if (matching.length) {
