@@ -23,7 +23,7 @@ const Duration = Type.String({ pattern: DURATION_PATTERN });
 
 export const RfmSettings = Type.Object(
   {
-    enabled: Type.Boolean({ default: true }),
+    enabled: Type.Boolean({ default: false, description: 'Off until turned on; turning it on reads the purchase history from the timeline' }),
     eventType: Type.String({ pattern: '^(?!tend\\.)[A-Za-z0-9_.:-]{1,100}$', default: 'order_completed', description: 'The purchase event' }),
     valueProperty: Type.String({ pattern: '^[A-Za-z0-9_$-]{1,64}(\\.[A-Za-z0-9_$-]{1,64}){0,7}$', default: 'value', description: 'Path in the event properties to the purchase value: "value", "order.total"' }),
     window: Type.String({ pattern: DURATION_PATTERN, default: '365 days', description: 'Frequency and monetary value count purchases within this window' }),
@@ -39,7 +39,7 @@ export const RfmSettingsInput = Type.Partial(RfmSettings, { additionalProperties
 export type RfmSettingsInput = Static<typeof RfmSettingsInput>;
 
 export const DEFAULT_RFM: RfmSettings = {
-  enabled: true,
+  enabled: false,
   eventType: 'order_completed',
   valueProperty: 'value',
   window: '365 days',
@@ -74,16 +74,35 @@ async function cachedSettings(db: Queryable): Promise<RfmSettings> {
   return cache.settings;
 }
 
+/** A purchase value in SQL, as `purchaseValue` reads it in JS: a JSON number or a plain numeric string, else 0. */
+const SQL_VALUE = `CASE WHEN properties #>> $2::text[] ~ '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*$' THEN (properties #>> $2::text[])::numeric ELSE 0 END`;
+
 /**
- * Stores new settings and queues every purchaser for a re-score on the next ticks
- * (a one-off pass over purchasers when an operator changes the boundaries, not a
- * periodic scan). Purchases dispatched before a change of event type are not re-read.
+ * Stores new settings and queues every purchaser for a re-score on the next ticks (a
+ * one-off pass when an operator changes the settings, not a periodic scan). Turning
+ * RFM on, or changing what a purchase is, re-reads the purchases from the timeline
+ * once, so nothing bought before is missed; contacts who no longer have any lose
+ * their RFM attributes.
  */
 export async function writeRfmSettings(db: Db, settings: RfmSettings): Promise<void> {
+  const before = await readRfmSettings(db);
+  const reread = settings.enabled && (!before.enabled || before.eventType !== settings.eventType || before.valueProperty !== settings.valueProperty);
   await transaction(db, async (tx) => {
     await tx.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [SETTINGS_KEY, JSON.stringify(settings)]);
-    await tx.query(`INSERT INTO rfm_due (contact_id, due_at) SELECT DISTINCT contact_id, now() FROM rfm_purchases
-                    ON CONFLICT (contact_id) DO UPDATE SET due_at = EXCLUDED.due_at`);
+    if (!settings.enabled) {
+      // Off: nothing is re-checked; the scores stay as they were last computed.
+      await tx.query('DELETE FROM rfm_due');
+      return;
+    }
+    const queue = `INSERT INTO rfm_due (contact_id, due_at) SELECT DISTINCT contact_id, now() FROM rfm_purchases
+                   ON CONFLICT (contact_id) DO UPDATE SET due_at = EXCLUDED.due_at`;
+    if (reread) {
+      await tx.query(queue); // those scored under the old definition, re-scored (or cleared) too
+      await tx.query('DELETE FROM rfm_purchases');
+      await tx.query(`INSERT INTO rfm_purchases (event_id, contact_id, occurred_at, value) SELECT id, contact_id, occurred_at, ${SQL_VALUE} FROM events WHERE type = $1`,
+        [settings.eventType, settings.valueProperty.split('.')]);
+    }
+    await tx.query(queue);
   });
   cache = undefined;
 }
@@ -125,6 +144,8 @@ export function nextRecheck(facts: RfmFacts, s: RfmSettings, now: Date): Date | 
   return candidates.length ? new Date(Math.min(...candidates)) : undefined;
 }
 
+const RFM_ATTRIBUTES = { rfm_recency: 1, rfm_frequency: 1, rfm_monetary: 1, rfm_last_purchase_at: 1, rfm_purchase_count: 1, rfm_purchase_total: 1 };
+
 /** The contact attributes RFM owns. */
 export function rfmAttributes(facts: RfmFacts, scores: RfmScores): Record<string, unknown> {
   return {
@@ -140,7 +161,7 @@ export function rfmAttributes(facts: RfmFacts, scores: RfmScores): Record<string
 /** The purchase value at the configured path: a number or a numeric string, else 0. */
 export function purchaseValue(properties: Record<string, unknown>, path: string): number {
   const raw = readPath(properties, path);
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
   return Number.isFinite(n) ? n : 0;
 }
 
@@ -158,6 +179,10 @@ async function refresh(tx: pg.PoolClient, contactId: string, s: RfmSettings, con
   );
   if (!f?.last_at) {
     await tx.query('DELETE FROM rfm_due WHERE contact_id = $1', [contactId]);
+    // No purchase (any more, under changed settings): no scores rather than stale ones.
+    const contact = await getContact(tx, contactId);
+    const stale = Object.keys(contact?.attributes ?? {}).filter((k) => Object.hasOwn(RFM_ATTRIBUTES, k));
+    if (stale.length) await updateContactFields(tx, contactId, { attributes: Object.fromEntries(stale.map((k) => [k, null])) }, { by: 'rfm', ...context });
     return;
   }
   const facts: RfmFacts = { lastAt: f.last_at, count: f.count, total: Number(f.total), oldestInWindow: f.oldest };

@@ -68,7 +68,11 @@ export function preferencesRouter(db: Db, secret: string): Router {
       await transaction(db, (tx) => unsubscribeAll(tx, contactId, 'one-click'));
       return void res.status(200).type('text').send('unsubscribed');
     }
-    const action = String(body.action ?? 'unsubscribe');
+    // A bare POST (the unsubscribe-all form has no fields) leaves all marketing, as the old link page did.
+    const action = body.action ?? 'unsubscribe';
+    if (action !== 'topics' && action !== 'resubscribe' && action !== 'unsubscribe') {
+      return sendPage(res, 400, 'Not understood', '<h1>That did not work</h1><p>Please open the link from the email again.</p>');
+    }
     if (action === 'topics') {
       // Only topics the page showed change: one added since it was opened stays as it was.
       const active = new Set((await listTopics(db)).map((t) => t.key));

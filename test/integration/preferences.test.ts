@@ -178,6 +178,8 @@ test('a forged or altered token is refused and changes nothing', async () => {
     expect((await fetch(`${tend.url}/unsubscribe/${bad}`, { redirect: 'manual' })).status).toBe(404);
     expect((await fetch(`${tend.url}/unsubscribe/${bad}`, { method: 'POST' })).status).toBe(404);
   }
+  // A genuine token with an action the page never sends changes nothing either.
+  expect((await fetch(`${tend.url}/preferences/${token}`, { method: 'POST', body: new URLSearchParams([['action', 'topics'], ['action', 'resubscribe']]) })).status).toBe(400);
   const victim = (await tend.api('GET', `/api/contacts?email=${email}`)).body.contacts[0];
   expect([victim.unsubscribed, victim.consent]).toEqual([false, {}]);
   expect(await changes(email)).toEqual([]);

@@ -34,8 +34,8 @@ async function settings(body: Record<string, unknown>) {
   return res.body;
 }
 
-test('settings are validated with paths and default to order_completed / value / 365 days', async () => {
-  expect((await tend.api('GET', '/api/rfm-settings')).body).toMatchObject({ enabled: true, eventType: 'order_completed', valueProperty: 'value', window: '365 days' });
+test('settings are validated with paths and default to off, order_completed / value / 365 days', async () => {
+  expect((await tend.api('GET', '/api/rfm-settings')).body).toMatchObject({ enabled: false, eventType: 'order_completed', valueProperty: 'value', window: '365 days' });
   const bad = await tend.api('PUT', '/api/rfm-settings', { recency: ['90 days', '30 days', '180 days', '1 year'], frequency: [1, 2, 3], eventType: 'tend.score_changed' });
   expect(bad.status).toBe(422);
   expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/eventType', '/frequency']);
@@ -45,7 +45,16 @@ test('settings are validated with paths and default to order_completed / value /
 });
 
 test('scores and facts appear and change as purchases arrive; the program a purchase starts reads them already', async () => {
-  await settings({ eventType: 'purchase', valueProperty: 'order.total', window: '1 hour', recency: ['1 hour', '2 hours', '3 hours', '4 hours'], frequency: [2, 3, 4, 5], monetary: [50, 100, 200, 400] });
+  // Bought while RFM was off: turning it on reads the purchase from the timeline.
+  const early = 'early@example.com';
+  await tend.event({ type: 'purchase', email: early, properties: { order: { total: '45.5' } } });
+  await tend.event({ type: 'purchase', email: early, properties: { order: { total: 'n/a' } } });
+  await tend.until(async () => Number((await db.query('SELECT count(*) FROM outbox')).rows[0].count) === 0, 'the purchases to be dispatched');
+  expect(await rfm(early)).toEqual({});
+  await settings({ enabled: true, eventType: 'purchase', valueProperty: 'order.total', window: '1 hour', recency: ['1 hour', '2 hours', '3 hours', '4 hours'], frequency: [2, 3, 4, 5], monetary: [50, 100, 200, 400] });
+  await tend.until(async () => (await rfm(early)).rfm_purchase_count === 2, 'the history to be scored');
+  expect(await rfm(early)).toMatchObject({ rfm_recency: 5, rfm_frequency: 2, rfm_monetary: 1, rfm_purchase_total: 45.5 });
+
   const thanks = await tend.publish({
     format: 'tend.flow/v1',
     name: 'Thanks by frequency',
@@ -95,7 +104,8 @@ test('scores and facts appear and change as purchases arrive; the program a purc
 });
 
 test('recency falls as its boundaries pass and purchases leave the window, by the due queue alone', async () => {
-  await settings({ eventType: 'order_completed', valueProperty: 'value', window: '13 seconds', recency: ['3 seconds', '6 seconds', '9 seconds', '12 seconds'], frequency: [2, 3, 4, 5], monetary: [10, 20, 30, 40] });
+  // Another purchase event: the contacts scored for "purchase" lose their scores.
+  await settings({ enabled: true, eventType: 'order_completed', valueProperty: 'value', window: '13 seconds', recency: ['3 seconds', '6 seconds', '9 seconds', '12 seconds'], frequency: [2, 3, 4, 5], monetary: [10, 20, 30, 40] });
   // A field-changed program sees the drop, as a marketer's at-risk program would.
   await tend.publish({
     format: 'tend.flow/v1',
@@ -139,4 +149,6 @@ test('recency falls as its boundaries pass and purchases leave the window, by th
   expect((await db.query('SELECT 1 FROM rfm_due WHERE contact_id = $1', [id])).rowCount).toBe(0);
   const touched = await db.query("SELECT count(*)::int AS n FROM contacts WHERE email LIKE 'browser%' AND attributes ? 'rfm_recency'");
   expect(touched.rows[0].n).toBe(0);
+  await tend.until(async () => Object.keys(await rfm('early@example.com')).length === 0, 'the old scores to be cleared');
+  expect((await db.query("SELECT count(*)::int AS n FROM rfm_due")).rows[0].n).toBe(0);
 });

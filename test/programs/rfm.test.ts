@@ -16,7 +16,7 @@ beforeAll(async () => {
   db = new pg.Client({ connectionString: tend.databaseUrl });
   await db.connect();
   // Recency 5 / 4 / 3 for 3 / 6 / 12 seconds, then 2 (at risk) for the rest of the hour.
-  const settings = await tend.api('PUT', '/api/rfm-settings', { window: '1 hour', recency: ['3 seconds', '6 seconds', '12 seconds', '1 hour'], frequency: [2, 3, 4, 5], monetary: [50, 100, 150, 200] });
+  const settings = await tend.api('PUT', '/api/rfm-settings', { enabled: true, window: '1 hour', recency: ['3 seconds', '6 seconds', '12 seconds', '1 hour'], frequency: [2, 3, 4, 5], monetary: [50, 100, 150, 200] });
   expect(settings.status).toBe(200);
   expect((await tend.api('POST', '/api/topics', { key: 'offers', name: 'Offers' })).status).toBe(201);
   const doc = JSON.parse(JSON.stringify(template('rfm-care', { wait_order: { timeout: '3 seconds' } })));
