@@ -4,6 +4,7 @@
 // see the event; and time, which only lowers scores, is handled by a due queue
 // (`rfm_due`) that the dispatcher's tick reads from its due end. Every change goes
 // through `updateContactFields`, so it is a `tend.contact_changed` event like any other.
+// Off until an operator turns it on; turning it on reads past purchases from the timeline.
 //
 // Score boundaries are fixed thresholds (settings), not quantiles: a contact's score
 // changes only because of their own purchases or the clock, never because other
@@ -61,7 +62,12 @@ export function rfmProblems(s: RfmSettings): { path: string; message: string }[]
 
 const SETTINGS_KEY = 'rfm_settings';
 
-/** Read for every dispatched event; cached for two seconds, forgotten at once when this process writes. */
+/**
+ * Read for every dispatched event; cached for two seconds, forgotten at once when this
+ * process writes. Another server process sees a change within two seconds: a purchase
+ * it dispatches in that gap is scored under the old settings (or not at all, just after
+ * turning RFM on), and put right by the next purchase of that contact.
+ */
 let cache: { at: number; settings: RfmSettings } | undefined;
 
 export async function readRfmSettings(db: Queryable): Promise<RfmSettings> {
