@@ -65,8 +65,9 @@ const SETTINGS_KEY = 'rfm_settings';
 /**
  * Read for every dispatched event; cached for two seconds, forgotten at once when this
  * process writes. Another server process sees a change within two seconds: a purchase
- * it dispatches in that gap is scored under the old settings (or not at all, just after
- * turning RFM on), and put right by the next purchase of that contact.
+ * it dispatches in that gap is copied under the old settings (or, just after RFM was
+ * turned on, not at all). ARCHITECTURE.md already asks for one dispatching server
+ * process per database; with several, save the settings at a quiet moment.
  */
 let cache: { at: number; settings: RfmSettings } | undefined;
 
