@@ -9,6 +9,7 @@ import { DURATION_PATTERN, durationMs } from './duration.js';
 import { isTimeZone, localParts, zonedInstant } from './zoned-time.js';
 import type { CapPolicy, Contact } from './plugin.js';
 import type { Queryable } from './storage/db.js';
+import { topicRefusal } from './topics.js';
 
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -86,6 +87,8 @@ export interface Intent {
   channel: Channel;
   marketing: boolean;
   whenCapped: CapPolicy;
+  /** The subscription topic the message is about; a contact who left the topic is skipped. */
+  topic?: string;
 }
 
 /** Why a marketing message may not go to this contact on this channel at all, if it may not. */
@@ -124,6 +127,8 @@ export async function decide(tx: pg.PoolClient, contact: Contact, intent: Intent
   if (!intent.marketing) return { action: 'send' };
   const refusal = consentRefusal(contact, intent.channel, policy);
   if (refusal) return { action: 'skip', reason: refusal };
+  const leftTopic = intent.topic ? topicRefusal(contact, intent.topic) : undefined;
+  if (leftTopic) return { action: 'skip', reason: leftTopic };
 
   const timezone = contact.timezone && isTimeZone(contact.timezone) ? contact.timezone : policy.defaultTimezone;
   if (policy.quietHours?.channels.includes(intent.channel)) {

@@ -9,6 +9,7 @@ import type { DateSchedule } from './plugin.js';
 import { expireDueAwards, scoreEvent } from './scoring.js';
 import { recheckDue, refreshForEvent } from './segments/membership.js';
 import { predictiveOnEvent, retrainIfDue } from './predictive.js';
+import { recheckDueRfm, rfmOnEvent } from './rfm.js';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from './storage/db.js';
@@ -136,6 +137,7 @@ export function createDispatcher(opts: DispatcherOptions) {
   async function sweep(): Promise<void> {
     await expireDueAwards(db);
     if ((await recheckDue(db)) > 0) void kick();
+    await recheckDueRfm(db);
     const schedules = (await triggers()).map((t) => t.spec.dateSchedule).filter((s): s is DateSchedule => s !== undefined && !knownSchedules.has(scheduleSignature(s)));
     if (schedules.length) {
       await backfillNewSchedules(db, schedules);
@@ -154,6 +156,8 @@ export function createDispatcher(opts: DispatcherOptions) {
   async function dispatchEvent(row: EventRow): Promise<void> {
     // Scoring and segments first: their changes are events of their own, dispatched after this one.
     await scoreEvent(db, row);
+    // RFM too: a program started by this purchase reads the scores it produced.
+    await rfmOnEvent(db, row);
     await predictiveOnEvent(db, row.contact_id, row.type);
     await refreshForEvent(db, row.contact_id, row.type);
     const started = new Set<string>();

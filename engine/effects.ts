@@ -83,11 +83,11 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       const decision: Decision = !recipient ? { action: 'skip', reason: missing } : intent ? await decide(tx, contact, intent, await readPolicy(tx)) : { action: 'send' };
       const status = decision.action === 'send' ? 'sending' : decision.action === 'skip' ? 'skipped' : 'deferred';
       const { rows } = await tx.query<ClaimedMessage>(
-        `INSERT INTO messages (idempotency_key, channel, contact_id, enrollment_id, program_id, node_id, recipient, subject, status, reason, marketing, deferred_until)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        `INSERT INTO messages (idempotency_key, channel, contact_id, enrollment_id, program_id, node_id, recipient, subject, status, reason, marketing, deferred_until, topic)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          RETURNING id, status, reason, deferred_until`,
         [key, channel, contact.id, visit.enrollmentId, visit.programId, visit.nodeId, recipient, subject, status,
-          decision.action === 'send' ? null : decision.reason, intent?.marketing ?? false, decision.action === 'defer' ? decision.until : null],
+          decision.action === 'send' ? null : decision.reason, intent?.marketing ?? false, decision.action === 'defer' ? decision.until : null, intent?.topic ?? null],
       );
       return rows[0]!;
     });
@@ -114,7 +114,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       if (!contact) throw new NotRetryableError(`contact ${visit.contactId} no longer exists`);
       if (message.to && message.marketing) throw new NotRetryableError('marketing email goes to the contact; `to` is for internal notifications');
       const recipient = message.to ?? contact.email;
-      const intent: Intent | null = message.to ? null : { channel: 'email', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip' };
+      const intent: Intent | null = message.to ? null : { channel: 'email', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip', topic: message.marketing ? message.topic : undefined };
       const row = await claim(key, contact, 'email', recipient, message.subject, intent, 'no email address');
       const messageId = `<${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}@tend>`;
       const done = settled(row, messageId);

@@ -86,6 +86,8 @@ export interface EmailMessage {
   /** Send to this address instead of the contact (internal notifications; never marketing). */
   to?: string;
   whenCapped?: CapPolicy;
+  /** The subscription topic (a key from /api/topics): contacts who left it are skipped. Marketing mail only. */
+  topic?: string;
   from?: string;
   replyTo?: string;
 }

@@ -2,6 +2,7 @@
 // Opt-outs, the unsubscribe link and List-Unsubscribe headers are the engine's job.
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
+import { TOPIC_KEY_PATTERN } from '../engine/topics.js';
 
 export default definePlugin({
   id: 'tend.action.email',
@@ -17,6 +18,7 @@ export default definePlugin({
       text: Type.Optional(Type.String({ maxLength: 100000, format: 'template', title: 'Text body', description: 'Derived from the HTML when empty' })),
       layout: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$', title: 'Layout', default: 'default' })),
       marketing: Type.Optional(Type.Boolean({ title: 'Marketing email', description: 'Marketing mail honours opt-outs and carries an unsubscribe link', default: true })),
+      topic: Type.Optional(Type.String({ pattern: TOPIC_KEY_PATTERN, title: 'Topic', description: 'Subscription topic (from /api/topics): contacts who left it on the preference page are skipped' })),
       replyTo: Type.Optional(Type.String({ format: 'email', title: 'Reply-to' })),
       whenCapped: Type.Optional(Type.Union([Type.Literal('skip'), Type.Literal('defer'), Type.Literal('send')], {
         title: 'When over the frequency cap',
@@ -28,7 +30,7 @@ export default definePlugin({
   ),
   ports: [{ name: 'next', label: 'Next' }],
   run: async (ctx) => {
-    const { subject, html, text, marketing = true, replyTo, layout = 'default', whenCapped = 'skip' } = ctx.config;
+    const { subject, html, text, marketing = true, replyTo, layout = 'default', whenCapped = 'skip', topic } = ctx.config;
     const renderedHtml = ctx.render(html);
     const body = layout && layout !== 'none' ? ctx.render(`{{> layout-${layout} }}`, { body: renderedHtml }) : renderedHtml;
     const result = await ctx.effects.sendEmail({
@@ -39,6 +41,7 @@ export default definePlugin({
       marketing,
       whenCapped,
       replyTo,
+      ...(topic ? { topic } : {}),
     });
     if (result.status === 'deferred') return directive.again(new Date(result.until), result.reason);
     if (result.status === 'skipped') ctx.log.info('email skipped', { reason: result.reason });

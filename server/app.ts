@@ -20,6 +20,9 @@ import { flowsRouter } from './routes/flows.js';
 import { eventsRouter } from './routes/events.js';
 import { contactsRouter } from './routes/contacts.js';
 import { unsubscribeRouter } from './routes/unsubscribe.js';
+import { preferencesRouter } from './routes/preferences.js';
+import { topicsRouter } from './routes/topics.js';
+import { rfmSettingsRouter } from './routes/rfm-settings.js';
 import { openApiDocument } from './openapi.js';
 import { previewRouter } from './routes/preview.js';
 import { templatesRouter } from './routes/templates.js';
@@ -50,6 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
   app.use('/unsubscribe', unsubscribeRouter(deps.db, deps.signingSecret));
+  app.use('/preferences', preferencesRouter(deps.db, deps.signingSecret));
   app.use(engagementRouter(deps.db, deps.signingSecret));
 
   const api = express.Router();
@@ -66,6 +70,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/scoring-rules', scoringRulesRouter(deps.db));
   api.use('/segments', segmentsRouter(deps.db));
   api.use('/predictive-score', predictiveRouter(deps.db));
+  api.use('/topics', topicsRouter(deps.db));
+  api.use('/rfm-settings', rfmSettingsRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 

@@ -5,6 +5,8 @@ import { EventInput } from './routes/events.js';
 import { ContactPatch } from './routes/contacts.js';
 import { MessagingPolicy, MessagingPolicyInput } from '../engine/channel-policy.js';
 import { ScoringRuleInput } from '../engine/scoring.js';
+import { TopicInput, TopicUpdate } from '../engine/topics.js';
+import { RfmSettings, RfmSettingsInput } from '../engine/rfm.js';
 
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -73,6 +75,19 @@ export function openApiDocument() {
       '/api/messaging-policy': {
         get: { summary: 'Consent model per channel, frequency caps, quiet hours', responses: { 200: json(plain(MessagingPolicy)) } },
         put: { summary: 'Replace the messaging policy (parts left out take their defaults)', requestBody: json(plain(MessagingPolicyInput)), responses: { 200: json(plain(MessagingPolicy)), 422: problem } },
+      },
+      '/api/topics': {
+        get: { summary: 'Subscription topics (?archived=true includes archived ones)', responses: { 200: ok('{ topics }') } },
+        post: { summary: 'Add a topic that email nodes may name and contacts may leave on the preference page', requestBody: json(plain(TopicInput)), responses: { 201: ok('Topic'), 409: problem, 422: problem } },
+      },
+      '/api/topics/{key}': {
+        get: { summary: 'A topic', parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('Topic'), 404: problem } },
+        put: { summary: 'Rename or describe a topic', parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], requestBody: json(plain(TopicUpdate)), responses: { 200: ok('Topic'), 404: problem, 422: problem } },
+        delete: { summary: 'Archive a topic: it leaves the preference page; opt-outs keep holding', parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], responses: { 204: { description: 'Archived' } } },
+      },
+      '/api/rfm-settings': {
+        get: { summary: 'RFM: the purchase event, its value property, the window and the score boundaries', responses: { 200: json(plain(RfmSettings)) } },
+        put: { summary: 'Replace the RFM settings (parts left out take their defaults); purchasers are re-scored', requestBody: json(plain(RfmSettingsInput)), responses: { 200: json(plain(RfmSettings)), 422: problem } },
       },
     },
   };

@@ -17,6 +17,8 @@ export interface ContactChanges {
   phone?: Change;
   timezone?: Change;
   tags?: Change;
+  /** Unsubscribed from all marketing email (unsubscribe link, one-click, preference page). */
+  unsubscribed?: Change;
   attributes?: Record<string, Change>;
   consent?: Record<string, Change>;
 }
@@ -37,6 +39,7 @@ export function diffContacts(before: Contact, after: Contact): ContactChanges | 
     if (!same(before[field], after[field])) changes[field] = { from: before[field], to: after[field] };
   }
   if (!same([...before.tags].sort(), [...after.tags].sort())) changes.tags = { from: before.tags, to: after.tags };
+  if (before.unsubscribed !== after.unsubscribed) changes.unsubscribed = { from: before.unsubscribed, to: after.unsubscribed };
   const attributes = diffRecord(before.attributes, after.attributes);
   if (attributes) changes.attributes = attributes;
   const consent = diffRecord(before.consent, after.consent);

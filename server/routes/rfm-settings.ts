@@ -1,0 +1,22 @@
+// /api/rfm-settings: which event is a purchase, where its value is, the window, and
+// the score boundaries. One document; PUT replaces it (parts left out take defaults)
+// and queues every purchaser for a re-score under the new boundaries.
+import { Router } from 'express';
+import { HttpProblem } from '../../engine/errors.js';
+import type { Db } from '../../engine/storage/db.js';
+import { DEFAULT_RFM, RfmSettingsInput, readRfmSettings, rfmProblems, writeRfmSettings } from '../../engine/rfm.js';
+import { parseBody } from '../input.js';
+import { route } from '../problem.js';
+
+export function rfmSettingsRouter(db: Db): Router {
+  const r = Router();
+  r.get('/', route(async (_req, res) => void res.json(await readRfmSettings(db))));
+  r.put('/', route(async (req, res) => {
+    const settings = { ...DEFAULT_RFM, ...parseBody(RfmSettingsInput, req.body) };
+    const problems = rfmProblems(settings);
+    if (problems.length) throw new HttpProblem(422, 'Invalid RFM settings', problems);
+    await writeRfmSettings(db, settings);
+    res.json(settings);
+  }));
+  return r;
+}
