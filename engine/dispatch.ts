@@ -24,6 +24,7 @@ import type { FlowDocument } from './flow/document.js';
 import type { TriggerSpec } from './plugin.js';
 import { addDuration } from './duration.js';
 import type { EnrollmentInput } from './temporal/workflows.js';
+import { goalNodes } from './goals.js';
 
 interface TriggerEntry {
   programId: string;
@@ -33,6 +34,8 @@ interface TriggerEntry {
   quick: boolean;
   spec: TriggerSpec;
   doc: FlowDocument;
+  /** The program's goal nodes that read only events, for the workflow to check as events arrive. */
+  goals: EnrollmentInput['goals'];
 }
 
 
@@ -84,9 +87,14 @@ export function createDispatcher(opts: DispatcherOptions) {
       if (!entries) {
         const doc = await getVersion(db, p.id, p.version);
         entries = [];
+        const config = new Map<string, NonNullable<ReturnType<typeof migratedConfig>>>();
         for (const node of doc?.nodes ?? []) {
           const m = migratedConfig(registry, node);
-          if (m?.plugin.category === 'trigger' && m.plugin.trigger) entries.push({ programId: p.id, version: p.version, nodeId: node.id, quick: m.plugin.quick === true, spec: m.plugin.trigger(m.config as never), doc: doc! });
+          if (m) config.set(node.id, m);
+        }
+        const goals = goalNodes(config).filter((g) => g.onEvents).map(({ nodeId, when, quick }) => ({ nodeId, when, quick }));
+        for (const [nodeId, m] of config) {
+          if (m.plugin.category === 'trigger' && m.plugin.trigger) entries.push({ programId: p.id, version: p.version, nodeId, quick: m.plugin.quick === true, spec: m.plugin.trigger(m.config as never), doc: doc!, goals: goals.length ? goals : undefined });
         }
         compiled.set(key, entries);
       }
@@ -124,7 +132,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       return inserted.rows[0]?.id;
     });
     if (!enrollmentId) return undefined;
-    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, programId: t.programId, quick: t.quick, goal: settings.goal, exitOn: t.spec.exitOn ? { when: t.spec.exitOn, reason: t.spec.exitReason ?? 'exit event' } : undefined, activity: opts.activity, historyLimit: opts.historyLimit };
+    const input: EnrollmentInput = { enrollmentId, node: t.nodeId, programId: t.programId, quick: t.quick, goal: settings.goal, goals: t.goals, exitOn: t.spec.exitOn ? { when: t.spec.exitOn, reason: t.spec.exitReason ?? 'exit event' } : undefined, activity: opts.activity, historyLimit: opts.historyLimit };
     try {
       await client.workflow.start('enrollment', { workflowId: workflowIdOf(enrollmentId), taskQueue: opts.taskQueue, args: [input] });
     } catch (err) {

@@ -259,6 +259,13 @@ export interface PluginDescription<S extends TSchema = TSchema> {
    * Leave it unset for anything that talks to the outside world (email, HTTP).
    */
   quick?: boolean;
+  /**
+   * Makes the node a goal: a run jumps to it from wherever it is (a step or a wait)
+   * the first time the condition holds — checked on each event the run receives
+   * (`event.` fields) and before each step (`contact.` fields and facts) — and goes on
+   * from its ports. It needs no incoming edge.
+   */
+  goal?(config: any): Condition;
   /** Checks a schema cannot express; paths are JSON Pointers relative to the config. */
   check?(config: any): { path: string; message: string }[];
   /** Config migrations from older versions: `migrations[n]` turns a version n config into n + 1. */

@@ -25,8 +25,9 @@ import segmentLeft from './trigger-segment-left.js';
 import schedule from './trigger-schedule.js';
 import experiment from './logic-experiment.js';
 import readiness from './trigger-readiness.js';
+import goal from './logic-goal.js';
 import { enrollIn, removeFrom } from './action-program.js';
 import type { NodePlugin } from '../engine/plugin.js';
 
-export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner, scoreThreshold, setStage, stageChanged, fieldChanged, dateProperty, enrolled, enrollIn, removeFrom, segmentEntered, segmentLeft, schedule, experiment, readiness] as unknown as NodePlugin[];
+export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner, scoreThreshold, setStage, stageChanged, fieldChanged, dateProperty, enrolled, enrollIn, removeFrom, segmentEntered, segmentLeft, schedule, experiment, readiness, goal] as unknown as NodePlugin[];
 export default plugins;

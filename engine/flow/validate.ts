@@ -88,7 +88,9 @@ export function validateFlow(doc: unknown, registry: Registry): Problem[] {
 
   if (triggers.length > 0) {
     const reached = new Set<string>();
-    const stack = triggers.map((t) => t.id);
+    // Goal nodes are entered by a jump from anywhere, not along an edge.
+    const goals = flow.nodes.filter((n) => plugins.get(n.id)?.goal !== undefined);
+    const stack = [...triggers, ...goals].map((t) => t.id);
     while (stack.length) {
       const id = stack.pop()!;
       if (reached.has(id)) continue;

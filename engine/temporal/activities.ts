@@ -14,6 +14,7 @@ import type { Registry } from '../registry.js';
 import type { FlowDocument, FlowNode } from '../flow/document.js';
 import { migratedConfig } from '../flow/validate.js';
 import { evaluateMeasured, type Fact } from '../conditions.js';
+import { goalNodes, type GoalNode } from '../goals.js';
 import { measureFact } from '../segments/facts.js';
 import { experimentState } from '../experiments.js';
 import { NotRetryableError, RetryAfterError, type Directive, type Logger, type NodePlugin, type TendEvent } from '../plugin.js';
@@ -34,11 +35,15 @@ export interface RunNodeInput {
   left?: Left;
   /** The event that ended the run's last wait for an event. */
   received?: SignalledEvent;
+  /** The run has jumped to a goal node already: goals are not checked again. */
+  goalReached?: boolean;
 }
 
 export type Step =
   | { ended: true; outcome: 'completed' | 'exited' | 'failed' }
-  | { ended: false; directive: Directive; targets: Record<string, string | null>; delayMs?: number; quick?: string[] };
+  | { ended: false; directive: Directive; targets: Record<string, string | null>; delayMs?: number; quick?: string[] }
+  /** A goal node's condition holds: the run goes there instead (`quick`: run it as a local activity). */
+  | { ended: false; jump: string; quick: boolean };
 
 export interface FinishInput {
   enrollmentId: string;
@@ -61,6 +66,7 @@ interface CompiledProgram {
   nodes: Map<string, FlowNode>;
   targets: Map<string, string>;
   config: Map<string, { plugin: NodePlugin; config: unknown }>;
+  goals: GoalNode[];
 }
 
 interface EnrollmentRow {
@@ -97,6 +103,7 @@ export function createActivities(deps: ActivityDeps) {
         nodes: new Map(doc.nodes.map((n) => [n.id, n])),
         targets: new Map(doc.edges.map((e) => [`${e.source}\u0000${e.sourcePort}`, e.target])),
         config,
+        goals: goalNodes(config),
       };
       programs.set(cacheKey, p);
     }
@@ -180,6 +187,11 @@ export function createActivities(deps: ActivityDeps) {
       if (goal && (await evaluateMeasured(goal, { contact }, measure))) {
         await end({ enrollmentId: enrollment.id, status: 'exited', reason: 'goal reached', left: { nodeId: input.nodeId, visit: input.visit, port: null } });
         return { ended: true, outcome: 'exited' };
+      }
+      if (!input.goalReached) {
+        for (const g of prog.goals) {
+          if (g.nodeId !== input.nodeId && !g.onEvents && (await evaluateMeasured(g.when, { contact }, measure))) return { ended: false, jump: g.nodeId, quick: g.quick };
+        }
       }
       const event = await triggerEvent(enrollment.trigger_event_id);
       const triggerNode = prog.config.get(enrollment.trigger_node);

@@ -19,6 +19,10 @@ export interface EnrollmentInput {
   visits?: Record<string, number>;
   left?: Left;
   goal?: Condition;
+  /** Goal nodes whose condition reads only the event: checked as each event arrives. */
+  goals?: { nodeId: string; when: Condition; quick: boolean }[];
+  /** The run jumped to a goal already (carried across continue-as-new). */
+  goalTaken?: boolean;
   /** An event that ends the run from wherever it is (the trigger's `exitOn`). */
   exitOn?: { when: Condition; reason: string };
   /** The event that ended the last wait for an event, carried across continue-as-new. */
@@ -52,6 +56,16 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
   let goalReached = false;
   let removedBy: string | undefined;
   let exitedBecause: string | undefined;
+  /** A goal node to jump to, once per run. */
+  let jumpTo: string | undefined;
+  let goalTaken = input.goalTaken ?? false;
+  const interrupted = () => leaving() || jumpTo !== undefined;
+  const takeJump = (): string => {
+    const target = jumpTo!;
+    jumpTo = undefined;
+    goalTaken = true;
+    return target;
+  };
   /** The goal was met, another program removed this contact or an exit event came: leave from wherever the run is. */
   const leaving = () => goalReached || removedBy !== undefined || exitedBecause !== undefined;
   const leave = async () => {
@@ -72,6 +86,13 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
       removedBy = String(event.properties.by ?? 'another program');
     }
     if (input.exitOn && evaluate(input.exitOn.when, { event })) exitedBecause = input.exitOn.reason;
+    if (!goalTaken && jumpTo === undefined) {
+      const goal = input.goals?.find((g) => g.nodeId !== node && evaluate(g.when, { event }));
+      if (goal) {
+        jumpTo = goal.nodeId;
+        if (goal.quick) quick.add(goal.nodeId);
+      }
+    }
     inbox.push(event);
   });
   setHandler(stateQuery, () => ({ node, waiting }));
@@ -80,13 +101,24 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (leaving()) return leave();
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
-      await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500) });
+      await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500), goalTaken });
     }
     const visit: number = (visits[node] = (visits[node] ?? 0) + 1);
     const run: Activities['runNode'] = quick.has(node) ? local.runNode : runNode;
-    const step: Step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received });
+    const step: Step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received, goalReached: goalTaken });
     left = undefined;
     if (step.ended) return step.outcome;
+    if ('jump' in step) {
+      // A goal holds for the contact: leave this node unfinished and go to the goal.
+      if (step.quick) quick.add(step.jump);
+      jumpTo = step.jump;
+    }
+    if (jumpTo !== undefined) {
+      left = { nodeId: node, visit, port: null };
+      node = takeJump();
+      continue;
+    }
+    if ('jump' in step) continue; // unreachable: narrows the type
     for (const id of step.quick ?? []) quick.add(id);
     const d: Directive = step.directive;
     if (d.kind === 'next') {
@@ -98,20 +130,21 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (d.kind === 'again') {
       // The same node runs again later, as a new visit (a deferred send).
       waiting = 'time';
-      await condition(() => leaving(), Math.max(1, step.delayMs ?? 0));
+      await condition(() => interrupted(), Math.max(1, step.delayMs ?? 0));
       waiting = null;
       left = { nodeId: node, visit, port: null };
+      if (jumpTo !== undefined) node = takeJump();
       continue;
     }
     let port: string;
     if (d.kind === 'sleep') {
       waiting = 'time';
-      await condition(() => leaving(), Math.max(1, step.delayMs ?? 0));
+      await condition(() => interrupted(), Math.max(1, step.delayMs ?? 0));
       port = d.port;
     } else if (d.kind === 'waitForEvent') {
       waiting = d.match.type;
       const found = () => inbox.findIndex((e) => matchesEvent(d.match, e));
-      const arrived = await condition(() => leaving() || found() >= 0, Math.max(1, step.delayMs ?? 0));
+      const arrived = await condition(() => interrupted() || found() >= 0, Math.max(1, step.delayMs ?? 0));
       port = arrived && found() >= 0 ? d.eventPort : d.timeoutPort;
       if (port === d.eventPort) received = inbox[found()];
       // What came before (and including) the matched event is used up.
@@ -120,6 +153,11 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
       return 'exit';
     }
     waiting = null;
+    if (jumpTo !== undefined && !leaving()) {
+      left = { nodeId: node, visit, port: null };
+      node = takeJump();
+      continue;
+    }
     left = { nodeId: node, visit, port: leaving() ? null : port };
     node = step.targets[port] ?? null;
   }

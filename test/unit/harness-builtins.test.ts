@@ -190,6 +190,14 @@ describe('logic', () => {
     await expect(runPlugin(p, { config: { ...config, variants: [{ name: 'holdout', weight: 1 }, { name: 'b', weight: 1 }] } })).rejects.toThrow(/\/variants\/0\/name/);
   });
 
+  test('tend.logic.goal: goes on by next; declares its condition as the goal', async () => {
+    const p = node('tend.logic.goal');
+    const config = { condition: { field: 'event.type', op: 'eq', value: 'purchased' } };
+    expect((await runPlugin(p, { config })).directive).toEqual({ kind: 'next', port: 'next' });
+    expect(p.goal!(config)).toEqual(config.condition);
+    await expect(runPlugin(p, { config: { condition: { field: 'received.type', op: 'eq', value: 'x' } } })).rejects.toThrow(/\/condition\/field/);
+  });
+
   test('tend.logic.split: sticky per contact, and by weight', async () => {
     const p = node('tend.logic.split');
     const variants = (a: number, b: number) => ({ variants: [{ name: 'a', weight: a }, { name: 'b', weight: b }] });
