@@ -1,5 +1,6 @@
 // The Express application: the JSON API under /api (bearer key), the published
-// schemas, the unsubscribe pages, and the built editor at the root.
+// schemas, the unsubscribe pages, website tracking (t.js, /t/collect) and hosted
+// forms, and the built editor at the root.
 import { engagementRouter } from './routes/engagement.js';
 import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { refuseDeepJson } from './input.js';
@@ -21,6 +22,9 @@ import { openApiDocument } from './openapi.js';
 import { previewRouter } from './routes/preview.js';
 import { templatesRouter } from './routes/templates.js';
 import { createRenderer, type Renderer } from '../engine/templates.js';
+import { collectRouter } from './routes/collect.js';
+import { siteKeysRouter } from './routes/site-keys.js';
+import { trackerScript } from './routes/tracker-script.js';
 
 export interface AppDeps {
   db: Db;
@@ -48,6 +52,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
   app.use('/unsubscribe', unsubscribeRouter(deps.db, deps.signingSecret));
   app.use(engagementRouter(deps.db, deps.signingSecret));
+  // Website tracking: the script and where it sends (public, site key only).
+  app.get('/t.js', trackerScript());
+  app.use(collectRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
 
   const api = express.Router();
   api.use(requireApiKey(deps.apiKey));
@@ -60,6 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/contacts', contactsRouter(deps.db, deps.onEventsStored));
   api.use('/messaging-policy', messagingPolicyRouter(deps.db));
   api.use('/scoring-rules', scoringRulesRouter(deps.db));
+  api.use('/site-keys', siteKeysRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 

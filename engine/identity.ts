@@ -1,0 +1,148 @@
+// Who a website visitor is. An anonymous visitor is a contact without email, found by
+// the anonymous id in the tracking cookie (`contact_identities`). When the visitor
+// identifies (identify call, form submit), the anonymous contact is merged into the
+// known one: its history moves over, and its old id keeps pointing at the survivor.
+import type pg from 'pg';
+import { appendEvent } from './storage/events.js';
+import { normaliseEmail, resolveContact } from './storage/contacts.js';
+
+export const ANONYMOUS = 'anonymous';
+export const CONTACTS_MERGED = 'tend.contacts_merged';
+
+/**
+ * Takes the locks every change to a contact's identity takes, in id order so two
+ * merges touching the same contacts cannot deadlock. `score:` is the scoring lock
+ * (engine/scoring.ts): a merge moves score awards.
+ */
+async function lockContacts(tx: pg.PoolClient, ids: string[]): Promise<void> {
+  for (const id of [...new Set(ids)].sort()) {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`contact:${id}`]);
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`score:${id}`]);
+  }
+}
+
+/** The contact a merged contact ended up in (itself when not merged). */
+async function survivorOf(tx: pg.PoolClient, id: string): Promise<string> {
+  for (let hops = 0; hops < 20; hops++) {
+    const { rows } = await tx.query<{ merged_into: string | null }>('SELECT merged_into FROM contacts WHERE id = $1', [id]);
+    if (!rows[0]?.merged_into) return id;
+    id = rows[0].merged_into;
+  }
+  throw new Error(`contact merge chain from ${id} is too long`);
+}
+
+/** The contact of an anonymous visitor id (created without email on the first hit), before any lock. */
+async function visitorOf(tx: pg.PoolClient, anonymousId: string): Promise<string> {
+  let { rows } = await tx.query<{ contact_id: string }>('SELECT contact_id FROM contact_identities WHERE kind = $1 AND value = $2', [ANONYMOUS, anonymousId]);
+  if (!rows[0]) {
+    const created = await tx.query<{ id: string }>('INSERT INTO contacts DEFAULT VALUES RETURNING id');
+    ({ rows } = await tx.query<{ contact_id: string }>(
+      `INSERT INTO contact_identities (kind, value, contact_id) VALUES ($1, $2, $3)
+       ON CONFLICT (kind, value) DO UPDATE SET kind = EXCLUDED.kind RETURNING contact_id`,
+      [ANONYMOUS, anonymousId, created.rows[0]!.id],
+    ));
+    // A concurrent first hit won: drop the contact made for nothing.
+    if (rows[0]!.contact_id !== created.rows[0]!.id) await tx.query('DELETE FROM contacts WHERE id = $1', [created.rows[0]!.id]);
+  }
+  return survivorOf(tx, rows[0]!.contact_id);
+}
+
+/**
+ * The contact of an anonymous visitor id, created (without email) on the first hit,
+ * or the contact it was merged into. Returns with that contact locked for the rest of
+ * the transaction, so a merge cannot move its history from under the caller.
+ */
+export async function visitorContact(tx: pg.PoolClient, anonymousId: string): Promise<string> {
+  for (;;) {
+    const id = await visitorOf(tx, anonymousId);
+    await lockContacts(tx, [id]);
+    // Merged while we waited for the lock: follow it.
+    if ((await visitorOf(tx, anonymousId)) === id) return id;
+  }
+}
+
+export interface MergeResult {
+  survivorId: string;
+  mergedId: string;
+  eventsMoved: number;
+}
+
+/**
+ * Merges contact `mergedId` into `survivorId` inside the caller's transaction: events
+ * (occurred_at untouched, so the timeline keeps its order), identities, score and its
+ * awards, messages and enrollments move; attributes the survivor lacks are copied;
+ * the merge is a `contact_merges` row and a `tend.contacts_merged` event on the
+ * survivor; the merged contact keeps its row with `merged_into` set.
+ *
+ *   await mergeContacts(tx, anonymousId, knownId, 'identify')
+ */
+export async function mergeContacts(tx: pg.PoolClient, mergedId: string, survivorId: string, reason: string): Promise<MergeResult | undefined> {
+  await lockContacts(tx, [mergedId, survivorId]);
+  mergedId = await survivorOf(tx, mergedId);
+  survivorId = await survivorOf(tx, survivorId);
+  if (mergedId === survivorId) return undefined;
+  const loser = (await tx.query<{ score: number; attributes: Record<string, unknown>; tags: string[] }>('SELECT score, attributes, tags FROM contacts WHERE id = $1 FOR UPDATE', [mergedId])).rows[0]!;
+  await tx.query('SELECT 1 FROM contacts WHERE id = $1 FOR UPDATE', [survivorId]);
+
+  const moved = await tx.query('UPDATE events SET contact_id = $2 WHERE contact_id = $1', [mergedId, survivorId]);
+  const identities = await tx.query<{ kind: string; value: string }>('UPDATE contact_identities SET contact_id = $2 WHERE contact_id = $1 RETURNING kind, value', [mergedId, survivorId]);
+  await tx.query('UPDATE score_awards SET contact_id = $2 WHERE contact_id = $1', [mergedId, survivorId]);
+  await tx.query('UPDATE messages SET contact_id = $2 WHERE contact_id = $1', [mergedId, survivorId]);
+  // Runs move unless the survivor already has an active run of that program and key
+  // (one active run per program, contact and key); such a run stays on the old contact.
+  await tx.query(
+    `UPDATE enrollments e SET contact_id = $2 WHERE e.contact_id = $1
+       AND NOT (e.status = 'active' AND EXISTS (SELECT 1 FROM enrollments s WHERE s.contact_id = $2 AND s.program_id = e.program_id AND s.key = e.key AND s.status = 'active'))`,
+    [mergedId, survivorId],
+  );
+  await tx.query('DELETE FROM date_schedule WHERE contact_id = $1', [mergedId]);
+  // The survivor's own values win; the visitor's fill the gaps.
+  await tx.query(
+    `UPDATE contacts SET attributes = $2::jsonb || attributes, tags = ARRAY(SELECT DISTINCT unnest(tags || $3::text[])), score = score + $4, updated_at = now() WHERE id = $1`,
+    [survivorId, JSON.stringify(loser.attributes), loser.tags, loser.score],
+  );
+  await tx.query('UPDATE contacts SET merged_into = $2, merged_at = now(), score = 0, updated_at = now() WHERE id = $1', [mergedId, survivorId]);
+  const eventsMoved = moved.rowCount ?? 0;
+  await tx.query('INSERT INTO contact_merges (merged_id, survivor_id, reason, events_moved) VALUES ($1, $2, $3, $4)', [mergedId, survivorId, reason, eventsMoved]);
+  await appendEvent(tx, {
+    contactId: survivorId,
+    type: CONTACTS_MERGED,
+    source: 'tend',
+    dispatch: true,
+    properties: { mergedContactId: mergedId, reason, eventsMoved, identities: identities.rows, scoreMoved: loser.score },
+  });
+  return { survivorId, mergedId, eventsMoved };
+}
+
+export interface Identification {
+  email: string;
+  anonymousId?: string;
+  reason: string;
+}
+
+/**
+ * A visitor says who they are: finds or creates the contact with this email and merges
+ * the visitor's anonymous contact into it. An anonymous id whose contact is already
+ * known under another email (a shared computer) is moved to the new contact without
+ * history: two known people are never merged from a browser's say-so.
+ */
+export async function identify(tx: pg.PoolClient, who: Identification): Promise<{ contactId: string; merge?: MergeResult }> {
+  // Locks first (advisory, in id order), row locks after: the order every writer keeps.
+  const email = normaliseEmail(who.email);
+  for (;;) {
+    const known = (await tx.query<{ id: string }>('SELECT id FROM contacts WHERE email = $1', [email])).rows[0]?.id;
+    const visitor = who.anonymousId ? await visitorOf(tx, who.anonymousId) : undefined;
+    await lockContacts(tx, [known, visitor].filter((x): x is string => Boolean(x)));
+    const knownNow = (await tx.query<{ id: string }>('SELECT id FROM contacts WHERE email = $1', [email])).rows[0]?.id;
+    if (knownNow !== known || (who.anonymousId && (await visitorOf(tx, who.anonymousId)) !== visitor)) continue;
+    const { contact } = await resolveContact(tx, { email });
+    if (!visitor || visitor === contact.id) return { contactId: contact.id };
+    const { rows } = await tx.query<{ email: string | null; external_id: string | null }>('SELECT email, external_id FROM contacts WHERE id = $1', [visitor]);
+    if (rows[0]!.email || rows[0]!.external_id) {
+      await tx.query('UPDATE contact_identities SET contact_id = $3 WHERE kind = $1 AND value = $2', [ANONYMOUS, who.anonymousId, contact.id]);
+      return { contactId: contact.id };
+    }
+    const merge = await mergeContacts(tx, visitor, contact.id, who.reason);
+    return { contactId: contact.id, merge };
+  }
+}

@@ -1,0 +1,113 @@
+// POST /t/collect: where the tracking script (t.js) sends page views, time on page, CTA
+// clicks, custom events and identify calls. Public and cross-origin (the script runs on
+// the customer's site), authorised by a site key that can write nothing else. Bodies
+// come as text/plain JSON (what navigator.sendBeacon sends without a CORS preflight),
+// are small, checked field by field, and stored whole or not at all.
+import express, { Router, type RequestHandler } from 'express';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Db } from '../../engine/storage/db.js';
+import { transaction } from '../../engine/storage/db.js';
+import { HttpProblem } from '../../engine/errors.js';
+import { ingestIn } from '../../engine/ingest.js';
+import { identify, visitorContact } from '../../engine/identity.js';
+import { SITE_KEY_PATTERN, verifySiteKey } from '../../engine/site-keys.js';
+import { updateContactFields } from '../../engine/storage/contacts.js';
+import { parseBody } from '../input.js';
+import { route } from '../problem.js';
+
+export const ANONYMOUS_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
+const Text = Type.String({ maxLength: 2000 });
+const Scalar = Type.Union([Text, Type.Number(), Type.Boolean(), Type.Null()]);
+
+// No null: a browser may add to what Tend knows about a contact, never erase it.
+export const Attributes = Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.Union([Text, Type.Number(), Type.Boolean()]), { maxProperties: 50 });
+
+const TrackedEvent = Type.Object(
+  {
+    type: Type.String({ pattern: '^(?!tend\\.)[A-Za-z0-9_.:-]{1,100}$', description: 'Event type; the prefix "tend." is reserved' }),
+    properties: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_$-]{1,64}$' }), Scalar, { maxProperties: 50 })),
+    clientId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_:-]{8,100}$', description: 'The script’s id for this event: a re-sent event is stored once' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CollectInput = Type.Object(
+  {
+    key: Type.String({ pattern: SITE_KEY_PATTERN, description: 'The site key (pk_…)' }),
+    anonymousId: Type.String({ pattern: ANONYMOUS_ID_PATTERN, description: 'The visitor id from the first-party cookie' }),
+    events: Type.Optional(Type.Array(TrackedEvent, { minItems: 1, maxItems: 25 })),
+    identify: Type.Optional(Type.Object({ email: Type.String({ format: 'email', maxLength: 320 }), attributes: Type.Optional(Attributes) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+type CollectInput = Static<typeof CollectInput>;
+
+/** Properties the script's own event types must carry, so programs can rely on them. */
+const REQUIRED: Record<string, Record<string, 'string' | 'number'>> = {
+  page_view: { url: 'string', path: 'string' },
+  page_left: { path: 'string', seconds: 'number' },
+  cta_clicked: { name: 'string' },
+};
+
+function checkKnownTypes(input: CollectInput): void {
+  const problems = (input.events ?? []).flatMap((e, i) =>
+    Object.entries(REQUIRED[e.type] ?? {})
+      .filter(([name, kind]) => typeof e.properties?.[name] !== kind)
+      .map(([name, kind]) => ({ path: `/events/${i}/properties/${name}`, message: `a ${e.type} event needs ${name} (a ${kind})` })),
+  );
+  if (!input.events && !input.identify) problems.push({ path: '/events', message: 'send events, identify, or both' });
+  if (problems.length) throw new HttpProblem(422, 'Invalid request', problems);
+}
+
+/** CORS for the public endpoints: any site may call them; no cookies ride along. */
+export const openCors: RequestHandler = (req, res, next) => {
+  res.set({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '86400' });
+  if (req.method === 'OPTIONS') return void res.status(204).end();
+  next();
+};
+
+/** Parses a small JSON body whatever its content type (sendBeacon sends text/plain). */
+export function smallJson(limit: string): RequestHandler[] {
+  return [
+    express.text({ type: () => true, limit }),
+    (req, _res, next) => {
+      if (typeof req.body !== 'string' || req.is('application/x-www-form-urlencoded')) return next();
+      try {
+        req.body = req.body ? JSON.parse(req.body) : undefined;
+      } catch {
+        return next(new HttpProblem(400, 'Malformed JSON', [{ path: '/', message: 'the body is not valid JSON' }]));
+      }
+      next();
+    },
+  ];
+}
+
+export function collectRouter(db: Db, onStored: () => void): Router {
+  const r = Router();
+  r.use('/t/collect', openCors);
+  r.post('/t/collect', ...smallJson('16kb'), route(async (req, res) => {
+    const input = parseBody(CollectInput, req.body);
+    checkKnownTypes(input);
+    const siteKeyId = await verifySiteKey(db, input.key);
+    if (!siteKeyId) throw new HttpProblem(401, 'Unknown site key', [{ path: '/key', message: 'this site key does not exist or was revoked' }]);
+    const stored = await transaction(db, async (tx) => {
+      let contactId = await visitorContact(tx, input.anonymousId);
+      if (input.identify) {
+        contactId = (await identify(tx, { email: input.identify.email, anonymousId: input.anonymousId, reason: 'identify' })).contactId;
+        if (input.identify.attributes) await updateContactFields(tx, contactId, { attributes: input.identify.attributes });
+      }
+      const events = (input.events ?? []).map((e) => ({
+        type: e.type,
+        contactId,
+        properties: e.properties ?? {},
+        // Namespaced per site key, so a page cannot collide with the API's client ids.
+        clientId: e.clientId ? `web:${siteKeyId}:${e.clientId}` : undefined,
+      }));
+      return events.length ? ingestIn(tx, events, (i) => `/events/${i}`, 'web') : [];
+    });
+    if (stored.some((a) => !a.duplicate) || input.identify) onStored();
+    // Nothing about the contact goes back: a site key reads nothing.
+    res.status(202).json({ accepted: stored.length });
+  }));
+  return r;
+}
