@@ -6,6 +6,7 @@
 import { backfillNewSchedules, fireDue, scheduleSignature } from './date-schedule.js';
 import type { DateSchedule } from './plugin.js';
 import { expireDueAwards, scoreEvent } from './scoring.js';
+import { historyHolds } from './history.js';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from './storage/db.js';
@@ -149,6 +150,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       for (const t of matching) {
         if (t.spec.where && !evaluate(t.spec.where, { contact, event })) continue;
         if (t.spec.addressed && (row.properties as Record<string, unknown>).programId !== t.programId) continue;
+        if (t.spec.history && !(await historyHolds(db, t.spec.history, row, contact))) continue;
         const id = await enroll(t, row);
         if (id) started.add(id);
       }

@@ -21,7 +21,9 @@ import fieldChanged from './trigger-field-changed.js';
 import dateProperty from './trigger-date-property.js';
 import enrolled from './trigger-enrolled.js';
 import { enrollIn, removeFrom } from './action-program.js';
+import pageVisit from './trigger-page-visit.js';
+import formSubmitted from './trigger-form-submitted.js';
 import type { NodePlugin } from '../engine/plugin.js';
 
-export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner, scoreThreshold, setStage, stageChanged, fieldChanged, dateProperty, enrolled, enrollIn, removeFrom] as unknown as NodePlugin[];
+export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner, scoreThreshold, setStage, stageChanged, fieldChanged, dateProperty, enrolled, enrollIn, removeFrom, pageVisit, formSubmitted] as unknown as NodePlugin[];
 export default plugins;
