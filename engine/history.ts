@@ -8,13 +8,14 @@ import { durationMs } from './duration.js';
 
 /** How many events match `count` in its window ending at `row` (itself included). */
 export async function countHistory(db: Queryable, count: HistoryCount, row: EventRow, contact: Contact | undefined): Promise<{ n: number; includesThis: boolean }> {
-  const since = new Date(row.occurred_at.getTime() - durationMs(count.within));
   // Up to this event in (occurred_at, id) order, so two events at the same instant do
-  // not both see themselves as the later one.
+  // not both see themselves as the later one. Times compared in SQL: JS dates lose the
+  // microseconds PostgreSQL keeps.
   const { rows } = await db.query<EventRow>(
-    `SELECT * FROM events WHERE contact_id = $1 AND type = $2 AND occurred_at > $3
-       AND (occurred_at < $4 OR (occurred_at = $4 AND id <= $5))`,
-    [row.contact_id, count.eventType, since, row.occurred_at, row.id],
+    `SELECT e.* FROM events e, events me WHERE me.id = $3 AND e.contact_id = $1 AND e.type = $2
+       AND e.occurred_at > me.occurred_at - make_interval(secs => $4::double precision / 1000)
+       AND (e.occurred_at, e.id) <= (me.occurred_at, me.id)`,
+    [row.contact_id, count.eventType, row.id, durationMs(count.within)],
   );
   const matches = (r: EventRow) => !count.where || evaluate(count.where, { contact, event: toEvent(r) });
   const includesThis = row.type === count.eventType && matches(row);
