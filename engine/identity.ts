@@ -3,6 +3,7 @@
 // identifies (identify call, form submit), the anonymous contact is merged into the
 // known one: its history moves over, and its old id keeps pointing at the survivor.
 import type pg from 'pg';
+import type { Queryable } from './storage/db.js';
 import { appendEvent } from './storage/events.js';
 import { normaliseEmail, resolveContact } from './storage/contacts.js';
 
@@ -145,4 +146,16 @@ export async function identify(tx: pg.PoolClient, who: Identification): Promise<
     const merge = await mergeContacts(tx, visitor, contact.id, who.reason);
     return { contactId: contact.id, merge };
   }
+}
+
+/** The contact an anonymous id names today (following merges), without creating one: for reads such as prefilling a form. */
+export async function knownVisitor(db: Queryable, anonymousId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>(
+    `WITH RECURSIVE chain AS (
+       SELECT c.id, c.merged_into, 0 AS hops FROM contact_identities i JOIN contacts c ON c.id = i.contact_id WHERE i.kind = $1 AND i.value = $2
+       UNION ALL SELECT c.id, c.merged_into, chain.hops + 1 FROM chain JOIN contacts c ON c.id = chain.merged_into WHERE chain.hops < 20
+     ) SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1`,
+    [ANONYMOUS, anonymousId],
+  );
+  return rows[0]?.id;
 }

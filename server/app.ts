@@ -25,6 +25,8 @@ import { createRenderer, type Renderer } from '../engine/templates.js';
 import { collectRouter } from './routes/collect.js';
 import { siteKeysRouter } from './routes/site-keys.js';
 import { trackerScript } from './routes/tracker-script.js';
+import { formsRouter } from './routes/forms.js';
+import { formPagesRouter } from './routes/form-pages.js';
 
 export interface AppDeps {
   db: Db;
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Website tracking: the script and where it sends (public, site key only).
   app.get('/t.js', trackerScript());
   app.use(collectRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
+  app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
 
   const api = express.Router();
   api.use(requireApiKey(deps.apiKey));
@@ -68,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/messaging-policy', messagingPolicyRouter(deps.db));
   api.use('/scoring-rules', scoringRulesRouter(deps.db));
   api.use('/site-keys', siteKeysRouter(deps.db));
+  api.use('/forms', formsRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 
