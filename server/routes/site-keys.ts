@@ -8,7 +8,7 @@ import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SiteKeyInput = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, description: 'Which site uses it, e.g. www.example.com' }) }, { additionalProperties: false });
+export const SiteKeyInput = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, description: 'Which site uses it, e.g. www.example.com' }) }, { additionalProperties: false });
 
 export function siteKeysRouter(db: Db): Router {
   const r = Router();
