@@ -139,7 +139,9 @@ export function createDispatcher(opts: DispatcherOptions) {
     if ((await fireDue(db)) > 0) void kick();
   }
 
-  async function dispatchEvent(row: EventRow): Promise<void> {
+  async function dispatchEvent(claimed: EventRow): Promise<void> {
+    // The event's contact as it is now: an identity merge may have moved it since it was claimed.
+    const row = { ...claimed, contact_id: (await db.query<{ contact_id: string }>('SELECT contact_id FROM events WHERE id = $1', [claimed.id])).rows[0]?.contact_id ?? claimed.contact_id };
     // Scoring first: its score changes are events of their own, dispatched after this one.
     await scoreEvent(db, row);
     const started = new Set<string>();

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import type { Queryable } from './storage/db.js';
 import { appendEvent } from './storage/events.js';
 import { normaliseEmail, resolveContact } from './storage/contacts.js';
+import { changeScore } from './scoring.js';
 
 export const ANONYMOUS = 'anonymous';
 export const CONTACTS_MERGED = 'tend.contacts_merged';
@@ -99,9 +100,12 @@ export async function mergeContacts(tx: pg.PoolClient, mergedId: string, survivo
   await tx.query('DELETE FROM date_schedule WHERE contact_id = $1', [mergedId]);
   // The survivor's own values win; the visitor's fill the gaps.
   await tx.query(
-    `UPDATE contacts SET attributes = $2::jsonb || attributes, tags = ARRAY(SELECT DISTINCT unnest(tags || $3::text[])), score = score + $4, updated_at = now() WHERE id = $1`,
-    [survivorId, JSON.stringify(loser.attributes), loser.tags, loser.score],
+    `UPDATE contacts SET attributes = $2::jsonb || attributes, tags = ARRAY(SELECT DISTINCT unnest(tags || $3::text[])), updated_at = now() WHERE id = $1`,
+    [survivorId, JSON.stringify(loser.attributes), loser.tags],
   );
+  // The visitor's points come along as a score change with its reason, so the score
+  // history explains the jump and threshold triggers see it.
+  if (loser.score !== 0) await changeScore(tx, survivorId, loser.score, 'merged', { mergedContactId: mergedId });
   await tx.query('UPDATE contacts SET merged_into = $2, merged_at = now(), score = 0, updated_at = now() WHERE id = $1', [mergedId, survivorId]);
   const eventsMoved = moved.rowCount ?? 0;
   await tx.query('INSERT INTO contact_merges (merged_id, survivor_id, reason, events_moved) VALUES ($1, $2, $3, $4)', [mergedId, survivorId, reason, eventsMoved]);

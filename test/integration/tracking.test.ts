@@ -138,3 +138,23 @@ test('a visitor who identifies as a new email becomes that contact; events and i
   expect(types).toContain('page_view');
   expect(types).toContain('tend.contacts_merged');
 });
+
+test('points the visitor earned come along as a score change; hits racing the merge all land on the survivor', async () => {
+  expect((await tend.api('POST', '/api/scoring-rules', { name: 'Pricing interest', eventType: 'page_view', where: { field: 'event.properties.path', op: 'glob', value: '/pricing*' }, points: 5 })).status).toBe(201);
+  const v = 'browser-score-0001';
+  await collect({ key, anonymousId: v, events: [pageView('/pricing'), pageView('/pricing/teams'), pageView('/blog')] });
+  const anonymous = (await db.query('SELECT contact_id FROM contact_identities WHERE value = $1', [v])).rows[0].contact_id;
+  await tend.until(async () => (await tend.api('GET', `/api/contacts/${anonymous}`)).body.score === 10, 'the visitor’s points');
+
+  const known = (await tend.api('PUT', '/api/contacts', { email: 'racer@example.com' })).body;
+  // Page views sent while the visitor identifies: none may stay behind on the merged contact.
+  const hits = Array.from({ length: 12 }, (_, i) => collect({ key, anonymousId: v, events: [pageView(`/race/${i}`)] }));
+  const identified = collect({ key, anonymousId: v, identify: { email: 'racer@example.com' } });
+  expect((await Promise.all([...hits, identified])).map((r) => r.status)).toEqual(Array(13).fill(202));
+  expect(await count(`SELECT count(*) AS n FROM events WHERE contact_id = '${anonymous}'`)).toBe(0);
+  expect(await count(`SELECT count(*) AS n FROM events WHERE contact_id = '${known.id}' AND type = 'page_view'`)).toBe(15);
+
+  expect((await tend.api('GET', `/api/contacts/${known.id}`)).body.score).toBe(10);
+  const change = (await tend.api('GET', `/api/contacts/${known.id}/timeline`)).body.entries.find((e: any) => e.type === 'tend.score_changed' && e.properties.reason === 'merged');
+  expect(change.properties).toMatchObject({ delta: 10, score: 10, previous: 0, mergedContactId: anonymous });
+});
