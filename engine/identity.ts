@@ -120,35 +120,38 @@ export async function mergeContacts(tx: pg.PoolClient, mergedId: string, survivo
 }
 
 export interface Identification {
-  email: string;
+  /** Who the visitor says they are (identify, a form)… */
+  email?: string;
+  /** …or who a signed link says they are (a click from an email). */
+  contactId?: string;
   anonymousId?: string;
   reason: string;
 }
 
 /**
- * A visitor says who they are: finds or creates the contact with this email and merges
+ * A visitor is identified: finds (or, by email, creates) the known contact and merges
  * the visitor's anonymous contact into it. An anonymous id whose contact is already
  * known under another email (a shared computer) is moved to the new contact without
  * history: two known people are never merged from a browser's say-so.
  */
 export async function identify(tx: pg.PoolClient, who: Identification): Promise<{ contactId: string; merge?: MergeResult }> {
+  const email = who.email ? normaliseEmail(who.email) : undefined;
+  const knownId = async () => (email ? (await tx.query<{ id: string }>('SELECT id FROM contacts WHERE email = $1', [email])).rows[0]?.id : await survivorOf(tx, who.contactId!));
   // Locks first (advisory, in id order), row locks after: the order every writer keeps.
-  const email = normaliseEmail(who.email);
   for (;;) {
-    const known = (await tx.query<{ id: string }>('SELECT id FROM contacts WHERE email = $1', [email])).rows[0]?.id;
+    const known = await knownId();
     const visitor = who.anonymousId ? await visitorOf(tx, who.anonymousId) : undefined;
     await lockContacts(tx, [known, visitor].filter((x): x is string => Boolean(x)));
-    const knownNow = (await tx.query<{ id: string }>('SELECT id FROM contacts WHERE email = $1', [email])).rows[0]?.id;
-    if (knownNow !== known || (who.anonymousId && (await visitorOf(tx, who.anonymousId)) !== visitor)) continue;
-    const { contact } = await resolveContact(tx, { email });
-    if (!visitor || visitor === contact.id) return { contactId: contact.id };
+    if ((await knownId()) !== known || (who.anonymousId && (await visitorOf(tx, who.anonymousId)) !== visitor)) continue;
+    const contactId = email ? (await resolveContact(tx, { email })).contact.id : known!;
+    if (!visitor || visitor === contactId) return { contactId };
     const { rows } = await tx.query<{ email: string | null; external_id: string | null }>('SELECT email, external_id FROM contacts WHERE id = $1', [visitor]);
     if (rows[0]!.email || rows[0]!.external_id) {
-      await tx.query('UPDATE contact_identities SET contact_id = $3 WHERE kind = $1 AND value = $2', [ANONYMOUS, who.anonymousId, contact.id]);
-      return { contactId: contact.id };
+      await tx.query('UPDATE contact_identities SET contact_id = $3 WHERE kind = $1 AND value = $2', [ANONYMOUS, who.anonymousId, contactId]);
+      return { contactId };
     }
-    const merge = await mergeContacts(tx, visitor, contact.id, who.reason);
-    return { contactId: contact.id, merge };
+    const merge = await mergeContacts(tx, visitor, contactId, who.reason);
+    return { contactId, merge };
   }
 }
 

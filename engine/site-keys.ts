@@ -9,6 +9,8 @@ export interface SiteKey {
   name: string;
   /** The first characters, to tell keys apart; the whole key is shown once, at creation. */
   prefix: string;
+  /** Host names of the site: email links to them identify the browser on click. */
+  domains: string[];
   createdAt: string;
   revokedAt: string | null;
 }
@@ -17,20 +19,21 @@ interface SiteKeyRow {
   id: string;
   name: string;
   prefix: string;
+  domains: string[];
   created_at: Date;
   revoked_at: Date | null;
 }
 
-const toSiteKey = (r: SiteKeyRow): SiteKey => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null });
+const toSiteKey = (r: SiteKeyRow): SiteKey => ({ id: r.id, name: r.name, prefix: r.prefix, domains: r.domains, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null });
 
 export const SITE_KEY_PATTERN = '^pk_[A-Za-z0-9_-]{20,64}$';
 
 const hash = (key: string) => crypto.createHash('sha256').update(key).digest('hex');
 
 /** Creates a key; the returned `key` is the only time the whole key is seen. */
-export async function createSiteKey(db: Queryable, name: string): Promise<SiteKey & { key: string }> {
+export async function createSiteKey(db: Queryable, name: string, domains: string[] = []): Promise<SiteKey & { key: string }> {
   const key = `pk_${crypto.randomBytes(24).toString('base64url')}`;
-  const { rows } = await db.query<SiteKeyRow>('INSERT INTO site_keys (name, key_hash, prefix) VALUES ($1, $2, $3) RETURNING *', [name, hash(key), key.slice(0, 10)]);
+  const { rows } = await db.query<SiteKeyRow>('INSERT INTO site_keys (name, key_hash, prefix, domains) VALUES ($1, $2, $3, $4) RETURNING *', [name, hash(key), key.slice(0, 10), domains.map((d) => d.toLowerCase())]);
   return { ...toSiteKey(rows[0]!), key };
 }
 
@@ -47,4 +50,10 @@ export async function revokeSiteKey(db: Queryable, id: string): Promise<SiteKey 
 export async function verifySiteKey(db: Queryable, key: string): Promise<string | undefined> {
   const { rows } = await db.query<{ id: string }>('SELECT id FROM site_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash(key)]);
   return rows[0]?.id;
+}
+
+/** Whether a live site key lists this host name (links there get the visit token). */
+export async function isTrackedHost(db: Queryable, host: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM site_keys WHERE revoked_at IS NULL AND $1 = ANY(domains) LIMIT 1', [host.toLowerCase()]);
+  return (rowCount ?? 0) > 0;
 }

@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(engagementRouter(deps.db, deps.signingSecret));
   // Website tracking: the script and where it sends (public, site key only).
   app.get('/t.js', trackerScript());
-  app.use(collectRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
+  app.use(collectRouter(deps.db, deps.signingSecret, deps.onEventsStored ?? (() => undefined)));
   app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
 
   const api = express.Router();

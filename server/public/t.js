@@ -39,11 +39,23 @@
     return { url: location.href, path: location.pathname };
   }
 
+  // Landed from a link in an email: Tend added a short-lived signed tend_c parameter
+  // that identifies the browser. Taken off the address bar, so it is not shared on.
+  var params = new URLSearchParams(location.search);
+  var contactToken = params.get('tend_c');
+  if (contactToken) {
+    params.delete('tend_c');
+    var rest = params.toString();
+    history.replaceState(history.state, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+  }
+
   // Page view now; time on page whenever the page is hidden or left (visible time only).
   var viewId = randomId();
   var visibleSince = Date.now();
   var visibleMs = 0;
-  send({ events: [event('page_view', { url: location.href, path: location.pathname, title: document.title, referrer: document.referrer, viewId: viewId })] });
+  var first = { events: [event('page_view', { url: location.href, path: location.pathname, title: document.title, referrer: document.referrer, viewId: viewId })] };
+  if (contactToken) first.contactToken = contactToken;
+  send(first);
   function left() {
     if (visibleSince === null) return;
     visibleMs += Date.now() - visibleSince;

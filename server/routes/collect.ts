@@ -11,6 +11,7 @@ import { HttpProblem } from '../../engine/errors.js';
 import { ingestIn } from '../../engine/ingest.js';
 import { identify, visitorContact } from '../../engine/identity.js';
 import { SITE_KEY_PATTERN, verifySiteKey } from '../../engine/site-keys.js';
+import { verifyVisitToken } from '../../engine/engagement.js';
 import { updateContactFields } from '../../engine/storage/contacts.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
@@ -37,6 +38,7 @@ export const CollectInput = Type.Object(
     anonymousId: Type.String({ pattern: ANONYMOUS_ID_PATTERN, description: 'The visitor id from the first-party cookie' }),
     events: Type.Optional(Type.Array(TrackedEvent, { minItems: 1, maxItems: 25 })),
     identify: Type.Optional(Type.Object({ email: Type.String({ format: 'email', maxLength: 320 }), attributes: Type.Optional(Attributes) }, { additionalProperties: false })),
+    contactToken: Type.Optional(Type.String({ maxLength: 200, description: 'The tend_c parameter of a link clicked in an email: identifies the visitor' })),
   },
   { additionalProperties: false },
 );
@@ -55,7 +57,7 @@ function checkKnownTypes(input: CollectInput): void {
       .filter(([name, kind]) => typeof e.properties?.[name] !== kind)
       .map(([name, kind]) => ({ path: `/events/${i}/properties/${name}`, message: `a ${e.type} event needs ${name} (a ${kind})` })),
   );
-  if (!input.events && !input.identify) problems.push({ path: '/events', message: 'send events, identify, or both' });
+  if (!input.events && !input.identify && !input.contactToken) problems.push({ path: '/events', message: 'send events, identify, or both' });
   if (problems.length) throw new HttpProblem(422, 'Invalid request', problems);
 }
 
@@ -82,7 +84,7 @@ export function smallJson(limit: string): RequestHandler[] {
   ];
 }
 
-export function collectRouter(db: Db, onStored: () => void): Router {
+export function collectRouter(db: Db, secret: string, onStored: () => void): Router {
   const r = Router();
   r.use('/t/collect', openCors);
   r.post('/t/collect', ...smallJson('16kb'), route(async (req, res) => {
@@ -90,8 +92,11 @@ export function collectRouter(db: Db, onStored: () => void): Router {
     checkKnownTypes(input);
     const siteKeyId = await verifySiteKey(db, input.key);
     if (!siteKeyId) throw new HttpProblem(401, 'Unknown site key', [{ path: '/key', message: 'this site key does not exist or was revoked' }]);
+    const clicked = input.contactToken ? verifyVisitToken(secret, input.contactToken) : undefined;
+    if (input.contactToken && !clicked) throw new HttpProblem(422, 'Invalid request', [{ path: '/contactToken', message: 'not signed by Tend, or older than 10 minutes' }]);
     const stored = await transaction(db, async (tx) => {
       let contactId = await visitorContact(tx, input.anonymousId);
+      if (clicked) contactId = (await identify(tx, { contactId: clicked, anonymousId: input.anonymousId, reason: 'email click' })).contactId;
       if (input.identify) {
         contactId = (await identify(tx, { email: input.identify.email, anonymousId: input.anonymousId, reason: 'identify' })).contactId;
         if (input.identify.attributes) await updateContactFields(tx, contactId, { attributes: input.identify.attributes });
@@ -105,7 +110,7 @@ export function collectRouter(db: Db, onStored: () => void): Router {
       }));
       return events.length ? ingestIn(tx, events, (i) => `/events/${i}`, 'web') : [];
     });
-    if (stored.some((a) => !a.duplicate) || input.identify) onStored();
+    if (stored.some((a) => !a.duplicate) || input.identify || clicked) onStored();
     // Nothing about the contact goes back: a site key reads nothing.
     res.status(202).json({ accepted: stored.length });
   }));

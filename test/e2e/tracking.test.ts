@@ -35,7 +35,7 @@ beforeAll(async () => {
   };
   site = http.createServer((req, res) => {
     if (req.url === '/favicon.ico') return void res.writeHead(204).end();
-    const body = pages[req.url ?? ''];
+    const body = pages[(req.url ?? '').split('?')[0]!];
     res.writeHead(body ? 200 : 404, { 'content-type': 'text/html' }).end(body ?? 'not found');
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -115,4 +115,32 @@ test('a second browser of the same person identifies with the same email and is 
   await page.screenshot({ path: 'test/artifacts/tracking-second-browser.png' });
   await context.close();
   expect(errors).toEqual([]);
+});
+
+test('a click on an email link lands on the site identified: the browser joins the contact, the token leaves the address bar', async () => {
+  await tend.api('POST', '/api/site-keys', { name: 'email links', domains: ['localhost'] });
+  await tend.publish({
+    format: 'tend.flow/v1',
+    name: 'Pricing mail',
+    nodes: [
+      { id: 'asked', type: 'tend.trigger.event', version: 1, config: { eventType: 'pricing_requested' } },
+      { id: 'mail', type: 'tend.action.email', version: 1, config: { subject: 'Our prices', html: `<p><a href="${siteUrl}/?utm_source=mail">See our prices</a></p>` } },
+    ],
+    edges: [{ id: 'e1', source: 'asked', sourcePort: 'next', target: 'mail' }],
+  });
+  const { contactId } = await tend.event({ type: 'pricing_requested', email: 'grace@example.com' });
+  const mail = (await tend.until(async () => tend.mailbox.messages.find((m) => m.subject === 'Our prices'), 'the email'))!;
+  const link = /href="([^"]+\/c\/[^"]+)"/.exec(String(mail.html))![1]!;
+
+  const context = await s.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.waitForURL(`${siteUrl}/?utm_source=mail`);
+  const events = await tend.until(async () => {
+    const entries = await timeline(contactId);
+    return entries.some((e: any) => e.type === 'page_view') && entries;
+  }, 'the landing page view on the contact');
+  expect(events.find((e: any) => e.type === 'page_view').properties.url).toBe(`${siteUrl}/?utm_source=mail`);
+  expect(events.find((e: any) => e.type === 'tend.contacts_merged').properties).toMatchObject({ reason: 'email click' });
+  await context.close();
 });

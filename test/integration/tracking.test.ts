@@ -158,3 +158,39 @@ test('points the visitor earned come along as a score change; hits racing the me
   const change = (await tend.api('GET', `/api/contacts/${known.id}/timeline`)).body.entries.find((e: any) => e.type === 'tend.score_changed' && e.properties.reason === 'merged');
   expect(change.properties).toMatchObject({ delta: 10, score: 10, previous: 0, mergedContactId: anonymous });
 });
+
+test('a click in an email to a tracked site carries a short-lived signed contact token that identifies the browser', async () => {
+  await tend.api('POST', '/api/site-keys', { name: 'with domains', domains: ['WWW.example.com'] });
+  await tend.publish({
+    format: 'tend.flow/v1',
+    name: 'Pricing mail',
+    nodes: [
+      { id: 'asked', type: 'tend.trigger.event', version: 1, config: { eventType: 'pricing_requested' } },
+      { id: 'mail', type: 'tend.action.email', version: 1, config: { subject: 'Our prices', html: '<p><a href="https://www.example.com/pricing?utm=mail">Prices</a> <a href="https://elsewhere.example/x">Elsewhere</a></p>' } },
+    ],
+    edges: [{ id: 'e1', source: 'asked', sourcePort: 'next', target: 'mail' }],
+  });
+  const { contactId } = await tend.event({ type: 'pricing_requested', email: 'clicker@example.com' });
+  const mail = (await tend.until(async () => tend.mailbox.messages.find((m) => m.subject === 'Our prices'), 'the email'))!;
+  const [toSite, toElsewhere] = [...String(mail.html).matchAll(/href="([^"]+\/c\/[^"]+)"/g)].map((m) => m[1]!);
+  expect((await fetch(toElsewhere!, { redirect: 'manual' })).headers.get('location')).toBe('https://elsewhere.example/x');
+  const landing = new URL((await fetch(toSite!, { redirect: 'manual' })).headers.get('location')!);
+  expect(landing.origin + landing.pathname).toBe('https://www.example.com/pricing');
+  expect(landing.searchParams.get('utm')).toBe('mail');
+  const token = landing.searchParams.get('tend_c')!;
+  expect(token).toMatch(new RegExp(`^${contactId}\\.`));
+
+  // Forged or tampered tokens are refused and store nothing.
+  const v = 'browser-clicked-01';
+  const before = await count('SELECT count(*) AS n FROM events');
+  const forged = await collect({ key, anonymousId: v, contactToken: token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), events: [pageView('/pricing')] });
+  expect(forged.status).toBe(422);
+  expect((await forged.json()).errors).toEqual([expect.objectContaining({ path: '/contactToken' })]);
+  expect(await count('SELECT count(*) AS n FROM events')).toBe(before);
+
+  await collect({ key, anonymousId: v, events: [pageView('/')] });
+  expect((await collect({ key, anonymousId: v, contactToken: token, events: [pageView('/pricing')] })).status).toBe(202);
+  const entries = (await tend.api('GET', `/api/contacts/${contactId}/timeline`)).body.entries;
+  expect(entries.filter((e: any) => e.type === 'page_view').map((e: any) => e.properties.path)).toEqual(['/', '/pricing']);
+  expect(entries.find((e: any) => e.type === 'tend.contacts_merged').properties).toMatchObject({ reason: 'email click' });
+});

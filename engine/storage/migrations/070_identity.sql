@@ -8,6 +8,9 @@ CREATE TABLE site_keys (
   name text NOT NULL,
   key_hash text NOT NULL UNIQUE,
   prefix text NOT NULL,
+  -- The site's host names: links to them from tracked emails carry a short-lived signed
+  -- contact token, so the click identifies the browser.
+  domains text[] NOT NULL DEFAULT '{}',
   created_at timestamptz NOT NULL DEFAULT now(),
   revoked_at timestamptz
 );
