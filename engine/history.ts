@@ -1,7 +1,7 @@
 // Trigger conditions on a contact's recent history ("18 page views in 7 days"): counted
 // in the event log when a matching event is dispatched, so nothing is kept per contact.
 import type { Queryable } from './storage/db.js';
-import type { Contact, HistoryCount } from './plugin.js';
+import type { Contact, HistoryCount, HistoryRule } from './plugin.js';
 import { toEvent, type EventRow } from './storage/events.js';
 import { evaluate } from './conditions.js';
 import { durationMs } from './duration.js';
@@ -22,12 +22,13 @@ export async function countHistory(db: Queryable, count: HistoryCount, row: Even
   return { n: rows.filter(matches).length, includesThis };
 }
 
-/** Whether every count of a trigger holds for the incoming event. */
-export async function historyHolds(db: Queryable, counts: HistoryCount[], row: EventRow, contact: Contact | undefined): Promise<boolean> {
-  for (const count of counts) {
+/** Whether a trigger's history rule holds for the incoming event (and, for a crossing, did not without it). */
+export async function historyHolds(db: Queryable, rule: HistoryRule, row: EventRow, contact: Contact | undefined): Promise<boolean> {
+  let heldBefore = true;
+  for (const count of rule.counts) {
     const { n, includesThis } = await countHistory(db, count, row, contact);
     if (n < count.atLeast) return false;
-    if (count.crossing && !(includesThis && n === count.atLeast)) return false;
+    if (n - (includesThis ? 1 : 0) < count.atLeast) heldBefore = false;
   }
-  return true;
+  return !rule.crossing || !heldBefore;
 }

@@ -183,25 +183,27 @@ export interface TriggerSpec {
   dateSchedule?: DateSchedule;
   /** Only events whose `properties.programId` names this trigger's own program (entry by another program or the API). */
   addressed?: boolean;
-  /** Only when the contact's recent history holds enough events; every count must hold. */
-  history?: HistoryCount[];
+  /** Only when the contact's recent history holds enough events (18 page views in 7 days). */
+  history?: HistoryRule;
 }
 
-/**
- * "At least `atLeast` events of `eventType` matching `where` (on `event`) within
- * `within` up to the incoming event, that one included": 18 page views in 7 days.
- */
+/** Counts of recent events that must all hold when the trigger's event arrives. */
+export interface HistoryRule {
+  counts: HistoryCount[];
+  /**
+   * Only on the event that makes the counts hold (they did not without it): once per
+   * crossing, not again on every later event, like a score threshold.
+   */
+  crossing?: boolean;
+}
+
+/** At least `atLeast` events of `eventType` matching `where` (on `event`) within `within` up to the incoming event, that one included. */
 export interface HistoryCount {
   eventType: string;
   where?: Condition;
   /** A duration: "7 days". */
   within: string;
   atLeast: number;
-  /**
-   * Only when the incoming event is the one that brings the count to `atLeast`: once per
-   * crossing, not again on every later event (like a score threshold).
-   */
-  crossing?: boolean;
 }
 
 export interface DateSchedule {

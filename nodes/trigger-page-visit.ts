@@ -29,18 +29,16 @@ const config = Type.Object(
 
 export function pageVisitTrigger(c: { pattern: string; views?: { count: number; within: string; pages: 'matching' | 'any' }; minSeconds?: number }): TriggerSpec {
   const page: Condition = { field: c.pattern.includes('://') ? 'event.properties.url' : 'event.properties.path', op: 'glob', value: c.pattern };
-  const history: HistoryCount[] = [];
-  // With a minimum time, the event is leaving the page; the views were counted before it.
-  const crossing = c.minSeconds === undefined;
-  if (c.views) {
-    const { count, within, pages } = c.views;
-    history.push({ eventType: 'page_view', where: pages === 'matching' ? page : undefined, within, atLeast: count, crossing });
-    if (pages === 'any') history.push({ eventType: 'page_view', where: page, within, atLeast: 1 });
-  }
   const spec: TriggerSpec = c.minSeconds === undefined
     ? { eventType: 'page_view', where: c.views?.pages === 'any' ? undefined : page }
     : { eventType: 'page_left', where: { all: [page, { field: 'event.properties.seconds', op: 'gte', value: c.minSeconds }] } };
-  return history.length ? { ...spec, history } : spec;
+  if (!c.views) return spec;
+  const { count, within, pages } = c.views;
+  const counts: HistoryCount[] = [{ eventType: 'page_view', where: pages === 'matching' ? page : undefined, within, atLeast: count }];
+  if (pages === 'any') counts.push({ eventType: 'page_view', where: page, within, atLeast: 1 });
+  // A page view enters once, on the view that makes the counts hold. Leaving a page
+  // (minimum time) is not a view: there, every long enough stay after N views enters.
+  return { ...spec, history: { counts, crossing: c.minSeconds === undefined } };
 }
 
 export default definePlugin({

@@ -74,7 +74,10 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
   };
 
   r.get('/:id', route(async (req, res) => {
-    res.json(await load(String(req.params.id)));
+    const c = await load(String(req.params.id));
+    // A merged visitor (engine/identity.ts) names the contact that absorbed it.
+    const merged = (await db.query<{ merged_into: string | null }>('SELECT merged_into FROM contacts WHERE id = $1', [c.id])).rows[0]?.merged_into;
+    res.json(merged ? { ...c, mergedInto: merged } : c);
   }));
 
   r.get('/:id/timeline', route(async (req, res) => {

@@ -11,6 +11,7 @@ let db: pg.Client;
 let key: string;
 let viewsProgram: string;
 let dwellProgram: string;
+let browsingProgram: string;
 beforeAll(async () => {
   tend = await startTend();
   db = new pg.Client({ connectionString: tend.databaseUrl });
@@ -27,6 +28,7 @@ beforeAll(async () => {
   });
   viewsProgram = await tend.publish(program('Pricing interest', { pattern: '/pricing*', views: { count: 3, within: '4 seconds', pages: 'matching' } }, 'Three pricing views'));
   dwellProgram = await tend.publish(program('Long read', { pattern: '/guide/*', minSeconds: 20 }, 'You read the guide'));
+  browsingProgram = await tend.publish(program('Deep browse with pricing', { pattern: '/plans*', views: { count: 4, within: '1 minute', pages: 'any' } }, 'Four pages, plans among them'));
 });
 afterAll(async () => {
   await db?.end();
@@ -80,4 +82,17 @@ test('a minimum time on page: a short stay does nothing, a long one starts the p
   await collect(v, { events: [{ type: 'page_left', properties: { url: 'https://www.example.com/guide/setup', path: '/guide/setup', seconds: 45 } }] });
   await tend.until(async () => tend.mailbox.messages.find((m) => m.subject === 'You read the guide'), 'the guide email');
   expect(await runs(dwellProgram)).toBe(1);
+});
+
+test('any pages count, with the pattern page among them: starts on the view that makes both hold', async () => {
+  const v = 'visitor-browse-001';
+  await collect(v, { identify: { email: 'ines@example.com' } });
+  for (const path of ['/', '/blog/a', '/blog/b', '/docs']) await view(v, path);
+  await dispatched();
+  expect(await runs(browsingProgram)).toBe(0); // four pages, but no plans page
+  await view(v, '/plans/teams');
+  await tend.until(async () => tend.mailbox.messages.find((m) => m.subject === 'Four pages, plans among them'), 'the browsing email');
+  await view(v, '/blog/c');
+  await dispatched();
+  expect(await runs(browsingProgram)).toBe(1);
 });

@@ -111,8 +111,8 @@ test('identify merges the anonymous history into the known contact; a second bro
   expect(types.filter((t: string) => !t.startsWith('tend.'))).toEqual(['page_view', 'page_view', 'cta_clicked']);
   expect(timeline.filter((e: any) => e.type === 'page_view').map((e: any) => e.properties.path)).toEqual(['/', '/pricing']);
   expect(timeline.find((e: any) => e.type === 'tend.contacts_merged').properties).toMatchObject({ mergedContactId: anonymous, reason: 'identify', eventsMoved: 3 });
-  const merged = (await db.query('SELECT merged_into FROM contacts WHERE id = $1', [anonymous])).rows[0];
-  expect(merged.merged_into).toBe(known.id);
+  expect((await tend.api('GET', `/api/contacts/${anonymous}`)).body.mergedInto).toBe(known.id);
+  expect((await tend.api('GET', `/api/contacts/${known.id}`)).body.mergedInto).toBeUndefined();
   expect((await db.query('SELECT survivor_id, events_moved FROM contact_merges WHERE merged_id = $1', [anonymous])).rows).toEqual([{ survivor_id: known.id, events_moved: 3 }]);
   // What the visitor said about themselves is written on the known contact, like a form's answers.
   expect((await tend.api('GET', `/api/contacts/${known.id}`)).body.attributes).toEqual({ plan: 'free', first_name: 'Ada' });

@@ -55,11 +55,14 @@ describe('triggers: each enters by next and describes the events that start it',
     expect(p.trigger!({ pattern: '/pricing*' })).toEqual({ eventType: 'page_view', where: pricing });
     expect(p.trigger!({ pattern: 'https://shop.example/*' }).where).toEqual({ field: 'event.properties.url', op: 'glob', value: 'https://shop.example/*' });
     expect(p.trigger!({ pattern: '/pricing*', views: { count: 3, within: '7 days', pages: 'matching' } })).toEqual({
-      eventType: 'page_view', where: pricing, history: [{ eventType: 'page_view', where: pricing, within: '7 days', atLeast: 3, crossing: true }],
+      eventType: 'page_view', where: pricing, history: { counts: [{ eventType: 'page_view', where: pricing, within: '7 days', atLeast: 3 }], crossing: true },
     });
     expect(p.trigger!({ pattern: '/pricing*', views: { count: 18, within: '7 days', pages: 'any' } })).toEqual({
       eventType: 'page_view', where: undefined,
-      history: [{ eventType: 'page_view', where: undefined, within: '7 days', atLeast: 18, crossing: true }, { eventType: 'page_view', where: pricing, within: '7 days', atLeast: 1 }],
+      history: { counts: [{ eventType: 'page_view', where: undefined, within: '7 days', atLeast: 18 }, { eventType: 'page_view', where: pricing, within: '7 days', atLeast: 1 }], crossing: true },
+    });
+    expect(p.trigger!({ pattern: '/pricing*', views: { count: 3, within: '7 days', pages: 'matching' }, minSeconds: 30 }).history).toEqual({
+      counts: [{ eventType: 'page_view', where: pricing, within: '7 days', atLeast: 3 }], crossing: false,
     });
     expect(p.trigger!({ pattern: '/pricing*', minSeconds: 30 })).toEqual({
       eventType: 'page_left', where: { all: [pricing, { field: 'event.properties.seconds', op: 'gte', value: 30 }] },
