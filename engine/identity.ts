@@ -9,6 +9,8 @@ import { normaliseEmail, resolveContact } from './storage/contacts.js';
 import { changeScore } from './scoring.js';
 
 export const ANONYMOUS = 'anonymous';
+/** The visitor id t.js keeps in its cookie (a UUID, or hex where randomUUID is missing). */
+export const ANONYMOUS_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
 export const CONTACTS_MERGED = 'tend.contacts_merged';
 
 /**

@@ -3,20 +3,20 @@
 // the customer's site), authorised by a site key that can write nothing else. Bodies
 // come as text/plain JSON (what navigator.sendBeacon sends without a CORS preflight),
 // are small, checked field by field, and stored whole or not at all.
-import express, { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { HttpProblem } from '../../engine/errors.js';
 import { ingestIn } from '../../engine/ingest.js';
-import { identify, visitorContact } from '../../engine/identity.js';
+import { ANONYMOUS_ID_PATTERN, identify, visitorContact } from '../../engine/identity.js';
 import { SITE_KEY_PATTERN, verifySiteKey } from '../../engine/site-keys.js';
 import { verifyVisitToken } from '../../engine/engagement.js';
 import { updateContactFields } from '../../engine/storage/contacts.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
+import { openCors, smallJson } from '../public-input.js';
 
-export const ANONYMOUS_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
 const Text = Type.String({ maxLength: 2000 });
 const Scalar = Type.Union([Text, Type.Number(), Type.Boolean(), Type.Null()]);
 
@@ -59,29 +59,6 @@ function checkKnownTypes(input: CollectInput): void {
   );
   if (!input.events && !input.identify && !input.contactToken) problems.push({ path: '/events', message: 'send events, identify, or both' });
   if (problems.length) throw new HttpProblem(422, 'Invalid request', problems);
-}
-
-/** CORS for the public endpoints: any site may call them; no cookies ride along. */
-export const openCors: RequestHandler = (req, res, next) => {
-  res.set({ 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '86400' });
-  if (req.method === 'OPTIONS') return void res.status(204).end();
-  next();
-};
-
-/** Parses a small JSON body whatever its content type (sendBeacon sends text/plain). */
-export function smallJson(limit: string): RequestHandler[] {
-  return [
-    express.text({ type: () => true, limit }),
-    (req, _res, next) => {
-      if (typeof req.body !== 'string' || req.is('application/x-www-form-urlencoded')) return next();
-      try {
-        req.body = req.body ? JSON.parse(req.body) : undefined;
-      } catch {
-        return next(new HttpProblem(400, 'Malformed JSON', [{ path: '/', message: 'the body is not valid JSON' }]));
-      }
-      next();
-    },
-  ];
 }
 
 export function collectRouter(db: Db, secret: string, onStored: () => void): Router {

@@ -8,11 +8,11 @@ import type { Db } from '../../engine/storage/db.js';
 import { HttpProblem, type FieldError } from '../../engine/errors.js';
 import { checkSubmission, fieldsToShow, getForm, type Form, type FormField, type Submission } from '../../engine/forms.js';
 import { recordSubmission } from '../../engine/form-submissions.js';
-import { knownVisitor } from '../../engine/identity.js';
+import { ANONYMOUS_ID_PATTERN, knownVisitor } from '../../engine/identity.js';
 import { getContact } from '../../engine/storage/contacts.js';
 import type { Contact } from '../../engine/plugin.js';
 import { route } from '../problem.js';
-import { ANONYMOUS_ID_PATTERN, openCors, smallJson } from './collect.js';
+import { openCors, smallJson } from '../public-input.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VISITOR = new RegExp(ANONYMOUS_ID_PATTERN);

@@ -64,6 +64,7 @@ test('bad, missing and revoked keys and bad input get a 4xx naming the field, an
     [{ key, anonymousId: visitor, identify: { email: 'not-an-email' } }, 422, '/identify/email'],
     [{ key, anonymousId: visitor }, 422, '/events'],
     [{ key, anonymousId: visitor, events: [pageView('/')], extra: 1 }, 422, '/extra'],
+    [`{"key":"${key}","anonymousId":"${visitor}","events":${'['.repeat(100)}${']'.repeat(100)}}`, 422, '/'],
   ];
   for (const [body, status, path] of cases) {
     const res = await collect(body);
