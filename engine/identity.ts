@@ -35,9 +35,10 @@ async function survivorOf(tx: pg.PoolClient, id: string): Promise<string> {
   throw new Error(`contact merge chain from ${id} is too long`);
 }
 
-/** The contact of an anonymous visitor id (created without email on the first hit), before any lock. */
-async function visitorOf(tx: pg.PoolClient, anonymousId: string): Promise<string> {
+/** The contact of an anonymous visitor id (created without email on the first hit unless `create` is false), before any lock. */
+async function visitorOf(tx: pg.PoolClient, anonymousId: string, create = true): Promise<string | undefined> {
   let { rows } = await tx.query<{ contact_id: string }>('SELECT contact_id FROM contact_identities WHERE kind = $1 AND value = $2', [ANONYMOUS, anonymousId]);
+  if (!rows[0] && !create) return undefined;
   if (!rows[0]) {
     const created = await tx.query<{ id: string }>('INSERT INTO contacts DEFAULT VALUES RETURNING id');
     ({ rows } = await tx.query<{ contact_id: string }>(
@@ -58,7 +59,7 @@ async function visitorOf(tx: pg.PoolClient, anonymousId: string): Promise<string
  */
 export async function visitorContact(tx: pg.PoolClient, anonymousId: string): Promise<string> {
   for (;;) {
-    const id = await visitorOf(tx, anonymousId);
+    const id = (await visitorOf(tx, anonymousId))!;
     await lockContacts(tx, [id]);
     // Merged while we waited for the lock: follow it.
     if ((await visitorOf(tx, anonymousId)) === id) return id;
@@ -142,10 +143,16 @@ export async function identify(tx: pg.PoolClient, who: Identification): Promise<
   // Locks first (advisory, in id order), row locks after: the order every writer keeps.
   for (;;) {
     const known = await knownId();
-    const visitor = who.anonymousId ? await visitorOf(tx, who.anonymousId) : undefined;
+    const visitor = who.anonymousId ? await visitorOf(tx, who.anonymousId, false) : undefined;
     await lockContacts(tx, [known, visitor].filter((x): x is string => Boolean(x)));
-    if ((await knownId()) !== known || (who.anonymousId && (await visitorOf(tx, who.anonymousId)) !== visitor)) continue;
+    if ((await knownId()) !== known || (who.anonymousId && (await visitorOf(tx, who.anonymousId, false)) !== visitor)) continue;
     const contactId = email ? (await resolveContact(tx, { email })).contact.id : known!;
+    if (who.anonymousId && !visitor) {
+      // A browser never seen before has no history to merge: it simply names this contact.
+      const linked = await tx.query('INSERT INTO contact_identities (kind, value, contact_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [ANONYMOUS, who.anonymousId, contactId]);
+      if (linked.rowCount) return { contactId };
+      continue; // its first hit was being stored meanwhile: merge that
+    }
     if (!visitor || visitor === contactId) return { contactId };
     const { rows } = await tx.query<{ email: string | null; external_id: string | null }>('SELECT email, external_id FROM contacts WHERE id = $1', [visitor]);
     if (rows[0]!.email || rows[0]!.external_id) {

@@ -72,12 +72,14 @@ export function collectRouter(db: Db, secret: string, onStored: () => void): Rou
     const clicked = input.contactToken ? verifyVisitToken(secret, input.contactToken) : undefined;
     if (input.contactToken && !clicked) throw new HttpProblem(422, 'Invalid request', [{ path: '/contactToken', message: 'not signed by Tend, or older than 10 minutes' }]);
     const stored = await transaction(db, async (tx) => {
-      let contactId = await visitorContact(tx, input.anonymousId);
-      if (clicked) contactId = (await identify(tx, { contactId: clicked, anonymousId: input.anonymousId, reason: 'email click' })).contactId;
+      // Identified now (an email click, identify) or still anonymous; either way the
+      // contact is locked until commit, so a merge cannot move these events away.
+      let contactId = clicked ? (await identify(tx, { contactId: clicked, anonymousId: input.anonymousId, reason: 'email click' })).contactId : undefined;
       if (input.identify) {
         contactId = (await identify(tx, { email: input.identify.email, anonymousId: input.anonymousId, reason: 'identify' })).contactId;
         if (input.identify.attributes) await updateContactFields(tx, contactId, { attributes: input.identify.attributes });
       }
+      contactId ??= await visitorContact(tx, input.anonymousId);
       const events = (input.events ?? []).map((e) => ({
         type: e.type,
         contactId,

@@ -132,15 +132,18 @@ test('a click on an email link lands on the site identified: the browser joins t
   const mail = (await tend.until(async () => tend.mailbox.messages.find((m) => m.subject === 'Our prices'), 'the email'))!;
   const link = /href="([^"]+\/c\/[^"]+)"/.exec(String(mail.html))![1]!;
 
+  // This browser visited anonymously before; then its owner clicks the link in the email.
   const context = await s.browser.newContext();
   const page = await context.newPage();
+  await page.goto(siteUrl + '/pricing');
+  await page.getByLabel('Email').waitFor();
   await page.goto(link);
-  await page.waitForURL(`${siteUrl}/?utm_source=mail`);
+  await page.waitForURL(`${siteUrl}/?utm_source=mail`); // tend_c taken off the address bar
   const events = await tend.until(async () => {
     const entries = await timeline(contactId);
-    return entries.some((e: any) => e.type === 'page_view') && entries;
-  }, 'the landing page view on the contact');
-  expect(events.find((e: any) => e.type === 'page_view').properties.url).toBe(`${siteUrl}/?utm_source=mail`);
+    return entries.filter((e: any) => e.type === 'page_view').length === 2 && entries;
+  }, 'both page views on the contact');
+  expect(events.filter((e: any) => e.type === 'page_view').map((e: any) => e.properties.url)).toEqual([`${siteUrl}/pricing`, `${siteUrl}/?utm_source=mail`]);
   expect(events.find((e: any) => e.type === 'tend.contacts_merged').properties).toMatchObject({ reason: 'email click' });
   await context.close();
 });

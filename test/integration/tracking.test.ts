@@ -131,13 +131,18 @@ test('identify merges the anonymous history into the known contact; a second bro
   expect(await count(`SELECT count(*) AS n FROM contact_identities WHERE contact_id = '${known.id}'`)).toBe(2);
 });
 
-test('a visitor who identifies as a new email becomes that contact; events and identify in one request', async () => {
+test('a browser seen for the first time identifying with a new email: one new contact, no empty visitor to merge', async () => {
+  const contactsBefore = await count('SELECT count(*) AS n FROM contacts');
   const v = 'browser-new-0001';
   expect((await collect({ key, anonymousId: v, events: [pageView('/signup')], identify: { email: 'new@example.com' } })).status).toBe(202);
   const contact = (await tend.api('GET', '/api/contacts?email=new@example.com')).body.contacts[0];
   const types = (await tend.api('GET', `/api/contacts/${contact.id}/timeline`)).body.entries.map((e: any) => e.type);
-  expect(types).toContain('page_view');
-  expect(types).toContain('tend.contacts_merged');
+  expect(types).toEqual(['page_view']);
+  expect(await count('SELECT count(*) AS n FROM contacts')).toBe(contactsBefore + 1);
+  expect((await db.query('SELECT contact_id FROM contact_identities WHERE value = $1', [v])).rows).toEqual([{ contact_id: contact.id }]);
+  // Its later hits land there too.
+  await collect({ key, anonymousId: v, events: [pageView('/welcome')] });
+  expect(await count(`SELECT count(*) AS n FROM events WHERE contact_id = '${contact.id}' AND type = 'page_view'`)).toBe(2);
 });
 
 test('points the visitor earned come along as a score change; hits racing the merge all land on the survivor', async () => {
