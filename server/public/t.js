@@ -89,6 +89,8 @@
     var input;
     if (f.type === 'select') {
       input = document.createElement('select');
+      // A blank first choice: nobody is counted as choosing the first option by default.
+      input.appendChild(document.createElement('option')).value = '';
       (f.options || []).forEach(function (o) {
         var opt = document.createElement('option');
         opt.value = o;
@@ -115,8 +117,9 @@
   function mountForm(el) {
     var id = el.getAttribute('data-tend-form');
     fetch(base + '/f/' + encodeURIComponent(id) + '/embed?vid=' + encodeURIComponent(vid), { credentials: 'omit' })
-      .then(function (r) { return r.json(); })
+      .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (spec) {
+        if (!spec) return; // an unknown or archived form: leave the page as it is
         var form = document.createElement('form');
         form.noValidate = true;
         spec.fields.forEach(function (f) { form.appendChild(field(f)); });

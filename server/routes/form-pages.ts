@@ -30,7 +30,7 @@ function fieldHtml(f: FormField & { value?: string }, value: unknown, error?: st
   const common = `name="${escape(f.name)}" id="f-${escape(f.name)}"${f.required ? ' required' : ''}${error ? ' aria-invalid="true"' : ''}`;
   let control: string;
   if (f.type === 'select') {
-    control = `<select ${common}>${f.options!.map((o) => `<option${o === value ? ' selected' : ''}>${escape(o)}</option>`).join('')}</select>`;
+    control = `<select ${common}><option value=""></option>${f.options!.map((o) => `<option${o === value ? ' selected' : ''}>${escape(o)}</option>`).join('')}</select>`;
   } else if (f.type === 'checkbox') {
     control = `<input type="checkbox" value="true" ${common}${value === true || value === 'true' ? ' checked' : ''}>`;
   } else {
