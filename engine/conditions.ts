@@ -13,7 +13,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { DURATION_PATTERN, durationMs } from './duration.js';
 
-export const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'notContains', 'startsWith', 'exists', 'notExists'] as const;
+export const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'notContains', 'startsWith', 'exists', 'notExists', 'glob'] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 /** Field paths start with one of these roots. */
@@ -162,7 +162,14 @@ export function compare(actual: unknown, op: Operator, expected: unknown): boole
       return typeof actual === 'string' && typeof expected === 'string' && actual.toLowerCase().includes(expected.toLowerCase());
     case 'notContains': return !compare(actual, 'contains', expected);
     case 'startsWith': return typeof actual === 'string' && typeof expected === 'string' && actual.toLowerCase().startsWith(expected.toLowerCase());
+    case 'glob': return typeof actual === 'string' && typeof expected === 'string' && globMatch(expected, actual);
   }
+}
+
+/** `*` is any run of characters (slashes too), `?` one; case-insensitive: `/pricing*`, `/blog/*?ref=*`. */
+export function globMatch(pattern: string, text: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, 'is').test(text);
 }
 
 export function evaluate(cond: Condition, scope: Scope): boolean {

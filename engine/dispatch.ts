@@ -10,6 +10,7 @@ import { expireDueAwards, scoreEvent } from './scoring.js';
 import { recheckDue, refreshForEvent } from './segments/membership.js';
 import { predictiveOnEvent, retrainIfDue } from './predictive.js';
 import { recheckDueRfm, rfmOnEvent } from './rfm.js';
+import { historyHolds } from './history.js';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from './storage/db.js';
@@ -161,10 +162,11 @@ export function createDispatcher(opts: DispatcherOptions) {
     await retrainIfDue(db, (err) => opts.onError?.(err));
   }
 
-  async function dispatchEvent(row: EventRow): Promise<void> {
-    // Scoring and segments first: their changes are events of their own, dispatched after this one.
+  async function dispatchEvent(claimed: EventRow): Promise<void> {
+    // The event's contact as it is now: an identity merge may have moved it since it was claimed.
+    const row = { ...claimed, contact_id: (await db.query<{ contact_id: string }>('SELECT contact_id FROM events WHERE id = $1', [claimed.id])).rows[0]?.contact_id ?? claimed.contact_id };
+    // Scoring, RFM, the predictive score and segments first: their changes are events of their own, dispatched after this one.
     await scoreEvent(db, row);
-    // RFM too: a program started by this purchase reads the scores it produced.
     await rfmOnEvent(db, row);
     await predictiveOnEvent(db, row.contact_id, row.type);
     await refreshForEvent(db, row.contact_id, row.type);
@@ -176,6 +178,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       for (const t of matching) {
         if (t.spec.where && !evaluate(t.spec.where, { contact, event })) continue;
         if (t.spec.addressed && (row.properties as Record<string, unknown>).programId !== t.programId) continue;
+        if (t.spec.history && !(await historyHolds(db, t.spec.history, row, contact))) continue;
         const id = await enroll(t, row);
         if (id) started.add(id);
       }

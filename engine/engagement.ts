@@ -54,3 +54,24 @@ export function instrument(html: string, messageId: string, t: Tracking): { html
   const pixel = `<img src="${base}/o/${openToken(t.secret, messageId)}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">`;
   return { html: rewritten.includes('</body>') ? rewritten.replace('</body>', `${pixel}</body>`) : rewritten + pixel, links };
 }
+
+/** How long after the click the landing page may use the visit token. */
+export const VISIT_TOKEN_MAX_AGE_S = 600;
+
+/**
+ * The `tend_c` parameter added to a clicked link that leads to a tracked site: the
+ * contact and the time, signed. t.js sends it on landing, which identifies the browser.
+ * Short-lived, so a forwarded or bookmarked URL identifies nobody later.
+ */
+export function visitToken(secret: string, contactId: string, now = new Date()): string {
+  const at = Math.floor(now.getTime() / 1000);
+  return `${contactId}.${at}.${sign(secret, `visit:${contactId}:${at}`)}`;
+}
+
+export function verifyVisitToken(secret: string, token: string, now = new Date()): string | undefined {
+  const [contactId, at, sig, ...rest] = token.split('.');
+  if (rest.length || !contactId || !at || !sig || !UUID.test(contactId) || !/^\d{1,12}$/.test(at)) return undefined;
+  const age = now.getTime() / 1000 - Number(at);
+  if (age < -60 || age > VISIT_TOKEN_MAX_AGE_S) return undefined;
+  return same(sig, sign(secret, `visit:${contactId}:${at}`)) ? contactId : undefined;
+}

@@ -70,90 +70,98 @@ async function contactsByIdentity(tx: pg.PoolClient, kind: Kind, values: string[
 }
 
 export async function ingest(db: Db, inputs: IncomingEvent[], pathOf: (i: number) => string): Promise<Accepted[]> {
-  return transaction(db, async (tx) => {
-    const out: (Accepted | undefined)[] = new Array(inputs.length);
+  return transaction(db, (tx) => ingestIn(tx, inputs, pathOf));
+}
 
-    // A client id already stored, or met earlier in this batch, makes the event a duplicate.
-    const clientIds = [...new Set(inputs.map((e) => e.clientId).filter((c): c is string => Boolean(c)))];
-    const stored = new Map<string, { id: string; contactId: string }>();
-    if (clientIds.length) {
-      const { rows } = await tx.query<{ client_id: string; id: string; contact_id: string }>('SELECT client_id, id, contact_id FROM events WHERE client_id = ANY($1)', [clientIds]);
-      for (const r of rows) stored.set(r.client_id, { id: r.id, contactId: r.contact_id });
-    }
-    const firstOfClientId = new Map<string, number>();
-    const fresh: number[] = [];
-    inputs.forEach((e, i) => {
-      if (e.clientId) {
-        const before = stored.get(e.clientId);
-        if (before) return void (out[i] = { ...before, duplicate: true });
-        if (firstOfClientId.has(e.clientId)) return;
-        firstOfClientId.set(e.clientId, i);
-      }
-      fresh.push(i);
-    });
+/**
+ * `ingest` inside the caller's transaction, for callers that store more with the
+ * events (the tracking endpoint resolves the visitor under a lock first). `source`
+ * tells the timeline where the events came from ('api', 'web').
+ */
+export async function ingestIn(tx: pg.PoolClient, inputs: IncomingEvent[], pathOf: (i: number) => string, source = 'api'): Promise<Accepted[]> {
+  const out: (Accepted | undefined)[] = new Array(inputs.length);
 
-    // Contacts: the simple identities in bulk, the rest (several identities, contact
-    // fields to update) one by one with the full rules of resolveContact.
-    const contactOf = new Map<number, string>();
-    const byKind: Record<Kind, Set<string>> = { contactId: new Set(), externalId: new Set(), email: new Set() };
-    for (const i of fresh) {
-      const simple = simpleIdentity(inputs[i]!);
-      if (simple) byKind[simple.kind].add(simple.value);
+  // A client id already stored, or met earlier in this batch, makes the event a duplicate.
+  const clientIds = [...new Set(inputs.map((e) => e.clientId).filter((c): c is string => Boolean(c)))];
+  const stored = new Map<string, { id: string; contactId: string }>();
+  if (clientIds.length) {
+    const { rows } = await tx.query<{ client_id: string; id: string; contact_id: string }>('SELECT client_id, id, contact_id FROM events WHERE client_id = ANY($1)', [clientIds]);
+    for (const r of rows) stored.set(r.client_id, { id: r.id, contactId: r.contact_id });
+  }
+  const firstOfClientId = new Map<string, number>();
+  const fresh: number[] = [];
+  inputs.forEach((e, i) => {
+    if (e.clientId) {
+      const before = stored.get(e.clientId);
+      if (before) return void (out[i] = { ...before, duplicate: true });
+      if (firstOfClientId.has(e.clientId)) return;
+      firstOfClientId.set(e.clientId, i);
     }
-    const resolved = {
-      contactId: await contactsByIdentity(tx, 'contactId', [...byKind.contactId]),
-      externalId: await contactsByIdentity(tx, 'externalId', [...byKind.externalId]),
-      email: await contactsByIdentity(tx, 'email', [...byKind.email]),
-    };
-    for (const i of fresh) {
-      const e = inputs[i]!;
-      const simple = simpleIdentity(e);
-      if (simple) {
-        const id = resolved[simple.kind].get(simple.value);
-        if (!id) throw new HttpProblem(404, 'Unknown contact', [{ path: `${pathOf(i)}/contactId`, message: `no contact has id ${simple.value}` }]);
-        contactOf.set(i, id);
+    fresh.push(i);
+  });
+
+  // Contacts: the simple identities in bulk, the rest (several identities, contact
+  // fields to update) one by one with the full rules of resolveContact.
+  const contactOf = new Map<number, string>();
+  const byKind: Record<Kind, Set<string>> = { contactId: new Set(), externalId: new Set(), email: new Set() };
+  for (const i of fresh) {
+    const simple = simpleIdentity(inputs[i]!);
+    if (simple) byKind[simple.kind].add(simple.value);
+  }
+  const resolved = {
+    contactId: await contactsByIdentity(tx, 'contactId', [...byKind.contactId]),
+    externalId: await contactsByIdentity(tx, 'externalId', [...byKind.externalId]),
+    email: await contactsByIdentity(tx, 'email', [...byKind.email]),
+  };
+  for (const i of fresh) {
+    const e = inputs[i]!;
+    const simple = simpleIdentity(e);
+    if (simple) {
+      const id = resolved[simple.kind].get(simple.value);
+      if (!id) throw new HttpProblem(404, 'Unknown contact', [{ path: `${pathOf(i)}/contactId`, message: `no contact has id ${simple.value}` }]);
+      contactOf.set(i, id);
+      continue;
+    }
+    const { contact } = await resolveContact(tx, { contactId: e.contactId, externalId: e.externalId, email: e.email }, pathOf(i));
+    if (e.contact) await updateContactFields(tx, contact.id, e.contact);
+    contactOf.set(i, contact.id);
+  }
+
+  if (fresh.length) {
+    const ids = fresh.map(() => crypto.randomUUID());
+    const inserted = await tx.query<{ id: string }>(
+      `INSERT INTO events (id, contact_id, type, properties, client_id, occurred_at, source)
+       SELECT id, contact_id, type, properties, client_id, COALESCE(occurred_at, now()), $7
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS t(id, contact_id, type, properties, client_id, occurred_at)
+       ON CONFLICT (client_id) DO NOTHING RETURNING id`,
+      [
+        ids,
+        fresh.map((i) => contactOf.get(i)),
+        fresh.map((i) => inputs[i]!.type),
+        fresh.map((i) => JSON.stringify(inputs[i]!.properties ?? {})),
+        fresh.map((i) => inputs[i]!.clientId ?? null),
+        fresh.map((i) => inputs[i]!.occurredAt ?? null),
+        source,
+      ],
+    );
+    const stored = new Set(inserted.rows.map((r) => r.id));
+    const kept = ids.filter((id) => stored.has(id));
+    // Outbox ids follow the order of the request, which is the order of dispatch.
+    await tx.query('INSERT INTO outbox (event_id) SELECT id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n', [kept]);
+    await tx.query("SELECT pg_notify('tend_outbox', '')");
+    for (const [k, i] of fresh.entries()) {
+      if (stored.has(ids[k]!)) {
+        out[i] = { id: ids[k]!, contactId: contactOf.get(i)!, duplicate: false };
         continue;
       }
-      const { contact } = await resolveContact(tx, { contactId: e.contactId, externalId: e.externalId, email: e.email }, pathOf(i));
-      if (e.contact) await updateContactFields(tx, contact.id, e.contact);
-      contactOf.set(i, contact.id);
+      // A concurrent request stored this client id first.
+      const { rows } = await tx.query<{ id: string; contact_id: string }>('SELECT id, contact_id FROM events WHERE client_id = $1', [inputs[i]!.clientId]);
+      out[i] = { id: rows[0]!.id, contactId: rows[0]!.contact_id, duplicate: true };
     }
-
-    if (fresh.length) {
-      const ids = fresh.map(() => crypto.randomUUID());
-      const inserted = await tx.query<{ id: string }>(
-        `INSERT INTO events (id, contact_id, type, properties, client_id, occurred_at, source)
-         SELECT id, contact_id, type, properties, client_id, COALESCE(occurred_at, now()), 'api'
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS t(id, contact_id, type, properties, client_id, occurred_at)
-         ON CONFLICT (client_id) DO NOTHING RETURNING id`,
-        [
-          ids,
-          fresh.map((i) => contactOf.get(i)),
-          fresh.map((i) => inputs[i]!.type),
-          fresh.map((i) => JSON.stringify(inputs[i]!.properties ?? {})),
-          fresh.map((i) => inputs[i]!.clientId ?? null),
-          fresh.map((i) => inputs[i]!.occurredAt ?? null),
-        ],
-      );
-      const stored = new Set(inserted.rows.map((r) => r.id));
-      const kept = ids.filter((id) => stored.has(id));
-      // Outbox ids follow the order of the request, which is the order of dispatch.
-      await tx.query('INSERT INTO outbox (event_id) SELECT id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n', [kept]);
-      await tx.query("SELECT pg_notify('tend_outbox', '')");
-      for (const [k, i] of fresh.entries()) {
-        if (stored.has(ids[k]!)) {
-          out[i] = { id: ids[k]!, contactId: contactOf.get(i)!, duplicate: false };
-          continue;
-        }
-        // A concurrent request stored this client id first.
-        const { rows } = await tx.query<{ id: string; contact_id: string }>('SELECT id, contact_id FROM events WHERE client_id = $1', [inputs[i]!.clientId]);
-        out[i] = { id: rows[0]!.id, contactId: rows[0]!.contact_id, duplicate: true };
-      }
-    }
-    // Repeats of a client id within this batch point at its first event.
-    inputs.forEach((e, i) => {
-      if (!out[i] && e.clientId) out[i] = { ...out[firstOfClientId.get(e.clientId)!]!, duplicate: true };
-    });
-    return out as Accepted[];
+  }
+  // Repeats of a client id within this batch point at its first event.
+  inputs.forEach((e, i) => {
+    if (!out[i] && e.clientId) out[i] = { ...out[firstOfClientId.get(e.clientId)!]!, duplicate: true };
   });
+  return out as Accepted[];
 }

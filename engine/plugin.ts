@@ -221,6 +221,27 @@ export interface TriggerSpec {
   exitOn?: Condition;
   /** Why such a run ended, as stats and the timeline show it. */
   exitReason?: string;
+  /** Only when the contact's recent history holds enough events (18 page views in 7 days). */
+  history?: HistoryRule;
+}
+
+/** Counts of recent events that must all hold when the trigger's event arrives. */
+export interface HistoryRule {
+  counts: HistoryCount[];
+  /**
+   * Only on the event that makes the counts hold (they did not without it): once per
+   * crossing, not again on every later event, like a score threshold.
+   */
+  crossing?: boolean;
+}
+
+/** At least `atLeast` events of `eventType` matching `where` (on `event`) within `within` up to the incoming event, that one included. */
+export interface HistoryCount {
+  eventType: string;
+  where?: Condition;
+  /** A duration: "7 days". */
+  within: string;
+  atLeast: number;
 }
 
 export interface DateSchedule {

@@ -160,7 +160,17 @@ export async function scoreEvent(db: Db, row: EventRow): Promise<number> {
   if (rules.length === 0) return 0;
   return transaction(db, async (tx) => {
     // One contact's awards are decided one at a time, so caps hold under concurrency.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`score:${row.contact_id}`]);
+    // A merge (engine/identity.ts) may have moved the event to another contact since it
+    // was read; it takes this lock too, so once held, the event's contact is settled.
+    for (let contactId = row.contact_id; ;) {
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`score:${contactId}`]);
+      const now = (await tx.query<{ contact_id: string }>('SELECT contact_id FROM events WHERE id = $1', [row.id])).rows[0]?.contact_id ?? contactId;
+      if (now === contactId) {
+        row = { ...row, contact_id: contactId };
+        break;
+      }
+      contactId = now;
+    }
     const contact = await getContact(tx, row.contact_id);
     if (!contact) return 0;
     const event = toEvent(row);

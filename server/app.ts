@@ -1,5 +1,6 @@
 // The Express application: the JSON API under /api (bearer key), the published
-// schemas, the unsubscribe pages, and the built editor at the root.
+// schemas, the unsubscribe pages, website tracking (t.js, /t/collect) and hosted
+// forms, and the built editor at the root.
 import { engagementRouter } from './routes/engagement.js';
 import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { segmentsRouter } from './routes/segments.js';
@@ -27,6 +28,11 @@ import { openApiDocument } from './openapi.js';
 import { previewRouter } from './routes/preview.js';
 import { templatesRouter } from './routes/templates.js';
 import { createRenderer, type Renderer } from '../engine/templates.js';
+import { collectRouter } from './routes/collect.js';
+import { siteKeysRouter } from './routes/site-keys.js';
+import { trackerScript } from './routes/tracker-script.js';
+import { formsRouter } from './routes/forms.js';
+import { formPagesRouter } from './routes/form-pages.js';
 
 export interface AppDeps {
   db: Db;
@@ -55,6 +61,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/unsubscribe', unsubscribeRouter(deps.db, deps.signingSecret));
   app.use('/preferences', preferencesRouter(deps.db, deps.signingSecret));
   app.use(engagementRouter(deps.db, deps.signingSecret));
+  // Website tracking: the script and where it sends (public, site key only).
+  app.get('/t.js', trackerScript());
+  app.use(collectRouter(deps.db, deps.signingSecret, deps.onEventsStored ?? (() => undefined)));
+  app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
 
   const api = express.Router();
   api.use(requireApiKey(deps.apiKey));
@@ -72,6 +82,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/predictive-score', predictiveRouter(deps.db));
   api.use('/topics', topicsRouter(deps.db));
   api.use('/rfm-settings', rfmSettingsRouter(deps.db));
+  api.use('/site-keys', siteKeysRouter(deps.db));
+  api.use('/forms', formsRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 

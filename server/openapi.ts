@@ -7,6 +7,9 @@ import { MessagingPolicy, MessagingPolicyInput } from '../engine/channel-policy.
 import { ScoringRuleInput } from '../engine/scoring.js';
 import { TopicInput, TopicUpdate } from '../engine/topics.js';
 import { RfmSettings, RfmSettingsInput } from '../engine/rfm.js';
+import { SiteKeyInput } from './routes/site-keys.js';
+import { CollectInput } from './routes/collect.js';
+import { FormInput } from '../engine/forms.js';
 
 const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -89,6 +92,23 @@ export function openApiDocument() {
         get: { summary: 'RFM: the purchase event, its value property, the window and the score boundaries', responses: { 200: json(plain(RfmSettings)) } },
         put: { summary: 'Replace the RFM settings (parts left out take their defaults); purchasers are re-scored', requestBody: json(plain(RfmSettingsInput)), responses: { 200: json(plain(RfmSettings)), 422: problem } },
       },
+      '/api/site-keys': {
+        get: { summary: 'Site keys of tracking snippets (prefixes only)', responses: { 200: ok('{ siteKeys }') } },
+        post: { summary: 'Create a site key; the whole key is in this response only', requestBody: json(plain(SiteKeyInput)), responses: { 201: ok('SiteKey with key'), 422: problem } },
+      },
+      '/api/site-keys/{id}': { delete: { summary: 'Revoke a site key', parameters: id, responses: { 200: ok('SiteKey'), 404: problem } } },
+      '/api/forms': {
+        get: { summary: 'Forms', responses: { 200: ok('{ forms }') } },
+        post: { summary: 'Create a form', requestBody: json(plain(FormInput)), responses: { 201: ok('Form'), 422: problem } },
+      },
+      '/api/forms/{id}': {
+        get: { summary: 'A form', parameters: id, responses: { 200: ok('Form'), 404: problem } },
+        put: { summary: 'Replace a form', parameters: id, requestBody: json(plain(FormInput)), responses: { 200: ok('Form'), 422: problem } },
+        delete: { summary: 'Archive a form', parameters: id, responses: { 204: { description: 'Archived' } } },
+      },
+      '/t/collect': { post: { security: [], summary: 'Public, CORS-open: tracking events and identify from t.js, authorised by a site key (text/plain JSON, at most 16 kB)', requestBody: json(plain(CollectInput)), responses: { 202: ok('{ accepted }'), 401: problem, 413: problem, 422: problem } } },
+      '/f/{id}/embed': { get: { security: [], summary: 'Public: the fields to show (progressive profiling by ?vid=)', parameters: id, responses: { 200: ok('{ id, fields, hidden, submitLabel }'), 404: problem } } },
+      '/f/{id}/submit': { post: { security: [], summary: 'Public: submit a form (form-encoded from the hosted page, or JSON {values, hidden, shown, anonymousId})', parameters: id, responses: { 200: ok('{ message, redirect }'), 303: { description: 'Redirect after a hosted-page submit' }, 404: problem, 422: problem } } },
     },
   };
 }

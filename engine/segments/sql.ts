@@ -65,6 +65,11 @@ function equalSql(v: string, expected: unknown, params: Params): string {
   return `(${v} = ${params.add(JSON.stringify(expected))}::jsonb)`;
 }
 
+/** A glob (`*` any run, `?` one character) as a LIKE pattern. */
+function likePattern(glob: string): string {
+  return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+}
+
 const ORDER: Partial<Record<Operator, string>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
 /** False, still naming `v`: every placeholder handed out must appear in the statement. */
@@ -97,6 +102,8 @@ function comparisonSql(v: string, op: Operator, expected: unknown, params: Param
       const contains = `(CASE jsonb_typeof(${v}) WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${v}) x WHERE COALESCE(${equalSql('x', expected, params)}, false)) WHEN 'string' THEN ${inString} ELSE false END)`;
       return op === 'contains' ? contains : `NOT COALESCE(${contains}, false)`;
     }
+    case 'glob':
+      return typeof expected === 'string' ? `(jsonb_typeof(${v}) = 'string' AND ${text(v)} ILIKE ${params.add(likePattern(expected))}::text ESCAPE '\\')` : never(v);
     case 'startsWith':
       return typeof expected === 'string' ? `(jsonb_typeof(${v}) = 'string' AND starts_with(lower(${text(v)}), lower(${params.add(expected)}::text)))` : never(v);
   }

@@ -25,9 +25,9 @@ export interface NewEvent {
   properties?: Record<string, unknown>;
   clientId?: string;
   occurredAt?: string;
-  /** Who wrote it: 'api' for the outside world, 'tend' for Tend itself (score changes, opt-outs). */
-  source?: 'api' | 'tend';
-  /** Whether programs see it (triggers, waits). Default: events from the API only. */
+  /** Who wrote it: 'api' for the outside world, 'web' for websites (tracking, forms), 'tend' for Tend itself (score changes, opt-outs). */
+  source?: 'api' | 'web' | 'tend';
+  /** Whether programs see it (triggers, waits). Default: events from outside (api, web) only. */
   dispatch?: boolean;
 }
 
@@ -44,7 +44,7 @@ export async function appendEvent(tx: pg.PoolClient | Queryable, e: NewEvent): P
     [e.contactId, e.type, JSON.stringify(e.properties ?? {}), e.clientId ?? null, e.occurredAt ?? null, e.source ?? 'api'],
   );
   const row = rows[0];
-  if (row && (e.dispatch ?? (e.source ?? 'api') === 'api')) {
+  if (row && (e.dispatch ?? (e.source ?? 'api') !== 'tend')) {
     await tx.query('INSERT INTO outbox (event_id) VALUES ($1)', [row.id]);
     await tx.query("SELECT pg_notify('tend_outbox', '')");
   }

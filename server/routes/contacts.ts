@@ -55,13 +55,14 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
     const limit = intParam(req.query.limit, 'limit', { min: 1, max: 500, fallback: 50 });
     const offset = intParam(req.query.offset, 'offset', { min: 0, max: 10_000_000, fallback: 0 });
     const { email, externalId, q } = req.query;
-    let where = 'true';
+    // Merged visitors are shells pointing at their survivor (engine/identity.ts): not listed.
+    let where = 'merged_into IS NULL';
     const params: unknown[] = [limit, offset];
-    if (typeof email === 'string') { params.push(normaliseEmail(email)); where = `email = $${params.length}`; }
-    else if (typeof externalId === 'string') { params.push(externalId); where = `external_id = $${params.length}`; }
+    if (typeof email === 'string') { params.push(normaliseEmail(email)); where += ` AND email = $${params.length}`; }
+    else if (typeof externalId === 'string') { params.push(externalId); where += ` AND external_id = $${params.length}`; }
     else if (typeof q === 'string' && q.trim()) {
       params.push(`%${q.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
-      where = `(email ILIKE $${params.length} OR external_id ILIKE $${params.length} OR attributes::text ILIKE $${params.length})`;
+      where += ` AND (email ILIKE $${params.length} OR external_id ILIKE $${params.length} OR attributes::text ILIKE $${params.length})`;
     }
     const { rows } = await db.query<ContactRow & { total: number }>(`SELECT *, count(*) OVER () AS total FROM contacts WHERE ${where} ORDER BY created_at, id LIMIT $1 OFFSET $2`, params);
     res.json({ contacts: rows.map(toContact), total: rows[0]?.total ?? 0, limit, offset });
@@ -74,7 +75,10 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
   };
 
   r.get('/:id', route(async (req, res) => {
-    res.json(await load(String(req.params.id)));
+    const c = await load(String(req.params.id));
+    // A merged visitor (engine/identity.ts) names the contact that absorbed it.
+    const merged = (await db.query<{ merged_into: string | null }>('SELECT merged_into FROM contacts WHERE id = $1', [c.id])).rows[0]?.merged_into;
+    res.json(merged ? { ...c, mergedInto: merged } : c);
   }));
 
   r.get('/:id/timeline', route(async (req, res) => {

@@ -1,4 +1,6 @@
 // /o/:token (open pixel) and /c/:token (tracked link): public, no key, nothing to read.
+// A link to a tracked site (see engine/site-keys.ts) gets a short-lived signed `tend_c`
+// parameter, so the landing page's t.js can identify the browser as this contact.
 // Each records an event on the contact's timeline tied to the message and the program
 // node that sent it — `email_opened`, `email_clicked` — which programs and scoring rules
 // see like any event. A token that was not signed by Tend gets a 404 and records nothing.
@@ -6,7 +8,8 @@ import { Router } from 'express';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { appendEvent } from '../../engine/storage/events.js';
-import { verifyClick, verifyOpen } from '../../engine/engagement.js';
+import { verifyClick, verifyOpen, visitToken } from '../../engine/engagement.js';
+import { isTrackedHost } from '../../engine/site-keys.js';
 import { route } from '../problem.js';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -22,6 +25,14 @@ interface MessageRow {
 
 export function engagementRouter(db: Db, secret: string): Router {
   const r = Router();
+
+  /** Links to a tracked site (a site key lists its host) carry the signed visit token for t.js. */
+  async function withVisitToken(url: string, contactId: string): Promise<string> {
+    const target = new URL(url);
+    if (!(await isTrackedHost(db, target.hostname))) return url;
+    target.searchParams.set('tend_c', visitToken(secret, contactId));
+    return target.toString();
+  }
 
   async function record(messageId: string, type: 'email_opened' | 'email_clicked', extra: Record<string, unknown>, column: 'first_opened_at' | 'first_clicked_at') {
     return transaction(db, async (tx) => {
@@ -51,8 +62,8 @@ export function engagementRouter(db: Db, secret: string): Router {
     const m = (await db.query<MessageRow>('SELECT id, links FROM messages WHERE id = $1', [click.messageId])).rows[0];
     const url = m?.links?.[click.link];
     if (!url) return void res.status(404).type('text/plain').send('This link is not valid.');
-    await record(click.messageId, 'email_clicked', { url, link: click.link }, 'first_clicked_at');
-    res.redirect(302, url);
+    const message = await record(click.messageId, 'email_clicked', { url, link: click.link }, 'first_clicked_at');
+    res.redirect(302, message ? await withVisitToken(url, message.contact_id) : url);
   }));
   return r;
 }

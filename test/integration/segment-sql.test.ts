@@ -11,7 +11,7 @@ let tend: Tend;
 let contacts: Contact[];
 beforeAll(async () => {
   tend = await startTend({ worker: false });
-  const values: unknown[] = [5, '5', ' 5 ', '5.0', 'abc', 'ABC', 'Abcdef', '', null, true, false, [1, 'a'], { x: 1 }, 10, '10', -3, 'b', 0, 'ümlaut'];
+  const values: unknown[] = [5, '5', ' 5 ', '5.0', 'abc', 'ABC', 'Abcdef', '', null, true, false, [1, 'a'], { x: 1 }, 10, '10', -3, 'b', 0, 'ümlaut', '50%', 'a_c', 'line\nbreak'];
   for (const [i, v] of [...values, undefined].entries()) {
     const attributes = v === undefined ? {} : { v };
     await tend.sql(
@@ -33,7 +33,7 @@ async function sqlMembers(cond: Condition, now = new Date()): Promise<Set<string
 
 test('every operator on every kind of value: SQL and evaluate() pick the same contacts', async () => {
   const fields = ['contact.attributes.v', 'contact.attributes.v.x', 'contact.attributes.v.0', 'contact.score', 'contact.tags', 'contact.email', 'contact.consent.email', 'contact.unsubscribed', 'contact.attributes.none'];
-  const expected: unknown[] = [5, '5', 'abc', 'A', 10, '10', true, null, '', [1, 'a'], ['abc', 5, 'vip'], 'c1@example.com', 'beta', -1, false];
+  const expected: unknown[] = [5, '5', 'abc', 'A', 10, '10', true, null, '', [1, 'a'], ['abc', 5, 'vip'], 'c1@example.com', 'beta', -1, false, '*b*', 'A?C', 'c*@example.com', '%', '_', '5*'];
   const mismatches: string[] = [];
   let checked = 0;
   for (const field of fields) {

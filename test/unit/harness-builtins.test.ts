@@ -86,6 +86,33 @@ describe('triggers: each enters by next and describes the events that start it',
     expect((await runPlugin(p, { config: {} })).directive.kind).toBe('next');
     expect(p.trigger!({})).toEqual({ eventType: 'tend.enroll_requested', addressed: true });
   });
+  test('tend.trigger.page-visit: a pattern; N views in a window (matching pages, or any with the pattern among them); time on page', async () => {
+    const p = node('tend.trigger.page-visit');
+    expect((await runPlugin(p, { config: { pattern: '/pricing*' }, event: { type: 'page_view', properties: { path: '/pricing/teams' } } })).directive).toEqual({ kind: 'next', port: 'next' });
+    const pricing = { field: 'event.properties.path', op: 'glob', value: '/pricing*' };
+    expect(p.trigger!({ pattern: '/pricing*' })).toEqual({ eventType: 'page_view', where: pricing });
+    expect(p.trigger!({ pattern: 'https://shop.example/*' }).where).toEqual({ field: 'event.properties.url', op: 'glob', value: 'https://shop.example/*' });
+    expect(p.trigger!({ pattern: '/pricing*', views: { count: 3, within: '7 days', pages: 'matching' } })).toEqual({
+      eventType: 'page_view', where: pricing, history: { counts: [{ eventType: 'page_view', where: pricing, within: '7 days', atLeast: 3 }], crossing: true },
+    });
+    expect(p.trigger!({ pattern: '/pricing*', views: { count: 18, within: '7 days', pages: 'any' } })).toEqual({
+      eventType: 'page_view', where: undefined,
+      history: { counts: [{ eventType: 'page_view', where: undefined, within: '7 days', atLeast: 18 }, { eventType: 'page_view', where: pricing, within: '7 days', atLeast: 1 }], crossing: true },
+    });
+    expect(p.trigger!({ pattern: '/pricing*', views: { count: 3, within: '7 days', pages: 'matching' }, minSeconds: 30 }).history).toEqual({
+      counts: [{ eventType: 'page_view', where: pricing, within: '7 days', atLeast: 3 }], crossing: false,
+    });
+    expect(p.trigger!({ pattern: '/pricing*', minSeconds: 30 })).toEqual({
+      eventType: 'page_left', where: { all: [pricing, { field: 'event.properties.seconds', op: 'gte', value: 30 }] },
+    });
+  });
+  test('tend.trigger.form-submitted: any form, or one', async () => {
+    const p = node('tend.trigger.form-submitted');
+    expect((await runPlugin(p, { config: {} })).directive.kind).toBe('next');
+    expect(p.trigger!({})).toEqual({ eventType: 'form_submitted' });
+    const formId = '7a1c7e2e-6f0e-4c57-9d7e-1b1c1f1d0a01';
+    expect(p.trigger!({ formId })).toEqual({ eventType: 'form_submitted', where: { field: 'event.properties.formId', op: 'eq', value: formId } });
+  });
 });
 
 describe('waits', () => {

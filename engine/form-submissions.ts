@@ -1,0 +1,36 @@
+// Storing a checked form submission: the contact is found or created by email, the
+// visitor's anonymous history merged into it, the answers written to its attributes and
+// a `form_submitted` event recorded (which tend.trigger.form-submitted starts programs
+// from) — all in one transaction.
+import type { Db } from './storage/db.js';
+import { transaction } from './storage/db.js';
+import { identify } from './identity.js';
+import { updateContactFields } from './storage/contacts.js';
+import { appendEvent } from './storage/events.js';
+import type { Form } from './forms.js';
+
+export const FORM_SUBMITTED = 'form_submitted';
+
+export interface CheckedSubmission {
+  answers: Record<string, string | boolean>;
+  hidden: Record<string, string>;
+  anonymousId?: string;
+  /** The page the form was on, when the embed says. */
+  page?: string;
+}
+
+export async function recordSubmission(db: Db, form: Form, s: CheckedSubmission): Promise<{ contactId: string; eventId: string }> {
+  return transaction(db, async (tx) => {
+    const email = String(s.answers.email);
+    const { contactId } = await identify(tx, { email, anonymousId: s.anonymousId, reason: `form ${form.id}` });
+    const attributes = Object.fromEntries(Object.entries(s.answers).filter(([name]) => name !== 'email'));
+    if (Object.keys(attributes).length) await updateContactFields(tx, contactId, { attributes }, { formId: form.id });
+    const event = await appendEvent(tx, {
+      contactId,
+      type: FORM_SUBMITTED,
+      source: 'web',
+      properties: { formId: form.id, formName: form.name, values: s.answers, hidden: s.hidden, ...(s.page ? { page: s.page } : {}) },
+    });
+    return { contactId, eventId: event!.id };
+  });
+}

@@ -1,0 +1,97 @@
+// POST /t/collect: where the tracking script (t.js) sends page views, time on page, CTA
+// clicks, custom events and identify calls. Public and cross-origin (the script runs on
+// the customer's site), authorised by a site key that can write nothing else. Bodies
+// come as text/plain JSON (what navigator.sendBeacon sends without a CORS preflight),
+// are small, checked field by field, and stored whole or not at all.
+import { Router } from 'express';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Db } from '../../engine/storage/db.js';
+import { transaction } from '../../engine/storage/db.js';
+import { HttpProblem } from '../../engine/errors.js';
+import { ingestIn } from '../../engine/ingest.js';
+import { ANONYMOUS_ID_PATTERN, identify, visitorContact } from '../../engine/identity.js';
+import { SITE_KEY_PATTERN, verifySiteKey } from '../../engine/site-keys.js';
+import { verifyVisitToken } from '../../engine/engagement.js';
+import { updateContactFields } from '../../engine/storage/contacts.js';
+import { parseBody } from '../input.js';
+import { route } from '../problem.js';
+import { openCors, smallJson } from '../public-input.js';
+
+const Text = Type.String({ maxLength: 2000 });
+const Scalar = Type.Union([Text, Type.Number(), Type.Boolean(), Type.Null()]);
+
+// No null: a browser may add to what Tend knows about a contact, never erase it.
+export const Attributes = Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.Union([Text, Type.Number(), Type.Boolean()]), { maxProperties: 50 });
+
+const TrackedEvent = Type.Object(
+  {
+    type: Type.String({ pattern: '^(?!tend\\.)[A-Za-z0-9_.:-]{1,100}$', description: 'Event type; the prefix "tend." is reserved' }),
+    properties: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_$-]{1,64}$' }), Scalar, { maxProperties: 50 })),
+    clientId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_:-]{8,100}$', description: 'The script’s id for this event: a re-sent event is stored once' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CollectInput = Type.Object(
+  {
+    key: Type.String({ pattern: SITE_KEY_PATTERN, description: 'The site key (pk_…)' }),
+    anonymousId: Type.String({ pattern: ANONYMOUS_ID_PATTERN, description: 'The visitor id from the first-party cookie' }),
+    events: Type.Optional(Type.Array(TrackedEvent, { minItems: 1, maxItems: 25 })),
+    identify: Type.Optional(Type.Object({ email: Type.String({ format: 'email', maxLength: 320 }), attributes: Type.Optional(Attributes) }, { additionalProperties: false })),
+    contactToken: Type.Optional(Type.String({ maxLength: 200, description: 'The tend_c parameter of a link clicked in an email: identifies the visitor' })),
+  },
+  { additionalProperties: false },
+);
+type CollectInput = Static<typeof CollectInput>;
+
+/** Properties the script's own event types must carry, so programs can rely on them. */
+const REQUIRED: Record<string, Record<string, 'string' | 'number'>> = {
+  page_view: { url: 'string', path: 'string' },
+  page_left: { path: 'string', seconds: 'number' },
+  cta_clicked: { name: 'string' },
+};
+
+function checkKnownTypes(input: CollectInput): void {
+  const problems = (input.events ?? []).flatMap((e, i) =>
+    Object.entries(REQUIRED[e.type] ?? {})
+      .filter(([name, kind]) => typeof e.properties?.[name] !== kind)
+      .map(([name, kind]) => ({ path: `/events/${i}/properties/${name}`, message: `a ${e.type} event needs ${name} (a ${kind})` })),
+  );
+  if (!input.events && !input.identify && !input.contactToken) problems.push({ path: '/events', message: 'send events, identify, or both' });
+  if (problems.length) throw new HttpProblem(422, 'Invalid request', problems);
+}
+
+export function collectRouter(db: Db, secret: string, onStored: () => void): Router {
+  const r = Router();
+  r.use('/t/collect', openCors);
+  r.post('/t/collect', ...smallJson('16kb'), route(async (req, res) => {
+    const input = parseBody(CollectInput, req.body);
+    checkKnownTypes(input);
+    const siteKeyId = await verifySiteKey(db, input.key);
+    if (!siteKeyId) throw new HttpProblem(401, 'Unknown site key', [{ path: '/key', message: 'this site key does not exist or was revoked' }]);
+    const clicked = input.contactToken ? verifyVisitToken(secret, input.contactToken) : undefined;
+    if (input.contactToken && !clicked) throw new HttpProblem(422, 'Invalid request', [{ path: '/contactToken', message: 'not signed by Tend, or older than 10 minutes' }]);
+    const stored = await transaction(db, async (tx) => {
+      // Identified now (an email click, identify) or still anonymous; either way the
+      // contact is locked until commit, so a merge cannot move these events away.
+      let contactId = clicked ? (await identify(tx, { contactId: clicked, anonymousId: input.anonymousId, reason: 'email click' })).contactId : undefined;
+      if (input.identify) {
+        contactId = (await identify(tx, { email: input.identify.email, anonymousId: input.anonymousId, reason: 'identify' })).contactId;
+        if (input.identify.attributes) await updateContactFields(tx, contactId, { attributes: input.identify.attributes });
+      }
+      contactId ??= await visitorContact(tx, input.anonymousId);
+      const events = (input.events ?? []).map((e) => ({
+        type: e.type,
+        contactId,
+        properties: e.properties ?? {},
+        // Namespaced per site key, so a page cannot collide with the API's client ids.
+        clientId: e.clientId ? `web:${siteKeyId}:${e.clientId}` : undefined,
+      }));
+      return events.length ? ingestIn(tx, events, (i) => `/events/${i}`, 'web') : [];
+    });
+    if (stored.some((a) => !a.duplicate) || input.identify || clicked) onStored();
+    // Nothing about the contact goes back: a site key reads nothing.
+    res.status(202).json({ accepted: stored.length });
+  }));
+  return r;
+}

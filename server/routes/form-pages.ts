@@ -1,0 +1,122 @@
+// Public form endpoints: the hosted page GET /f/:id (server-rendered, every value
+// escaped), GET /f/:id/embed (the fields t.js renders into <div data-tend-form>), and
+// POST /f/:id/submit, which takes the hosted page's form encoding or the embed's JSON.
+// `vid` / `anonymousId` is the tracking cookie's visitor id: it picks the fields for
+// progressive profiling and is merged into the contact on submit.
+import express, { Router, type Request } from 'express';
+import type { Db } from '../../engine/storage/db.js';
+import { HttpProblem, type FieldError } from '../../engine/errors.js';
+import { checkSubmission, fieldsToShow, getForm, type Form, type FormField, type Submission } from '../../engine/forms.js';
+import { recordSubmission } from '../../engine/form-submissions.js';
+import { ANONYMOUS_ID_PATTERN, knownVisitor } from '../../engine/identity.js';
+import { getContact } from '../../engine/storage/contacts.js';
+import type { Contact } from '../../engine/plugin.js';
+import { route } from '../problem.js';
+import { openCors, smallJson } from '../public-input.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const VISITOR = new RegExp(ANONYMOUS_ID_PATTERN);
+const DEFAULT_THANKS = 'Thank you!';
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1c1917}label{display:block;font-weight:600}input,select{display:block;width:100%;font:inherit;padding:.4rem;margin-top:.25rem}input[type=checkbox]{display:inline;width:auto}.error{color:#b91c1c;font-size:.9rem}button{font:inherit;padding:.6rem 1.2rem;border-radius:6px;border:0;background:#1c1917;color:#fff;cursor:pointer}</style></head>
+<body>${body}</body></html>`;
+}
+
+function fieldHtml(f: FormField & { value?: string }, value: unknown, error?: string): string {
+  const common = `name="${escape(f.name)}" id="f-${escape(f.name)}"${f.required ? ' required' : ''}${error ? ' aria-invalid="true"' : ''}`;
+  let control: string;
+  if (f.type === 'select') {
+    control = `<select ${common}><option value=""></option>${f.options!.map((o) => `<option${o === value ? ' selected' : ''}>${escape(o)}</option>`).join('')}</select>`;
+  } else if (f.type === 'checkbox') {
+    control = `<input type="checkbox" value="true" ${common}${value === true || value === 'true' ? ' checked' : ''}>`;
+  } else {
+    const v = typeof value === 'string' ? value : f.value ?? '';
+    control = `<input type="${f.type}" ${common} value="${escape(v)}"${f.pattern ? ` pattern="${escape(f.pattern)}"` : ''}>`;
+  }
+  return `<p><label for="f-${escape(f.name)}">${escape(f.label)}</label>${control}${error ? `<span class="error" data-error="${escape(f.name)}">${escape(error)}</span>` : ''}</p>`;
+}
+
+function formHtml(form: Form, fields: (FormField & { value?: string })[], vid: string | undefined, values: Record<string, unknown> = {}, problems: FieldError[] = []): string {
+  const errorOf = (name: string) => problems.find((p) => p.path === `/values/${name}`)?.message;
+  return page(form.name, `<h1>${escape(form.name)}</h1>
+<form method="post" action="/f/${form.id}/submit" novalidate>
+${vid ? `<input type="hidden" name="_vid" value="${escape(vid)}">` : ''}<input type="hidden" name="_shown" value="${escape(fields.map((f) => f.name).join(','))}">
+${fields.map((f) => fieldHtml(f, values[f.name], errorOf(f.name))).join('\n')}
+<button type="submit">${escape(form.submitLabel ?? 'Submit')}</button>
+</form>`);
+}
+
+async function loadForm(db: Db, raw: string): Promise<Form> {
+  const form = UUID.test(raw) ? await getForm(db, raw) : undefined;
+  if (!form) throw new HttpProblem(404, 'Unknown form', [{ path: '/id', message: `no form has id ${raw}` }]);
+  return form;
+}
+
+async function visitor(db: Db, vid: unknown): Promise<{ vid?: string; contact?: Contact }> {
+  if (typeof vid !== 'string' || !VISITOR.test(vid)) return {};
+  const id = await knownVisitor(db, vid);
+  return { vid, contact: id ? await getContact(db, id) : undefined };
+}
+
+/** The hosted page posts form-encoded fields plus _vid and _shown; the embed posts JSON. */
+function readSubmission(req: Request): { submission: Submission; anonymousId?: string; page?: string; html: boolean } {
+  const body = req.body;
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpProblem(400, 'Missing body', [{ path: '/', message: 'send the form fields, form-encoded or as JSON {values: {...}}' }]);
+  if (req.is('application/x-www-form-urlencoded')) {
+    const { _vid, _shown, _page, ...values } = body as Record<string, string>;
+    return { submission: { values, shown: _shown ? _shown.split(',') : undefined }, anonymousId: _vid, page: _page, html: true };
+  }
+  const problems: FieldError[] = [];
+  const { values, hidden, shown, anonymousId, page: at } = body as Record<string, unknown>;
+  const isRecord = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isRecord(values)) problems.push({ path: '/values', message: 'must be an object of field name → answer' });
+  if (hidden !== undefined && !isRecord(hidden)) problems.push({ path: '/hidden', message: 'must be an object' });
+  if (shown !== undefined && !(Array.isArray(shown) && shown.every((s) => typeof s === 'string'))) problems.push({ path: '/shown', message: 'must be a list of field names' });
+  if (anonymousId !== undefined && !(typeof anonymousId === 'string' && VISITOR.test(anonymousId))) problems.push({ path: '/anonymousId', message: `must match ${ANONYMOUS_ID_PATTERN}` });
+  if (at !== undefined && typeof at !== 'string') problems.push({ path: '/page', message: 'must be a URL' });
+  if (problems.length) throw new HttpProblem(422, 'Invalid submission', problems);
+  return { submission: { values: values as Record<string, unknown>, hidden: hidden as Record<string, unknown>, shown: shown as string[] }, anonymousId: anonymousId as string | undefined, page: (at as string | undefined)?.slice(0, 2000), html: false };
+}
+
+export function formPagesRouter(db: Db, onStored: () => void): Router {
+  const r = Router();
+
+  r.get('/f/:id', route(async (req, res) => {
+    const form = UUID.test(String(req.params.id)) ? await getForm(db, String(req.params.id)) : undefined;
+    if (!form) return void res.status(404).type('html').send(page('Form not found', '<h1>This form does not exist</h1>'));
+    const { vid, contact } = await visitor(db, req.query.vid);
+    res.type('html').send(formHtml(form, fieldsToShow(form, contact), vid));
+  }));
+
+  r.use('/f/:id/embed', openCors);
+  r.get('/f/:id/embed', route(async (req, res) => {
+    const form = await loadForm(db, String(req.params.id));
+    const { contact } = await visitor(db, req.query.vid);
+    res.set('cache-control', 'no-store').json({ id: form.id, fields: fieldsToShow(form, contact), hidden: form.hidden ?? {}, submitLabel: form.submitLabel ?? 'Submit' });
+  }));
+
+  r.use('/f/:id/submit', openCors);
+  r.post('/f/:id/submit', express.urlencoded({ extended: false, limit: '32kb' }), ...smallJson('32kb'), route(async (req, res) => {
+    const form = await loadForm(db, String(req.params.id));
+    const { submission, anonymousId, page: at, html } = readSubmission(req);
+    const vid = anonymousId && VISITOR.test(anonymousId) ? anonymousId : undefined;
+    const { answers, hidden, problems } = checkSubmission(form, submission);
+    if (problems.length) {
+      if (!html) throw new HttpProblem(422, 'Invalid submission', problems);
+      // The hosted page again, with what was typed and a message under each field.
+      const shown = form.fields.filter((f) => !submission.shown || submission.shown.includes(f.name) || f.name === 'email');
+      return void res.status(422).type('html').send(formHtml(form, shown, vid, submission.values, problems));
+    }
+    await recordSubmission(db, form, { answers, hidden, anonymousId: vid, page: at });
+    onStored();
+    const message = form.thankYou ?? DEFAULT_THANKS;
+    if (!html) return void res.json({ message, redirect: form.redirectUrl ?? null });
+    if (form.redirectUrl) return void res.redirect(303, form.redirectUrl);
+    res.type('html').send(page(form.name, `<h1 data-tend-thanks>${escape(message)}</h1>`));
+  }));
+  return r;
+}

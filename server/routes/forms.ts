@@ -1,0 +1,48 @@
+// /api/forms: create, list, read, change and archive forms (bearer key).
+import { Router } from 'express';
+import { HttpProblem } from '../../engine/errors.js';
+import type { Db } from '../../engine/storage/db.js';
+import { FormInput, archiveForm, formProblems, getForm, insertForm, listForms, updateForm } from '../../engine/forms.js';
+import { parseBody } from '../input.js';
+import { route } from '../problem.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const unknown = (id: string) => new HttpProblem(404, 'Unknown form', [{ path: '/id', message: `no form has id ${id}` }]);
+
+function checked(body: unknown): FormInput {
+  const form = parseBody(FormInput, body);
+  const problems = formProblems(form);
+  if (problems.length) throw new HttpProblem(422, 'Invalid form', problems);
+  return form;
+}
+
+function formId(raw: string): string {
+  if (!UUID.test(raw)) throw unknown(raw);
+  return raw;
+}
+
+export function formsRouter(db: Db): Router {
+  const r = Router();
+  r.get('/', route(async (_req, res) => void res.json({ forms: await listForms(db) })));
+  r.post('/', route(async (req, res) => {
+    const form = await insertForm(db, checked(req.body));
+    res.status(201).location(`/api/forms/${form.id}`).json(form);
+  }));
+  r.get('/:id', route(async (req, res) => {
+    const form = await getForm(db, formId(String(req.params.id)));
+    if (!form) throw unknown(String(req.params.id));
+    res.json(form);
+  }));
+  r.put('/:id', route(async (req, res) => {
+    const id = formId(String(req.params.id));
+    const form = await updateForm(db, id, checked(req.body));
+    if (!form) throw unknown(id);
+    res.json(form);
+  }));
+  r.delete('/:id', route(async (req, res) => {
+    const id = formId(String(req.params.id));
+    if (!(await archiveForm(db, id))) throw unknown(id);
+    res.status(204).end();
+  }));
+  return r;
+}
