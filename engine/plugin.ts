@@ -17,8 +17,12 @@ export type Directive =
   | { kind: 'sleep'; until: string; port: string }
   | { kind: 'waitForEvent'; match: EventMatch; until: string; eventPort: string; timeoutPort: string }
   | { kind: 'exit'; reason?: string }
-  /** Run this node again at `until`, as a new visit (a send deferred by quiet hours or a frequency cap). */
-  | { kind: 'again'; until: string; reason?: string };
+  /**
+   * Run this node again at `until`, as a new visit (a send deferred by quiet hours or a
+   * frequency cap) — or sooner, when `orOnEvent` and an event for the contact arrives
+   * (a condition to re-check).
+   */
+  | { kind: 'again'; until: string; reason?: string; orOnEvent?: boolean };
 
 /** An event the workflow waits for: its type, a condition on it, and the correlation key it must carry. */
 export interface EventMatch {
@@ -35,7 +39,7 @@ export const directive = {
     kind: 'waitForEvent', match, until: until.toISOString(), eventPort, timeoutPort,
   }),
   exit: (reason?: string): Directive => ({ kind: 'exit', reason }),
-  again: (until: Date, reason?: string): Directive => ({ kind: 'again', until: until.toISOString(), reason }),
+  again: (until: Date, reason?: string, options: { orOnEvent?: boolean } = {}): Directive => ({ kind: 'again', until: until.toISOString(), reason, ...(options.orOnEvent ? { orOnEvent: true } : {}) }),
 };
 
 export interface Contact {
@@ -156,7 +160,8 @@ export interface RunContext<C> {
   program: { id: string; version: number; name: string };
   /** `key` is the correlation key value of this run ('' when the program is not keyed); `keyPath` where it is read in events. */
   enrollment: { id: string; key: string; keyPath?: string; enteredAt: string };
-  node: { id: string; visit: number; label?: string };
+  /** `arrivedAt`: when the run came to this node — the first of the visits `again` repeats. */
+  node: { id: string; visit: number; label?: string; arrivedAt: string };
   /** 1 on the first try of this visit, 2 on the first retry, … */
   attempt: number;
   idempotencyKey: string;

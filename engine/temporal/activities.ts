@@ -35,6 +35,8 @@ export interface RunNodeInput {
   left?: Left;
   /** The event that ended the run's last wait for an event. */
   received?: SignalledEvent;
+  /** When the run came to this node (the first of the visits `again` repeats). */
+  arrivedAt?: string;
   /** The run has jumped to a goal node already: goals are not checked again. */
   goalReached?: boolean;
 }
@@ -212,7 +214,7 @@ export function createActivities(deps: ActivityDeps) {
           received,
           program: programInfo,
           enrollment: { id: enrollment.id, key: enrollment.key, keyPath, enteredAt: enrollment.entered_at.toISOString() },
-          node: { id: input.nodeId, visit: input.visit, label: node.label },
+          node: { id: input.nodeId, visit: input.visit, label: node.label, arrivedAt: input.arrivedAt ?? new Date().toISOString() },
           attempt,
           idempotencyKey,
           now: new Date(),

@@ -21,6 +21,8 @@ export interface EnrollmentInput {
   goal?: Condition;
   /** Goal nodes whose condition reads only the event: checked as each event arrives. */
   goals?: { nodeId: string; when: Condition; quick: boolean }[];
+  /** When the run came to `node`, if it is repeating it with `again` (carried across continue-as-new). */
+  arrivedAt?: string;
   /** The run jumped to a goal already (carried across continue-as-new). */
   goalTaken?: boolean;
   /** An event that ends the run from wherever it is (the trigger's `exitOn`). */
@@ -58,6 +60,10 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
   let exitedBecause: string | undefined;
   /** A goal node to jump to, once per run. */
   let jumpTo: string | undefined;
+  /** Events received so far: `again` with `orOnEvent` wakes when this grows. */
+  let arrivals = 0;
+  /** When the run came to the current node; kept while `again` repeats it. */
+  let arrivedAt: string | undefined = input.arrivedAt;
   let goalTaken = input.goalTaken ?? false;
   const interrupted = () => leaving() || jumpTo !== undefined;
   const takeJump = (): string => {
@@ -81,6 +87,7 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
   setHandler(eventSignal, (event) => {
     if (seen.has(event.id)) return; // dispatch is at-least-once
     seen.add(event.id);
+    arrivals++;
     if (input.goal && evaluate(input.goal, { event })) goalReached = true;
     if (event.type === 'tend.exit_requested' && input.programId && event.properties.programId === input.programId) {
       removedBy = String(event.properties.by ?? 'another program');
@@ -101,12 +108,15 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (leaving()) return leave();
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
-      await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500), goalTaken });
+      await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500), goalTaken, arrivedAt });
     }
     const visit: number = (visits[node] = (visits[node] ?? 0) + 1);
     const run: Activities['runNode'] = quick.has(node) ? local.runNode : runNode;
-    const step: Step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received, goalReached: goalTaken });
+    arrivedAt ??= new Date().toISOString(); // workflow time: replay-safe
+    const step: Step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received, goalReached: goalTaken, arrivedAt });
     left = undefined;
+    // Only `again` comes back to the same node as the same stay.
+    if (step.ended || !('directive' in step) || step.directive.kind !== 'again') arrivedAt = undefined;
     if (step.ended) return step.outcome;
     if ('jump' in step) {
       // A goal holds for the contact: leave this node unfinished and go to the goal.
@@ -129,11 +139,15 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     }
     if (d.kind === 'again') {
       // The same node runs again later, as a new visit (a deferred send).
-      waiting = 'time';
-      await condition(() => interrupted(), Math.max(1, step.delayMs ?? 0));
+      waiting = d.orOnEvent ? 'condition' : 'time';
+      const mark = arrivals;
+      await condition(() => interrupted() || (d.orOnEvent === true && arrivals > mark), Math.max(1, step.delayMs ?? 0));
       waiting = null;
       left = { nodeId: node, visit, port: null };
-      if (jumpTo !== undefined) node = takeJump();
+      if (jumpTo !== undefined) {
+        node = takeJump();
+        arrivedAt = undefined;
+      }
       continue;
     }
     let port: string;

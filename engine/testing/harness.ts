@@ -48,7 +48,8 @@ export interface RunOptions {
   attempt?: number;
   /** The visit number of this node in the run (loops count visits). */
   visit?: number;
-  node?: { id?: string; label?: string };
+  /** `arrivedAt`: when the run came to the node (default `now`), for nodes that repeat with `again`. */
+  node?: { id?: string; label?: string; arrivedAt?: string };
   program?: { id?: string; version?: number; name?: string };
   enrollment?: { id?: string; key?: string; keyPath?: string; enteredAt?: string };
   /** Answers the plugin's HTTP requests; without it an HTTP effect fails the run. */
@@ -207,7 +208,7 @@ export async function runPlugin(plugin: NodePlugin<any>, opts: RunOptions): Prom
   const logs: LogLine[] = [];
   const program = { id: '00000000-0000-4000-8000-0000000000a1', version: 1, name: 'Test program', ...opts.program };
   const enrollment = { id: '00000000-0000-4000-8000-0000000000e1', key: '', enteredAt: now.toISOString(), ...opts.enrollment };
-  const node = { id: opts.node?.id ?? 'node', visit: opts.visit ?? 1, label: opts.node?.label };
+  const node = { id: opts.node?.id ?? 'node', visit: opts.visit ?? 1, label: opts.node?.label, arrivedAt: opts.node?.arrivedAt ?? now.toISOString() };
   const directive = await runVisit({
     plugin: plugin as NodePlugin,
     config,

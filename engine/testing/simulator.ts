@@ -108,6 +108,8 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   let clock = new Date(trigger.occurredAt);
   let received: TendEvent | null = null;
   const visits = new Map<string, number>();
+  /** When the run came to the current node, kept while `again` repeats it. */
+  let arrivedAt: string | undefined;
   let node: string | null = entry.node;
   const end = (outcome: Outcome, reason?: string) => {
     result.outcome = outcome;
@@ -134,7 +136,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     try {
       d = await runVisit({
         plugin: c.plugin as NodePlugin, config: c.config, world, event: trigger, received, now: clock, program, enrollment,
-        node: { id: node, visit, label: c.node.label }, attempt: 1, secrets: input.secrets ?? {}, render: rendererFor(process.env.TEND_TEMPLATES_DIR), logs,
+        node: { id: node, visit, label: c.node.label, arrivedAt: (arrivedAt ??= clock.toISOString()) }, attempt: 1, secrets: input.secrets ?? {}, render: rendererFor(process.env.TEND_TEMPLATES_DIR), logs,
         history: events.filter((e) => Date.parse(e.occurredAt) <= clock.getTime()),
       });
     } catch (err) {
@@ -149,6 +151,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     }
     step.directive = d;
     step.effects = diff(before, world.effects);
+    if (d.kind !== 'again') arrivedAt = undefined;
     if (d.kind === 'exit') return end('exited', d.reason);
     if (d.kind === 'next') {
       step.port = d.port;
@@ -159,7 +162,9 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     if (d.kind === 'again' || d.kind === 'sleep') {
       const met = goalEventBy(until);
       if (met) { clock = new Date(Math.max(clock.getTime(), Date.parse(met.occurredAt))); return end('goal reached'); }
-      clock = new Date(until);
+      // A re-check on the next event: the first one after now, if it comes before `until`.
+      const next = d.kind === 'again' && d.orOnEvent ? inbox.find((e) => Date.parse(e.occurredAt) > clock.getTime() && Date.parse(e.occurredAt) <= until) : undefined;
+      clock = new Date(next ? Date.parse(next.occurredAt) : until);
       step.wokeAt = clock.toISOString();
       if (d.kind === 'sleep') { step.port = d.port; node = target(node, d.port); }
       continue;

@@ -217,6 +217,18 @@ describe('logic', () => {
     await expect(runPlugin(p, { config: { ...config, variants: [{ name: 'holdout', weight: 1 }, { name: 'b', weight: 1 }] } })).rejects.toThrow(/\/variants\/0\/name/);
   });
 
+  test('tend.wait.condition: met at once, else again on the next event or at the deadline, then timeout', async () => {
+    const p = node('tend.wait.condition');
+    const config = { condition: { field: 'contact.score', op: 'gte', value: 50 }, timeout: '3 days' };
+    expect((await runPlugin(p, { config, contact: { score: 60 } })).directive).toEqual({ kind: 'next', port: 'met' });
+    const arrivedAt = '2030-03-01T00:00:00.000Z';
+    expect((await runPlugin(p, { config, contact: { score: 10 }, now: '2030-03-02T00:00:00.000Z', node: { arrivedAt } })).directive)
+      .toEqual({ kind: 'again', until: '2030-03-04T00:00:00.000Z', reason: 'waiting for a condition', orOnEvent: true });
+    expect((await runPlugin(p, { config, contact: { score: 10 }, now: '2030-03-04T00:00:00.000Z', node: { arrivedAt } })).directive).toEqual({ kind: 'next', port: 'timeout' });
+    const twice = { condition: { fact: 'count', event: 'order', op: 'gte', value: 2 }, timeout: '1 day' };
+    expect((await runPlugin(p, { config: twice, history: [{ type: 'order', occurredAt: '2029-12-31T00:00:00.000Z' }, { type: 'order', occurredAt: '2029-12-31T01:00:00.000Z' }] })).directive).toMatchObject({ port: 'met' });
+  });
+
   test('tend.logic.goal: goes on by next; declares its condition as the goal', async () => {
     const p = node('tend.logic.goal');
     const config = { condition: { field: 'event.type', op: 'eq', value: 'purchased' } };
