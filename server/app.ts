@@ -15,7 +15,8 @@ import express from 'express';
 import type { Db } from '../engine/storage/db.js';
 import type { Registry } from '../engine/registry.js';
 import { flowJsonSchema } from '../engine/flow/json-schema.js';
-import { requireApiKey } from './auth.js';
+import { authorize } from './auth.js';
+import { apiKeysRouter } from './routes/api-keys.js';
 import { problemHandler, notFound } from './problem.js';
 import { flowsRouter } from './routes/flows.js';
 import { eventsRouter } from './routes/events.js';
@@ -67,7 +68,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
 
   const api = express.Router();
-  api.use(requireApiKey(deps.apiKey));
+  api.use(authorize(deps.db, deps.apiKey));
   api.use(express.json({ limit: '1mb', strict: true, verify: refuseDeepJson() }));
   api.get('/node-types', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
   api.use('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR)));
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/topics', topicsRouter(deps.db));
   api.use('/rfm-settings', rfmSettingsRouter(deps.db));
   api.use('/site-keys', siteKeysRouter(deps.db));
+  api.use('/keys', apiKeysRouter(deps.db));
   api.use('/forms', formsRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
