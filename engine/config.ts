@@ -19,6 +19,8 @@ export interface TendConfig {
   plugins: string[];
   publicUrl?: string;
   sms: SmsConfig;
+  /** TEND_HTTP_ALLOW: private targets webhooks and providers may call anyway (engine/outbound.ts). */
+  httpAllow?: string;
   /** TEND_SECRET_<NAME> variables, handed to plugins as ctx.secrets.<NAME>. */
   secrets: Record<string, string>;
 }
@@ -48,6 +50,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     plugins: (env.TEND_PLUGINS ?? '').split(/[,:]/).map((s) => s.trim()).filter(Boolean),
     publicUrl: env.TEND_PUBLIC_URL || undefined,
     sms: readSmsConfig(env, dataDir),
+    httpAllow: env.TEND_HTTP_ALLOW || undefined,
     secrets: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
   };
 }

@@ -69,6 +69,9 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
     SMTP_URL: mailbox.url,
     TEND_API_KEY: `test_${crypto.randomBytes(8).toString('hex')}`,
     TEND_PLUGINS: (opts.plugins ?? []).join(','),
+    // The test receivers (webhooks, CRM, SMS provider) listen on loopback, which the
+    // SSRF guard refuses unless allowed: allowed here explicitly (opts.env may unset it).
+    TEND_HTTP_ALLOW: '127.0.0.1,::1',
     ...opts.env,
   });
   const services = await openServices(config, databaseUrl);
