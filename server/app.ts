@@ -34,6 +34,7 @@ import { siteKeysRouter } from './routes/site-keys.js';
 import { trackerScript } from './routes/tracker-script.js';
 import { formsRouter } from './routes/forms.js';
 import { formPagesRouter } from './routes/form-pages.js';
+import { createRateLimiter, type RateLimit } from './rate-limit.js';
 
 export interface AppDeps {
   db: Db;
@@ -46,6 +47,10 @@ export interface AppDeps {
   /** Renders email previews; defaults to the worker's environment (TEND_TEMPLATES_DIR). */
   render?: Renderer;
   examplesDir?: string;
+  /** Per-client-IP limit of the public endpoints; defaults to DEFAULT_RATE_LIMIT. */
+  rateLimit?: RateLimit;
+  /** Express `trust proxy` (default loopback): set it to the load balancer's hops. */
+  trustProxy?: string;
 }
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,7 +59,13 @@ const defaultEditorDir = path.join(root, 'editor', 'dist');
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  const trust = deps.trustProxy ?? 'loopback';
+  app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust); // a number counts hops
+  // Every public endpoint is rate-limited per client IP, before any work is done.
+  const limit = createRateLimiter(deps.rateLimit);
+  app.use('/t/collect', limit('tracking'));
+  app.use('/f', limit('forms'));
+  app.use(['/o', '/c', '/unsubscribe', '/preferences'], limit('links'));
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
