@@ -30,7 +30,7 @@ export function openApiDocument() {
         ContactPatch: plain(ContactPatch),
         Problem: {
           type: 'object',
-          properties: { title: { type: 'string' }, status: { type: 'integer' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } },
+          properties: { title: { type: 'string' }, status: { type: 'integer' }, requiredScope: { type: 'string', enum: ['read', 'write', 'admin'], description: 'On 403: the key scope the route needs' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } },
         },
       },
     },
