@@ -19,6 +19,12 @@ export interface TendConfig {
   plugins: string[];
   publicUrl?: string;
   sms: SmsConfig;
+  /** Per-client-IP limit of the public endpoints (server/rate-limit.ts). */
+  rateLimit: { burst: number; perSecond: number };
+  /** Express `trust proxy`: which hops' X-Forwarded-For names the client (default loopback). */
+  trustProxy: string;
+  /** TEND_HTTP_ALLOW: private targets webhooks and providers may call anyway (engine/outbound.ts). */
+  httpAllow?: string;
   /** TEND_SECRET_<NAME> variables, handed to plugins as ctx.secrets.<NAME>. */
   secrets: Record<string, string>;
 }
@@ -48,6 +54,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     plugins: (env.TEND_PLUGINS ?? '').split(/[,:]/).map((s) => s.trim()).filter(Boolean),
     publicUrl: env.TEND_PUBLIC_URL || undefined,
     sms: readSmsConfig(env, dataDir),
+    httpAllow: env.TEND_HTTP_ALLOW || undefined,
+    rateLimit: { burst: positive(env, 'TEND_RATE_LIMIT_BURST', 120), perSecond: positive(env, 'TEND_RATE_LIMIT_PER_SECOND', 2) },
+    trustProxy: env.TEND_TRUST_PROXY || 'loopback',
     secrets: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!(n > 0)) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return n;
 }

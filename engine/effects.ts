@@ -13,6 +13,7 @@ import { NotRetryableError } from './plugin.js';
 import { decide, readPolicy, type Decision, type Intent } from './channel-policy.js';
 import { SmsRejectedError, type SmsProvider } from './sms.js';
 import { instrument, type Tracking } from './engagement.js';
+import { createOutbound, RefusedTargetError, type Outbound } from './outbound.js';
 
 export interface EffectDeps {
   db: Db;
@@ -22,6 +23,8 @@ export interface EffectDeps {
   sms?: SmsProvider;
   /** Open pixel and click tracking of emails; off when absent. */
   tracking?: Tracking;
+  /** Outbound HTTP with the SSRF guard; absent: no private target is allowed. */
+  outbound?: Outbound;
 }
 
 interface ClaimedMessage {
@@ -59,6 +62,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
     return `${visit.key}#${n}:${kind}`;
   };
   const { db } = deps;
+  const outbound = deps.outbound ?? createOutbound();
 
   /** Runs `apply` unless this key was applied before; returns whether it ran. */
   async function once<T>(key: string, apply: (tx: import('pg').PoolClient) => Promise<T>): Promise<T | undefined> {
@@ -210,20 +214,19 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       );
       const row = claimed.rows[0];
       if ((row.status === 'sent' || row.status === 'failed') && row.response) return row.response;
-      const res = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(request.timeoutMs ?? 30000),
-        redirect: 'manual',
-      });
-      const body = (await res.text()).slice(0, MAX_RESPONSE_BODY);
-      const response: HttpResponse = { status: res.status, headers: Object.fromEntries(res.headers.entries()), body };
+      let response: HttpResponse;
+      try {
+        response = await outbound.request({ method: request.method, url: request.url, headers: request.headers, body: request.body, timeoutMs: request.timeoutMs, maxBodyBytes: MAX_RESPONSE_BODY });
+      } catch (err) {
+        // A refused target is final: recorded with its reason, never retried.
+        if (err instanceof RefusedTargetError) await db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, err.message]);
+        throw err;
+      }
       // A 5xx is retried, so it is not the final word; anything else is.
-      const final = res.status < 500 && res.status !== 429;
+      const final = response.status < 500 && response.status !== 429;
       await db.query(
         `UPDATE messages SET status = $2, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, response = $3, reason = $4 WHERE id = $1`,
-        [row.id, final ? (res.status < 400 ? 'sent' : 'failed') : 'sending', JSON.stringify(response), final ? null : `HTTP ${res.status}`],
+        [row.id, final ? (response.status < 400 ? 'sent' : 'failed') : 'sending', JSON.stringify(response), final ? null : `HTTP ${response.status}`],
       );
       return response;
     },

@@ -11,11 +11,16 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly title: string,
     readonly errors: FieldError[] = [],
-    options?: { cause?: unknown },
+    readonly options: { cause?: unknown; headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
   ) {
-    super(errors.length ? `${title}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}` : title, options);
+    super(errors.length ? `${title}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}` : title, { cause: options.cause });
     this.name = 'HttpProblem';
   }
+
+  /** Response headers that go with the problem (Retry-After, WWW-Authenticate). */
+  get headers(): Record<string, string> { return this.options.headers ?? {}; }
+  /** Extra problem members, e.g. `requiredScope`. */
+  get extensions(): Record<string, unknown> { return this.options.extensions ?? {}; }
 }
 
 export { NotRetryableError, RetryAfterError } from './plugin.js';

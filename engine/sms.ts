@@ -4,6 +4,7 @@
 // folder, for development without an account.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createOutbound, RefusedTargetError, type Outbound } from './outbound.js';
 
 export interface OutgoingSms {
   to: string;
@@ -41,13 +42,14 @@ export function readSmsConfig(env: NodeJS.ProcessEnv, dataDir: string): SmsConfi
   };
 }
 
-export function createSmsProvider(config: SmsConfig): SmsProvider | undefined {
+/** `outbound` carries the SSRF guard: a provider URL on a private address needs TEND_HTTP_ALLOW. */
+export function createSmsProvider(config: SmsConfig, outbound: Outbound = createOutbound()): SmsProvider | undefined {
   if (config.provider === 'none') return undefined;
   if (config.provider === 'file') return fileProvider(path.join(config.dataDir, 'sms'));
-  return twilioProvider(config.twilio!);
+  return twilioProvider(config.twilio!, outbound);
 }
 
-function twilioProvider(c: NonNullable<SmsConfig['twilio']>): SmsProvider {
+function twilioProvider(c: NonNullable<SmsConfig['twilio']>, outbound: Outbound): SmsProvider {
   const url = `${c.apiUrl}/2010-04-01/Accounts/${encodeURIComponent(c.accountSid)}/Messages.json`;
   const auth = `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString('base64')}`;
   return {
@@ -56,16 +58,24 @@ function twilioProvider(c: NonNullable<SmsConfig['twilio']>): SmsProvider {
       const form = new URLSearchParams({ To: message.to, Body: message.body });
       if (c.messagingServiceSid) form.set('MessagingServiceSid', c.messagingServiceSid);
       else form.set('From', c.from!);
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'Idempotency-Key': message.idempotencyKey },
-        body: form,
-        signal: AbortSignal.timeout(15000),
-      });
-      const text = await res.text();
+      let res;
+      try {
+        res = await outbound.request({
+          method: 'POST',
+          url,
+          headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'Idempotency-Key': message.idempotencyKey },
+          body: form.toString(),
+          timeoutMs: 15000,
+        });
+      } catch (err) {
+        // A refused provider URL will not be allowed on a retry: the message fails with why.
+        if (err instanceof RefusedTargetError) throw new SmsRejectedError(`SMS provider ${err.message}`);
+        throw err;
+      }
+      const text = res.body;
       let body: { sid?: string; message?: string; code?: number } = {};
       try { body = JSON.parse(text); } catch { /* an HTML error page */ }
-      if (res.ok && body.sid) return { id: body.sid };
+      if (res.status >= 200 && res.status < 300 && body.sid) return { id: body.sid };
       const detail = `SMS provider answered ${res.status}${body.code ? ` (code ${body.code})` : ''}: ${body.message ?? text.slice(0, 200)}`;
       // 4xx other than rate limiting is about this message, and will not get better.
       if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new SmsRejectedError(detail);

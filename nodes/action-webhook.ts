@@ -1,8 +1,9 @@
 // tend.action.webhook: calls an HTTP endpoint once per visit (Idempotency-Key header),
-// retrying 5xx and network errors with backoff, never 4xx; maps response fields onto
-// the contact; leaves by `error` when the call finally fails.
+// retrying 5xx and network errors with backoff, never 4xx or a refused (private)
+// target; maps response fields onto the contact; leaves by `error` when the call
+// finally fails.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, RetryAfterError } from '../engine/plugin.js';
+import { definePlugin, directive, NotRetryableError, RetryAfterError } from '../engine/plugin.js';
 import { readPath } from '../engine/conditions.js';
 
 export default definePlugin({
@@ -56,6 +57,9 @@ export default definePlugin({
         body: method === 'GET' ? undefined : renderedBody,
       });
     } catch (err) {
+      // A refused target (private address, see engine/outbound.ts) is final: the
+      // engine sends the contact by the error port with the reason.
+      if (err instanceof NotRetryableError) throw err;
       if (ctx.attempt >= maxAttempts) return directive.next('error');
       throw new RetryAfterError(`webhook network error: ${(err as Error).message}`, backoff(retryDelaySeconds, ctx.attempt), { cause: err });
     }

@@ -15,7 +15,8 @@ import express from 'express';
 import type { Db } from '../engine/storage/db.js';
 import type { Registry } from '../engine/registry.js';
 import { flowJsonSchema } from '../engine/flow/json-schema.js';
-import { requireApiKey } from './auth.js';
+import { authorize } from './auth.js';
+import { apiKeysRouter } from './routes/api-keys.js';
 import { problemHandler, notFound } from './problem.js';
 import { flowsRouter } from './routes/flows.js';
 import { eventsRouter } from './routes/events.js';
@@ -33,6 +34,7 @@ import { siteKeysRouter } from './routes/site-keys.js';
 import { trackerScript } from './routes/tracker-script.js';
 import { formsRouter } from './routes/forms.js';
 import { formPagesRouter } from './routes/form-pages.js';
+import { createRateLimiter, type RateLimit } from './rate-limit.js';
 
 export interface AppDeps {
   db: Db;
@@ -45,6 +47,10 @@ export interface AppDeps {
   /** Renders email previews; defaults to the worker's environment (TEND_TEMPLATES_DIR). */
   render?: Renderer;
   examplesDir?: string;
+  /** Per-client-IP limit of the public endpoints; defaults to DEFAULT_RATE_LIMIT. */
+  rateLimit?: RateLimit;
+  /** Express `trust proxy` (default loopback): set it to the load balancer's hops. */
+  trustProxy?: string;
 }
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,7 +59,13 @@ const defaultEditorDir = path.join(root, 'editor', 'dist');
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  const trust = deps.trustProxy ?? 'loopback';
+  app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust); // a number counts hops
+  // Every public endpoint is rate-limited per client IP, before any work is done.
+  const limit = createRateLimiter(deps.rateLimit);
+  app.use('/t/collect', limit('tracking'));
+  app.use('/f', limit('forms'));
+  app.use(['/o', '/c', '/unsubscribe', '/preferences'], limit('links'));
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
@@ -67,7 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
 
   const api = express.Router();
-  api.use(requireApiKey(deps.apiKey));
+  api.use(authorize(deps.db, deps.apiKey));
   api.use(express.json({ limit: '1mb', strict: true, verify: refuseDeepJson() }));
   api.get('/node-types', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
   api.use('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR)));
@@ -83,6 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/topics', topicsRouter(deps.db));
   api.use('/rfm-settings', rfmSettingsRouter(deps.db));
   api.use('/site-keys', siteKeysRouter(deps.db));
+  api.use('/keys', apiKeysRouter(deps.db));
   api.use('/forms', formsRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);

@@ -1,25 +1,53 @@
-// Bearer-key authentication for the API. The admin key comes from TEND_API_KEY or
-// is generated on first start and kept in the settings table.
+// Bearer-key authentication and authorisation for /api. A key is either the admin key
+// of TEND_API_KEY (or the one generated on first start and kept in the settings
+// table), or a scoped key from the api_keys table; the scope a route needs comes from
+// server/scopes.ts. Site keys (pk_…) are for tracking only and are refused here.
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { HttpProblem } from '../engine/errors.js';
 import { setting } from '../engine/signing.js';
 import type { Queryable } from '../engine/storage/db.js';
+import { covers, findApiKey, type Scope } from '../engine/api-keys.js';
+import { scopeFor } from './scopes.js';
+import { route } from './problem.js';
 
 export async function resolveApiKey(db: Queryable, configured?: string): Promise<string> {
   if (configured) return configured;
   return setting(db, 'api_key', () => `tend_${crypto.randomBytes(24).toString('base64url')}`);
 }
 
-export function requireApiKey(key: string): RequestHandler {
-  const expected = crypto.createHash('sha256').update(key).digest();
-  return (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(header);
-    const given = crypto.createHash('sha256').update(m?.[1]?.trim() ?? '').digest();
-    if (!m || !crypto.timingSafeEqual(given, expected)) {
-      return next(new HttpProblem(401, 'Unauthorized', [{ path: '/headers/authorization', message: 'send Authorization: Bearer <API key>' }]));
+/** Who is calling: set on `res.locals.caller` for the routes. */
+export interface Caller {
+  /** null for the TEND_API_KEY admin key. */
+  keyId: string | null;
+  name: string;
+  scope: Scope;
+}
+
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest();
+
+const unauthorized = (message: string) => new HttpProblem(401, 'Unauthorized', [{ path: '/headers/authorization', message }], { headers: { 'WWW-Authenticate': 'Bearer' } });
+
+/** Checks the bearer key and that its scope covers the route; 401 or 403 otherwise. */
+export function authorize(db: Queryable, adminKey: string): RequestHandler {
+  const admin = sha256(adminKey);
+  return route(async (req, res, next) => {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+    if (!m) throw unauthorized('send Authorization: Bearer <API key>');
+    const given = m[1]!;
+    let caller: Caller | undefined;
+    if (crypto.timingSafeEqual(sha256(given), admin)) caller = { keyId: null, name: 'TEND_API_KEY', scope: 'admin' };
+    else if (given.startsWith('pk_')) throw unauthorized('a site key (pk_…) only sends tracking events to /t/collect; use an API key');
+    else {
+      const found = await findApiKey(db, given);
+      if (found) caller = { keyId: found.id, name: found.name, scope: found.scope };
     }
+    if (!caller) throw unauthorized('unknown or revoked API key');
+    const needs = scopeFor(req.method, req.path);
+    if (!covers(caller.scope, needs)) {
+      throw new HttpProblem(403, 'Forbidden', [{ path: '/headers/authorization', message: `this key has scope ${caller.scope}; ${req.method} /api${req.path} needs scope ${needs}` }], { extensions: { requiredScope: needs, scope: caller.scope } });
+    }
+    res.locals.caller = caller;
     next();
-  };
+  });
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // The `tend` command: run Tend (start, server, worker, migrate), and work with it from a
 // terminal — programs (validate offline, import, export, list), contact and event
-// imports, and dry runs. Each command's logic lives in its own module under cli/.
+// imports, dry runs, and API keys. Each command's logic lives in its own module under cli/.
 import { Command } from 'commander';
 import { createApi, type ApiOptions } from './cli/api.js';
 import { exportFlow, importFlows, listFlows, validateFiles } from './cli/flows.js';
 import { importContacts } from './cli/contacts-import.js';
 import { importEvents } from './cli/events-import.js';
 import { simulateCommand } from './cli/simulate.js';
+import { createKey, listKeys, revokeKey } from './cli/keys.js';
 
 const program = new Command('tend').description('Tend: visual marketing automation on Temporal and PostgreSQL');
 
@@ -71,6 +72,17 @@ withApi(program.command('events').description('events').command('import').argume
   .description('back-fill events (occurredAt kept); a client id from the file or the line’s content makes re-runs store nothing twice'))
   .option('--map <pairs>', 'field=path pairs, e.g. type=event,email=user.email,occurredAt=ts; repeatable', collect)
   .action(run('events import', (file: string, opts) => importEvents(api(opts), file, opts)));
+
+const keys = program.command('keys').description('scoped API keys (needs an admin key)');
+withApi(keys.command('create').description('create a key; prints the whole key once'))
+  .requiredOption('--name <name>', 'who or what uses it, e.g. ci')
+  .requiredOption('--scope <scope>', 'read, write or admin')
+  .action(run('keys create', (opts) => createKey(api(opts), opts)));
+withApi(keys.command('list').description('keys with scope, prefix, last use and revocation'))
+  .option('--json', 'print JSON')
+  .action(run('keys list', (opts) => listKeys(api(opts), opts)));
+withApi(keys.command('revoke').argument('<id>', 'key id (from `tend keys list`)').description('revoke a key at once'))
+  .action(run('keys revoke', (id: string, opts) => revokeKey(api(opts), id)));
 
 program.command('simulate').argument('<file>', 'a program document').description('dry-run a program for one contact and a timeline of events: path, waits, rendered messages; nothing is sent')
   .option('--contact <json>', 'the contact as JSON, or a JSON file: {"email":…,"attributes":{…},"timezone":…}')

@@ -8,6 +8,7 @@ import { ScoringRuleInput } from '../engine/scoring.js';
 import { TopicInput, TopicUpdate } from '../engine/topics.js';
 import { RfmSettings, RfmSettingsInput } from '../engine/rfm.js';
 import { SiteKeyInput } from './routes/site-keys.js';
+import { ApiKeyInput } from './routes/api-keys.js';
 import { CollectInput } from './routes/collect.js';
 import { FormInput } from '../engine/forms.js';
 
@@ -20,7 +21,7 @@ const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', 
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
-    info: { title: 'Tend API', version: '1', description: 'Programs (flow documents), events, contacts and stats. Authenticate with `Authorization: Bearer <API key>`.' },
+    info: { title: 'Tend API', version: '1', description: 'Programs (flow documents), events, contacts and stats. Authenticate with `Authorization: Bearer <API key>`; a read key may only read (and validate or preview), a write key may change everything but keys, an admin key may also manage API and site keys (403 names the scope needed).' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
@@ -29,7 +30,7 @@ export function openApiDocument() {
         ContactPatch: plain(ContactPatch),
         Problem: {
           type: 'object',
-          properties: { title: { type: 'string' }, status: { type: 'integer' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } },
+          properties: { title: { type: 'string' }, status: { type: 'integer' }, requiredScope: { type: 'string', enum: ['read', 'write', 'admin'], description: 'On 403: the key scope the route needs' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } },
         },
       },
     },
@@ -97,6 +98,11 @@ export function openApiDocument() {
         post: { summary: 'Create a site key; the whole key is in this response only', requestBody: json(plain(SiteKeyInput)), responses: { 201: ok('SiteKey with key'), 422: problem } },
       },
       '/api/site-keys/{id}': { delete: { summary: 'Revoke a site key', parameters: id, responses: { 200: ok('SiteKey'), 404: problem } } },
+      '/api/keys': {
+        get: { summary: 'API keys (prefixes only); admin scope', responses: { 200: ok('{ keys }'), 403: problem } },
+        post: { summary: 'Create an API key with scope read, write or admin; the whole key is in this response only', requestBody: json(plain(ApiKeyInput)), responses: { 201: ok('ApiKey with key'), 403: problem, 422: problem } },
+      },
+      '/api/keys/{id}': { delete: { summary: 'Revoke an API key', parameters: id, responses: { 200: ok('ApiKey'), 403: problem, 404: problem } } },
       '/api/forms': {
         get: { summary: 'Forms', responses: { 200: ok('{ forms }') } },
         post: { summary: 'Create a form', requestBody: json(plain(FormInput)), responses: { 201: ok('Form'), 422: problem } },

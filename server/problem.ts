@@ -1,4 +1,6 @@
-// One place that turns errors into application/problem+json responses.
+// One place that turns errors into application/problem+json responses. Anything that
+// is not an HttpProblem or a body-parser 4xx (a database error, a bug) is logged here
+// and answered with a bare 500: no message, stack or SQL leaves the server.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem } from '../engine/errors.js';
 
@@ -13,7 +15,8 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     console.error(err);
     problem = new HttpProblem(500, 'Internal error');
   }
-  res.status(problem.status).type('application/problem+json').json({ type: 'about:blank', title: problem.title, status: problem.status, errors: problem.errors });
+  res.status(problem.status).set(problem.headers).type('application/problem+json')
+    .json({ ...problem.extensions, type: 'about:blank', title: problem.title, status: problem.status, errors: problem.errors });
 };
 
 /** Wraps an async route so a rejected promise reaches the problem handler. */

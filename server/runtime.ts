@@ -11,6 +11,7 @@ import { migrate } from '../engine/storage/migrate.js';
 import { createRegistry, type Registry } from '../engine/registry.js';
 import { connectClient, connectWorker } from '../engine/temporal/client.js';
 import { createSmsProvider } from '../engine/sms.js';
+import { createOutbound } from '../engine/outbound.js';
 import { createWorker } from '../engine/temporal/worker.js';
 import { createDispatcher } from '../engine/dispatch.js';
 import { createMailer } from '../engine/mailer.js';
@@ -90,6 +91,7 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
   const connection = await connectWorker(config, temporalAddress);
   const mailer = createMailer(config.smtpUrl, config.dataDir);
   const publicUrl = publicUrlOf(config);
+  const outbound = createOutbound({ allow: config.httpAllow });
   const worker = await createWorker({
     connection,
     namespace: config.temporalNamespace,
@@ -99,7 +101,8 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
       registry: s.registry,
       mailer,
       mailFrom: config.mailFrom,
-      sms: createSmsProvider(config.sms),
+      sms: createSmsProvider(config.sms, outbound),
+      outbound,
       tracking: { baseUrl: publicUrl, secret: s.secret },
       render: createRenderer(process.env.TEND_TEMPLATES_DIR),
       unsubscribeUrl: (contactId) => `${publicUrl}/unsubscribe/${unsubscribeToken(s.secret, contactId)}`,
@@ -131,7 +134,7 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
   });
   await dispatcher.start();
   const apiKey = await resolveApiKey(s.db, config.apiKey);
-  const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher.kick() });
+  const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher.kick(), rateLimit: config.rateLimit, trustProxy: config.trustProxy });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

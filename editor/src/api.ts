@@ -1,5 +1,7 @@
-// The editor talks to Tend only through its public HTTP API, with the admin API key
-// kept for the browser session. A 401 signs the user out.
+// The editor talks to Tend only through its public HTTP API, with the API key the user
+// signed in with, kept in sessionStorage only (gone when the tab closes; never in
+// localStorage or a cookie). A 401 (unknown or revoked key) signs the user out; a 403
+// (a read key trying to change something) is shown like any other problem.
 import type { FlowDocument, NodeType } from './model/catalogue.js';
 import type { Problem } from './model/problems.js';
 import type { NodeCounts } from './model/mapping.js';

@@ -69,6 +69,13 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
     SMTP_URL: mailbox.url,
     TEND_API_KEY: `test_${crypto.randomBytes(8).toString('hex')}`,
     TEND_PLUGINS: (opts.plugins ?? []).join(','),
+    // The test receivers (webhooks, CRM, SMS provider) listen on loopback, which the
+    // SSRF guard refuses unless allowed: allowed here explicitly (opts.env may unset it).
+    TEND_HTTP_ALLOW: '127.0.0.1,::1',
+    // Every test client is 127.0.0.1: limits of the public endpoints high enough for
+    // fuzzing and bursts; test/integration/rate-limit.test.ts sets its own.
+    TEND_RATE_LIMIT_BURST: '1000000',
+    TEND_RATE_LIMIT_PER_SECOND: '1000000',
     ...opts.env,
   });
   const services = await openServices(config, databaseUrl);
@@ -76,7 +83,7 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
   const dispatcher = createDispatcher({ db: services.db, client, registry: services.registry, taskQueue, activity: { heartbeatTimeoutMs: 5000 }, historyLimit: opts.historyLimit });
   await dispatcher.start();
   const apiKey = await resolveApiKey(services.db, config.apiKey);
-  const app = createApp({ db: services.db, registry: services.registry, apiKey, signingSecret: services.secret, onEventsStored: () => void dispatcher.kick() });
+  const app = createApp({ db: services.db, registry: services.registry, apiKey, signingSecret: services.secret, onEventsStored: () => void dispatcher.kick(), rateLimit: config.rateLimit, trustProxy: config.trustProxy });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -27,6 +27,7 @@ export function spawnWorker(tend: Tend): WorkerProcess {
       SMTP_URL: tend.mailbox.url,
       TEND_PUBLIC_URL: tend.url,
       TEND_API_KEY: tend.apiKey,
+      TEND_HTTP_ALLOW: tend.config.httpAllow ?? '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -37,14 +37,14 @@ function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
             session.signIn(key);
             onSignedIn(key);
           } catch (err) {
-            setError(err instanceof ApiError && err.status === 401 ? 'That key was not accepted. Use the API key printed by `npm start` (or TEND_API_KEY).' : `Could not reach Tend: ${(err as Error).message}`);
+            setError(err instanceof ApiError && err.status === 401 ? 'That key was not accepted (unknown or revoked). Use the key printed by `npm start` (TEND_API_KEY) or one from `tend keys create`.' : `Could not reach Tend: ${(err as Error).message}`);
           } finally {
             setBusy(false);
           }
         }}
       >
         <div className="brand brand-large"><span className="brand-mark" />Tend</div>
-        <p className="muted">Sign in with the API key. It is kept only for this browser tab.</p>
+        <p className="muted">Sign in with an API key (a read key can look but not change). It is kept only for this browser tab.</p>
         <label className="field">
           <span className="field-label">API key</span>
           <input name="key" type="password" autoComplete="current-password" placeholder="tend_…" autoFocus required />
