@@ -10,6 +10,7 @@ import { updateNode } from '../model/edit.js';
 import { SchemaForm, type FormContext } from './SchemaForm.js';
 import { EmailPreview } from './EmailPreview.js';
 import { NodeContacts } from './NodeContacts.js';
+import { ExperimentResults } from './ExperimentResults.js';
 import { count } from './format.js';
 
 export interface InspectorProps {
@@ -81,6 +82,7 @@ function NodePanel({ doc, catalogue, node, readOnly, watching, problems, counts,
           {c.messages && Object.entries(c.messages).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{count(v)}</dd></div>)}
         </dl>
       )}
+      {watching && node.type === 'tend.logic.experiment' && <ExperimentResults programId={programId} nodeId={node.id} refresh={refreshTick} />}
       <div className="field">
         <label className="field-label" htmlFor="node-label">Label</label>
         <input id="node-label" disabled={readOnly} value={node.label ?? ''} placeholder={type?.title} maxLength={200}
