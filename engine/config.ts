@@ -2,6 +2,7 @@
 // The README's configuration table is written from this file.
 import path from 'node:path';
 import { readSmsConfig, type SmsConfig } from './sms.js';
+import { logLevelOf, type LogLevel } from './log.js';
 
 export interface TendConfig {
   port: number;
@@ -21,6 +22,12 @@ export interface TendConfig {
   sms: SmsConfig;
   /** TEND_SECRET_<NAME> variables, handed to plugins as ctx.secrets.<NAME>. */
   secrets: Record<string, string>;
+  /** TEND_LOG: level of Tend's JSON-lines logs. */
+  logLevel: LogLevel;
+  /** TEND_METRICS_TOKEN: may read /metrics besides the admin API key. */
+  metricsToken?: string;
+  /** TEND_METRICS_PORT: a worker serves /metrics, /healthz and /readyz on this port. */
+  metricsPort?: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
@@ -48,6 +55,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     plugins: (env.TEND_PLUGINS ?? '').split(/[,:]/).map((s) => s.trim()).filter(Boolean),
     publicUrl: env.TEND_PUBLIC_URL || undefined,
     sms: readSmsConfig(env, dataDir),
+    logLevel: logLevelOf(env.TEND_LOG),
+    metricsToken: env.TEND_METRICS_TOKEN || undefined,
+    metricsPort: env.TEND_METRICS_PORT ? Number(env.TEND_METRICS_PORT) : undefined,
     secrets: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
   };
 }

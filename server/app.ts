@@ -33,6 +33,12 @@ import { siteKeysRouter } from './routes/site-keys.js';
 import { trackerScript } from './routes/tracker-script.js';
 import { formsRouter } from './routes/forms.js';
 import { formPagesRouter } from './routes/form-pages.js';
+import type { Client } from '@temporalio/client';
+import { createLog, type Log } from '../engine/log.js';
+import type { Metrics } from '../engine/metrics.js';
+import { requestLog } from './request-log.js';
+import { opsRouter } from './routes/ops.js';
+import { personalDataRouter } from './routes/personal-data.js';
 
 export interface AppDeps {
   db: Db;
@@ -45,6 +51,14 @@ export interface AppDeps {
   /** Renders email previews; defaults to the worker's environment (TEND_TEMPLATES_DIR). */
   render?: Renderer;
   examplesDir?: string;
+  /** JSON-lines logger (one line per request); standard output at info by default. */
+  log?: Log;
+  /** In-process counters shown at /metrics with the database's figures. */
+  metrics?: Metrics;
+  /** The server's Temporal client: readiness checks it, erasure ends runs with it. */
+  temporal?: Client;
+  /** TEND_METRICS_TOKEN: a key that may read /metrics besides the admin API key. */
+  metricsToken?: string;
 }
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,7 +69,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
+  const log = deps.log ?? createLog();
+  app.use(requestLog(log, deps.metrics));
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.use(opsRouter({ db: deps.db, temporal: deps.temporal?.connection, metrics: deps.metrics, metricsTokens: [deps.apiKey, deps.metricsToken ?? ''] }));
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
   app.use('/unsubscribe', unsubscribeRouter(deps.db, deps.signingSecret));
@@ -75,6 +92,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/flows', flowsRouter(deps.db, deps.registry));
   api.use('/templates', templatesRouter(deps.examplesDir ?? path.join(root, 'examples')));
   api.use('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
+  api.use('/contacts', personalDataRouter({ db: deps.db, temporal: deps.temporal, log }));
   api.use('/contacts', contactsRouter(deps.db, deps.onEventsStored));
   api.use('/messaging-policy', messagingPolicyRouter(deps.db));
   api.use('/scoring-rules', scoringRulesRouter(deps.db));
