@@ -3,7 +3,7 @@
 // deleted, since signals carry event data), every row that names them deleted, and a
 // record of the erasure that names no one. Anonymous contacts merged into the person
 // are the same person: they go too.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Db, Queryable } from './storage/db.js';
 import { transaction } from './storage/db.js';
 import { workflowIdOf } from './dispatch.js';
@@ -137,22 +137,16 @@ export async function eraseContact(deps: ErasureDeps, contactId: string): Promis
     await Promise.all(erased.enrollments.map(async ({ id, wasActive }) => {
       const workflowId = workflowIdOf(id);
       try {
-        if (wasActive) {
-          await client.workflow.getHandle(workflowId).terminate('erased');
-          counts.workflowsTerminated!++;
-        }
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) counts.workflowErrors!++;
-      }
-      try {
-        // Deleting the history too: its signals carried the person's events.
+        // Deleting a running workflow terminates it first; the history goes too, since
+        // its signals carried the person's events.
         await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId } });
         counts.workflowHistoriesDeleted!++;
+        if (wasActive) counts.workflowsTerminated!++;
       } catch (err) {
-        if ((err as { code?: number }).code !== 5 /* NOT_FOUND */) {
-          counts.workflowErrors!++;
-          deps.log?.warn('erasure: workflow history not deleted', { workflowId, err });
-        }
+        if ((err as { code?: number }).code === 5 /* NOT_FOUND */) return;
+        counts.workflowErrors!++;
+        deps.log?.warn('erasure: workflow not deleted', { workflowId, err });
+        if (wasActive) await client.workflow.getHandle(workflowId).terminate('erased').catch(() => undefined);
       }
     }));
   }
