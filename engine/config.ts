@@ -28,6 +28,8 @@ export interface TendConfig {
   metricsToken?: string;
   /** TEND_METRICS_PORT: a worker serves /metrics, /healthz and /readyz on this port. */
   metricsPort?: number;
+  /** TEND_DISPATCH=off: this server takes API requests but runs no outbox dispatcher. */
+  dispatch: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
@@ -56,6 +58,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     publicUrl: env.TEND_PUBLIC_URL || undefined,
     sms: readSmsConfig(env, dataDir),
     logLevel: logLevelOf(env.TEND_LOG),
+    dispatch: !/^(off|false|0|no)$/i.test(env.TEND_DISPATCH ?? ''),
     metricsToken: env.TEND_METRICS_TOKEN || undefined,
     metricsPort: env.TEND_METRICS_PORT ? Number(env.TEND_METRICS_PORT) : undefined,
     secrets: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),

@@ -98,7 +98,7 @@ async function startOpsServer(config: TendConfig, s: Services, temporal: Tempora
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
-  app.use(opsRouter({ db: s.db, temporal, metrics: s.metrics, metricsTokens: [config.apiKey ?? '', config.metricsToken ?? ''] }));
+  app.use(opsRouter({ db: s.db, temporal, metrics: s.metrics, metricsTokens: [await resolveApiKey(s.db, config.apiKey), config.metricsToken ?? ''] }));
   app.use(notFound);
   app.use(problemHandler);
   const server = http.createServer(app);
@@ -155,7 +155,8 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
 
 export async function startServer(config: TendConfig, s: Services, temporalAddress: string) {
   const client = await connectClient(config, temporalAddress);
-  const dispatcher = createDispatcher({
+  // TEND_DISPATCH=off: an API-only replica; another server's dispatcher picks its events up (LISTEN/NOTIFY).
+  const dispatcher = config.dispatch === false ? undefined : createDispatcher({
     db: s.db,
     client,
     registry: s.registry,
@@ -163,9 +164,9 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
     activity: process.env.TEND_HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeoutMs: Number(process.env.TEND_HEARTBEAT_TIMEOUT_MS) } : undefined,
     onError: (err) => s.log.error('dispatch failed', { component: 'dispatch', err }),
   });
-  await dispatcher.start();
+  await dispatcher?.start();
   const apiKey = await resolveApiKey(s.db, config.apiKey);
-  const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher.kick(),
+  const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher?.kick(),
     log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -179,7 +180,7 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await dispatcher.stop();
+      await dispatcher?.stop();
       await client.connection.close();
     },
   };
