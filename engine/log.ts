@@ -45,9 +45,9 @@ export function createLog(opts: LogOptions = {}, bound: Record<string, unknown> 
   const sink = opts.sink ?? ((line: string) => void process.stdout.write(line + '\n'));
   const write = (level: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
     if (rank[level] < min) return;
-    const line = { time: new Date().toISOString(), level, msg, ...(clean({ ...bound, ...fields }) as object) };
     try {
-      sink(JSON.stringify(line));
+      const line = { time: new Date().toISOString(), level, msg, ...(clean({ ...bound, ...fields }) as object) };
+      sink(JSON.stringify(line, (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
     } catch {
       // A log line must never take the request or the activity down with it.
     }

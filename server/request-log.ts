@@ -6,6 +6,7 @@ import type { RequestHandler } from 'express';
 import { redactPath, type Log } from '../engine/log.js';
 import type { Metrics } from '../engine/metrics.js';
 
+const probes = new Set(['/healthz', '/readyz', '/metrics']);
 const saneId = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 declare module 'express-serve-static-core' {
@@ -28,6 +29,7 @@ export function requestLog(log: Log, metrics?: Metrics): RequestHandler {
       const status = res.statusCode;
       const fields = { requestId, method: req.method, path: redactPath(req.originalUrl.split('?')[0] ?? ''), status, durationMs: Math.round(durationMs * 10) / 10 };
       if (status >= 500) log.error('request', fields);
+      else if (probes.has(req.path) && status < 400) log.debug('request', fields); // every few seconds, from machines
       else log.info('request', fields);
       metrics?.inc('tend_http_requests_total', 'HTTP requests answered, by method and status class.', { method: req.method, status: `${Math.floor(status / 100)}xx` });
       metrics?.inc('tend_http_request_duration_seconds_sum', 'Total time spent answering HTTP requests.', {}, durationMs / 1000);

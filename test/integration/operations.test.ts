@@ -157,7 +157,7 @@ test('a worker with TEND_METRICS_PORT serves /healthz, /readyz and /metrics', as
 test('one JSON log line per request, under a request id the response echoes; no query strings, tokens or keys', async () => {
   const given = await fetch(`${tend.url}/api/contacts?email=secret%40example.com&token=hunter2`, { headers: { authorization: `Bearer ${tend.apiKey}`, 'x-request-id': 'req-abc.123' } });
   expect(given.headers.get('x-request-id')).toBe('req-abc.123');
-  const insane = await fetch(`${tend.url}/healthz`, { headers: { 'x-request-id': 'has spaces and "quotes"' } });
+  const insane = await fetch(`${tend.url}/schemas/tend.flow.v1.json`, { headers: { 'x-request-id': 'has spaces and "quotes"' } });
   const generated = insane.headers.get('x-request-id')!;
   expect(generated).toMatch(/^[0-9a-f-]{36}$/);
   const token = unsubscribeToken(tend.services.secret, '00000000-0000-4000-8000-000000000000');
@@ -168,7 +168,8 @@ test('one JSON log line per request, under a request id the response echoes; no 
   const line = requests.find((l) => l.requestId === 'req-abc.123');
   expect(line).toMatchObject({ level: 'info', method: 'GET', path: '/api/contacts', status: 200, durationMs: expect.any(Number) });
   expect(Object.keys(line!).sort()).toEqual(['durationMs', 'level', 'method', 'msg', 'path', 'requestId', 'status', 'time']);
-  expect(requests.find((l) => l.requestId === generated)).toMatchObject({ path: '/healthz', status: 200 });
+  expect(requests.find((l) => l.requestId === generated)).toMatchObject({ path: '/schemas/tend.flow.v1.json', status: 200 });
+  expect(requests.some((l) => (l.path === '/healthz' || l.path === '/metrics') && l.status < 400)).toBe(false); // answered probes log at debug
   expect(requests.find((l) => String(l.path).startsWith('/unsubscribe/'))!.path).toBe(`/unsubscribe/${token.slice(0, 6)}…`);
   expect(requests.find((l) => l.path === '/api/nope')).toMatchObject({ status: 401 });
   const all = lines.map((l) => JSON.stringify(l)).join('\n');
