@@ -8,6 +8,7 @@ import type { Db, Queryable } from './storage/db.js';
 import { transaction } from './storage/db.js';
 import { workflowIdOf } from './dispatch.js';
 import type { Log } from './log.js';
+import { HttpProblem } from './errors.js';
 
 /** The contact and every contact merged into it (recursively). */
 async function personIds(db: Queryable, contactId: string): Promise<string[]> {
@@ -110,16 +111,48 @@ async function eraseRows(db: Db, ids: string[]): Promise<{ counts: Record<string
 }
 
 /**
- * Erases a contact; undefined when there is no such contact.
+ * Deletes runs' workflows in Temporal (a running one is terminated first) with their
+ * histories, since signals carried the person's events. Returns how many went; throws
+ * when Temporal refused any, after trying them all.
+ */
+async function deleteWorkflows(client: Client, runs: { id: string; wasActive: boolean }[], counts: Record<string, number>, log?: Log): Promise<void> {
+  let failed: unknown;
+  await Promise.all(runs.map(async ({ id, wasActive }) => {
+    const workflowId = workflowIdOf(id);
+    try {
+      await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId } });
+      counts.workflowHistoriesDeleted!++;
+      if (wasActive) counts.workflowsTerminated!++;
+    } catch (err) {
+      if ((err as { code?: number }).code === 5 /* NOT_FOUND: never started, or gone already */) return;
+      log?.warn('erasure: workflow not deleted', { workflowId, err });
+      failed ??= err;
+    }
+  }));
+  if (failed) throw new HttpProblem(503, 'Temporal did not delete the contact\'s runs; nothing was erased yet, try again', [], { cause: failed });
+}
+
+/**
+ * Erases a contact; undefined when there is no such contact. Temporal first: when it
+ * cannot delete the runs, the contact stays (with its runs ended) and the call can be
+ * repeated; once the rows are deleted there is nothing left to find the runs by.
  *
  *   const erasure = await eraseContact({ db, temporal: client }, contactId);   // { erasureId, erasedAt, counts }
  */
 export async function eraseContact(deps: ErasureDeps, contactId: string): Promise<Erasure | undefined> {
   const { db } = deps;
+  const first = await personIds(db, contactId);
+  if (!first.length) return undefined;
+  const counts: Record<string, number> = { workflowsTerminated: 0, workflowHistoriesDeleted: 0 };
+  // Runs end now: one between two steps finds its enrollment over and stops.
+  const ended = await db.query("UPDATE enrollments SET status = 'exited', exit_reason = 'erased', ended_at = now() WHERE contact_id = ANY($1) AND status = 'active'", [first]);
+  const runs = (await db.query<{ id: string; erased: boolean }>("SELECT id, exit_reason IS NOT DISTINCT FROM 'erased' AS erased FROM enrollments WHERE contact_id = ANY($1)", [first])).rows;
+  if (deps.temporal) await deleteWorkflows(deps.temporal, runs.map((r) => ({ id: r.id, wasActive: r.erased })), counts, deps.log);
+
   let erased: Awaited<ReturnType<typeof eraseRows>> | undefined;
   for (let attempt = 1; !erased; attempt++) {
     const ids = await personIds(db, contactId);
-    if (!ids.length) return undefined;
+    if (!ids.length) return undefined; // erased by a concurrent call
     try {
       erased = await eraseRows(db, ids);
     } catch (err) {
@@ -128,28 +161,12 @@ export async function eraseContact(deps: ErasureDeps, contactId: string): Promis
       if ((err as { code?: string }).code !== '23503' || attempt >= 3) throw err;
     }
   }
-  const { counts } = erased;
-  counts.workflowsTerminated = 0;
-  counts.workflowHistoriesDeleted = 0;
-  counts.workflowErrors = 0;
-  if (deps.temporal) {
-    const client = deps.temporal;
-    await Promise.all(erased.enrollments.map(async ({ id, wasActive }) => {
-      const workflowId = workflowIdOf(id);
-      try {
-        // Deleting a running workflow terminates it first; the history goes too, since
-        // its signals carried the person's events.
-        await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId } });
-        counts.workflowHistoriesDeleted!++;
-        if (wasActive) counts.workflowsTerminated!++;
-      } catch (err) {
-        if ((err as { code?: number }).code === 5 /* NOT_FOUND */) return;
-        counts.workflowErrors!++;
-        deps.log?.warn('erasure: workflow not deleted', { workflowId, err });
-        if (wasActive) await client.workflow.getHandle(workflowId).terminate('erased').catch(() => undefined);
-      }
-    }));
-  }
+  Object.assign(counts, erased.counts, { enrollmentsEnded: (ended.rowCount ?? 0) + (erased.counts.enrollmentsEnded ?? 0) });
+  // Runs the dispatcher started while Temporal was being called: best effort (they stop at their next step anyway).
+  const known = new Set(runs.map((r) => r.id));
+  const late = erased.enrollments.filter((e) => !known.has(e.id));
+  if (deps.temporal && late.length) await deleteWorkflows(deps.temporal, late, counts, deps.log).catch(() => undefined);
+
   const { rows } = await db.query<{ id: string; erased_at: Date }>('INSERT INTO erasures (counts) VALUES ($1) RETURNING id, erased_at', [JSON.stringify(counts)]);
   deps.log?.info('contact erased', { erasureId: rows[0]!.id, counts });
   return { erasureId: String(rows[0]!.id), erasedAt: rows[0]!.erased_at.toISOString(), counts };

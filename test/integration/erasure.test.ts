@@ -5,10 +5,15 @@
 // left, the waiting run is gone from Temporal, another contact is untouched, and the
 // erasure is on record without naming anyone.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { connectClient } from '../../engine/temporal/client.js';
 import { workflowIdOf } from '../../engine/dispatch.js';
 import { startTend, type Tend } from '../support/tend.js';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from '../../server/app.js';
+import { createLog } from '../../engine/log.js';
+import { freePort } from '../../engine/stack/postgres.js';
 
 let tend: Tend;
 let siteKey: string;
@@ -127,7 +132,7 @@ test('a contact is exported with all their data, then erased: nothing of them re
 
     const erased = await tend.api('DELETE', `/api/contacts/${erin.contactId}`);
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);
-    expect(erased.body.counts).toMatchObject({ contacts: 2, messages: 1, enrollmentsEnded: 1, workflowsTerminated: 1, workflowErrors: 0 });
+    expect(erased.body.counts).toMatchObject({ contacts: 2, messages: 1, enrollmentsEnded: 1, workflowsTerminated: 1 });
     expect(erased.body.counts.events).toBeGreaterThanOrEqual(4);
 
     // Nothing of erin in any table: not their ids, email or browser id.
@@ -186,6 +191,35 @@ test("the erased contact's ended runs leave Temporal too (the server deletes clo
   } finally {
     await temporal.connection.close();
   }
+});
+
+test('when Temporal cannot delete the runs, nothing is erased yet (503) and the call can be repeated', async () => {
+  const uma = await live('uma');
+  const deps = { db: tend.services.db, registry: tend.services.registry, apiKey: tend.apiKey, signingSecret: tend.services.secret, log: createLog({ level: 'silent' }) };
+  const unreachable = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}`, interceptors: [] }) });
+  const app = createApp({ ...deps, temporal: unreachable });
+  const server: Server = await new Promise((resolve) => {
+    const srv = app.listen(0, '127.0.0.1', () => resolve(srv));
+  });
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const refused = await fetch(`${url}/api/contacts/${uma.contactId}`, { method: 'DELETE', headers: { authorization: `Bearer ${tend.apiKey}` } });
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).not.toMatch(/stack|at \//);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await unreachable.connection.close();
+  }
+  // Still all there (the runs are ended: the erasure was asked for).
+  expect((await tend.api('GET', `/api/contacts/${uma.contactId}`)).status).toBe(200);
+  expect(Object.keys(await mentions([uma.email]))).toEqual(expect.arrayContaining(['contacts', 'events', 'messages']));
+  expect(await tend.sql("SELECT status, exit_reason FROM enrollments WHERE contact_id = $1 AND status = 'active'", [uma.contactId])).toEqual([]);
+  // Again, with Temporal there: done.
+  const erased = await tend.api('POST', `/api/contacts/${uma.contactId}/erase`);
+  expect(erased.status).toBe(200);
+  expect(erased.body.counts).toMatchObject({ contacts: 2, workflowsTerminated: 1 });
+  expect(await mentions([uma.contactId, uma.anonymousContactId, uma.email, uma.anonymousId])).toEqual({});
 });
 
 test('export and erasure need the admin key', async () => {
