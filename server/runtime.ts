@@ -139,8 +139,8 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
       metrics: s.metrics,
     },
   });
-  const running = worker.run();
   const stopOps = config.metricsPort !== undefined ? await startOpsServer(config, s, connection, config.metricsPort) : undefined;
+  const running = worker.run();
   return {
     running,
     stop: async () => {
