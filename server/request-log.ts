@@ -24,10 +24,11 @@ export function requestLog(log: Log, metrics?: Metrics): RequestHandler {
     res.setHeader('X-Request-Id', requestId);
     res.locals.requestId = requestId;
     res.locals.log = log.child({ requestId });
-    res.on('finish', () => {
+    // 'close' comes after 'finish', or alone when the client went away first.
+    res.once('close', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const status = res.statusCode;
-      const fields = { requestId, method: req.method, path: redactPath(req.originalUrl.split('?')[0] ?? ''), status, durationMs: Math.round(durationMs * 10) / 10 };
+      const fields = { requestId, method: req.method, path: redactPath(req.originalUrl.split('?')[0] ?? ''), status, durationMs: Math.round(durationMs * 10) / 10, ...(res.writableFinished ? {} : { aborted: true }) };
       if (status >= 500) log.error('request', fields);
       else if (probes.has(req.path) && status < 400) log.debug('request', fields); // every few seconds, from machines
       else log.info('request', fields);
