@@ -2,6 +2,7 @@
 // The README's configuration table is written from this file.
 import path from 'node:path';
 import { readSmsConfig, type SmsConfig } from './sms.js';
+import { logLevelOf, type LogLevel } from './log.js';
 
 export interface TendConfig {
   port: number;
@@ -27,6 +28,14 @@ export interface TendConfig {
   httpAllow?: string;
   /** TEND_SECRET_<NAME> variables, handed to plugins as ctx.secrets.<NAME>. */
   secrets: Record<string, string>;
+  /** TEND_LOG: level of Tend's JSON-lines logs. */
+  logLevel: LogLevel;
+  /** TEND_METRICS_TOKEN: may read /metrics besides the admin API key. */
+  metricsToken?: string;
+  /** TEND_METRICS_PORT: a worker serves /metrics, /healthz and /readyz on this port. */
+  metricsPort?: number;
+  /** TEND_DISPATCH=off: this server takes API requests but runs no outbox dispatcher. */
+  dispatch: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
@@ -57,6 +66,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     httpAllow: env.TEND_HTTP_ALLOW || undefined,
     rateLimit: { burst: positive(env, 'TEND_RATE_LIMIT_BURST', 120), perSecond: positive(env, 'TEND_RATE_LIMIT_PER_SECOND', 2) },
     trustProxy: env.TEND_TRUST_PROXY || 'loopback',
+    logLevel: logLevelOf(env.TEND_LOG),
+    dispatch: !/^(off|false|0|no)$/i.test(env.TEND_DISPATCH ?? ''),
+    metricsToken: env.TEND_METRICS_TOKEN || undefined,
+    metricsPort: env.TEND_METRICS_PORT ? Number(env.TEND_METRICS_PORT) : undefined,
     secrets: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
   };
 }

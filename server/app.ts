@@ -35,6 +35,12 @@ import { trackerScript } from './routes/tracker-script.js';
 import { formsRouter } from './routes/forms.js';
 import { formPagesRouter } from './routes/form-pages.js';
 import { createRateLimiter, type RateLimit } from './rate-limit.js';
+import type { Client } from '@temporalio/client';
+import { createLog, type Log } from '../engine/log.js';
+import type { Metrics } from '../engine/metrics.js';
+import { requestLog } from './request-log.js';
+import { opsRouter } from './routes/ops.js';
+import { personalDataRouter } from './routes/personal-data.js';
 
 export interface AppDeps {
   db: Db;
@@ -51,6 +57,14 @@ export interface AppDeps {
   rateLimit?: RateLimit;
   /** Express `trust proxy` (default loopback): set it to the load balancer's hops. */
   trustProxy?: string;
+  /** JSON-lines logger (one line per request); standard output at info by default. */
+  log?: Log;
+  /** In-process counters shown at /metrics with the database's figures. */
+  metrics?: Metrics;
+  /** The server's Temporal client: readiness checks it, erasure ends runs with it. */
+  temporal?: Client;
+  /** TEND_METRICS_TOKEN: a key that may read /metrics besides the admin API key. */
+  metricsToken?: string;
 }
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -61,13 +75,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   const trust = deps.trustProxy ?? 'loopback';
   app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust); // a number counts hops
-  // Every public endpoint is rate-limited per client IP, before any work is done.
+  const log = deps.log ?? createLog();
+  app.use(requestLog(log, deps.metrics));
+  // Every public endpoint is rate-limited per client IP, before any work is done (and
+  // after the request is logged, so refusals show in the logs).
   const limit = createRateLimiter(deps.rateLimit);
   app.use('/t/collect', limit('tracking'));
   app.use('/f', limit('forms'));
   app.use(['/o', '/c', '/unsubscribe', '/preferences'], limit('links'));
-
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.use(opsRouter({ db: deps.db, temporal: deps.temporal?.connection, metrics: deps.metrics, metricsTokens: [deps.apiKey, deps.metricsToken ?? ''] }));
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
   app.use('/unsubscribe', unsubscribeRouter(deps.db, deps.signingSecret));
@@ -87,6 +104,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/flows', flowsRouter(deps.db, deps.registry));
   api.use('/templates', templatesRouter(deps.examplesDir ?? path.join(root, 'examples')));
   api.use('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
+  api.use('/contacts', personalDataRouter({ db: deps.db, temporal: deps.temporal, log }));
   api.use('/contacts', contactsRouter(deps.db, deps.onEventsStored));
   api.use('/messaging-policy', messagingPolicyRouter(deps.db));
   api.use('/scoring-rules', scoringRulesRouter(deps.db));

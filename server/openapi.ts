@@ -65,7 +65,12 @@ export function openApiDocument() {
         get: { summary: 'Look up (?email=, ?externalId=) or search (?q=), paginated', responses: { 200: ok('Contacts') } },
         put: { summary: 'Create or update a contact', requestBody: json({ $ref: '#/components/schemas/ContactPatch' }), responses: { 200: ok('Contact'), 201: ok('Created'), 422: problem } },
       },
-      '/api/contacts/{id}': { get: { summary: 'A contact', parameters: id, responses: { 200: ok('Contact'), 404: problem } } },
+      '/api/contacts/{id}': {
+        get: { summary: 'A contact', parameters: id, responses: { 200: ok('Contact'), 404: problem } },
+        delete: { summary: 'Erase a contact: runs ended and deleted in Temporal, every row naming them deleted, enrollments kept anonymised', parameters: id, responses: { 200: ok('{ erasureId, erasedAt, counts }'), 404: problem, 503: problem } },
+      },
+      '/api/contacts/{id}/erase': { post: { summary: 'Erase a contact (the same as DELETE /api/contacts/{id})', parameters: id, responses: { 200: ok('{ erasureId, erasedAt, counts }'), 404: problem, 503: problem } } },
+      '/api/contacts/{id}/export': { get: { summary: 'Everything about a contact as one JSON document (tend.contact-export/v1)', parameters: id, responses: { 200: ok('{ contact, mergedContacts, identities, events, messages, enrollments (with visits), segments, scoreAwards, rfmPurchases, merges, dateSchedules }'), 404: problem } } },
       '/api/contacts/{id}/timeline': { get: { summary: 'Events, node visits and messages in time order', parameters: id, responses: { 200: ok('Timeline') } } },
       '/api/scoring-rules': {
         get: { summary: 'Lead-scoring rules', responses: { 200: ok('{ rules }') } },

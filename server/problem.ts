@@ -12,7 +12,8 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = new HttpProblem(415, 'Unsupported encoding', [{ path: '/', message: String(err.message) }]);
   else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) problem = new HttpProblem(err.status, String(err.message ?? 'Bad request'));
   else {
-    console.error(err);
+    if (res.locals.log) res.locals.log.error('unhandled error', { err, stack: String(err?.stack ?? '') });
+    else console.error(err);
     problem = new HttpProblem(500, 'Internal error');
   }
   res.status(problem.status).set(problem.headers).type('application/problem+json')

@@ -20,6 +20,12 @@ import { signingSecret, unsubscribeToken } from '../engine/signing.js';
 import { createApp } from './app.js';
 import { resolveApiKey } from './auth.js';
 import { ensureEditorBuilt } from './editor-build.js';
+import express from 'express';
+import { createLog, type Log } from '../engine/log.js';
+import { createMetrics, type Metrics } from '../engine/metrics.js';
+import type { TemporalProbe } from '../engine/readiness.js';
+import { opsRouter } from './routes/ops.js';
+import { notFound, problemHandler } from './problem.js';
 
 type Stop = () => Promise<void>;
 
@@ -74,13 +80,37 @@ export interface Services {
   db: Db;
   registry: Registry;
   secret: string;
+  /** JSON lines for the server, the dispatcher and the worker of this process. */
+  log: Log;
+  /** This process's in-process counters (the database's figures are read at scrape time). */
+  metrics: Metrics;
 }
 
-export async function openServices(config: TendConfig, databaseUrl: string): Promise<Services> {
+export async function openServices(config: TendConfig, databaseUrl: string, opts: { logSink?: (line: string) => void } = {}): Promise<Services> {
   const db = createDb(databaseUrl, 20);
   await migrate(db);
   const registry = await createRegistry(config.plugins);
-  return { db, registry, secret: await signingSecret(db) };
+  const log = createLog({ level: config.logLevel, sink: opts.logSink });
+  return { db, registry, secret: await signingSecret(db), log, metrics: createMetrics() };
+}
+
+/** A worker has no HTTP API; with TEND_METRICS_PORT it serves /healthz, /readyz and /metrics for probes and Prometheus. */
+async function startOpsServer(config: TendConfig, s: Services, temporal: TemporalProbe, port: number) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.use(opsRouter({ db: s.db, temporal, metrics: s.metrics, metricsTokens: [await resolveApiKey(s.db, config.apiKey), config.metricsToken ?? ''] }));
+  app.use(notFound);
+  app.use(problemHandler);
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, resolve);
+  });
+  return async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+  };
 }
 
 export function publicUrlOf(config: TendConfig): string {
@@ -108,12 +138,16 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
       unsubscribeUrl: (contactId) => `${publicUrl}/unsubscribe/${unsubscribeToken(s.secret, contactId)}`,
       secrets: config.secrets,
       log: process.env.TEND_LOG_NODES ? (line) => console.log(line) : undefined,
+      logger: s.log.child({ component: 'worker' }),
+      metrics: s.metrics,
     },
   });
+  const stopOps = config.metricsPort !== undefined ? await startOpsServer(config, s, connection, config.metricsPort) : undefined;
   const running = worker.run();
   return {
     running,
     stop: async () => {
+      await stopOps?.();
       worker.shutdown();
       await running.catch(() => undefined);
       mailer.close();
@@ -124,17 +158,19 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
 
 export async function startServer(config: TendConfig, s: Services, temporalAddress: string) {
   const client = await connectClient(config, temporalAddress);
-  const dispatcher = createDispatcher({
+  // TEND_DISPATCH=off: an API-only replica; another server's dispatcher picks its events up (LISTEN/NOTIFY).
+  const dispatcher = config.dispatch === false ? undefined : createDispatcher({
     db: s.db,
     client,
     registry: s.registry,
     taskQueue: config.temporalTaskQueue,
     activity: process.env.TEND_HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeoutMs: Number(process.env.TEND_HEARTBEAT_TIMEOUT_MS) } : undefined,
-    onError: (err) => console.error('dispatch:', (err as Error).message),
+    onError: (err) => s.log.error('dispatch failed', { component: 'dispatch', err }),
   });
-  await dispatcher.start();
+  await dispatcher?.start();
   const apiKey = await resolveApiKey(s.db, config.apiKey);
-  const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher.kick(), rateLimit: config.rateLimit, trustProxy: config.trustProxy });
+  const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher?.kick(),
+    rateLimit: config.rateLimit, trustProxy: config.trustProxy, log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -147,7 +183,7 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await dispatcher.stop();
+      await dispatcher?.stop();
       await client.connection.close();
     },
   };

@@ -23,3 +23,14 @@ export async function migrate(db: Db): Promise<string[]> {
     return applied;
   });
 }
+
+/** Migration files not yet applied to this database (for readiness: a server on an old schema is not ready). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const { rows } = await db.query<{ name: string }>('SELECT name FROM schema_migrations').catch((err) => {
+    if ((err as { code?: string }).code === '42P01') return { rows: [] }; // never migrated
+    throw err;
+  });
+  const done = new Set(rows.map((r) => r.name));
+  return files.filter((f) => !done.has(f));
+}

@@ -21,6 +21,8 @@ import { NotRetryableError, RetryAfterError, type Directive, type Logger, type N
 import { createEffects, type EffectDeps } from '../effects.js';
 import type { Renderer } from '../templates.js';
 import { portsOf } from '../ports.js';
+import type { Log } from '../log.js';
+import type { Metrics } from '../metrics.js';
 
 export interface Left {
   nodeId: string;
@@ -61,6 +63,10 @@ export interface ActivityDeps extends EffectDeps {
   /** Plugin errors other than NotRetryableError are retried this many times, then the node fails. */
   maxNodeAttempts?: number;
   log?: (line: string) => void;
+  /** Tend's JSON-lines logger: plugin log lines and node failures go here (beside `log`). */
+  logger?: Log;
+  /** Counts attempts that failed (before Temporal retries them). */
+  metrics?: Metrics;
 }
 
 interface CompiledProgram {
@@ -165,7 +171,11 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   function logger(fields: Record<string, unknown>): Logger {
-    const write = (level: string) => (message: string, extra?: Record<string, unknown>) => deps.log?.(JSON.stringify({ level, message, ...fields, ...extra }));
+    const json = deps.logger?.child(fields);
+    const write = (level: 'info' | 'warn' | 'error') => (message: string, extra?: Record<string, unknown>) => {
+      json?.[level](message, extra);
+      deps.log?.(JSON.stringify({ level, message, ...fields, ...extra }));
+    };
     return { info: write('info'), warn: write('warn'), error: write('error') };
   }
 
@@ -243,7 +253,11 @@ export function createActivities(deps: ActivityDeps) {
           throw ApplicationFailure.create({ message: err.message, nextRetryDelay: err.delayMs, cause: err });
         }
         const permanent = err instanceof NotRetryableError || err instanceof RetryAfterError || attempt >= maxAttempts;
-        if (!permanent) throw err;
+        deps.metrics?.inc('tend_activity_failures_total', 'Node attempts that threw (retried, or failed for good).', { node: compiled.plugin.id, final: String(permanent) });
+        if (!permanent) {
+          log.warn('node attempt failed, will retry', { error: (err as Error).message ?? String(err), attempt });
+          throw err;
+        }
         const message = (err as Error).message ?? String(err);
         log.error('node failed', { error: message, attempt });
         // A node with an error port sends the contact on by it; otherwise the run fails.

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type LogLevel, type NativeConnection } from '@temporalio/worker';
 import type { ActivityDeps } from './activities.js';
 import { createActivities } from './activities.js';
+import { createLog } from '../log.js';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
@@ -16,7 +17,11 @@ export function installRuntime(): void {
   const level = (process.env.TEND_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
   try {
     // No SDK signal handlers: Tend stops its worker itself, in order, on SIGINT/SIGTERM.
-    Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: [] });
+    // The SDK's lines in Tend's JSON-lines shape (component "temporal").
+    const log = createLog({ level: 'debug' }).child({ component: 'temporal' });
+    const write = ({ level: l, message, meta }: { level: LogLevel; message: string; meta?: Record<string, unknown> }) =>
+      log[l === 'ERROR' ? 'error' : l === 'WARN' ? 'warn' : l === 'INFO' ? 'info' : 'debug'](message, meta);
+    Runtime.install({ logger: new DefaultLogger(level, write), shutdownSignals: [] });
   } catch {
     // Already installed by the embedding process (e.g. a test harness): keep theirs.
   }

@@ -55,6 +55,8 @@ export interface TendOptions {
   temporalAddress?: string;
   /** Continue-as-new past this many history events (to test it without thousands of steps). */
   historyLimit?: number;
+  /** Receives this Tend's JSON log lines (request lines, worker and dispatcher). */
+  logSink?: (line: string) => void;
 }
 
 export async function startTend(opts: TendOptions = {}): Promise<Tend> {
@@ -78,12 +80,13 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
     TEND_RATE_LIMIT_PER_SECOND: '1000000',
     ...opts.env,
   });
-  const services = await openServices(config, databaseUrl);
+  const services = await openServices(config, databaseUrl, { logSink: opts.logSink ?? (() => undefined) });
   const client = await connectClient(config, temporalAddress);
   const dispatcher = createDispatcher({ db: services.db, client, registry: services.registry, taskQueue, activity: { heartbeatTimeoutMs: 5000 }, historyLimit: opts.historyLimit });
   await dispatcher.start();
   const apiKey = await resolveApiKey(services.db, config.apiKey);
-  const app = createApp({ db: services.db, registry: services.registry, apiKey, signingSecret: services.secret, onEventsStored: () => void dispatcher.kick(), rateLimit: config.rateLimit, trustProxy: config.trustProxy });
+  const app = createApp({ db: services.db, registry: services.registry, apiKey, signingSecret: services.secret, onEventsStored: () => void dispatcher.kick(),
+    rateLimit: config.rateLimit, trustProxy: config.trustProxy, log: services.log, metrics: services.metrics, temporal: client, metricsToken: config.metricsToken });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,0 +1,33 @@
+// A contact's personal data through the API: GET /contacts/:id/export (everything, as
+// JSON) and DELETE /contacts/:id or POST /contacts/:id/erase (erasure, see
+// engine/personal-data.ts). Admin API key only, like the rest of /api.
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../../engine/storage/db.js';
+import { eraseContact, exportContact } from '../../engine/personal-data.js';
+import { HttpProblem } from '../../engine/errors.js';
+import type { Log } from '../../engine/log.js';
+import { route } from '../problem.js';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const noContact = (id: string) => new HttpProblem(404, 'Not found', [{ path: `/contacts/${id}`, message: 'no such contact' }]);
+
+export function personalDataRouter(deps: { db: Db; temporal?: Client; log?: Log }): Router {
+  const r = Router();
+  r.get('/:id/export', route(async (req, res) => {
+    const id = String(req.params.id);
+    const data = uuid.test(id) ? await exportContact(deps.db, id) : undefined;
+    if (!data) throw noContact(id);
+    res.setHeader('content-disposition', `attachment; filename="contact-${id}.json"`);
+    res.json(data);
+  }));
+  const erase = route(async (req, res) => {
+    const id = String(req.params.id);
+    const erasure = uuid.test(id) ? await eraseContact({ ...deps, log: res.locals.log ?? deps.log }, id) : undefined;
+    if (!erasure) throw noContact(id);
+    res.json(erasure);
+  });
+  r.delete('/:id', erase);
+  r.post('/:id/erase', erase);
+  return r;
+}
