@@ -1,8 +1,7 @@
 // Open and click tracking for emails: an invisible pixel and links rewritten through
 // Tend, each carrying a signed token, so nobody can forge an open or a click for
 // another message, and a click can only lead to a link that was in the email.
-import crypto from 'node:crypto';
-import { sign } from './signing.js';
+import { sign, signatureValid } from './signing.js';
 
 export interface Tracking {
   /** Public base URL of Tend's server, where /o/ and /c/ are served. */
@@ -20,21 +19,16 @@ export function clickToken(secret: string, messageId: string, link: number): str
   return `${messageId}.${link}.${sign(secret, `click:${messageId}:${link}`)}`;
 }
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a), y = Buffer.from(b);
-  return x.length === y.length && crypto.timingSafeEqual(x, y);
-}
-
 export function verifyOpen(secret: string, token: string): string | undefined {
   const [messageId, sig, ...rest] = token.split('.');
   if (rest.length || !messageId || !sig || !UUID.test(messageId)) return undefined;
-  return same(sig, sign(secret, `open:${messageId}`)) ? messageId : undefined;
+  return signatureValid(secret, `open:${messageId}`, sig) ? messageId : undefined;
 }
 
 export function verifyClick(secret: string, token: string): { messageId: string; link: number } | undefined {
   const [messageId, index, sig, ...rest] = token.split('.');
   if (rest.length || !messageId || !index || !sig || !UUID.test(messageId) || !/^\d{1,4}$/.test(index)) return undefined;
-  return same(sig, sign(secret, `click:${messageId}:${index}`)) ? { messageId, link: Number(index) } : undefined;
+  return signatureValid(secret, `click:${messageId}:${index}`, sig) ? { messageId, link: Number(index) } : undefined;
 }
 
 /**
@@ -73,5 +67,5 @@ export function verifyVisitToken(secret: string, token: string, now = new Date()
   if (rest.length || !contactId || !at || !sig || !UUID.test(contactId) || !/^\d{1,12}$/.test(at)) return undefined;
   const age = now.getTime() / 1000 - Number(at);
   if (age < -60 || age > VISIT_TOKEN_MAX_AGE_S) return undefined;
-  return same(sig, sign(secret, `visit:${contactId}:${at}`)) ? contactId : undefined;
+  return signatureValid(secret, `visit:${contactId}:${at}`, sig) ? contactId : undefined;
 }

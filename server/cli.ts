@@ -32,6 +32,19 @@ for (const [name, description] of [
   });
 }
 
+program.command('secrets').description('the secret that signs links in emails').command('rotate')
+  .description('make a new signing secret (needs DATABASE_URL, or the embedded database); links signed with the one before keep working until the next rotation')
+  .action(async () => {
+    try {
+      const { main } = await import('./runtime.js');
+      await main('rotate-secret');
+      process.exit(0);
+    } catch (err) {
+      console.error(`tend secrets rotate: ${(err as Error).message}`);
+      process.exit(1);
+    }
+  });
+
 /** Runs a command's logic; its number is the exit code, a thrown error is printed and exits 1. */
 const run = (label: string, fn: (...args: any[]) => Promise<number>) => async (...args: any[]) => {
   try {

@@ -8,6 +8,7 @@ import { startTemporalDevServer } from '../engine/stack/temporal.js';
 import { ensureTemporalCli } from '../engine/stack/temporal-cli.js';
 import { createDb, type Db } from '../engine/storage/db.js';
 import { migrate } from '../engine/storage/migrate.js';
+import { rotateSigningSecret } from '../engine/signing.js';
 import { createRegistry, type Registry } from '../engine/registry.js';
 import { connectClient, connectWorker } from '../engine/temporal/client.js';
 import { createSmsProvider } from '../engine/sms.js';
@@ -214,16 +215,22 @@ export async function runUntilSignal(stops: Stop[]): Promise<void> {
   log('Tend stopped.');
 }
 
-export async function main(mode: 'start' | 'server' | 'worker' | 'migrate', env = process.env): Promise<void> {
+export async function main(mode: 'start' | 'server' | 'worker' | 'migrate' | 'rotate-secret', env = process.env): Promise<void> {
   const config = readConfig(env);
   if ((mode === 'server' || mode === 'worker') && (!config.databaseUrl || !config.temporalAddress)) {
     throw new Error(`tend ${mode} runs against existing services: set DATABASE_URL and TEMPORAL_ADDRESS (or use \`tend start\` for everything in one process)`);
   }
-  const stack = await bootStack(config, { database: true, temporal: mode !== 'migrate' });
+  const stack = await bootStack(config, { database: true, temporal: mode !== 'migrate' && mode !== 'rotate-secret' });
   const stops = [...stack.stops];
   try {
     const services = await openServices(config, stack.databaseUrl);
     stops.push(() => services.db.end());
+    if (mode === 'rotate-secret') {
+      await rotateSigningSecret(services.db);
+      log('New signing secret made; links signed with the one before keep working until the next rotation. Restart servers and workers to sign with it.');
+      for (const stop of [...stops].reverse()) await stop();
+      return;
+    }
     if (mode === 'migrate') {
       log('Migrations applied.');
       for (const stop of [...stops].reverse()) await stop();
