@@ -108,8 +108,9 @@ async function examples(db: Queryable, s: Pick<PredictiveSettings, 'features' | 
   return rows.map((r) => ({ id: r.id, converted: r.converted, inputs: [...r.counts.map((c) => Math.log1p(Number(c))), Math.log1p(Math.max(0, r.score))] }));
 }
 
+/** Bias first, then each input in standard deviations from the training mean, kept within ±10 (no wild extrapolation). */
 function standardise(inputs: number[], means: number[], stds: number[]): number[] {
-  return [1, ...inputs.map((v, i) => (v - means[i]!) / stds[i]!)];
+  return [1, ...inputs.map((v, i) => Math.max(-10, Math.min(10, (v - means[i]!) / stds[i]!)))];
 }
 
 /** P(converted) from a trained regression: its first one-vs-all classifier is class 1 against the rest. */
@@ -142,7 +143,12 @@ export async function train(db: Db, s: PredictiveSettings): Promise<{ model: Tra
   const test = all.filter(heldOut);
   const width = all[0]!.inputs.length;
   const means = Array.from({ length: width }, (_, i) => learn.reduce((t, e) => t + e.inputs[i]!, 0) / learn.length);
-  const stds = Array.from({ length: width }, (_, i) => Math.sqrt(learn.reduce((t, e) => t + (e.inputs[i]! - means[i]!) ** 2, 0) / learn.length) || 1);
+  // A feature every lead has alike (float noise aside) carries no information: dividing by
+  // its near-zero spread would blow up any lead that differs from it.
+  const stds = Array.from({ length: width }, (_, i) => {
+    const sd = Math.sqrt(learn.reduce((t, e) => t + (e.inputs[i]! - means[i]!) ** 2, 0) / learn.length);
+    return sd > 1e-9 ? sd : 1;
+  });
   const regression = new LogisticRegression({ numSteps: 1500, learningRate: 1 / learn.length });
   regression.train(new Matrix(learn.map((e) => standardise(e.inputs, means, stds))), Matrix.columnVector(learn.map((e) => (e.converted ? 1 : 0))));
   const evaluated = test.length >= 4 ? test : learn;

@@ -45,6 +45,7 @@ async function restart(tend: Tend, plugins: string): Promise<{ url: string; serv
   const config = readConfig({
     DATABASE_URL: tend.databaseUrl, TEMPORAL_ADDRESS: tend.temporalAddress, TEND_TASK_QUEUE: tend.config.temporalTaskQueue,
     TEND_API_KEY: tend.apiKey, TEND_PLUGINS: plugins, PORT: '0', SMTP_URL: tend.mailbox.url, TEND_SECRET_GREET_URL: `${receiver.url}/greet`,
+    TEND_HTTP_ALLOW: tend.config.httpAllow ?? '', // the receiver listens on loopback
   });
   const services = await openServices(config, tend.databaseUrl);
   const worker = await startWorker(config, services, tend.temporalAddress);

@@ -56,7 +56,9 @@ describe('predictive lead score', () => {
 
     // A new lead acting like the buyers crosses 75% and lands with sales at once.
     for (const type of ['page_view', 'pricing_viewed', 'pricing_viewed', 'demo_requested']) await tend.event({ type, email: 'keen@example.com' });
-    await tend.until(async () => ((await readiness('keen@example.com')) ?? 0) >= 75, 'keen scored high');
+    await tend.until(async () => ((await readiness('keen@example.com')) ?? 0) >= 75, 'keen scored high', 60_000).catch(async (err) => {
+      throw new Error(`${(err as Error).message}: readiness ${await readiness('keen@example.com')}, outbox ${JSON.stringify(await tend.sql('SELECT attempts, last_error FROM outbox'))}, model ${JSON.stringify((await tend.api('GET', '/api/predictive-score')).body.model)}`);
+    });
     await tend.until(async () => to('sales@example.com').some((s) => s.includes('keen@example.com')), 'the sales task for keen');
     expect(to('keen@example.com')).toEqual([]);
 
