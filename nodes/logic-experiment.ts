@@ -6,6 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
 import { DURATION_PATTERN } from '../engine/duration.js';
+import { Variants, pickVariant, variantProblems } from './variants.js';
 
 export default definePlugin({
   id: 'tend.logic.experiment',
@@ -17,17 +18,7 @@ export default definePlugin({
   summary: 'Experiment {{variants}} by {{metric}}',
   configSchema: Type.Object(
     {
-      variants: Type.Array(
-        Type.Object(
-          {
-            name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', title: 'Port name' }),
-            label: Type.Optional(Type.String({ maxLength: 60 })),
-            weight: Type.Number({ minimum: 0, maximum: 100000, title: 'Weight' }),
-          },
-          { additionalProperties: false },
-        ),
-        { minItems: 2, maxItems: 10, title: 'Variants', default: [{ name: 'a', label: 'A', weight: 50 }, { name: 'b', label: 'B', weight: 50 }] },
-      ),
+      variants: Variants(10),
       holdoutPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 50, title: 'Holdout (% of contacts who get nothing)', default: 10 })),
       metric: Type.Union([Type.Literal('opened'), Type.Literal('clicked'), Type.Literal('conversion')], { title: 'Winner by', default: 'clicked' }),
       conversionEvent: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$', title: 'Conversion event', description: 'For "conversion": the event that counts, e.g. order_completed' })),
@@ -39,13 +30,7 @@ export default definePlugin({
   ports: [{ name: 'holdout', label: 'Holdout' }],
   dynamicPorts: { field: 'variants', nameKey: 'name', labelKey: 'label' },
   check: (config) => {
-    const problems: { path: string; message: string }[] = [];
-    const names = new Set<string>(['holdout']);
-    config.variants.forEach((v: { name: string }, i: number) => {
-      if (names.has(v.name)) problems.push({ path: `/variants/${i}/name`, message: v.name === 'holdout' ? '"holdout" is the holdout group\'s port' : `variant name "${v.name}" is used twice` });
-      names.add(v.name);
-    });
-    if (config.variants.reduce((s: number, v: { weight: number }) => s + v.weight, 0) <= 0) problems.push({ path: '/variants', message: 'the weights add up to 0' });
+    const problems = variantProblems(config.variants, { holdout: '"holdout" is the holdout group\'s port' });
     if (config.metric === 'conversion' && !config.conversionEvent) problems.push({ path: '/conversionEvent', message: 'a conversion experiment needs the event that counts' });
     return problems;
   },
@@ -58,12 +43,6 @@ export default definePlugin({
     if (ctx.sticky(`${ctx.node.id}:holdout`) * 100 < holdoutPercent) return assign('holdout', false);
     const state = await ctx.experiment({ variants: variants.map((v) => v.name), metric, event: conversionEvent, window, minSample });
     if (state.winner) return assign(state.winner, true);
-    const total = variants.reduce((s, v) => s + v.weight, 0);
-    let point = ctx.sticky(ctx.node.id) * total;
-    for (const v of variants) {
-      if (point < v.weight) return assign(v.name, false);
-      point -= v.weight;
-    }
-    return assign(variants[variants.length - 1]!.name, false);
+    return assign(pickVariant(variants, ctx.sticky(ctx.node.id)).name, false);
   },
 });
