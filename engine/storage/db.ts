@@ -15,6 +15,13 @@ export function createDb(url: string, max = 10): Db {
 
 export async function transaction<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
+  // A checked-out client has no error listener of the pool's: a connection lost between
+  // two queries (the server restarting) would be an uncaught 'error' event and end the
+  // process. Noted here instead, it fails the transaction's next query, and the broken
+  // client is destroyed on release rather than returned to the pool.
+  let lost: Error | undefined;
+  const onError = (err: Error) => { lost = err; };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -24,6 +31,7 @@ export async function transaction<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(lost);
   }
 }
