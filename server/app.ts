@@ -6,7 +6,7 @@ import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { segmentsRouter } from './routes/segments.js';
 import { experimentsRouter } from './routes/experiments.js';
 import { predictiveRouter } from './routes/predictive.js';
-import { refuseDeepJson } from './input.js';
+import { refuseDeepJson, refuseNulInUrl } from './input.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,6 +54,7 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(refuseNulInUrl);
 
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
