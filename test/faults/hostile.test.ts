@@ -163,3 +163,23 @@ test('text no column can hold (NUL, unpaired surrogates) in an otherwise valid b
   const after = await tableCounts();
   expect(after.events).toBe(before.events! + 1);
 });
+
+test('template injection in a preview renders nothing of the server, and injected data is escaped', async () => {
+  const before = await tableCounts();
+  const attacks = [
+    '{{constructor.constructor "return process"}}',
+    '{{#with (lookup this "constructor")}}{{#with (lookup this "constructor")}}{{this "return process.env"}}{{/with}}{{/with}}',
+    '{{lookup (lookup this "__proto__") "constructor"}}',
+    '{{#each this}}{{@key}}{{/each}}{{> nosuchpartial}}',
+    '{{{event.properties.html}}}{{event.properties.html}}',
+    '{{#if}}',
+  ];
+  for (const html of attacks) {
+    const res = await tend.api('POST', '/api/flows/preview-email', { subject: 'Hi', html, event: { type: 'x', properties: { html: '<img src=x onerror=alert(1)>' } } });
+    expect(res.status, html).toBeLessThan(500);
+    const out = JSON.stringify(res.body);
+    expect(out, html).not.toMatch(/DATABASE_URL|TEND_API_KEY|process\.env|\[native code\]|function \w*\(/);
+    if (html === '{{{event.properties.html}}}{{event.properties.html}}') expect(res.body.html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+  }
+  expect(await tableCounts()).toEqual(before);
+});
