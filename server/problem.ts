@@ -1,6 +1,7 @@
 // One place that turns errors into application/problem+json responses.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem } from '../engine/errors.js';
+import { isConnectionError } from '../engine/storage/db.js';
 
 export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   let problem: HttpProblem;
@@ -12,7 +13,7 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   else if (['22021', '22P05', '22P02'].includes(String(err?.code ?? ''))) {
     // Text PostgreSQL cannot take (a bad byte sequence, \u0000 in jsonb, a malformed value): the request's fault.
     problem = new HttpProblem(400, 'Invalid text', [{ path: '/', message: 'the request holds text that cannot be stored' }]);
-  } else if (databaseUnavailable(err)) {
+  } else if (isConnectionError(err)) {
     console.error(`database unavailable: ${err.message}`);
     res.set('retry-after', '1');
     problem = new HttpProblem(503, 'Service unavailable', [{ path: '/', message: 'the database is unavailable; nothing was stored, try again' }]);
@@ -22,12 +23,6 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   }
   res.status(problem.status).type('application/problem+json').json({ type: 'about:blank', title: problem.title, status: problem.status, errors: problem.errors });
 };
-
-/** The database is down or restarting (not the request's fault, and worth retrying). */
-function databaseUnavailable(err: { code?: unknown; message?: unknown } | undefined): boolean {
-  const code = String(err?.code ?? '');
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P02', '57P03'].includes(code) || /^Connection terminated/.test(String(err?.message ?? ''));
-}
 
 /** Wraps an async route so a rejected promise reaches the problem handler. */
 export function route(fn: (...args: Parameters<RequestHandler>) => Promise<unknown>): RequestHandler {

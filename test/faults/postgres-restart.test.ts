@@ -58,3 +58,31 @@ test('a PostgreSQL restart loses no accepted event and sends nothing twice', asy
   expect(await tend.sql("SELECT count(*)::int AS n FROM contacts WHERE email = 'down@example.com'")).toEqual([{ n: 0 }]);
   expect(await tend.sql('SELECT count(*)::int AS n FROM outbox')).toEqual([{ n: 0 }]);
 });
+
+test('PostgreSQL going away between the SMTP server accepting a message and the send being recorded sends it once', async () => {
+  await tend.publish({ ...onboarding(), name: 'Receipt', nodes: [
+    { id: 'paid', type: 'tend.trigger.event', version: 1, config: { eventType: 'paid' } },
+    { id: 'receipt', type: 'tend.action.email', version: 1, config: { subject: 'Receipt', html: '<p>Thanks.</p>' } },
+  ], edges: [{ id: 'e1', source: 'paid', sourcePort: 'next', target: 'receipt' }] });
+  let arrived!: () => void;
+  const inFlight = new Promise<void>((r) => { arrived = r; });
+  let release!: () => void;
+  const released = new Promise<void>((r) => { release = r; });
+  tend.mailbox.beforeAccept = async (raw) => {
+    if (!raw.toString('utf8').includes('Subject: Receipt')) return;
+    arrived();
+    await released;
+  };
+  await tend.event({ type: 'paid', email: 'receipt@example.com' });
+  await inFlight;
+  await postgres.stop();
+  release(); // the SMTP server says 250 while the database is down
+  await tend.mailbox.waitFor(tend.mailbox.messages.filter((m) => m.subject !== 'Receipt').length + 1, 30000);
+  await sleep(2000);
+  postgres = await startPostgres();
+  tend.mailbox.beforeAccept = undefined;
+
+  await tend.until(async () => (await tend.sql<{ status: string }>("SELECT status FROM messages WHERE recipient = 'receipt@example.com'"))[0]?.status === 'sent', 'the receipt recorded as sent', 60000);
+  await sleep(3000); // time for a wrong second send to arrive
+  expect(tend.mailbox.messages.filter((m) => m.subject === 'Receipt')).toHaveLength(1);
+});
