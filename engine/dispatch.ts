@@ -78,6 +78,7 @@ export function createDispatcher(opts: DispatcherOptions) {
   /** Calendar schedules this process has made sure are planned. */
   const knownCalendars = new Set<string>();
   let listener: pg.PoolClient | undefined;
+  let relistening: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
   async function triggers(): Promise<TriggerEntry[]> {
@@ -256,15 +257,41 @@ export function createDispatcher(opts: DispatcherOptions) {
     }
   }
 
+  /**
+   * Holds one connection that LISTENs for new outbox rows. When the database goes away
+   * (a restart, a failover) the connection is dropped without ending the process, and
+   * the next tick listens again; the tick's sweep dispatches whatever came meanwhile.
+   */
+  async function listen(): Promise<void> {
+    const client = await db.connect();
+    let released = false;
+    const onLost = (err: Error) => {
+      if (released) return;
+      released = true;
+      client.removeListener('error', onLost); // the pool's own listener takes over on release
+      if (listener === client) listener = undefined;
+      client.release(err);
+      opts.onError?.(err);
+    };
+    client.on('error', onLost);
+    client.on('notification', () => void kick());
+    try {
+      await client.query('LISTEN tend_outbox');
+    } catch (err) {
+      onLost(err as Error);
+      throw err;
+    }
+    listener = client;
+  }
+
   return {
     kick,
     drain,
     /** Listens for new outbox rows and sweeps every second for retries and missed notifications. */
     async start(): Promise<void> {
-      listener = await db.connect();
-      listener.on('notification', () => void kick());
-      await listener.query('LISTEN tend_outbox');
+      await listen();
       timer = setInterval(() => {
+        if (!listener && !relistening && !stopped) relistening = listen().catch((err) => opts.onError?.(err)).finally(() => (relistening = undefined));
         void kick();
         if (!stopped) sweeping ??= sweep().catch((err) => opts.onError?.(err)).finally(() => (sweeping = undefined));
       }, 1000);
@@ -273,9 +300,14 @@ export function createDispatcher(opts: DispatcherOptions) {
     async stop(): Promise<void> {
       stopped = true;
       if (timer) clearInterval(timer);
+      await relistening;
       if (listener) {
-        await listener.query('UNLISTEN tend_outbox').catch(() => undefined);
-        listener.release();
+        const client = listener;
+        listener = undefined;
+        await client.query('UNLISTEN tend_outbox').catch(() => undefined);
+        client.removeAllListeners('notification');
+        client.removeAllListeners('error'); // the pool adds its own back on release
+        client.release();
       }
       while (running) await new Promise((r) => setTimeout(r, 20));
       await sweeping;

@@ -4,7 +4,7 @@
 import { changeScore as changeScoreOf } from './scoring.js';
 import crypto from 'node:crypto';
 import type { Db } from './storage/db.js';
-import { transaction } from './storage/db.js';
+import { recordDone, transaction } from './storage/db.js';
 import { applyOperations, getContact } from './storage/contacts.js';
 import { appendEvent } from './storage/events.js';
 import type { Contact, Effects, EmailMessage, HttpRequest, HttpResponse, SendResult, SmsMessage } from './plugin.js';
@@ -149,12 +149,12 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       }
       try {
         const info = await deps.mailer.send({ from: message.from ?? deps.mailFrom, to: recipient!, subject: message.subject, html, text, replyTo: message.replyTo, messageId, headers });
-        await db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify({ messageId, response: info.response })]);
+        await recordDone(() => db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify({ messageId, response: info.response })]));
         return { status: 'sent', messageId };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         if (code && code >= 500) {
-          await db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, (err as Error).message]);
+          await recordDone(() => db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, (err as Error).message]));
           return { status: 'failed', reason: (err as Error).message };
         }
         throw err;
@@ -172,11 +172,11 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       if (done) return done;
       try {
         const sent = await deps.sms.send({ to: contact.phone!, body: message.body, idempotencyKey: key });
-        await db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify(sent)]);
+        await recordDone(() => db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify(sent)]));
         return { status: 'sent', messageId: sent.id };
       } catch (err) {
         if (err instanceof SmsRejectedError) {
-          await db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, err.message]);
+          await recordDone(() => db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, err.message]));
           return { status: 'failed', reason: err.message };
         }
         throw err; // the provider was unreachable or overloaded: Temporal retries
@@ -224,10 +224,10 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       }
       // A 5xx is retried, so it is not the final word; anything else is.
       const final = response.status < 500 && response.status !== 429;
-      await db.query(
+      await recordDone(() => db.query(
         `UPDATE messages SET status = $2, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, response = $3, reason = $4 WHERE id = $1`,
         [row.id, final ? (response.status < 400 ? 'sent' : 'failed') : 'sending', JSON.stringify(response), final ? null : `HTTP ${response.status}`],
-      );
+      ));
       return response;
     },
   };

@@ -57,8 +57,10 @@ async function contactsByIdentity(tx: pg.PoolClient, kind: Kind, values: string[
   if (kind === 'contactId') return found;
   const missing = values.filter((v) => !found.has(v));
   if (missing.length) {
+    // In sorted order: two batches creating the same new contacts lock their index
+    // entries in one order, so one waits for the other instead of deadlocking.
     const { rows } = await tx.query<{ id: string; key: string }>(
-      `INSERT INTO contacts (${column}) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id, ${column} AS key`,
+      `INSERT INTO contacts (${column}) SELECT v FROM unnest($1::text[]) AS v ORDER BY v ON CONFLICT DO NOTHING RETURNING id, ${column} AS key`,
       [missing],
     );
     for (const r of rows) found.set(r.key, r.id);
@@ -133,6 +135,7 @@ export async function ingestIn(tx: pg.PoolClient, inputs: IncomingEvent[], pathO
       `INSERT INTO events (id, contact_id, type, properties, client_id, occurred_at, source)
        SELECT id, contact_id, type, properties, client_id, COALESCE(occurred_at, now()), $7
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS t(id, contact_id, type, properties, client_id, occurred_at)
+       ORDER BY client_id -- one lock order for concurrent batches sharing client ids (no deadlock); dispatch order is the outbox's
        ON CONFLICT (client_id) DO NOTHING RETURNING id`,
       [
         ids,

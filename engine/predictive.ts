@@ -7,6 +7,7 @@
 // (`readiness`), refreshed when one of their feature events arrives and for everyone
 // after a retraining. It is an ordinary attribute: if/else, segments and field-changed
 // triggers read it, and changing it records `tend.contact_changed`.
+import type { PoolClient } from 'pg';
 import crypto from 'node:crypto';
 import LogisticRegression from 'ml-logistic-regression';
 import { Matrix } from 'ml-matrix';
@@ -217,8 +218,13 @@ export async function retrainIfDue(db: Db, onError: (err: unknown) => void): Pro
   if (latest && addDuration(latest.trainedAt, settings.retrainEvery) > new Date()) return;
   training = true;
   void (async () => {
-    const client = await db.connect();
+    let client: PoolClient | undefined;
+    let lost: Error | undefined;
+    const onLost = (err: Error) => { lost = err; };
     try {
+      client = await db.connect();
+      // Held across the training, idle in between: a lost connection must not be an uncaught 'error'.
+      client.on('error', onLost);
       const locked = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(7346503) AS ok')).rows[0]!.ok;
       if (!locked) return;
       try {
@@ -232,7 +238,8 @@ export async function retrainIfDue(db: Db, onError: (err: unknown) => void): Pro
     } catch (err) {
       if (!(err instanceof NotEnoughData)) onError(err);
     } finally {
-      client.release();
+      client?.removeListener('error', onLost);
+      client?.release(lost);
       training = false;
     }
   })();

@@ -6,7 +6,7 @@ import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { segmentsRouter } from './routes/segments.js';
 import { experimentsRouter } from './routes/experiments.js';
 import { predictiveRouter } from './routes/predictive.js';
-import { refuseDeepJson } from './input.js';
+import { refuseDeepJson, refuseNulInUrl } from './input.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -75,6 +75,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   const trust = deps.trustProxy ?? 'loopback';
   app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust); // a number counts hops
+  app.use(refuseNulInUrl);
   const log = deps.log ?? createLog();
   app.use(requestLog(log, deps.metrics));
   // Every public endpoint is rate-limited per client IP, before any work is done (and

@@ -28,22 +28,43 @@ export function intParam(value: unknown, name: string, { min, max, fallback }: {
 export const MAX_JSON_DEPTH = 64;
 
 /**
- * An `express.json` verify hook that refuses bodies nested deeper than `max` before
- * they are parsed, by counting brackets outside strings in the raw bytes.
+ * An `express.json` verify hook that refuses, before parsing, bodies nested deeper
+ * than `max` and strings no PostgreSQL text or jsonb can hold: a `\u0000` escape or
+ * a UTF-16 surrogate escape without its pair (an emoji cut in half). It counts
+ * brackets and reads escapes outside and inside strings in the raw bytes.
  */
 export function refuseDeepJson(max = MAX_JSON_DEPTH) {
   return (_req: unknown, _res: unknown, buf: Buffer): void => {
     let depth = 0;
     let inString = false;
+    const escaped = (at: number) => (buf[at] === 0x5c && buf[at + 1] === 0x75 ? parseInt(buf.toString('latin1', at + 2, at + 6), 16) : NaN);
     for (let i = 0; i < buf.length; i++) {
       const c = buf[i];
       if (inString) {
-        if (c === 0x5c) i++; // backslash: skip the escaped byte
-        else if (c === 0x22) inString = false;
+        if (c === 0x5c) {
+          const code = escaped(i);
+          if (code === 0) throw unstorable('a NUL character (\\u0000)');
+          if (code >= 0xdc00 && code <= 0xdfff) throw unstorable('half of a UTF-16 surrogate pair');
+          if (code >= 0xd800 && code <= 0xdbff) {
+            const low = escaped(i + 6);
+            if (!(low >= 0xdc00 && low <= 0xdfff)) throw unstorable('half of a UTF-16 surrogate pair');
+            i += 11; // both escapes
+          } else i++; // skip the escaped byte
+        } else if (c === 0x22) inString = false;
       } else if (c === 0x22) inString = true;
       else if (c === 0x7b || c === 0x5b) {
         if (++depth > max) throw new HttpProblem(422, 'Too deeply nested', [{ path: '/', message: `JSON may be nested at most ${max} levels deep` }]);
       } else if (c === 0x7d || c === 0x5d) depth--;
     }
   };
+}
+
+function unstorable(what: string): HttpProblem {
+  return new HttpProblem(422, 'Invalid text', [{ path: '/', message: `a string holds ${what}, which cannot be stored` }]);
+}
+
+/** Refuses a URL with a NUL byte (%00) in its path or query: no id or search text holds one. */
+export function refuseNulInUrl(req: { originalUrl: string }, _res: unknown, next: (err?: unknown) => void): void {
+  if (/%00/.test(req.originalUrl)) return next(new HttpProblem(400, 'Invalid URL', [{ path: '/', message: 'the URL holds a NUL character (%00)' }]));
+  next();
 }

@@ -3,6 +3,7 @@
 // and answered with a bare 500: no message, stack or SQL leaves the server.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem } from '../engine/errors.js';
+import { isConnectionError } from '../engine/storage/db.js';
 
 export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   let problem: HttpProblem;
@@ -11,7 +12,15 @@ export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   else if (err?.type === 'entity.parse.failed') problem = new HttpProblem(400, 'Malformed JSON', [{ path: '/', message: 'the body is not valid JSON' }]);
   else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = new HttpProblem(415, 'Unsupported encoding', [{ path: '/', message: String(err.message) }]);
   else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) problem = new HttpProblem(err.status, String(err.message ?? 'Bad request'));
-  else {
+  else if (['22021', '22P05', '22P02'].includes(String(err?.code ?? ''))) {
+    // Text PostgreSQL cannot take (a bad byte sequence, \u0000 in jsonb, a malformed value): the request's fault.
+    problem = new HttpProblem(400, 'Invalid text', [{ path: '/', message: 'the request holds text that cannot be stored' }]);
+  } else if (isConnectionError(err)) {
+    if (res.locals.log) res.locals.log.error('database unavailable', { err: err.message });
+    else console.error(`database unavailable: ${err.message}`);
+    res.set('retry-after', '1');
+    problem = new HttpProblem(503, 'Service unavailable', [{ path: '/', message: 'the database is unavailable; nothing was stored, try again' }]);
+  } else {
     if (res.locals.log) res.locals.log.error('unhandled error', { err, stack: String(err?.stack ?? '') });
     else console.error(err);
     problem = new HttpProblem(500, 'Internal error');

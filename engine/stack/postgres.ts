@@ -57,11 +57,9 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
   // `beforeExit` hook calls process.exit(0) when the event loop drains, which threw
   // away the exit code a process had set (vitest's 1 for failed tests), and its `exit`
   // hook then fails on a callback it is not given: both go too. (SIGHUP stays: it stops
-  // the cluster before the process dies.)
-  exitHook.unhookEvent('SIGINT');
-  exitHook.unhookEvent('SIGTERM');
-  exitHook.unhookEvent('beforeExit');
-  exitHook.unhookEvent('exit');
+  // the cluster before the process dies.) Only once: a second cluster, or a restarted
+  // one, finds them gone already.
+  for (const event of ['SIGINT', 'SIGTERM', 'beforeExit', 'exit']) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
   if (fresh) await pg.createDatabase('tend');
   return {
     url: `postgres://tend:${password}@127.0.0.1:${port}/tend`,

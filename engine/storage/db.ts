@@ -15,6 +15,13 @@ export function createDb(url: string, max = 10): Db {
 
 export async function transaction<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
+  // A checked-out client has no error listener of the pool's: a connection lost between
+  // two queries (the server restarting) would be an uncaught 'error' event and end the
+  // process. Noted here instead, it fails the transaction's next query, and the broken
+  // client is destroyed on release rather than returned to the pool.
+  let lost: Error | undefined;
+  const onError = (err: Error) => { lost = err; };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -24,6 +31,32 @@ export async function transaction<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(lost);
+  }
+}
+
+/** The database is unreachable or restarting: not the statement's fault, and worth trying again. */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'].includes(String(e?.code ?? ''))) return true;
+  return /^Connection terminated|not queryable|timeout exceeded when trying to connect/.test(String(e?.message ?? ''));
+}
+
+/**
+ * Records something already done in the world (a message the SMTP server accepted, a
+ * webhook that answered), trying again while the database is away rather than failing
+ * the activity: a retried activity would find no record and do it a second time.
+ * Gives up after `withinMs`.
+ */
+export async function recordDone<T>(fn: () => Promise<T>, withinMs = 60_000): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isConnectionError(err) || Date.now() + delay > deadline) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 }

@@ -10,11 +10,13 @@ export interface Received {
   json: unknown;
 }
 
+export interface Reply { status: number; body?: unknown }
+
 export interface Receiver {
   url: string;
   requests: Received[];
-  /** Decides each response; default 200 {"ok":true}. */
-  respond: (req: Received, index: number) => { status: number; body?: unknown };
+  /** Decides each response (or, as a promise, holds it: a call in flight); default 200 {"ok":true}. */
+  respond: (req: Received, index: number) => Reply | Promise<Reply>;
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>;
   close(): Promise<void>;
 }
@@ -43,9 +45,11 @@ export async function startReceiver(): Promise<Receiver> {
       try { json = body ? JSON.parse(body) : undefined; } catch { json = undefined; }
       const r: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, json };
       rec.requests.push(r);
-      const out = rec.respond(r, rec.requests.length - 1);
-      res.writeHead(out.status, { 'content-type': 'application/json' });
-      res.end(out.body === undefined ? '' : JSON.stringify(out.body));
+      void Promise.resolve(rec.respond(r, rec.requests.length - 1)).then((out) => {
+        if (res.destroyed) return; // the caller is gone (a killed worker)
+        res.writeHead(out.status, { 'content-type': 'application/json' });
+        res.end(out.body === undefined ? '' : JSON.stringify(out.body));
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -51,6 +51,8 @@ export interface TendOptions {
   /** false: no in-process worker (a test starts one itself, e.g. as a child process). */
   worker?: boolean;
   env?: Record<string, string>;
+  /** A PostgreSQL cluster of the test's own (its base URL), for tests that restart it. */
+  pgUrl?: string;
   /** A Temporal server of the test's own, for tests that restart it. */
   temporalAddress?: string;
   /** Continue-as-new past this many history events (to test it without thousands of steps). */
@@ -60,7 +62,7 @@ export interface TendOptions {
 }
 
 export async function startTend(opts: TendOptions = {}): Promise<Tend> {
-  const databaseUrl = await createDatabase(inject('pgUrl'));
+  const databaseUrl = await createDatabase(opts.pgUrl ?? inject('pgUrl'));
   const temporalAddress = opts.temporalAddress ?? inject('temporalAddress');
   const mailbox = await startSmtp();
   const taskQueue = `tend-test-${crypto.randomBytes(4).toString('hex')}`;
