@@ -39,7 +39,8 @@ test('the experiment node shows rates per variant and the winner', async () => {
   }
   const last = (await tend.sql("SELECT max(occurred_at) AS at FROM events WHERE type = 'tend.experiment_assigned'"))[0].at as Date;
   await new Promise((r) => setTimeout(r, Math.max(0, last.getTime() + 8500 - Date.now())));
-  await tend.event({ type: 'signed_up', email: 'decider@example.com' }); // the next contact decides
+  // The next contacts decide (the first one outside the holdout does).
+  for (let i = 0; i < 6; i++) await tend.event({ type: 'signed_up', email: `decider${i}@example.com` });
   await tend.until(async () => (await tend.sql('SELECT 1 FROM experiment_winners')).length === 1, 'a winner');
 
   const { page } = s;
