@@ -221,8 +221,10 @@ export async function rfmOnEvent(db: Db, row: EventRow): Promise<boolean> {
 
 /** On the dispatcher's tick: re-scores contacts whose scores are due to change by time, a batch at a time from the due end of the index. */
 export async function recheckDueRfm(db: Db, limit = 200): Promise<number> {
-  const s = await cachedSettings(db);
   return transaction(db, async (tx) => {
+    // Read fresh, inside the transaction: settings cached from before RFM was turned on
+    // would take the rows it just queued for "off" and delete them.
+    const s = await readRfmSettings(tx);
     const { rows } = await tx.query<{ contact_id: string }>('SELECT contact_id FROM rfm_due WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED', [limit]);
     let done = 0;
     for (const { contact_id } of rows) {
