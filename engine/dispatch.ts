@@ -307,7 +307,8 @@ export function createDispatcher(opts: DispatcherOptions) {
         await client.query('UNLISTEN tend_outbox').catch(() => undefined);
         client.removeAllListeners('notification');
         client.removeAllListeners('error'); // the pool adds its own back on release
-        client.release();
+        // Ctrl-C reaches PostgreSQL too: the lost connection may have released it already.
+        try { client.release(); } catch { /* already released */ }
       }
       while (running) await new Promise((r) => setTimeout(r, 20));
       await sweeping;
