@@ -6,7 +6,11 @@
 //    both see the same machine; the medians are compared.
 // 2. Latency: events posted at a steady rate into "event → email"; the time from the
 //    POST to the message arriving at an SMTP server, p50 and p99.
+// 3. Editor (test/bench/editor.ts): opening a never-laid-out program of 100, 300 and
+//    1,000 nodes in Chromium, against bare React Flow drawing the same placed nodes.
 //
+// `npm run bench -- editor` runs only the sections named ("engine" is 1 and 2 with
+// ingest); no name runs them all.
 // BENCH_CONTACTS, BENCH_ROUNDS, BENCH_RATE and BENCH_SECONDS change the sizes.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,6 +28,7 @@ import { readConfig } from '../../engine/config.js';
 import { installRuntime } from '../../engine/temporal/worker.js';
 import { openServices, startServer, startWorker } from '../../server/runtime.js';
 import * as bareActivities from './bare-activities.js';
+import { benchEditor } from './editor.js';
 import { median, percentile, progress } from './stats.js';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 400);
@@ -287,4 +292,14 @@ async function main() {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-await main();
+const sections = process.argv.slice(2);
+const runs = (section: string) => sections.length === 0 || sections.includes(section);
+for (const s of sections) if (!['engine', 'editor'].includes(s)) throw new Error(`unknown bench section "${s}" (engine, editor)`);
+if (runs('engine')) await main();
+if (runs('editor')) {
+  const figures = await benchEditor();
+  console.log('\neditor, navigation to a never-laid-out program drawn (elk layout inside it) / bare React Flow drawing the same placed nodes, p50 ms:');
+  for (const f of figures) {
+    console.log(`  ${String(f.size).padStart(5)} nodes: Tend ${f.tendMs} (layout ${f.layoutMs}, ${Math.round((100 * f.layoutMs) / f.tendMs)}%)   bare ${f.bareMs}   ratio ${(f.tendMs / f.bareMs).toFixed(2)}   (${f.repetitions} runs)`);
+  }
+}

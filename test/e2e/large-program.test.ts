@@ -3,36 +3,13 @@
 // and checks the layout was saved and the canvas pans.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
+import { bigProgram } from '../support/big-program.js';
 import { expectNoBrowserErrors, openBrowser, saved, signIn, type Session } from './support/browser.js';
 
 let tend: Tend;
 let s: Session;
 beforeAll(async () => { [tend, s] = await Promise.all([startTend({ worker: false }), openBrowser()]); });
 afterAll(async () => { await s?.close(); await tend?.stop(); });
-
-/** A branching program: a trigger, then a binary tree of if/else, waits and score changes. */
-function bigProgram(size: number) {
-  const nodes: { id: string; type: string; version: number; config: Record<string, unknown> }[] = [
-    { id: 'n0', type: 'tend.trigger.event', version: 1, config: { eventType: 'signed_up' } },
-  ];
-  const edges: { id: string; source: string; sourcePort: string; target: string }[] = [];
-  const kinds = ['tend.logic.if', 'tend.wait.duration', 'tend.action.score'];
-  const configs: Record<string, (i: number) => Record<string, unknown>> = {
-    'tend.logic.if': (i) => ({ condition: { field: 'contact.score', op: 'gte', value: i } }),
-    'tend.wait.duration': () => ({ duration: '1 day' }),
-    'tend.action.score': () => ({ delta: 5, reason: 'step' }),
-  };
-  const freePorts: { id: string; port: string }[] = [{ id: 'n0', port: 'next' }];
-  for (let i = 1; i < size; i++) {
-    const type = kinds[i % 3];
-    nodes.push({ id: `n${i}`, type, version: 1, config: configs[type](i) });
-    const from = freePorts.shift()!;
-    edges.push({ id: `e${i}`, source: from.id, sourcePort: from.port, target: `n${i}` });
-    if (type === 'tend.logic.if') freePorts.push({ id: `n${i}`, port: 'yes' }, { id: `n${i}`, port: 'no' });
-    else freePorts.push({ id: `n${i}`, port: 'next' });
-  }
-  return { format: 'tend.flow/v1', name: 'A thousand steps', nodes, edges };
-}
 
 test('a 1,000-node program opens, lays out, saves its layout and pans', async () => {
   const doc = bigProgram(1000);
