@@ -9,6 +9,9 @@
 // 3. Editor (test/bench/editor.ts): opening a never-laid-out program of 100, 300 and
 //    1,000 nodes in Chromium, against bare React Flow drawing the same placed nodes.
 //
+// 4. Parked (test/bench/parked.ts): 100,000 contacts in a 30-day wait — bytes, memory
+//    and CPU while idle — against bare Temporal workflows sleeping as long.
+//
 // `npm run bench -- editor` runs only the sections named ("engine" is 1 and 2 with
 // ingest); no name runs them all.
 // BENCH_CONTACTS, BENCH_ROUNDS, BENCH_RATE and BENCH_SECONDS change the sizes.
@@ -29,6 +32,7 @@ import { installRuntime } from '../../engine/temporal/worker.js';
 import { openServices, startServer, startWorker } from '../../server/runtime.js';
 import * as bareActivities from './bare-activities.js';
 import { benchEditor } from './editor.js';
+import { benchParked, printParked } from './parked.js';
 import { median, percentile, progress } from './stats.js';
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 400);
@@ -294,7 +298,8 @@ async function main() {
 
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
-for (const s of sections) if (!['engine', 'editor'].includes(s)) throw new Error(`unknown bench section "${s}" (engine, editor)`);
+const known = ['engine', 'editor', 'parked'];
+for (const s of sections) if (!known.includes(s)) throw new Error(`unknown bench section "${s}" (${known.join(', ')})`);
 if (runs('engine')) await main();
 if (runs('editor')) {
   const figures = await benchEditor();
@@ -303,3 +308,4 @@ if (runs('editor')) {
     console.log(`  ${String(f.size).padStart(5)} nodes: Tend ${f.tendMs} (layout ${f.layoutMs}, ${Math.round((100 * f.layoutMs) / f.tendMs)}%)   bare ${f.bareMs}   ratio ${(f.tendMs / f.bareMs).toFixed(2)}   (${f.repetitions} runs)`);
   }
 }
+if (runs('parked')) printParked(await benchParked(log));
