@@ -1,23 +1,22 @@
-// Prometheus metrics in the text exposition format, without a client library: a few
-// in-process counters (HTTP requests, activity attempts that failed) and, read from
-// the database at scrape time with indexed queries, what every process shares (events
-// stored, enrollments by status, messages by channel and status, failed node visits,
-// the outbox's depth and age). The database figures are the same whichever server is
-// scraped; the in-process ones are per process.
+// Prometheus metrics on prom-client, each set in its own registry (tests start several
+// servers in one process; the global default registry would mix them): a few
+// in-process counters and histograms (HTTP requests, activity attempts that failed)
+// and, read from the database at scrape time with indexed queries, what every process
+// shares (events stored, enrollments by status, messages by channel and status, failed
+// node visits, the outbox's depth and age). The database figures are the same
+// whichever server is scraped; the in-process ones are per process.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from './storage/db.js';
 
 type Labels = Record<string, string>;
 
-interface Family {
-  help: string;
-  type: 'counter' | 'gauge';
-  values: Map<string, { labels: Labels; value: number }>;
-}
-
 export interface Metrics {
+  /** Adds to a counter, made on first use; a name takes the same label names on every call. */
   inc(name: string, help: string, labels?: Labels, by?: number): void;
+  /** Records one observation (e.g. a duration in seconds) in a histogram, made on first use. */
+  observe(name: string, help: string, value: number, labels?: Labels): void;
   /** The in-process families, followed by `extra` (e.g. read from the database). */
-  render(extra?: Sample[]): string;
+  render(extra?: Sample[]): Promise<string>;
 }
 
 export interface Sample {
@@ -28,36 +27,53 @@ export interface Sample {
   value: number;
 }
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const labelText = (labels: Labels = {}) => {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-};
+export interface MetricsOptions {
+  /** Also publish Node's process figures (CPU, memory, event loop lag, GC). */
+  processMetrics?: boolean;
+}
 
-export function createMetrics(): Metrics {
-  const families = new Map<string, Family>();
+const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+
+/** The samples read at scrape time, in a registry of their own that lives for one scrape. */
+function sampleRegistry(samples: Sample[]): Registry {
+  const registry = new Registry();
+  const families = new Map<string, Sample[]>();
+  for (const s of samples) families.set(s.name, [...(families.get(s.name) ?? []), s]);
+  for (const [name, family] of families) {
+    const first = family[0]!;
+    const labelNames = [...new Set(family.flatMap((s) => Object.keys(s.labels ?? {})))];
+    const options = { name, help: first.help, labelNames, registers: [registry] };
+    if (first.type === 'counter') {
+      // A counter read from the database is already a total: set it by adding it to zero.
+      const counter = new Counter(options);
+      for (const s of family) counter.inc(s.labels ?? {}, Math.max(0, finite(s.value)));
+    } else {
+      const gauge = new Gauge(options);
+      for (const s of family) gauge.set(s.labels ?? {}, finite(s.value));
+    }
+  }
+  return registry;
+}
+
+export function createMetrics(opts: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (opts.processMetrics) collectDefaultMetrics({ register: registry });
+  const counters = new Map<string, Counter>();
+  const histograms = new Map<string, Histogram>();
   return {
     inc(name, help, labels = {}, by = 1) {
-      let f = families.get(name);
-      if (!f) families.set(name, (f = { help, type: 'counter', values: new Map() }));
-      const key = labelText(labels);
-      const v = f.values.get(key) ?? { labels, value: 0 };
-      v.value += by;
-      f.values.set(key, v);
+      let counter = counters.get(name);
+      if (!counter) counters.set(name, (counter = new Counter({ name, help, labelNames: Object.keys(labels), registers: [registry] })));
+      counter.inc(labels, by);
     },
-    render(extra = []) {
-      const all = new Map<string, Family>(families);
-      for (const s of extra) {
-        let f = all.get(s.name);
-        if (!f) all.set(s.name, (f = { help: s.help, type: s.type, values: new Map() }));
-        f.values.set(labelText(s.labels), { labels: s.labels ?? {}, value: s.value });
-      }
-      const lines: string[] = [];
-      for (const [name, f] of all) {
-        lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
-        for (const { labels, value } of f.values.values()) lines.push(`${name}${labelText(labels)} ${Number.isFinite(value) ? value : 0}`);
-      }
-      return lines.join('\n') + '\n';
+    observe(name, help, value, labels = {}) {
+      let histogram = histograms.get(name);
+      if (!histogram) histograms.set(name, (histogram = new Histogram({ name, help, labelNames: Object.keys(labels), registers: [registry] })));
+      histogram.observe(labels, value);
+    },
+    async render(extra = []) {
+      // merge() refuses a name in both: an in-process family and a database one never share a name.
+      return Registry.merge([registry, sampleRegistry(extra)]).metrics();
     },
   };
 }

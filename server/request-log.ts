@@ -33,7 +33,7 @@ export function requestLog(log: Log, metrics?: Metrics): RequestHandler {
       else if (probes.has(req.path) && status < 400) log.debug('request', fields); // every few seconds, from machines
       else log.info('request', fields);
       metrics?.inc('tend_http_requests_total', 'HTTP requests answered, by method and status class.', { method: req.method, status: `${Math.floor(status / 100)}xx` });
-      metrics?.inc('tend_http_request_duration_seconds_sum', 'Total time spent answering HTTP requests.', {}, durationMs / 1000);
+      metrics?.observe('tend_http_request_duration_seconds', 'Time spent answering HTTP requests.', durationMs / 1000);
     });
     next();
   };

@@ -92,7 +92,7 @@ export async function openServices(config: TendConfig, databaseUrl: string, opts
   await migrate(db);
   const registry = await createRegistry(config.plugins);
   const log = createLog({ level: config.logLevel, sink: opts.logSink });
-  return { db, registry, secret: await signingSecret(db), log, metrics: createMetrics() };
+  return { db, registry, secret: await signingSecret(db), log, metrics: createMetrics({ processMetrics: true }) };
 }
 
 /** A worker has no HTTP API; with TEND_METRICS_PORT it serves /healthz, /readyz and /metrics for probes and Prometheus. */

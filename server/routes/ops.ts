@@ -32,7 +32,8 @@ export function opsRouter(deps: OpsDeps): Router {
       throw new HttpProblem(401, 'Unauthorized', [{ path: '/headers/authorization', message: 'send Authorization: Bearer <admin API key or TEND_METRICS_TOKEN>' }]);
     }
     const samples = await databaseSamples(deps.db);
-    res.type('text/plain; version=0.0.4; charset=utf-8').send((deps.metrics ?? createMetrics()).render(samples));
+    const text = await (deps.metrics ?? createMetrics()).render(samples);
+    res.type('text/plain; version=0.0.4; charset=utf-8').send(text);
   }));
   return r;
 }

@@ -133,6 +133,9 @@ test('/metrics: only with the admin key or TEND_METRICS_TOKEN; counts move with 
   expect(after.get('tend_activity_failures_total{node="tend.action.email",final="true"}')).toBe(1);
   expect(after.get('tend_dispatch_lag_seconds')).toBe(0);
   expect(after.get('tend_http_requests_total{method="POST",status="2xx"}')).toBeGreaterThanOrEqual(4);
+  expect(delta('tend_http_request_duration_seconds_count')).toBeGreaterThanOrEqual(4);
+  expect(after.get('tend_http_request_duration_seconds_bucket{le="+Inf"}')).toBe(after.get('tend_http_request_duration_seconds_count'));
+  expect(after.get('process_cpu_user_seconds_total')).toBeGreaterThan(0); // Node's own figures ride along
 
   // The node failure is a worker log line in the same JSON shape.
   const failure = lines.find((l) => l.msg === 'node failed');
