@@ -11,6 +11,7 @@
 //
 // 4. Parked (test/bench/parked.ts): 100,000 contacts in a 30-day wait — bytes, memory
 //    and CPU while idle — against bare Temporal workflows sleeping as long.
+// 5. Scaling (test/bench/scaling.ts): the 5-node program with 1, 2 and 4 worker processes.
 //
 // `npm run bench -- editor` runs only the sections named ("engine" is 1 and 2 with
 // ingest); no name runs them all.
@@ -32,6 +33,8 @@ import { installRuntime } from '../../engine/temporal/worker.js';
 import { openServices, startServer, startWorker } from '../../server/runtime.js';
 import * as bareActivities from './bare-activities.js';
 import { benchEditor } from './editor.js';
+import { fiveNodes, ping } from './programs.js';
+import { benchScaling, printScaling } from './scaling.js';
 import { benchParked, printParked } from './parked.js';
 import { median, percentile, progress } from './stats.js';
 
@@ -43,35 +46,6 @@ const STEPS = 5;
 
 const log = (m: string) => console.error(m);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const fiveNodes = {
-  format: 'tend.flow/v1',
-  name: 'Bench: five nodes',
-  nodes: [
-    { id: 'start', type: 'tend.trigger.event', version: 1, config: { eventType: 'bench_started' } },
-    { id: 'score', type: 'tend.action.score', version: 1, config: { delta: 5, reason: 'bench' } },
-    { id: 'tag', type: 'tend.action.update-contact', version: 1, config: { operations: [{ op: 'addTag', tag: 'benched' }] } },
-    { id: 'check', type: 'tend.logic.if', version: 1, config: { condition: { field: 'contact.score', op: 'gte', value: 5 } } },
-    { id: 'done', type: 'tend.logic.exit', version: 1, config: { reason: 'bench done' } },
-  ],
-  edges: [
-    { id: 'e1', source: 'start', sourcePort: 'next', target: 'score' },
-    { id: 'e2', source: 'score', sourcePort: 'next', target: 'tag' },
-    { id: 'e3', source: 'tag', sourcePort: 'next', target: 'check' },
-    { id: 'e4', source: 'check', sourcePort: 'yes', target: 'done' },
-    { id: 'e5', source: 'check', sourcePort: 'no', target: 'done' },
-  ],
-};
-
-const ping = {
-  format: 'tend.flow/v1',
-  name: 'Bench: event to email',
-  nodes: [
-    { id: 'ping', type: 'tend.trigger.event', version: 1, config: { eventType: 'bench_ping' } },
-    { id: 'mail', type: 'tend.action.email', version: 1, config: { subject: 'ping {{event.properties.seq}}', html: '<p>pong</p>' } },
-  ],
-  edges: [{ id: 'e1', source: 'ping', sourcePort: 'next', target: 'mail' }],
-};
 
 /** An SMTP sink that only notes when each "ping N" arrived (parsing would cost the process we measure). */
 async function startSink(onPing: (seq: number) => void) {
@@ -298,7 +272,7 @@ async function main() {
 
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
-const known = ['engine', 'editor', 'parked'];
+const known = ['engine', 'editor', 'parked', 'scaling'];
 for (const s of sections) if (!known.includes(s)) throw new Error(`unknown bench section "${s}" (${known.join(', ')})`);
 if (runs('engine')) await main();
 if (runs('editor')) {
@@ -309,3 +283,4 @@ if (runs('editor')) {
   }
 }
 if (runs('parked')) printParked(await benchParked(log));
+if (runs('scaling')) printScaling(await benchScaling(log));
