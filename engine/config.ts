@@ -4,6 +4,10 @@ import path from 'node:path';
 import { readSmsConfig, type SmsConfig } from './sms.js';
 import { logLevelOf, type LogLevel } from './log.js';
 
+/** Where the rate limits' buckets live: TEND_RATE_LIMIT_STORE (server/rate-limit.ts). */
+export const RATE_LIMIT_STORES = ['postgres', 'memory'] as const;
+export type RateLimitStoreKind = (typeof RATE_LIMIT_STORES)[number];
+
 export interface TendConfig {
   port: number;
   databaseUrl?: string;
@@ -22,6 +26,10 @@ export interface TendConfig {
   sms: SmsConfig;
   /** Per-client-IP limit of the public endpoints (server/rate-limit.ts). */
   rateLimit: { burst: number; perSecond: number };
+  /** TEND_RATE_LIMIT_STORE: where the rate limits' buckets live. postgres (the default) is
+   * shared by every server behind a load balancer; memory spares a database round trip
+   * per public request, but N servers then let a client through N times the limit. */
+  rateLimitStore: RateLimitStoreKind;
   /** Express `trust proxy`: which hops' X-Forwarded-For names the client (default loopback). */
   trustProxy: string;
   /** TEND_HTTP_ALLOW: private targets webhooks and providers may call anyway (engine/outbound.ts). */
@@ -64,7 +72,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     publicUrl: env.TEND_PUBLIC_URL || undefined,
     sms: readSmsConfig(env, dataDir),
     httpAllow: env.TEND_HTTP_ALLOW || undefined,
-    rateLimit: { burst: positive(env, 'TEND_RATE_LIMIT_BURST', 120), perSecond: positive(env, 'TEND_RATE_LIMIT_PER_SECOND', 2) },
+    rateLimit: { burst: atLeastOne(env, 'TEND_RATE_LIMIT_BURST', 120), perSecond: positive(env, 'TEND_RATE_LIMIT_PER_SECOND', 2) },
+    rateLimitStore: oneOf(env, 'TEND_RATE_LIMIT_STORE', RATE_LIMIT_STORES, 'postgres'),
     trustProxy: env.TEND_TRUST_PROXY || 'loopback',
     logLevel: logLevelOf(env.TEND_LOG),
     dispatch: !/^(off|false|0|no)$/i.test(env.TEND_DISPATCH ?? ''),
@@ -80,4 +89,18 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   const n = Number(raw);
   if (!(n > 0)) throw new Error(`${name} must be a positive number, not "${raw}"`);
   return n;
+}
+
+// A bucket that holds less than one token never lets a request through.
+function atLeastOne(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = positive(env, name, fallback);
+  if (n < 1) throw new Error(`${name} must be at least 1, not "${env[name]}"`);
+  return n;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (!raw) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, not "${raw}"`);
+  return raw as T;
 }

@@ -44,6 +44,12 @@ export interface Form extends FormInput {
   updatedAt: string;
 }
 
+/**
+ * Names the hosted page posts beside the form's own fields (server/routes/form-pages.ts):
+ * the visitor id, the fields shown, the page, and the honeypot a bot fills in.
+ */
+export const HOSTED_PAGE_FIELDS = ['_vid', '_shown', '_page', '_comment'] as const;
+
 /** What a schema cannot check: one email field named email, unique names, options, patterns. */
 export function formProblems(form: FormInput): FieldError[] {
   const problems: FieldError[] = [];
@@ -51,6 +57,7 @@ export function formProblems(form: FormInput): FieldError[] {
   if (email < 0 || form.fields[email]!.type !== 'email') problems.push({ path: '/fields', message: 'a form needs a field named "email" of type email: it names the contact' });
   const seen = new Set<string>();
   form.fields.forEach((f, i) => {
+    if ((HOSTED_PAGE_FIELDS as readonly string[]).includes(f.name)) problems.push({ path: `/fields/${i}/name`, message: `"${f.name}" is used by the hosted form page itself` });
     if (seen.has(f.name)) problems.push({ path: `/fields/${i}/name`, message: `"${f.name}" is used by an earlier field` });
     seen.add(f.name);
     if (f.type === 'select' && !f.options) problems.push({ path: `/fields/${i}/options`, message: 'a select field needs options' });

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Db } from '../engine/storage/db.js';
+import type { RateLimitStoreKind } from '../engine/config.js';
 import type { Registry } from '../engine/registry.js';
 import { flowJsonSchema } from '../engine/flow/json-schema.js';
 import { authorize } from './auth.js';
@@ -35,6 +36,8 @@ import { trackerScript } from './routes/tracker-script.js';
 import { formsRouter } from './routes/forms.js';
 import { formPagesRouter } from './routes/form-pages.js';
 import { createRateLimiter, type RateLimit } from './rate-limit.js';
+import { createMemoryStore } from './rate-limit-memory.js';
+import { createPostgresStore } from './rate-limit-postgres.js';
 import type { Client } from '@temporalio/client';
 import { createLog, type Log } from '../engine/log.js';
 import type { Metrics } from '../engine/metrics.js';
@@ -55,6 +58,8 @@ export interface AppDeps {
   examplesDir?: string;
   /** Per-client-IP limit of the public endpoints; defaults to DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimit;
+  /** Where the rate limits' buckets live (TEND_RATE_LIMIT_STORE); defaults to postgres, shared by every server. */
+  rateLimitStore?: RateLimitStoreKind;
   /** Express `trust proxy` (default loopback): set it to the load balancer's hops. */
   trustProxy?: string;
   /** JSON-lines logger (one line per request); standard output at info by default. */
@@ -80,7 +85,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLog(log, deps.metrics));
   // Every public endpoint is rate-limited per client IP, before any work is done (and
   // after the request is logged, so refusals show in the logs).
-  const limit = createRateLimiter(deps.rateLimit);
+  const store = deps.rateLimitStore === 'memory' ? createMemoryStore() : createPostgresStore(deps.db, log.child({ component: 'rate-limit' }));
+  const limit = createRateLimiter(store, deps.rateLimit);
   app.use('/t/collect', limit('tracking'));
   app.use('/f', limit('forms'));
   app.use(['/o', '/c', '/unsubscribe', '/preferences'], limit('links'));

@@ -119,7 +119,7 @@ export function openApiDocument() {
       },
       '/t/collect': { post: { security: [], summary: 'Public, CORS-open: tracking events and identify from t.js, authorised by a site key (text/plain JSON, at most 16 kB)', requestBody: json(plain(CollectInput)), responses: { 202: ok('{ accepted }'), 401: problem, 413: problem, 422: problem } } },
       '/f/{id}/embed': { get: { security: [], summary: 'Public: the fields to show (progressive profiling by ?vid=)', parameters: id, responses: { 200: ok('{ id, fields, hidden, submitLabel }'), 404: problem } } },
-      '/f/{id}/submit': { post: { security: [], summary: 'Public: submit a form (form-encoded from the hosted page, or JSON {values, hidden, shown, anonymousId})', parameters: id, responses: { 200: ok('{ message, redirect }'), 303: { description: 'Redirect after a hosted-page submit' }, 404: problem, 422: problem } } },
+      '/f/{id}/submit': { post: { security: [], summary: 'Public: submit a form (form-encoded from the hosted page, or JSON {values, hidden, shown, anonymousId, page, honeypot}; a filled honeypot is thanked and stores nothing)', parameters: id, responses: { 200: ok('{ message, redirect }'), 303: { description: 'Redirect after a hosted-page submit' }, 404: problem, 422: problem } } },
     },
   };
 }

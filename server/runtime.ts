@@ -171,7 +171,7 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
   await dispatcher?.start();
   const apiKey = await resolveApiKey(s.db, config.apiKey);
   const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher?.kick(),
-    rateLimit: config.rateLimit, trustProxy: config.trustProxy, log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken });
+    rateLimit: config.rateLimit, rateLimitStore: config.rateLimitStore, trustProxy: config.trustProxy, log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

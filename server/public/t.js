@@ -123,6 +123,19 @@
         var form = document.createElement('form');
         form.noValidate = true;
         spec.fields.forEach(function (f) { form.appendChild(field(f)); });
+        // The honeypot: a field people never see (off-screen, out of the tab order, hidden
+        // from screen readers and autofill) and bots fill in; the server then stores nothing.
+        var trap = document.createElement('input');
+        trap.type = 'text';
+        trap.name = '_comment';
+        trap.tabIndex = -1;
+        trap.autocomplete = 'off';
+        var trapWrap = document.createElement('p');
+        trapWrap.setAttribute('aria-hidden', 'true');
+        trapWrap.style.position = 'absolute';
+        trapWrap.style.left = '-10000px';
+        trapWrap.appendChild(trap);
+        form.appendChild(trapWrap);
         var button = document.createElement('button');
         button.type = 'submit';
         button.textContent = spec.submitLabel;
@@ -136,7 +149,7 @@
             var input = form.elements[f.name];
             values[f.name] = f.type === 'checkbox' ? input.checked : input.value;
           });
-          var body = { values: values, hidden: spec.hidden, shown: spec.fields.map(function (f) { return f.name; }), anonymousId: vid, page: location.href };
+          var body = { values: values, hidden: spec.hidden, shown: spec.fields.map(function (f) { return f.name; }), anonymousId: vid, page: location.href, honeypot: trap.value };
           fetch(base + '/f/' + encodeURIComponent(id) + '/submit', { method: 'POST', body: JSON.stringify(body), credentials: 'omit', headers: { 'content-type': 'text/plain' } })
             .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
             .then(function (res) {

@@ -3,7 +3,9 @@
 // POST /f/:id/submit, which takes the hosted page's form encoding or the embed's JSON.
 // `vid` / `anonymousId` is the tracking cookie's visitor id: it picks the fields for
 // progressive profiling and is merged into the contact on submit.
-import express, { Router, type Request } from 'express';
+// Both kinds of form carry a honeypot: a text field people never see. A submission
+// that fills it is answered like any other and stores nothing (engine/SECURITY.md).
+import express, { Router, type Request, type Response } from 'express';
 import type { Db } from '../../engine/storage/db.js';
 import { HttpProblem, type FieldError } from '../../engine/errors.js';
 import { checkSubmission, fieldsToShow, getForm, type Form, type FormField, type Submission } from '../../engine/forms.js';
@@ -22,7 +24,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<':
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1c1917}label{display:block;font-weight:600}input,select{display:block;width:100%;font:inherit;padding:.4rem;margin-top:.25rem}input[type=checkbox]{display:inline;width:auto}.error{color:#b91c1c;font-size:.9rem}button{font:inherit;padding:.6rem 1.2rem;border-radius:6px;border:0;background:#1c1917;color:#fff;cursor:pointer}</style></head>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1c1917}label{display:block;font-weight:600}input,select{display:block;width:100%;font:inherit;padding:.4rem;margin-top:.25rem}input[type=checkbox]{display:inline;width:auto}.error{color:#b91c1c;font-size:.9rem}button{font:inherit;padding:.6rem 1.2rem;border-radius:6px;border:0;background:#1c1917;color:#fff;cursor:pointer}.hp{position:absolute;left:-10000px}</style></head>
 <body>${body}</body></html>`;
 }
 
@@ -40,12 +42,17 @@ function fieldHtml(f: FormField & { value?: string }, value: unknown, error?: st
   return `<p><label for="f-${escape(f.name)}">${escape(f.label)}</label>${control}${error ? `<span class="error" data-error="${escape(f.name)}">${escape(error)}</span>` : ''}</p>`;
 }
 
+// Moved off-screen rather than display:none, which form-filling bots learn to skip; out
+// of the tab order, hidden from screen readers and from autofill, so no person fills it.
+const HONEYPOT_HTML = '<p class="hp" aria-hidden="true"><label>Leave this empty <input type="text" name="_comment" tabindex="-1" autocomplete="off"></label></p>';
+
 function formHtml(form: Form, fields: (FormField & { value?: string })[], vid: string | undefined, values: Record<string, unknown> = {}, problems: FieldError[] = []): string {
   const errorOf = (name: string) => problems.find((p) => p.path === `/values/${name}`)?.message;
   return page(form.name, `<h1>${escape(form.name)}</h1>
 <form method="post" action="/f/${form.id}/submit" novalidate>
 ${vid ? `<input type="hidden" name="_vid" value="${escape(vid)}">` : ''}<input type="hidden" name="_shown" value="${escape(fields.map((f) => f.name).join(','))}">
 ${fields.map((f) => fieldHtml(f, values[f.name], errorOf(f.name))).join('\n')}
+${HONEYPOT_HTML}
 <button type="submit">${escape(form.submitLabel ?? 'Submit')}</button>
 </form>`);
 }
@@ -62,24 +69,28 @@ async function visitor(db: Db, vid: unknown): Promise<{ vid?: string; contact?: 
   return { vid, contact: id ? await getContact(db, id) : undefined };
 }
 
-/** The hosted page posts form-encoded fields plus _vid and _shown; the embed posts JSON. */
-function readSubmission(req: Request): { submission: Submission; anonymousId?: string; page?: string; html: boolean } {
+/**
+ * The hosted page posts form-encoded fields plus _vid, _shown and the honeypot _comment;
+ * the embed posts JSON, the honeypot's answer as `honeypot`.
+ */
+function readSubmission(req: Request): { submission: Submission; anonymousId?: string; page?: string; honeypot?: string; html: boolean } {
   const body = req.body;
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpProblem(400, 'Missing body', [{ path: '/', message: 'send the form fields, form-encoded or as JSON {values: {...}}' }]);
   if (req.is('application/x-www-form-urlencoded')) {
-    const { _vid, _shown, _page, ...values } = body as Record<string, string>;
-    return { submission: { values, shown: _shown ? _shown.split(',') : undefined }, anonymousId: _vid, page: _page, html: true };
+    const { _vid, _shown, _page, _comment, ...values } = body as Record<string, string>;
+    return { submission: { values, shown: _shown ? _shown.split(',') : undefined }, anonymousId: _vid, page: _page, honeypot: _comment, html: true };
   }
   const problems: FieldError[] = [];
-  const { values, hidden, shown, anonymousId, page: at } = body as Record<string, unknown>;
+  const { values, hidden, shown, anonymousId, page: at, honeypot } = body as Record<string, unknown>;
   const isRecord = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
   if (!isRecord(values)) problems.push({ path: '/values', message: 'must be an object of field name → answer' });
   if (hidden !== undefined && !isRecord(hidden)) problems.push({ path: '/hidden', message: 'must be an object' });
   if (shown !== undefined && !(Array.isArray(shown) && shown.every((s) => typeof s === 'string'))) problems.push({ path: '/shown', message: 'must be a list of field names' });
   if (anonymousId !== undefined && !(typeof anonymousId === 'string' && VISITOR.test(anonymousId))) problems.push({ path: '/anonymousId', message: `must match ${ANONYMOUS_ID_PATTERN}` });
   if (at !== undefined && typeof at !== 'string') problems.push({ path: '/page', message: 'must be a URL' });
+  if (honeypot !== undefined && typeof honeypot !== 'string') problems.push({ path: '/honeypot', message: 'must be text (the hidden field, left empty)' });
   if (problems.length) throw new HttpProblem(422, 'Invalid submission', problems);
-  return { submission: { values: values as Record<string, unknown>, hidden: hidden as Record<string, unknown>, shown: shown as string[] }, anonymousId: anonymousId as string | undefined, page: (at as string | undefined)?.slice(0, 2000), html: false };
+  return { submission: { values: values as Record<string, unknown>, hidden: hidden as Record<string, unknown>, shown: shown as string[] }, anonymousId: anonymousId as string | undefined, page: (at as string | undefined)?.slice(0, 2000), honeypot: honeypot as string | undefined, html: false };
 }
 
 export function formPagesRouter(db: Db, onStored: () => void): Router {
@@ -102,7 +113,12 @@ export function formPagesRouter(db: Db, onStored: () => void): Router {
   r.use('/f/:id/submit', openCors);
   r.post('/f/:id/submit', express.urlencoded({ extended: false, limit: '32kb' }), ...smallJson('32kb'), route(async (req, res) => {
     const form = await loadForm(db, String(req.params.id));
-    const { submission, anonymousId, page: at, html } = readSubmission(req);
+    const { submission, anonymousId, page: at, honeypot, html } = readSubmission(req);
+    if (honeypot) {
+      // Before the answers are checked: a bot learns nothing from a 422 either.
+      res.locals.log?.info('form honeypot filled; nothing stored', { form: form.id });
+      return thank(res, form, html);
+    }
     const vid = anonymousId && VISITOR.test(anonymousId) ? anonymousId : undefined;
     const { answers, hidden, problems } = checkSubmission(form, submission);
     if (problems.length) {
@@ -113,10 +129,15 @@ export function formPagesRouter(db: Db, onStored: () => void): Router {
     }
     await recordSubmission(db, form, { answers, hidden, anonymousId: vid, page: at });
     onStored();
-    const message = form.thankYou ?? DEFAULT_THANKS;
-    if (!html) return void res.json({ message, redirect: form.redirectUrl ?? null });
-    if (form.redirectUrl) return void res.redirect(303, form.redirectUrl);
-    res.type('html').send(page(form.name, `<h1 data-tend-thanks>${escape(message)}</h1>`));
+    thank(res, form, html);
   }));
   return r;
+}
+
+/** The answer to a submission taken: the thank-you (JSON for the embed, a page) or the form's redirect. */
+function thank(res: Response, form: Form, html: boolean): void {
+  const message = form.thankYou ?? DEFAULT_THANKS;
+  if (!html) return void res.json({ message, redirect: form.redirectUrl ?? null });
+  if (form.redirectUrl) return void res.redirect(303, form.redirectUrl);
+  res.type('html').send(page(form.name, `<h1 data-tend-thanks>${escape(message)}</h1>`));
 }

@@ -137,6 +137,42 @@ test('progressive profiling: the second visit asks the next questions, email alw
   ]);
 });
 
+test('honeypot: a submission that fills the hidden field is thanked like any other and stores nothing', async () => {
+  const form = (await tend.api('POST', '/api/forms', { name: 'Signup', fields: [{ name: 'email', label: 'Email', type: 'email', required: true }], thankYou: 'Welcome aboard.' })).body;
+  // The hosted page carries it off-screen, out of the tab order and hidden from screen readers.
+  const hosted = await (await fetch(`${tend.url}/f/${form.id}`)).text();
+  expect(hosted).toMatch(/<p class="hp" aria-hidden="true"><label>[^<]*<input type="text" name="_comment" tabindex="-1" autocomplete="off">/);
+  // A form cannot take the honeypot's name (nor the hosted page's other names) for a field.
+  const clash = await tend.api('POST', '/api/forms', { name: 'Clash', fields: [{ name: 'email', label: 'Email', type: 'email' }, { name: '_comment', label: 'Comment', type: 'text' }] });
+  expect(clash.status).toBe(422);
+  expect(clash.body.errors).toEqual([{ path: '/fields/1/name', message: '"_comment" is used by the hosted form page itself' }]);
+
+  const stored = async () => ({
+    contacts: await count('SELECT count(*) AS n FROM contacts'),
+    events: await count('SELECT count(*) AS n FROM events'),
+  });
+  const before = await stored();
+  const botJson = await submit(form.id, { values: { email: 'bot@spam.example' }, honeypot: 'cheap pills', anonymousId: 'visitor-bot-00001' });
+  expect(botJson.status).toBe(200);
+  expect(await botJson.json()).toEqual({ message: 'Welcome aboard.', redirect: null });
+  // Answers that would be refused are thanked too: a bot learns nothing from the answer.
+  expect((await submit(form.id, { values: { email: 'not-mail', extra: 'x' }, honeypot: 'x' })).status).toBe(200);
+  const botPage = await fetch(`${tend.url}/f/${form.id}/submit`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: 'bot2@spam.example', _comment: 'http://spam.example' }).toString() });
+  expect(botPage.status).toBe(200);
+  expect(await botPage.text()).toContain('<h1 data-tend-thanks>Welcome aboard.</h1>');
+  expect(await stored()).toEqual(before);
+  expect(await count("SELECT count(*) AS n FROM contacts WHERE email LIKE '%spam.example'")).toBe(0);
+  expect((await submit(form.id, { values: {}, honeypot: 42 })).status).toBe(422);
+
+  // People leave it empty, as the hosted page and t.js send it: stored as always.
+  const person = await submit(form.id, { values: { email: 'person@example.com' }, honeypot: '' });
+  expect(person.status).toBe(200);
+  const personPage = await fetch(`${tend.url}/f/${form.id}/submit`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: 'page-person@example.com', _comment: '' }).toString() });
+  expect(personPage.status).toBe(200);
+  expect(await count("SELECT count(*) AS n FROM contacts WHERE email IN ('person@example.com', 'page-person@example.com')")).toBe(2);
+  expect(await count("SELECT count(*) AS n FROM events WHERE type = 'form_submitted' AND properties->>'formId' = $1", [form.id])).toBe(2);
+});
+
 test('form_submitted starts a program for that form only', async () => {
   await tend.publish({
     format: 'tend.flow/v1',

@@ -53,6 +53,11 @@ export interface TendOptions {
   env?: Record<string, string>;
   /** A PostgreSQL cluster of the test's own (its base URL), for tests that restart it. */
   pgUrl?: string;
+  /**
+   * Another Tend's database (its `databaseUrl`) instead of a new one: a second server
+   * on the same data, as behind a load balancer. Its own API key, SMTP and task queue.
+   */
+  databaseUrl?: string;
   /** A Temporal server of the test's own, for tests that restart it. */
   temporalAddress?: string;
   /** Continue-as-new past this many history events (to test it without thousands of steps). */
@@ -62,7 +67,7 @@ export interface TendOptions {
 }
 
 export async function startTend(opts: TendOptions = {}): Promise<Tend> {
-  const databaseUrl = await createDatabase(opts.pgUrl ?? inject('pgUrl'));
+  const databaseUrl = opts.databaseUrl ?? await createDatabase(opts.pgUrl ?? inject('pgUrl'));
   const temporalAddress = opts.temporalAddress ?? inject('temporalAddress');
   const mailbox = await startSmtp();
   const taskQueue = `tend-test-${crypto.randomBytes(4).toString('hex')}`;
@@ -88,7 +93,7 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
   await dispatcher.start();
   const apiKey = await resolveApiKey(services.db, config.apiKey);
   const app = createApp({ db: services.db, registry: services.registry, apiKey, signingSecret: services.secret, onEventsStored: () => void dispatcher.kick(),
-    rateLimit: config.rateLimit, trustProxy: config.trustProxy, log: services.log, metrics: services.metrics, temporal: client, metricsToken: config.metricsToken });
+    rateLimit: config.rateLimit, rateLimitStore: config.rateLimitStore, trustProxy: config.trustProxy, log: services.log, metrics: services.metrics, temporal: client, metricsToken: config.metricsToken });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
