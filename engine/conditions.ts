@@ -10,8 +10,10 @@
 // compute facts in SQL (engine/segments/sql.ts); if/else nodes and goals ask for them
 // through `measure` before evaluating. Event filters (trigger and wait `where`) see one
 // event, so facts are refused there.
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { DURATION_PATTERN, durationMs } from './duration.js';
+//
+// The workflow bundle includes this module, and every new workflow evaluates its
+// bundle: the JSON Schemas (and TypeBox) live in condition-schema.ts for that reason.
+import { durationMs } from './duration.js';
 
 export const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'notContains', 'startsWith', 'exists', 'notExists', 'glob'] as const;
 export type Operator = (typeof OPERATORS)[number];
@@ -19,40 +21,14 @@ export type Operator = (typeof OPERATORS)[number];
 /** Field paths start with one of these roots. */
 export const FIELD_ROOTS = ['contact', 'event', 'received'] as const;
 
-export const Comparison = Type.Object(
-  {
-    field: Type.String({ minLength: 1, pattern: '^(contact|event|received)(\\.[A-Za-z0-9_$-]+)*$', description: 'A path such as contact.score, contact.attributes.plan, contact.tags, event.properties.total (the event that started the run) or received.properties.answer (the event that ended the last wait for an event)' }),
-    op: Type.Union(OPERATORS.map((o) => Type.Literal(o)), { description: 'Comparison operator' }),
-    value: Type.Optional(Type.Unknown()),
-  },
-  { additionalProperties: false, title: 'Comparison' },
-);
-export type Comparison = Static<typeof Comparison>;
+/** A comparison of one field with a value. */
+export interface Comparison {
+  field: string;
+  op: Operator;
+  value?: unknown;
+}
 
 export const FACT_MEASURES = ['count', 'sum'] as const;
-
-export const Condition = Type.Recursive(
-  (Self) =>
-    Type.Union([
-      Type.Object({ all: Type.Array(Self) }, { additionalProperties: false }),
-      Type.Object({ any: Type.Array(Self) }, { additionalProperties: false }),
-      Type.Object({ not: Self }, { additionalProperties: false }),
-      Comparison,
-      Type.Object(
-        {
-          fact: Type.Union(FACT_MEASURES.map((m) => Type.Literal(m)), { description: 'count: how many such events; sum: the total of `property` over them' }),
-          event: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$', description: 'Event type' }),
-          where: Type.Optional(Self),
-          within: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'Only events in this window before now, e.g. "90 days"; all history when unset' })),
-          property: Type.Optional(Type.String({ pattern: '^properties(\\.[A-Za-z0-9_$-]+)+$', description: 'For sum: the event property added up, e.g. properties.value' })),
-          op: Type.Union(OPERATORS.map((o) => Type.Literal(o))),
-          value: Type.Optional(Type.Unknown()),
-        },
-        { additionalProperties: false, title: 'Event fact' },
-      ),
-    ]),
-  { $id: 'Condition', title: 'Condition' },
-);
 
 export type FactMeasure = (typeof FACT_MEASURES)[number];
 /** A comparison on a number computed from the contact's events. */
@@ -214,8 +190,4 @@ function operandProblems(cond: Comparison | Fact, path: string): { path: string;
   if (!UNARY.includes(cond.op) && cond.value === undefined) return [{ path: `${path}/value`, message: `operator "${cond.op}" needs a value` }];
   if ((cond.op === 'in' || cond.op === 'nin') && !Array.isArray(cond.value)) return [{ path: `${path}/value`, message: `operator "${cond.op}" needs a list of values` }];
   return [];
-}
-
-export function isSchema(x: unknown): x is TSchema {
-  return typeof x === 'object' && x !== null;
 }

@@ -5,7 +5,8 @@
 // conditions and facts before each step.
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition, conditionProblems } from '../engine/conditions.js';
+import { Condition } from '../engine/condition-schema.js';
+import { conditionProblems } from '../engine/conditions.js';
 
 export default definePlugin({
   id: 'tend.logic.goal',

@@ -2,7 +2,8 @@
 // facts about the contact's past events ("clicked message X within 3 days").
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition, conditionProblems, evaluateMeasured } from '../engine/conditions.js';
+import { Condition } from '../engine/condition-schema.js';
+import { conditionProblems, evaluateMeasured } from '../engine/conditions.js';
 
 export default definePlugin({
   id: 'tend.logic.if',

@@ -2,7 +2,8 @@
 // names the port, and `otherwise` catches the rest (region, plan, survey answer…).
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition, conditionProblems, evaluateMeasured } from '../engine/conditions.js';
+import { Condition } from '../engine/condition-schema.js';
+import { conditionProblems, evaluateMeasured } from '../engine/conditions.js';
 
 export default definePlugin({
   id: 'tend.logic.switch',

@@ -2,7 +2,8 @@
 // optionally only when its properties match, optionally one run per correlation key.
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition, conditionProblems } from '../engine/conditions.js';
+import { Condition } from '../engine/condition-schema.js';
+import { conditionProblems } from '../engine/conditions.js';
 
 export default definePlugin({
   id: 'tend.trigger.event',

@@ -3,7 +3,8 @@
 // audience condition holds for (a tag, a segment, a fact).
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition, conditionProblems } from '../engine/conditions.js';
+import { Condition } from '../engine/condition-schema.js';
+import { conditionProblems } from '../engine/conditions.js';
 import { calendarSignature, cronProblem, SCHEDULE_REACHED } from '../engine/calendar.js';
 
 export default definePlugin({

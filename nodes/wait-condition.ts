@@ -4,7 +4,8 @@
 // events too) — no polling — and a last time at the timeout.
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition, conditionProblems, evaluateMeasured } from '../engine/conditions.js';
+import { Condition } from '../engine/condition-schema.js';
+import { conditionProblems, evaluateMeasured } from '../engine/conditions.js';
 import { DURATION_PATTERN, addDuration } from '../engine/duration.js';
 
 export default definePlugin({

@@ -2,7 +2,8 @@
 // timeout; the contact leaves by `event` the moment it arrives, else by `timeout`.
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition, conditionProblems } from '../engine/conditions.js';
+import { Condition } from '../engine/condition-schema.js';
+import { conditionProblems } from '../engine/conditions.js';
 import { addDuration, DURATION_PATTERN } from '../engine/duration.js';
 
 export default definePlugin({

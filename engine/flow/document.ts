@@ -1,7 +1,7 @@
 // The flow document (`tend.flow/v1`): how a program is saved, exported and imported.
 // Edges name node ids and port names only, never positions in arrays.
 import { Type, type Static } from '@sinclair/typebox';
-import { Condition } from '../conditions.js';
+import { Condition } from '../condition-schema.js';
 import { DURATION_PATTERN } from '../duration.js';
 
 export const FLOW_FORMAT = 'tend.flow/v1';

@@ -4,7 +4,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db, Queryable } from '../storage/db.js';
 import { transaction } from '../storage/db.js';
-import { Condition, conditionProblems, type Condition as ConditionValue } from '../conditions.js';
+import { Condition } from '../condition-schema.js';
+import { conditionProblems, type Condition as ConditionValue } from '../conditions.js';
 import { toContact, type ContactRow } from '../storage/contacts.js';
 import type { Contact } from '../plugin.js';
 import { clearSegment, forgetSegments, liveSegment, rebuildSegment, type SegmentRow } from './membership.js';

@@ -30,9 +30,13 @@ export function procStats(pid: number): { cpuSeconds: number; rssBytes: number }
   return { cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes: rss ? Number(rss[1]) * 1024 : 0 };
 }
 
-/** Starts `tend server` or `tend worker` and resolves once it says it is serving. */
+/**
+ * Starts `tend server` or `tend worker` and resolves once it says it is serving.
+ * BENCH_NODE_ARGS adds Node flags to them, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+ */
 export async function spawnTend(mode: 'server' | 'worker', env: Record<string, string>): Promise<TendProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', mode], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/cli.ts', mode], {
     cwd: root,
     env: { ...process.env, TEND_SKIP_EDITOR_BUILD: '1', TEND_LOG: 'warn', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
