@@ -204,14 +204,20 @@ export function createDispatcher(opts: DispatcherOptions) {
     let total = 0;
     for (;;) {
       const batch = await transaction(db, async (tx) => {
-        const { rows } = await tx.query<EventRow & { outbox_id: number; attempts: number }>(
-          `SELECT o.id AS outbox_id, o.attempts, e.* FROM outbox o JOIN events e ON e.id = o.event_id
+        // `behind`: an earlier event of the same contact is still due. For the first of a
+        // contact's events here, that one is claimed by another dispatcher (rows are
+        // taken in order, skipping only locked ones), so this contact waits its turn.
+        const { rows } = await tx.query<EventRow & { outbox_id: number; attempts: number; behind: boolean }>(
+          `SELECT o.id AS outbox_id, o.attempts, e.*,
+             EXISTS (SELECT 1 FROM outbox p WHERE p.contact_id = o.contact_id AND p.id < o.id AND p.not_before <= now()) AS behind
+           FROM outbox o JOIN events e ON e.id = o.event_id
            WHERE o.not_before <= now() ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED`,
         );
         // One contact's events in order; different contacts side by side, a few at a
         // time, so one slow Temporal call does not hold up everyone behind it.
         const byContact = new Map<string, typeof rows>();
         for (const row of rows) byContact.set(row.contact_id, [...(byContact.get(row.contact_id) ?? []), row]);
+        for (const [contact, events] of byContact) if (events[0]!.behind) byContact.delete(contact); // next round, in order
         const done: number[] = [];
         const failed: { row: (typeof rows)[number]; err: unknown }[] = [];
         await inParallel([...byContact.values()], DISPATCH_CONCURRENCY, async (events) => {
@@ -231,10 +237,11 @@ export function createDispatcher(opts: DispatcherOptions) {
           const delay = Math.min(60, 2 ** row.attempts);
           await tx.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2, not_before = now() + make_interval(secs => $3) WHERE id = $1`, [row.outbox_id, String((err as Error).message ?? err), delay]);
         }
-        return rows.length;
+        return { claimed: rows.length, handled: done.length + failed.length };
       });
-      total += batch;
-      if (batch < 100) return total;
+      total += batch.handled;
+      // All held back for other dispatchers: the next tick comes back for them.
+      if (batch.claimed < 100 || batch.handled === 0) return total;
     }
   }
 

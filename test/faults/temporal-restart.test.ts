@@ -1,31 +1,22 @@
 // The Temporal server goes away under a running Tend (worker and dispatcher stay up
 // and keep trying) and comes back on its on-disk database: events accepted while it
 // was down are dispatched from the outbox, waits resume, and each email goes out once.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { startTemporalDevServer, type RunningTemporal } from '../../engine/stack/temporal.js';
-import { freePort } from '../../engine/stack/postgres.js';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startPrivateTemporal, type PrivateTemporal } from '../support/private-temporal.js';
 import { startTend, type Tend } from '../support/tend.js';
 import { emails, expectedTally, mailTally, onboarding, sleep } from '../support/faults.js';
 
 let tend: Tend;
-let temporal: RunningTemporal;
-let port: number;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-temporal-restart-'));
-const dbFile = path.join(dir, 'temporal.db');
-const startTemporal = () => startTemporalDevServer({ cli: inject('temporalCli'), dbFile, port, uiPort: false });
+let temporal: PrivateTemporal;
 
+// This file stops and restarts its Temporal server, so it has one of its own.
 beforeAll(async () => {
-  port = await freePort();
-  temporal = await startTemporal();
+  temporal = await startPrivateTemporal('temporal-restart');
   tend = await startTend({ temporalAddress: temporal.address });
 });
 afterAll(async () => {
   await tend?.stop();
-  await temporal?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await temporal?.remove();
 });
 
 test('a Temporal server restart mid-run loses no accepted event and sends nothing twice', async () => {
@@ -42,7 +33,7 @@ test('a Temporal server restart mid-run loses no accepted event and sends nothin
   for (const email of first) await tend.event({ type: 'activated', email });
   await sleep(2000);
   expect((await tend.sql<{ n: number }>('SELECT count(*)::int AS n FROM outbox'))[0]!.n).toBeGreaterThan(0);
-  temporal = await startTemporal();
+  await temporal.restart();
 
   await tend.until(async () => {
     const s = await stats();

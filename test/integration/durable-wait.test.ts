@@ -1,32 +1,21 @@
 // A wait survives everything around it going away: the worker stops and the Temporal
 // server itself restarts (on its on-disk database) while a contact waits; when the
 // timer is due, the contact moves on and the email goes out, once.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { startTemporalDevServer, type RunningTemporal } from '../../engine/stack/temporal.js';
-import { freePort } from '../../engine/stack/postgres.js';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startPrivateTemporal, type PrivateTemporal } from '../support/private-temporal.js';
 import { startTend, type Tend } from '../support/tend.js';
 
 let tend: Tend;
-let temporal: RunningTemporal;
-let port: number;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-durable-'));
-const dbFile = path.join(dir, 'temporal.db');
+let temporal: PrivateTemporal;
 
-// This file restarts its Temporal server, so it has one of its own.
-const startTemporal = () => startTemporalDevServer({ cli: inject('temporalCli'), dbFile, port, uiPort: false });
-
+// This file stops and restarts its Temporal server, so it has one of its own.
 beforeAll(async () => {
-  port = await freePort();
-  temporal = await startTemporal();
+  temporal = await startPrivateTemporal('durable');
   tend = await startTend({ temporalAddress: temporal.address });
 });
 afterAll(async () => {
   await tend?.stop();
-  await temporal?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await temporal?.remove();
 });
 
 const WAIT_SECONDS = 8;
@@ -55,7 +44,7 @@ test('a wait holds across a worker stop and a Temporal server restart', async ()
   await tend.stopWorker();
   await temporal.stop();
   expect(tend.mailbox.messages).toHaveLength(0);
-  temporal = await startTemporal();
+  await temporal.restart();
   await tend.startWorker();
 
   const [mail] = await tend.mailbox.waitFor(1, 60000);

@@ -2,18 +2,13 @@
 // (in the dispatch step, so the program the purchase starts already reads them), and
 // fall by time alone through the due queue, which holds purchasers only.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import pg from 'pg';
 import { startTend, type Tend } from '../support/tend.js';
 
 let tend: Tend;
-let db: pg.Client;
 beforeAll(async () => {
   tend = await startTend();
-  db = new pg.Client({ connectionString: tend.databaseUrl });
-  await db.connect();
 });
 afterAll(async () => {
-  await db?.end();
   await tend?.stop();
 });
 
@@ -23,10 +18,10 @@ const rfm = async (email: string) => {
   return Object.fromEntries(Object.entries(a).filter(([k]) => k.startsWith('rfm_')));
 };
 const rfmChanges = async (email: string) =>
-  (await db.query(
+  (await tend.sql(
     "SELECT e.properties FROM events e JOIN contacts c ON c.id = e.contact_id WHERE c.email = $1 AND e.type = 'tend.contact_changed' AND e.properties->>'by' = 'rfm' ORDER BY e.received_at, e.id",
     [email],
-  )).rows.map((r) => r.properties);
+  )).map((r) => r.properties);
 
 async function settings(body: Record<string, unknown>) {
   const res = await tend.api('PUT', '/api/rfm-settings', body);
@@ -49,7 +44,7 @@ test('scores and facts appear and change as purchases arrive; the program a purc
   const early = 'early@example.com';
   await tend.event({ type: 'purchase', email: early, properties: { order: { total: '45.5' } } });
   await tend.event({ type: 'purchase', email: early, properties: { order: { total: 'n/a' } } });
-  await tend.until(async () => Number((await db.query('SELECT count(*) FROM outbox')).rows[0].count) === 0, 'the purchases to be dispatched');
+  await tend.until(async () => Number((await tend.sql('SELECT count(*) FROM outbox'))[0].count) === 0, 'the purchases to be dispatched');
   expect(await rfm(early)).toEqual({});
   await settings({ enabled: true, eventType: 'purchase', valueProperty: 'order.total', window: '1 hour', recency: ['1 hour', '2 hours', '3 hours', '4 hours'], frequency: [2, 3, 4, 5], monetary: [50, 100, 200, 400] });
   await tend.until(async () => (await rfm(early)).rfm_purchase_count === 2, 'the history to be scored');
@@ -129,8 +124,8 @@ test('recency falls as its boundaries pass and purchases leave the window, by th
 
   // The queue holds purchasers only, each due at their next boundary.
   const { id } = await contact(email);
-  const due = (await db.query('SELECT contact_id, due_at FROM rfm_due')).rows;
-  const purchasers = (await db.query('SELECT DISTINCT contact_id FROM rfm_purchases')).rows.map((r) => r.contact_id).sort();
+  const due = await tend.sql('SELECT contact_id, due_at FROM rfm_due');
+  const purchasers = (await tend.sql('SELECT DISTINCT contact_id FROM rfm_purchases')).map((r) => r.contact_id).sort();
   expect(due.map((r) => r.contact_id).sort()).toEqual(purchasers);
   const last = new Date((await rfm(email)).rfm_last_purchase_at as string).getTime();
   // (The next boundary is 3 seconds after the purchase, or a later one if the tick already passed it.)
@@ -148,8 +143,8 @@ test('recency falls as its boundaries pass and purchases leave the window, by th
   await new Promise((r) => setTimeout(r, 500));
   expect(mine()).toEqual(['We miss you']);
   // Nothing left to re-check for this contact until they buy again.
-  expect((await db.query('SELECT 1 FROM rfm_due WHERE contact_id = $1', [id])).rowCount).toBe(0);
-  const touched = await db.query("SELECT count(*)::int AS n FROM contacts WHERE email LIKE 'browser%' AND attributes ? 'rfm_recency'");
-  expect(touched.rows[0].n).toBe(0);
-  expect((await db.query('SELECT count(*)::int AS n FROM rfm_due')).rows[0].n).toBe(0);
+  expect((await tend.sql('SELECT 1 FROM rfm_due WHERE contact_id = $1', [id])).length).toBe(0);
+  const touched = await tend.sql("SELECT count(*)::int AS n FROM contacts WHERE email LIKE 'browser%' AND attributes ? 'rfm_recency'");
+  expect(touched[0].n).toBe(0);
+  expect((await tend.sql('SELECT count(*)::int AS n FROM rfm_due'))[0].n).toBe(0);
 });

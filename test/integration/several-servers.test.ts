@@ -64,3 +64,23 @@ test('two servers with their own dispatchers: every event dispatched once, one e
   expect(await tend.sql('SELECT status, count(*)::int AS n FROM enrollments GROUP BY status')).toEqual([{ status: 'completed', n: 60 }]);
   expect((await tend.sql("SELECT count(*)::int AS n FROM messages WHERE status = 'sent'"))[0].n).toBe(60);
 });
+
+test("two dispatchers hand each contact's events over in order", async () => {
+  // Every dispatched event earns a point: the awards' order is the order events were handed over.
+  expect((await tend.api('POST', '/api/scoring-rules', { name: 'Each step', eventType: 'step', points: 1 })).status).toBe(201);
+  const contacts = Array.from({ length: 40 }, (_, i) => `order${i}@example.com`);
+  const STEPS = 6;
+  // Interleaved (everyone's first step, then everyone's second …) and in one batch, so
+  // each dispatcher's claim of 100 holds some of every contact's events.
+  const events = Array.from({ length: STEPS }, (_, step) => contacts.map((email) => ({ type: 'step', email, properties: { step } }))).flat();
+  expect((await tend.api('POST', '/api/events/batch', { events })).status).toBeLessThan(300);
+
+  await tend.until(async () => Number((await tend.sql("SELECT count(*) AS n FROM score_awards a JOIN events e ON e.id = a.event_id WHERE e.type = 'step'"))[0].n) === events.length, 'every step to be scored', 60_000);
+  const awarded = await tend.sql<{ email: string; steps: number[] }>(
+    `SELECT c.email, array_agg((e.properties->>'step')::int ORDER BY a.id) AS steps
+     FROM score_awards a JOIN events e ON e.id = a.event_id JOIN contacts c ON c.id = a.contact_id
+     WHERE e.type = 'step' GROUP BY c.email ORDER BY c.email`,
+  );
+  expect(awarded).toHaveLength(contacts.length);
+  for (const { email, steps } of awarded) expect(steps, email).toEqual([0, 1, 2, 3, 4, 5]);
+});

@@ -4,17 +4,13 @@
 // the last offer); one-off buyers, a customer who left the offers topic and one
 // without an email address get nothing.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import pg from 'pg';
 import { startTend, type Tend } from '../support/tend.js';
 import { template } from '../support/templates.js';
 import { unsubscribeToken } from '../../engine/signing.js';
 
 let tend: Tend;
-let db: pg.Client;
 beforeAll(async () => {
   tend = await startTend();
-  db = new pg.Client({ connectionString: tend.databaseUrl });
-  await db.connect();
   // Recency 5 / 4 / 3 for 3 / 6 / 12 seconds, then 2 (at risk) for the rest of the hour.
   const settings = await tend.api('PUT', '/api/rfm-settings', { enabled: true, window: '1 hour', recency: ['3 seconds', '6 seconds', '12 seconds', '1 hour'], frequency: [2, 3, 4, 5], monetary: [50, 100, 150, 200] });
   expect(settings.status).toBe(200);
@@ -25,7 +21,6 @@ beforeAll(async () => {
   expect((await tend.api('POST', `/api/flows/${imported.body.id}/publish`)).status).toBe(200);
 });
 afterAll(async () => {
-  await db?.end();
   await tend?.stop();
 });
 
@@ -79,9 +74,9 @@ test('VIP care once; at-risk repeat customers rescued; one-off buyers, topic lea
   expect(tend.mailbox.messages).toHaveLength(6);
 
   expect((await contact('once@example.com')).attributes).toMatchObject({ rfm_recency: 2, rfm_frequency: 1, rfm_monetary: 5 });
-  const skipped = (await db.query(
+  const skipped = await tend.sql(
     "SELECT coalesce(c.email, c.external_id) AS who, m.node_id, m.reason FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.status = 'skipped' ORDER BY who, m.created_at",
-  )).rows;
+  );
   expect(skipped).toEqual([
     { who: 'cust-42', node_id: 'rescue', reason: 'no email address' },
     { who: 'cust-42', node_id: 'last_offer', reason: 'no email address' },
