@@ -150,7 +150,11 @@ export async function ingestIn(tx: pg.PoolClient, inputs: IncomingEvent[], pathO
     const stored = new Set(inserted.rows.map((r) => r.id));
     const kept = ids.filter((id) => stored.has(id));
     // Outbox ids follow the order of the request, which is the order of dispatch.
-    await tx.query('INSERT INTO outbox (event_id) SELECT id FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) ORDER BY n', [kept]);
+    const contactOfId = new Map(fresh.map((i, k) => [ids[k]!, contactOf.get(i)!]));
+    await tx.query(
+      'INSERT INTO outbox (event_id, contact_id) SELECT id, contact_id FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(id, contact_id, n) ORDER BY n',
+      [kept, kept.map((id) => contactOfId.get(id))],
+    );
     await tx.query("SELECT pg_notify('tend_outbox', '')");
     for (const [k, i] of fresh.entries()) {
       if (stored.has(ids[k]!)) {
