@@ -39,6 +39,13 @@ interface TriggerEntry {
   goals: EnrollmentInput['goals'];
 }
 
+/** What a drained batch reads once rather than for each of its events. */
+interface BatchContext {
+  /** The live programs' triggers as the batch began (a program published meanwhile is in the next batch). */
+  triggers: TriggerEntry[];
+  /** Running enrollments of the batch's contacts, with the runs the batch starts added as it goes. */
+  active: Map<string, Set<string>>;
+}
 
 /** Contacts dispatched at once; each holds a pooled connection while it enrolls. */
 const DISPATCH_CONCURRENCY = 8;
@@ -163,7 +170,15 @@ export function createDispatcher(opts: DispatcherOptions) {
     await retrainIfDue(db, (err) => opts.onError?.(err));
   }
 
-  async function dispatchEvent(claimed: EventRow): Promise<void> {
+  /** Each contact's running enrollments, in one query for a batch. */
+  async function activeRuns(contactIds: string[]): Promise<Map<string, Set<string>>> {
+    const runs = new Map(contactIds.map((id) => [id, new Set<string>()]));
+    const { rows } = await db.query<{ id: string; contact_id: string }>("SELECT id, contact_id FROM enrollments WHERE contact_id = ANY($1) AND status = 'active'", [contactIds]);
+    for (const r of rows) runs.get(r.contact_id)!.add(r.id);
+    return runs;
+  }
+
+  async function dispatchEvent(claimed: EventRow, batch: BatchContext): Promise<void> {
     // The event's contact as it is now: an identity merge may have moved it since it was claimed.
     const row = { ...claimed, contact_id: (await db.query<{ contact_id: string }>('SELECT contact_id FROM events WHERE id = $1', [claimed.id])).rows[0]?.contact_id ?? claimed.contact_id };
     // Scoring, RFM, the predictive score and segments first: their changes are events of their own, dispatched after this one.
@@ -172,7 +187,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     await predictiveOnEvent(db, row.contact_id, row.type);
     await refreshForEvent(db, row.contact_id, row.type);
     const started = new Set<string>();
-    const matching = (await triggers()).filter((t) => t.spec.eventType === row.type);
+    const matching = batch.triggers.filter((t) => t.spec.eventType === row.type);
     if (matching.length) {
       const contact = await getContact(db, row.contact_id);
       const event = toEvent(row);
@@ -184,19 +199,22 @@ export function createDispatcher(opts: DispatcherOptions) {
         if (id) started.add(id);
       }
     }
-    const active = await db.query<{ id: string }>("SELECT id FROM enrollments WHERE contact_id = $1 AND status = 'active'", [row.contact_id]);
+    // A merge may have brought the event to a contact this batch did not claim.
+    const active = batch.active.get(row.contact_id) ?? (await activeRuns([row.contact_id])).get(row.contact_id)!;
+    batch.active.set(row.contact_id, active);
     const payload = { id: row.id, type: row.type, properties: row.properties, occurredAt: row.occurred_at.toISOString() };
     await Promise.all(
-      active.rows
-        .filter((r) => !started.has(r.id))
-        .map(async (r) => {
+      [...active]
+        .filter((id) => !started.has(id))
+        .map(async (id) => {
           try {
-            await client.workflow.getHandle(workflowIdOf(r.id)).signal('event', payload);
+            await client.workflow.getHandle(workflowIdOf(id)).signal('event', payload);
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err; // it ended meanwhile
           }
         }),
     );
+    for (const id of started) active.add(id); // the contact's next events in this batch reach it
   }
 
   /** Dispatches everything in the outbox, oldest first. */
@@ -220,10 +238,11 @@ export function createDispatcher(opts: DispatcherOptions) {
         for (const [contact, events] of byContact) if (events[0]!.behind) byContact.delete(contact); // next round, in order
         const done: number[] = [];
         const failed: { row: (typeof rows)[number]; err: unknown }[] = [];
+        const context: BatchContext = byContact.size ? { triggers: await triggers(), active: await activeRuns([...byContact.keys()]) } : { triggers: [], active: new Map() };
         await inParallel([...byContact.values()], DISPATCH_CONCURRENCY, async (events) => {
           for (const row of events) {
             try {
-              await dispatchEvent(row);
+              await dispatchEvent(row, context);
               done.push(row.outbox_id);
             } catch (err) {
               failed.push({ row, err });
