@@ -37,6 +37,8 @@ export interface ParkedReport {
   tend: { perSecond: number; ingestSeconds: number; temporalBytesEach: number; postgresBytesEach: number; tables: [string, number][]; cpuMsEach: Record<string, number> };
   worker: { rssStartedMb: number; rssParkedMb: number };
   idle: { seconds: number; cpuPercent: Record<string, number> };
+  /** Each tenth of the Tend contacts: parked per second and CPU per contact while it parked. */
+  slices: { upTo: number; perSecond: number; temporalMsEach: number; workerMsEach: number }[];
 }
 
 /** CPU seconds of every process named postgres (the postmaster and its backends), by pid. */
@@ -132,10 +134,20 @@ export async function benchParked(log: (m: string) => void): Promise<ParkedRepor
     progress('Tend: events posted', posted, N);
   });
   const ingestSeconds = (performance.now() - tendStarted) / 1000;
+  // How the pace changes as the population grows, a tenth at a time.
+  const slices: ParkedReport['slices'] = [];
+  let mark = { n: 0, at: tendStarted, cpu: cpuBetween(tendCpuFrom, tendCpuFrom) };
   for (;;) {
     const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM node_visits WHERE program_id = $1 AND node_id = 'wait' AND status = 'waiting'", [programId]);
-    progress('Tend: parked at the wait', rows[0]!.n, N);
-    if (rows[0]!.n >= N) break;
+    const n = rows[0]!.n;
+    progress('Tend: parked at the wait', n, N);
+    if (n >= Math.min(N, mark.n + N / 10)) {
+      const now = { n, at: performance.now(), cpu: cpuBetween(tendCpuFrom, cpu()) };
+      const each = (k: string) => ((now.cpu[k]! - mark.cpu[k]!) * 1000) / (n - mark.n);
+      slices.push({ upTo: n, perSecond: (n - mark.n) / ((now.at - mark.at) / 1000), temporalMsEach: each('Temporal server'), workerMsEach: each('Tend worker') });
+      mark = now;
+    }
+    if (n >= N) break;
     await sleep(1000);
   }
   const tendSeconds = (performance.now() - tendStarted) / 1000;
@@ -174,6 +186,7 @@ export async function benchParked(log: (m: string) => void): Promise<ParkedRepor
     tend: { perSecond: N / tendSeconds, ingestSeconds, temporalBytesEach: (rssAfterTend - rssAfterBare) / N, postgresBytesEach: (dbAfter - dbBefore) / N, tables, cpuMsEach: perContactMs(tendCpu, N) },
     worker: { rssStartedMb: mb(workerRssStarted), rssParkedMb: mb(workerRssParked) },
     idle: { seconds: IDLE, cpuPercent },
+    slices,
   };
 }
 
@@ -189,4 +202,9 @@ export function printParked(r: ParkedReport): void {
   console.log(`  PostgreSQL bytes per parked contact (Tend): ${f0(r.tend.postgresBytesEach)} B — ${r.tend.tables.slice(0, 5).map(([t, n]) => `${t} ${f0(n)}`).join(', ')}`);
   console.log(`  Tend worker memory: ${f0(r.worker.rssStartedMb)} MB started, ${f0(r.worker.rssParkedMb)} MB with every contact parked`);
   console.log(`  CPU while idle (${r.idle.seconds} s): ${Object.entries(r.idle.cpuPercent).map(([k, v]) => `${k} ${v.toFixed(1)}%`).join(', ')}`);
+  console.log('  pace as the parked population grows (per tenth): parked/s, then CPU ms per contact of the Temporal server and the Tend worker');
+  const top = Math.max(...r.slices.map((x) => x.perSecond));
+  for (const x of r.slices) {
+    console.log(`    up to ${String(x.upTo).padStart(7)}  ${'█'.repeat(Math.round((x.perSecond / top) * 30)).padEnd(30)} ${x.perSecond.toFixed(1).padStart(6)}/s   Temporal ${x.temporalMsEach.toFixed(1)} ms, worker ${x.workerMsEach.toFixed(1)} ms`);
+  }
 }
