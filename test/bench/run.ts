@@ -90,6 +90,7 @@ async function main() {
     TEND_API_KEY: 'bench',
     TEND_TASK_QUEUE: 'tend-bench',
     TEND_DATA_DIR: dir,
+    TEND_LOG: 'warn', // a JSON line per request would be measured too
   });
   const services = await openServices(config, pgServer.url);
   const server = await startServer(config, services, temporal.address);
