@@ -222,20 +222,29 @@ export function createDispatcher(opts: DispatcherOptions) {
     let total = 0;
     for (;;) {
       const batch = await transaction(db, async (tx) => {
-        // `behind`: an earlier event of the same contact is still due. For the first of a
-        // contact's events here, that one is claimed by another dispatcher (rows are
-        // taken in order, skipping only locked ones), so this contact waits its turn.
-        const { rows } = await tx.query<EventRow & { outbox_id: number; attempts: number; behind: boolean }>(
+        // `earlier`: how many of the contact's events before this one are still due. Rows
+        // are claimed in order, but two dispatchers claiming at once take them turn about,
+        // so some of a contact's earlier events may be in the other one's batch: a contact
+        // goes as far as its events here follow each other, and waits there for its turn.
+        // (Counted up to 101, as a batch holds 100.)
+        const { rows } = await tx.query<EventRow & { outbox_id: number; attempts: number; earlier: number }>(
           `SELECT o.id AS outbox_id, o.attempts, e.*,
-             EXISTS (SELECT 1 FROM outbox p WHERE p.contact_id = o.contact_id AND p.id < o.id AND p.not_before <= now()) AS behind
+             (SELECT count(*) FROM (SELECT 1 FROM outbox p WHERE p.contact_id = o.contact_id AND p.id < o.id AND p.not_before <= now() LIMIT 101) p)::int AS earlier
            FROM outbox o JOIN events e ON e.id = o.event_id
            WHERE o.not_before <= now() ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED`,
         );
         // One contact's events in order; different contacts side by side, a few at a
         // time, so one slow Temporal call does not hold up everyone behind it.
         const byContact = new Map<string, typeof rows>();
-        for (const row of rows) byContact.set(row.contact_id, [...(byContact.get(row.contact_id) ?? []), row]);
-        for (const [contact, events] of byContact) if (events[0]!.behind) byContact.delete(contact); // next round, in order
+        const waiting = new Set<string>();
+        for (const row of rows) {
+          if (waiting.has(row.contact_id)) continue;
+          const mine = byContact.get(row.contact_id) ?? [];
+          // Unless every earlier due event of the contact is here, ahead of it, another
+          // dispatcher holds one: this one and the contact's later ones wait.
+          if (row.earlier !== mine.length) waiting.add(row.contact_id);
+          else byContact.set(row.contact_id, [...mine, row]);
+        }
         const done: number[] = [];
         const failed: { row: (typeof rows)[number]; err: unknown }[] = [];
         const context: BatchContext = byContact.size ? { triggers: await triggers(), active: await activeRuns([...byContact.keys()]) } : { triggers: [], active: new Map() };

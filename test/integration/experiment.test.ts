@@ -27,7 +27,7 @@ test('the variant that converts wins once both have their sample; later contacts
     name: 'Offer test',
     nodes: [
       { id: 'signup', type: 'tend.trigger.event', version: 1, config: { eventType: 'signed_up' } },
-      { id: 'test', type: 'tend.logic.experiment', version: 1, config: { variants: [{ name: 'a', weight: 50 }, { name: 'b', weight: 50 }], holdoutPercent: 20, metric: 'conversion', conversionEvent: 'purchased', window: '8 seconds', minSample: 4 } },
+      { id: 'test', type: 'tend.logic.experiment', version: 1, config: { variants: [{ name: 'a', weight: 50 }, { name: 'b', weight: 50 }], holdoutPercent: 20, metric: 'conversion', conversionEvent: 'purchased', window: '25 seconds', minSample: 4 } },
       { id: 'offerA', type: 'tend.action.email', version: 1, config: { subject: 'Offer A', html: '<p>A</p>' } },
       { id: 'offerB', type: 'tend.action.email', version: 1, config: { subject: 'Offer B', html: '<p>B</p>' } },
     ],
@@ -38,7 +38,8 @@ test('the variant that converts wins once both have their sample; later contacts
     ],
   });
   const first = Array.from({ length: 30 }, (_, i) => `early${i}@example.com`);
-  // One batch, so every first contact is assigned before any of their windows pass.
+  // One batch, so every first contact is assigned before any of their windows pass
+  // (the window is long enough for thirty runs to start on a loaded 2-core machine).
   expect((await tend.api('POST', '/api/events/batch', { events: first.map((email) => ({ type: 'signed_up', email })) })).status).toBe(202);
   await tend.until(async () => (await assignments()).size === 30, 'thirty assignments');
   const early = await assignments();
@@ -52,7 +53,7 @@ test('the variant that converts wins once both have their sample; later contacts
 
   // The window passes for the first contacts.
   const last = (await tend.sql("SELECT max(occurred_at) AS at FROM events WHERE type = 'tend.experiment_assigned'"))[0].at as Date;
-  await new Promise((r) => setTimeout(r, Math.max(0, last.getTime() + 8500 - Date.now())));
+  await new Promise((r) => setTimeout(r, Math.max(0, last.getTime() + 25_500 - Date.now())));
   const later = Array.from({ length: 15 }, (_, i) => `later${i}@example.com`);
   for (const email of later) await tend.event({ type: 'signed_up', email });
   await tend.until(async () => (await assignments()).size === 45, 'all assignments');

@@ -12,11 +12,13 @@ import { createLog } from '../../engine/log.js';
 import { startTend, type Tend } from '../support/tend.js';
 
 let tend: Tend;
+/** What went wrong in either dispatcher, for the assertion messages. */
+const dispatchErrors: string[] = [];
 let second: { url: string; stop(): Promise<void> };
 beforeAll(async () => {
-  tend = await startTend();
+  tend = await startTend({ logSink: (line) => void (line.includes('dispatch failed') && dispatchErrors.push(line)) });
   const client = await connectClient(tend.config, tend.temporalAddress);
-  const dispatcher = createDispatcher({ db: tend.services.db, client, registry: tend.services.registry, taskQueue: tend.config.temporalTaskQueue, activity: { heartbeatTimeoutMs: 5000 } });
+  const dispatcher = createDispatcher({ db: tend.services.db, client, registry: tend.services.registry, taskQueue: tend.config.temporalTaskQueue, activity: { heartbeatTimeoutMs: 5000 }, onError: (err) => void dispatchErrors.push(String(err)) });
   await dispatcher.start();
   const app = createApp({ db: tend.services.db, registry: tend.services.registry, apiKey: tend.apiKey, signingSecret: tend.services.secret, onEventsStored: () => void dispatcher.kick(), log: createLog({ level: 'silent' }), temporal: client });
   const server: Server = await new Promise((resolve) => {
@@ -82,5 +84,5 @@ test("two dispatchers hand each contact's events over in order", async () => {
      WHERE e.type = 'step' GROUP BY c.email ORDER BY c.email`,
   );
   expect(awarded).toHaveLength(contacts.length);
-  for (const { email, steps } of awarded) expect(steps, email).toEqual([0, 1, 2, 3, 4, 5]);
+  for (const { email, steps } of awarded) expect(steps, `${email}; dispatch errors: ${dispatchErrors.join(' | ') || 'none'}`).toEqual([0, 1, 2, 3, 4, 5]);
 });
