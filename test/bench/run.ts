@@ -16,23 +16,19 @@
 // `npm run bench -- editor` runs only the sections named ("engine" is 1 and 2 with
 // ingest); no name runs them all.
 // BENCH_CONTACTS, BENCH_ROUNDS, BENCH_RATE and BENCH_SECONDS change the sizes.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { startEmbeddedPostgres } from '../../engine/stack/postgres.js';
-import { startTemporalDevServer } from '../../engine/stack/temporal.js';
-import { ensureTemporalCli } from '../../engine/stack/temporal-cli.js';
 import { readConfig } from '../../engine/config.js';
 import { installRuntime } from '../../engine/temporal/worker.js';
 import { openServices, startServer, startWorker } from '../../server/runtime.js';
 import * as bareActivities from './bare-activities.js';
 import { benchEditor } from './editor.js';
+import { apiClient, startInfra } from './infra.js';
 import { fiveNodes, ping } from './programs.js';
 import { benchScaling, printScaling } from './scaling.js';
 import { benchParked, printParked } from './parked.js';
@@ -68,39 +64,26 @@ async function startSink(onPing: (seq: number) => void) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-bench-'));
-  fs.chmodSync(dir, 0o755);
   log(`Tend benchmark (Temporal dev server ${process.env.BENCH_TEMPORAL_DB === 'file' ? 'on SQLite file' : 'in memory'}): ${CONTACTS} contacts × ${ROUNDS} rounds; latency at ${RATE} events/s for ${SECONDS} s; ${os.cpus().length} cores`);
   log('Starting PostgreSQL and the Temporal dev server …');
-  const cli = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, log);
-  const [pgServer, temporal] = await Promise.all([
-    startEmbeddedPostgres(path.join(dir, 'postgres')),
-    // In memory unless BENCH_TEMPORAL_DB=file: SQLite's fsyncs on one disk would be
-    // measured instead of Tend (production Temporal runs on its own database).
-    startTemporalDevServer({ cli, dbFile: process.env.BENCH_TEMPORAL_DB === 'file' ? path.join(dir, 'temporal.db') : undefined, uiPort: false }),
-  ]);
+  const infra = await startInfra(log);
   const arrivals = new Map<number, number>();
   const sink = await startSink((seq) => arrivals.set(seq, performance.now()));
 
   const config = readConfig({
-    DATABASE_URL: pgServer.url,
-    TEMPORAL_ADDRESS: temporal.address,
+    DATABASE_URL: infra.databaseUrl,
+    TEMPORAL_ADDRESS: infra.temporalAddress,
     PORT: '0',
     SMTP_URL: sink.url,
     TEND_API_KEY: 'bench',
     TEND_TASK_QUEUE: 'tend-bench',
-    TEND_DATA_DIR: dir,
+    TEND_DATA_DIR: infra.dir,
     TEND_LOG: 'warn', // a JSON line per request would be measured too
   });
-  const services = await openServices(config, pgServer.url);
-  const server = await startServer(config, services, temporal.address);
-  const tendWorker = await startWorker(config, services, temporal.address);
-  const base = `http://127.0.0.1:${server.port}`;
-  const api = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(base + p, { method, headers: { authorization: 'Bearer bench', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${await res.text()}`);
-    return res.json() as Promise<any>;
-  };
+  const services = await openServices(config, infra.databaseUrl);
+  const server = await startServer(config, services, infra.temporalAddress);
+  const tendWorker = await startWorker(config, services, infra.temporalAddress);
+  const api = apiClient(`http://127.0.0.1:${server.port}`, 'bench');
   const publish = async (doc: unknown) => {
     const { id } = await api('POST', '/api/flows', doc);
     await api('POST', `/api/flows/${id}/publish`);
@@ -109,7 +92,7 @@ async function main() {
 
   // The baseline: same server, same process, same activity concurrency as Tend's worker.
   installRuntime();
-  const bareConnection = await NativeConnection.connect({ address: temporal.address });
+  const bareConnection = await NativeConnection.connect({ address: infra.temporalAddress });
   const bareWorker = await Worker.create({
     connection: bareConnection,
     taskQueue: 'bare-bench',
@@ -119,8 +102,8 @@ async function main() {
     maxCachedWorkflows: 2000,
   });
   const bareRunning = bareWorker.run();
-  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-  const db = new pg.Pool({ connectionString: pgServer.url, max: 2 });
+  const client = new Client({ connection: await Connection.connect({ address: infra.temporalAddress }) });
+  const db = new pg.Pool({ connectionString: infra.databaseUrl, max: 2 });
 
   const runBare = async (round: number) => {
     const started = performance.now();
@@ -181,7 +164,7 @@ async function main() {
     }));
     return INGEST / ((performance.now() - started) / 1000);
   };
-  const rawPool = new pg.Pool({ connectionString: pgServer.url, max: LANES });
+  const rawPool = new pg.Pool({ connectionString: infra.databaseUrl, max: LANES });
   const raw = await lanes(async (b) => {
     const values: string[] = [];
     const params: unknown[] = [];
@@ -267,8 +250,7 @@ async function main() {
   await server.stop();
   await services.db.end();
   await sink.close();
-  await Promise.all([temporal.stop(), pgServer.stop()]);
-  fs.rmSync(dir, { recursive: true, force: true });
+  await infra.stop();
 }
 
 const sections = process.argv.slice(2);
