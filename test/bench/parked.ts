@@ -14,22 +14,9 @@ import { NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker
 import { installRuntime } from '../../engine/temporal/worker.js';
 import type { BenchSinks } from './bare-workflow.js';
 import { apiClient, inLanes, sleep, startInfra } from './infra.js';
+import { parkedFor30Days } from './programs.js';
 import { procStats, spawnTend, type TendProcess } from './processes.js';
 import { progress } from './stats.js';
-
-const program = {
-  format: 'tend.flow/v1',
-  name: 'Bench: parked for 30 days',
-  nodes: [
-    { id: 'start', type: 'tend.trigger.event', version: 1, config: { eventType: 'bench_parked' } },
-    { id: 'wait', type: 'tend.wait.duration', version: 1, config: { duration: '30 days' } },
-    { id: 'mail', type: 'tend.action.email', version: 1, config: { subject: 'A month later', html: '<p>Hello</p>' } },
-  ],
-  edges: [
-    { id: 'e1', source: 'start', sourcePort: 'next', target: 'wait' },
-    { id: 'e2', source: 'wait', sourcePort: 'next', target: 'mail' },
-  ],
-};
 
 export interface ParkedReport {
   contacts: number;
@@ -117,7 +104,7 @@ export async function benchParked(log: (m: string) => void): Promise<ParkedRepor
   const bareCpu = cpuBetween(bareCpuFrom, cpu());
 
   // Tend: events posted in batches; the dispatcher starts each contact's run, which parks at the wait.
-  const { id: programId } = await api('POST', '/api/flows', program);
+  const { id: programId } = await api('POST', '/api/flows', parkedFor30Days);
   await api('POST', `/api/flows/${programId}/publish`);
   await db.query('CHECKPOINT');
   const dbBefore = Number((await db.query('SELECT pg_database_size(current_database()) AS n')).rows[0].n);

@@ -28,8 +28,8 @@ import { installRuntime } from '../../engine/temporal/worker.js';
 import { openServices, startServer, startWorker } from '../../server/runtime.js';
 import * as bareActivities from './bare-activities.js';
 import { benchEditor } from './editor.js';
-import { apiClient, startInfra } from './infra.js';
-import { fiveNodes, ping } from './programs.js';
+import { apiClient, inLanes, sleep, startInfra } from './infra.js';
+import { fiveNodes, ping, throughFiveNodes } from './programs.js';
 import { benchScaling, printScaling } from './scaling.js';
 import { benchParked, printParked } from './parked.js';
 import { median, percentile, progress } from './stats.js';
@@ -41,7 +41,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const STEPS = 5;
 
 const log = (m: string) => console.error(m);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** An SMTP sink that only notes when each "ping N" arrived (parsing would cost the process we measure). */
 async function startSink(onPing: (seq: number) => void) {
@@ -116,23 +115,7 @@ async function main() {
   };
 
   const programId = await publish(fiveNodes);
-  const runTend = async (round: number) => {
-    const started = performance.now();
-    for (let i = 0; i < CONTACTS; i += 500) {
-      const events = Array.from({ length: Math.min(500, CONTACTS - i) }, (_, j) => ({ type: 'bench_started', email: `r${round}-${i + j}@bench.example` }));
-      await api('POST', '/api/events/batch', { events });
-    }
-    for (;;) {
-      const { rows } = await db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM enrollments e JOIN contacts c ON c.id = e.contact_id WHERE e.program_id = $1 AND e.status <> 'active' AND c.email LIKE $2",
-        [programId, `r${round}-%`],
-      );
-      progress(`round ${round}: Tend 5-node program`, rows[0]!.n, CONTACTS);
-      if (rows[0]!.n >= CONTACTS) break;
-      await sleep(50);
-    }
-    return CONTACTS / ((performance.now() - started) / 1000);
-  };
+  const runTend = (round: number) => throughFiveNodes({ api, db, programId, prefix: `r${round}`, count: CONTACTS, label: `round ${round}: Tend 5-node program`, pollMs: 50 });
 
   log('\nThroughput');
   const bare: number[] = [];
@@ -156,12 +139,10 @@ async function main() {
   }
   const ids = (await db.query<{ id: string }>("SELECT id FROM contacts WHERE email LIKE 'ingest-%' ORDER BY email")).rows.map((r) => r.id);
   await db.query('CREATE TABLE bench_raw (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), contact_id uuid NOT NULL, type text NOT NULL, properties jsonb NOT NULL, occurred_at timestamptz NOT NULL DEFAULT now())');
+  /** Events per second while `work` runs over every batch, LANES at a time. */
   const lanes = async (work: (batch: number) => Promise<void>) => {
-    let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: LANES }, async () => {
-      for (let b = next++; b * BATCH < INGEST; b = next++) await work(b);
-    }));
+    await inLanes(Math.ceil(INGEST / BATCH), LANES, work);
     return INGEST / ((performance.now() - started) / 1000);
   };
   const rawPool = new pg.Pool({ connectionString: infra.databaseUrl, max: LANES });

@@ -6,10 +6,9 @@
 // BENCH_SCALE_CONTACTS (default 1,000) contacts per measurement, BENCH_SCALE_WORKERS
 // (default "1,2,4").
 import pg from 'pg';
-import { fiveNodes } from './programs.js';
-import { apiClient, inLanes, sleep, startInfra } from './infra.js';
+import { fiveNodes, throughFiveNodes } from './programs.js';
+import { apiClient, startInfra } from './infra.js';
 import { spawnTend, type TendProcess } from './processes.js';
-import { progress } from './stats.js';
 
 export interface ScalingRow { workers: number; perSecond: number; cpuSecondsPerWorker: number[] }
 
@@ -32,22 +31,8 @@ export async function benchScaling(log: (m: string) => void): Promise<ScalingRow
     const cpuFrom = procs.map((p) => p.cpuSeconds());
     const size = round === 0 ? Math.min(N, 200) : N;
     const label = round === 0 ? 'warm-up, 1 worker' : `${workers} worker${workers === 1 ? '' : 's'}`;
-    const started = performance.now();
-    await inLanes(Math.ceil(size / 500), 2, async (b) => {
-      const events = Array.from({ length: Math.min(500, size - b * 500) }, (_, j) => ({ type: 'bench_started', email: `s${round}-${b * 500 + j}@bench.example` }));
-      await api('POST', '/api/events/batch', { events });
-    });
-    for (;;) {
-      const { rows: [r] } = await db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM enrollments e JOIN contacts c ON c.id = e.contact_id WHERE e.program_id = $1 AND e.status <> 'active' AND c.email LIKE $2",
-        [programId, `s${round}-%`],
-      );
-      progress(label, r!.n, size);
-      if (r!.n >= size) break;
-      await sleep(200);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    if (round > 0) rows.push({ workers, perSecond: size / seconds, cpuSecondsPerWorker: procs.map((p, i) => p.cpuSeconds() - cpuFrom[i]!) });
+    const perSecond = await throughFiveNodes({ api, db, programId, prefix: `s${round}`, count: size, label, pollMs: 200 });
+    if (round > 0) rows.push({ workers, perSecond, cpuSecondsPerWorker: procs.map((p, i) => p.cpuSeconds() - cpuFrom[i]!) });
     await Promise.all(procs.map((p) => p.stop()));
   }
 
