@@ -227,8 +227,8 @@ export function createDispatcher(opts: DispatcherOptions) {
         // so some of a contact's earlier events may be in the other one's batch: a contact
         // goes as far as its events here follow each other, and waits there for its turn.
         // (Counted up to 101, as a batch holds 100.)
-        const { rows } = await tx.query<EventRow & { outbox_id: number; attempts: number; earlier: number }>(
-          `SELECT o.id AS outbox_id, o.attempts, e.*,
+        const { rows } = await tx.query<EventRow & { outbox_id: number; attempts: number; earlier: number; queue_contact: string }>(
+          `SELECT o.id AS outbox_id, o.attempts, o.contact_id AS queue_contact, e.*,
              (SELECT count(*) FROM (SELECT 1 FROM outbox p WHERE p.contact_id = o.contact_id AND p.id < o.id AND p.not_before <= now() LIMIT 101) p)::int AS earlier
            FROM outbox o JOIN events e ON e.id = o.event_id
            WHERE o.not_before <= now() ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED`,
@@ -237,17 +237,19 @@ export function createDispatcher(opts: DispatcherOptions) {
         // time, so one slow Temporal call does not hold up everyone behind it.
         const byContact = new Map<string, typeof rows>();
         const waiting = new Set<string>();
+        // Grouped by the contact the outbox counts `earlier` by (an event moved by a merge
+        // keeps its old one there); dispatchEvent re-reads the contact the event has now.
         for (const row of rows) {
-          if (waiting.has(row.contact_id)) continue;
-          const mine = byContact.get(row.contact_id) ?? [];
+          if (waiting.has(row.queue_contact)) continue;
+          const mine = byContact.get(row.queue_contact) ?? [];
           // Unless every earlier due event of the contact is here, ahead of it, another
           // dispatcher holds one: this one and the contact's later ones wait.
-          if (row.earlier !== mine.length) waiting.add(row.contact_id);
-          else byContact.set(row.contact_id, [...mine, row]);
+          if (row.earlier !== mine.length) waiting.add(row.queue_contact);
+          else byContact.set(row.queue_contact, [...mine, row]);
         }
         const done: number[] = [];
         const failed: { row: (typeof rows)[number]; err: unknown }[] = [];
-        const context: BatchContext = byContact.size ? { triggers: await triggers(), active: await activeRuns([...byContact.keys()]) } : { triggers: [], active: new Map() };
+        const context: BatchContext = byContact.size ? { triggers: await triggers(), active: await activeRuns([...new Set(rows.map((r) => r.contact_id))]) } : { triggers: [], active: new Map() };
         await inParallel([...byContact.values()], DISPATCH_CONCURRENCY, async (events) => {
           for (const row of events) {
             try {
