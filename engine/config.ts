@@ -44,6 +44,8 @@ export interface TendConfig {
   metricsPort?: number;
   /** TEND_DISPATCH=off: this server takes API requests but runs no outbox dispatcher. */
   dispatch: boolean;
+  /** TEND_DISPATCH_BACKLOG: workflow tasks waiting for a worker above which dispatch pauses (0: never). */
+  dispatchBacklog: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
@@ -77,6 +79,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     trustProxy: env.TEND_TRUST_PROXY || 'loopback',
     logLevel: logLevelOf(env.TEND_LOG),
     dispatch: !/^(off|false|0|no)$/i.test(env.TEND_DISPATCH ?? ''),
+    dispatchBacklog: wholeNumber(env, 'TEND_DISPATCH_BACKLOG', 500),
     metricsToken: env.TEND_METRICS_TOKEN || undefined,
     metricsPort: env.TEND_METRICS_PORT ? Number(env.TEND_METRICS_PORT) : undefined,
     secrets: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
@@ -88,6 +91,14 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   if (!raw) return fallback;
   const n = Number(raw);
   if (!(n > 0)) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return n;
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number (0 or more), not "${raw}"`);
   return n;
 }
 

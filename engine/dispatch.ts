@@ -13,7 +13,9 @@ import { recheckDueRfm, rfmOnEvent } from './rfm.js';
 import { historyHolds } from './history.js';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { Db } from './storage/db.js';
+import type { Metrics } from './metrics.js';
 import { transaction } from './storage/db.js';
 import { livePrograms, getVersion } from './storage/programs.js';
 import { getContact } from './storage/contacts.js';
@@ -58,14 +60,26 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
   await Promise.all(lanes);
 }
 
+const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+
+/** How long a reading of the workers' backlog is trusted (Temporal refreshes it every few seconds itself). */
+const BACKLOG_READ_EVERY_MS = 1000;
+
 export interface DispatcherOptions {
   db: Db;
   client: Client;
   registry: Registry;
   taskQueue: string;
+  /**
+   * Back-pressure: while more workflow tasks than this wait on the task queue for a
+   * worker, events stay in the outbox instead of starting more runs. 0 turns it off.
+   */
+  backlogLimit?: number;
   activity?: EnrollmentInput['activity'];
   historyLimit?: number;
   onError?: (err: unknown) => void;
+  /** Where the backlog readings go (`tend_workflow_backlog`). */
+  metrics?: Metrics;
 }
 
 export function workflowIdOf(enrollmentId: string): string {
@@ -87,6 +101,34 @@ export function createDispatcher(opts: DispatcherOptions) {
   let listener: pg.PoolClient | undefined;
   let relistening: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let backlog = { readAt: 0, tasks: 0 };
+
+  /**
+   * Whether the workers are behind. Starting runs faster than workers take them only
+   * queues them inside Temporal, where a deep queue costs the server more per run; the
+   * events wait just as well (durably, in order) in the outbox. Fails open: a server
+   * that cannot tell its backlog does not stop dispatch.
+   */
+  async function workersBehind(): Promise<boolean> {
+    const limit = opts.backlogLimit ?? 0;
+    if (limit <= 0) return false;
+    if (Date.now() - backlog.readAt >= BACKLOG_READ_EVERY_MS) {
+      try {
+        const res = await client.workflowService.describeTaskQueue({
+          namespace: client.options.namespace,
+          taskQueue: { name: opts.taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+          taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          reportStats: true,
+        });
+        backlog = { readAt: Date.now(), tasks: Number(res.stats?.approximateBacklogCount ?? 0) };
+      } catch (err) {
+        backlog = { readAt: Date.now(), tasks: 0 };
+        opts.onError?.(err);
+      }
+      opts.metrics?.set('tend_workflow_backlog', 'Workflow tasks waiting for a worker, as Temporal last reported them (dispatch pauses above TEND_DISPATCH_BACKLOG).', backlog.tasks);
+    }
+    return backlog.tasks > limit;
+  }
 
   async function triggers(): Promise<TriggerEntry[]> {
     const out: TriggerEntry[] = [];
@@ -221,6 +263,7 @@ export function createDispatcher(opts: DispatcherOptions) {
   async function drain(): Promise<number> {
     let total = 0;
     for (;;) {
+      if (await workersBehind()) return total; // the next tick looks again
       const batch = await transaction(db, async (tx) => {
         // `earlier`: how many of the contact's events before this one are still due. Rows
         // are claimed in order, but two dispatchers claiming at once take them turn about,

@@ -15,6 +15,8 @@ export interface Metrics {
   inc(name: string, help: string, labels?: Labels, by?: number): void;
   /** Records one observation (e.g. a duration in seconds) in a histogram, made on first use. */
   observe(name: string, help: string, value: number, labels?: Labels): void;
+  /** Sets a gauge, made on first use. */
+  set(name: string, help: string, value: number): void;
   /** The in-process families, followed by `extra` (e.g. read from the database). */
   render(extra?: Sample[]): Promise<string>;
 }
@@ -60,6 +62,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   if (opts.processMetrics) collectDefaultMetrics({ register: registry });
   const counters = new Map<string, Counter>();
   const histograms = new Map<string, Histogram>();
+  const gauges = new Map<string, Gauge>();
   return {
     inc(name, help, labels = {}, by = 1) {
       let counter = counters.get(name);
@@ -70,6 +73,11 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       let histogram = histograms.get(name);
       if (!histogram) histograms.set(name, (histogram = new Histogram({ name, help, labelNames: Object.keys(labels), registers: [registry] })));
       histogram.observe(labels, value);
+    },
+    set(name, help, value) {
+      let gauge = gauges.get(name);
+      if (!gauge) gauges.set(name, (gauge = new Gauge({ name, help, registers: [registry] })));
+      gauge.set(finite(value));
     },
     async render(extra = []) {
       // merge() refuses a name in both: an in-process family and a database one never share a name.
@@ -86,7 +94,7 @@ export async function databaseSamples(db: Queryable): Promise<Sample[]> {
     db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM enrollments GROUP BY status'),
     db.query<{ channel: string; status: string; n: string }>('SELECT channel, status, count(*) AS n FROM messages GROUP BY channel, status'),
     db.query<{ n: string }>("SELECT count(*) AS n FROM node_visits WHERE status = 'failed'"),
-    db.query<{ n: string; age: number | null }>('SELECT count(*) AS n, extract(epoch FROM now() - min(created_at))::float8 AS age FROM outbox'),
+    db.query<{ n: string; age: number | null }>('SELECT count(*) AS n, (SELECT extract(epoch FROM now() - created_at)::float8 FROM outbox ORDER BY id LIMIT 1) AS age FROM outbox'),
   ]);
   const seq = events.rows[0];
   const samples: Sample[] = [

@@ -166,7 +166,9 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
     registry: s.registry,
     taskQueue: config.temporalTaskQueue,
     activity: process.env.TEND_HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeoutMs: Number(process.env.TEND_HEARTBEAT_TIMEOUT_MS) } : undefined,
+    backlogLimit: config.dispatchBacklog,
     onError: (err) => s.log.error('dispatch failed', { component: 'dispatch', err }),
+    metrics: s.metrics,
   });
   await dispatcher?.start();
   const apiKey = await resolveApiKey(s.db, config.apiKey);

@@ -89,7 +89,8 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
   });
   const services = await openServices(config, databaseUrl, { logSink: opts.logSink ?? (() => undefined) });
   const client = await connectClient(config, temporalAddress);
-  const dispatcher = createDispatcher({ db: services.db, client, registry: services.registry, taskQueue, activity: { heartbeatTimeoutMs: 5000 }, historyLimit: opts.historyLimit });
+  const dispatcher = createDispatcher({ db: services.db, client, registry: services.registry, taskQueue, activity: { heartbeatTimeoutMs: 5000 }, historyLimit: opts.historyLimit,
+    backlogLimit: config.dispatchBacklog, metrics: services.metrics });
   await dispatcher.start();
   const apiKey = await resolveApiKey(services.db, config.apiKey);
   const app = createApp({ db: services.db, registry: services.registry, apiKey, signingSecret: services.secret, onEventsStored: () => void dispatcher.kick(),
