@@ -90,16 +90,16 @@ export async function fireDueCalendars(db: Db, limit = 20): Promise<number> {
       const [signature, zone, at] = [params.add(r.signature), params.add(r.timezone), params.add(r.fire_at.toISOString())];
       const audience = r.schedule.audience ? conditionSql(r.schedule.audience, params, r.fire_at) : 'true';
       // The client id makes a firing that is retried (or raced) record each contact once.
-      const inserted = await tx.query<{ id: string }>(
+      const inserted = await tx.query<{ id: string; contact_id: string }>(
         `INSERT INTO events (contact_id, type, properties, source, client_id, occurred_at)
          SELECT c.id, '${SCHEDULE_REACHED}', jsonb_build_object('signature', ${signature}::text, 'scheduledFor', ${at}::text, 'timezone', ${zone}::text), 'tend',
                 'schedule:' || ${signature}::text || ':' || c.id || ':' || ${at}::text, ${at}::timestamptz
          FROM contacts c WHERE COALESCE(c.timezone, 'UTC') = ${zone}::text AND ${audience}
-         ON CONFLICT (client_id) DO NOTHING RETURNING id`,
+         ON CONFLICT (client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING id, contact_id`,
         params.values,
       );
       if (inserted.rows.length) {
-        await tx.query('INSERT INTO outbox (event_id) SELECT unnest($1::uuid[])', [inserted.rows.map((e) => e.id)]);
+        await tx.query('INSERT INTO outbox (event_id, contact_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])', [inserted.rows.map((e) => e.id), inserted.rows.map((e) => e.contact_id)]);
         await tx.query("SELECT pg_notify('tend_outbox', '')");
       }
       recorded += inserted.rows.length;

@@ -134,13 +134,13 @@ export class ConcurrentCreateError extends Error {
 async function recordChanges(tx: pg.PoolClient, pairs: { before: Contact; after: Contact }[]): Promise<void> {
   const changed = pairs.map((p) => ({ ...p, changes: diffContacts(p.before, p.after) })).filter((p) => p.changes);
   if (!changed.length) return;
-  const { rows } = await tx.query<{ id: string }>(
+  const { rows } = await tx.query<{ id: string; contact_id: string }>(
     `INSERT INTO events (contact_id, type, properties, source)
      SELECT x.contact_id, $2, jsonb_build_object('changes', x.changes, 'by', 'import'), 'tend' FROM jsonb_to_recordset($1::jsonb) AS x(contact_id uuid, changes jsonb)
-     RETURNING id`,
+     RETURNING id, contact_id`,
     [JSON.stringify(changed.map((c) => ({ contact_id: c.after.id, changes: c.changes }))), CONTACT_CHANGED],
   );
-  await tx.query('INSERT INTO outbox (event_id) SELECT unnest($1::uuid[])', [rows.map((r) => r.id)]);
+  await tx.query('INSERT INTO outbox (event_id, contact_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])', [rows.map((r) => r.id), rows.map((r) => r.contact_id)]);
   await tx.query("SELECT pg_notify('tend_outbox', '')");
   for (const zone of new Set(changed.filter((c) => c.changes!.timezone).map((c) => c.after.timezone))) await planZone(tx, zone);
   const attributeFields = [...new Set(changed.flatMap((c) => Object.keys(c.changes!.attributes ?? {}).map((k) => `attributes.${k}`)))];

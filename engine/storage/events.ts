@@ -40,12 +40,12 @@ export async function appendEvent(tx: pg.PoolClient | Queryable, e: NewEvent): P
   const { rows } = await tx.query<EventRow>(
     `INSERT INTO events (contact_id, type, properties, client_id, occurred_at, source)
      VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()), $6)
-     ON CONFLICT (client_id) DO NOTHING RETURNING *`,
+     ON CONFLICT (client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING *`,
     [e.contactId, e.type, JSON.stringify(e.properties ?? {}), e.clientId ?? null, e.occurredAt ?? null, e.source ?? 'api'],
   );
   const row = rows[0];
   if (row && (e.dispatch ?? (e.source ?? 'api') !== 'tend')) {
-    await tx.query('INSERT INTO outbox (event_id) VALUES ($1)', [row.id]);
+    await tx.query('INSERT INTO outbox (event_id, contact_id) VALUES ($1, $2)', [row.id, row.contact_id]);
     await tx.query("SELECT pg_notify('tend_outbox', '')");
   }
   return row;
