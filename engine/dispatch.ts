@@ -101,7 +101,7 @@ export function createDispatcher(opts: DispatcherOptions) {
   let listener: pg.PoolClient | undefined;
   let relistening: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let backlog = { readAt: 0, tasks: 0 };
+  let backlog = { readAt: 0, tasks: 0, failing: false };
 
   /**
    * Whether the workers are behind. Starting runs faster than workers take them only
@@ -120,10 +120,10 @@ export function createDispatcher(opts: DispatcherOptions) {
           taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
           reportStats: true,
         });
-        backlog = { readAt: Date.now(), tasks: Number(res.stats?.approximateBacklogCount ?? 0) };
+        backlog = { readAt: Date.now(), tasks: Number(res.stats?.approximateBacklogCount ?? 0), failing: false };
       } catch (err) {
-        backlog = { readAt: Date.now(), tasks: 0 };
-        opts.onError?.(err);
+        if (!backlog.failing) opts.onError?.(err); // once, not every second
+        backlog = { readAt: Date.now(), tasks: 0, failing: true };
       }
       opts.metrics?.set('tend_workflow_backlog', 'Workflow tasks waiting for a worker, as Temporal last reported them (dispatch pauses above TEND_DISPATCH_BACKLOG).', backlog.tasks);
     }
