@@ -86,7 +86,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   };
 }
 
-/** The figures every process shares, read from the database (see 110_erasure.sql for the indexes). */
+/** The figures every process shares, read from the database (indexes: 110_erasure.sql; the outbox's age by its id, 130_lean_ingest.sql). */
 export async function databaseSamples(db: Queryable): Promise<Sample[]> {
   const [events, enrollments, messages, failed, outbox] = await Promise.all([
     // Every event stored for dispatch takes one outbox id: a counter that costs nothing to read.
