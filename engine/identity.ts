@@ -159,19 +159,29 @@ export async function identify(tx: pg.PoolClient, who: Identification): Promise<
     await lockContacts(tx, [known, visitor].filter((x): x is string => Boolean(x)));
     if ((await knownId()) !== known || (who.anonymousId && (await visitorOf(tx, who.anonymousId, false)) !== visitor)) continue;
     const contactId = email ? (await resolveContact(tx, { email })).contact.id : known!;
+    // A signed link proves the browser is this contact's; an email typed into a page does not.
+    const signed = Boolean(who.contactId);
+    const verify = async () => {
+      if (signed && who.anonymousId) await tx.query('UPDATE contact_identities SET verified_at = now() WHERE kind = $1 AND value = $2', [ANONYMOUS, who.anonymousId]);
+    };
     if (who.anonymousId && !visitor) {
       // A browser never seen before has no history to merge: it simply names this contact.
-      const linked = await tx.query('INSERT INTO contact_identities (kind, value, contact_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [ANONYMOUS, who.anonymousId, contactId]);
+      const linked = await tx.query('INSERT INTO contact_identities (kind, value, contact_id, verified_at) VALUES ($1, $2, $3, CASE WHEN $4::boolean THEN now() END) ON CONFLICT DO NOTHING', [ANONYMOUS, who.anonymousId, contactId, signed]);
       if (linked.rowCount) return { contactId };
       continue; // its first hit was being stored meanwhile: merge that
     }
-    if (!visitor || visitor === contactId) return { contactId };
+    if (!visitor || visitor === contactId) {
+      await verify();
+      return { contactId };
+    }
     const { rows } = await tx.query<{ email: string | null; external_id: string | null }>('SELECT email, external_id FROM contacts WHERE id = $1', [visitor]);
     if (rows[0]!.email || rows[0]!.external_id) {
-      await tx.query('UPDATE contact_identities SET contact_id = $3 WHERE kind = $1 AND value = $2', [ANONYMOUS, who.anonymousId, contactId]);
+      // Another person's browser: whatever it proved before, it proved for them.
+      await tx.query('UPDATE contact_identities SET contact_id = $3, verified_at = CASE WHEN $4::boolean THEN now() END WHERE kind = $1 AND value = $2', [ANONYMOUS, who.anonymousId, contactId, signed]);
       return { contactId };
     }
     const merge = await mergeContacts(tx, visitor, contactId, who.reason);
+    await verify();
     return { contactId, merge };
   }
 }

@@ -16,7 +16,8 @@ import type { Db } from '../engine/storage/db.js';
 import type { RateLimitStoreKind } from '../engine/config.js';
 import type { Registry } from '../engine/registry.js';
 import { flowJsonSchema } from '../engine/flow/json-schema.js';
-import { authorize } from './auth.js';
+import { authenticate, requireScope } from './auth.js';
+import { router } from './router.js';
 import { apiKeysRouter } from './routes/api-keys.js';
 import { problemHandler, notFound } from './problem.js';
 import { flowsRouter } from './routes/flows.js';
@@ -78,6 +79,8 @@ const defaultEditorDir = path.join(root, 'editor', 'dist');
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // The scope rules name paths exactly; routing must not find `/keys` at `/KEYS`.
+  app.set('case sensitive routing', true);
   const trust = deps.trustProxy ?? 'loopback';
   app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust); // a number counts hops
   app.use(refuseNulInUrl);
@@ -102,26 +105,31 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(collectRouter(deps.db, deps.signingSecret, deps.onEventsStored ?? (() => undefined)));
   app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
 
-  const api = express.Router();
-  api.use(authorize(deps.db, deps.apiKey));
-  api.use(express.json({ limit: '1mb', strict: true, verify: refuseDeepJson() }));
-  api.get('/node-types', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
-  api.use('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR)));
-  api.use('/flows/:id/experiments', experimentsRouter(deps.db));
-  api.use('/flows', flowsRouter(deps.db, deps.registry));
-  api.use('/templates', templatesRouter(deps.examplesDir ?? path.join(root, 'examples')));
-  api.use('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
-  api.use('/contacts', personalDataRouter({ db: deps.db, temporal: deps.temporal, log }));
-  api.use('/contacts', contactsRouter(deps.db, deps.onEventsStored));
-  api.use('/messaging-policy', messagingPolicyRouter(deps.db));
-  api.use('/scoring-rules', scoringRulesRouter(deps.db));
-  api.use('/segments', segmentsRouter(deps.db));
-  api.use('/predictive-score', predictiveRouter(deps.db));
-  api.use('/topics', topicsRouter(deps.db));
-  api.use('/rfm-settings', rfmSettingsRouter(deps.db));
-  api.use('/site-keys', siteKeysRouter(deps.db));
-  api.use('/keys', apiKeysRouter(deps.db));
-  api.use('/forms', formsRouter(deps.db));
+  const api = router();
+  api.use(authenticate(deps.db, deps.apiKey));
+  const json = express.json({ limit: '1mb', strict: true, verify: refuseDeepJson() });
+  // Each router is mounted behind the scope check of its own mount path (server/scopes.ts),
+  // before its body is read: a key that may not write learns so before a parse error.
+  const mount = (at: string, handler: express.RequestHandler) => void api.use(at, requireScope(at), json, handler);
+  const nodeTypes = router();
+  nodeTypes.get('/', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
+  mount('/node-types', nodeTypes);
+  mount('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR)));
+  mount('/flows/:id/experiments', experimentsRouter(deps.db));
+  mount('/flows', flowsRouter(deps.db, deps.registry));
+  mount('/templates', templatesRouter(deps.examplesDir ?? path.join(root, 'examples')));
+  mount('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
+  mount('/contacts', personalDataRouter({ db: deps.db, temporal: deps.temporal, log }));
+  mount('/contacts', contactsRouter(deps.db, deps.onEventsStored));
+  mount('/messaging-policy', messagingPolicyRouter(deps.db));
+  mount('/scoring-rules', scoringRulesRouter(deps.db));
+  mount('/segments', segmentsRouter(deps.db));
+  mount('/predictive-score', predictiveRouter(deps.db));
+  mount('/topics', topicsRouter(deps.db));
+  mount('/rfm-settings', rfmSettingsRouter(deps.db));
+  mount('/site-keys', siteKeysRouter(deps.db));
+  mount('/keys', apiKeysRouter(deps.db));
+  mount('/forms', formsRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 

@@ -28,8 +28,11 @@ const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest();
 
 const unauthorized = (message: string) => new HttpProblem(401, 'Unauthorized', [{ path: '/headers/authorization', message }], { headers: { 'WWW-Authenticate': 'Bearer' } });
 
-/** Checks the bearer key and that its scope covers the route; 401 or 403 otherwise. */
-export function authorize(db: Queryable, adminKey: string): RequestHandler {
+/**
+ * Checks the bearer key (401 otherwise) and names the caller on `res.locals.caller`.
+ * What the caller may do is decided by `requireScope` on the route that matched.
+ */
+export function authenticate(db: Queryable, adminKey: string): RequestHandler {
   const admin = sha256(adminKey);
   return route(async (req, res, next) => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
@@ -43,11 +46,27 @@ export function authorize(db: Queryable, adminKey: string): RequestHandler {
       if (found) caller = { keyId: found.id, name: found.name, scope: found.scope };
     }
     if (!caller) throw unauthorized('unknown or revoked API key');
-    const needs = scopeFor(req.method, req.path);
-    if (!covers(caller.scope, needs)) {
-      throw new HttpProblem(403, 'Forbidden', [{ path: '/headers/authorization', message: `this key has scope ${caller.scope}; ${req.method} /api${req.path} needs scope ${needs}` }], { extensions: { requiredScope: needs, scope: caller.scope } });
-    }
     res.locals.caller = caller;
     next();
   });
+}
+
+/**
+ * 403 unless the caller's scope covers what `mountPath` (the path the router was
+ * mounted at, as written in app.ts, never the raw request path) and the path below it
+ * need. Because the rule is looked up from the mount that actually matched, a path
+ * spelled differently (`/KEYS`, `/keys%2F`) either reaches no route or is judged as the
+ * route it reaches.
+ */
+export function requireScope(mountPath: string): RequestHandler {
+  return (req, res, next) => {
+    const caller = res.locals.caller as Caller | undefined;
+    if (!caller) return next(unauthorized('send Authorization: Bearer <API key>'));
+    const below = req.path === '/' ? '' : req.path;
+    const needs = scopeFor(req.method, mountPath + below);
+    if (!covers(caller.scope, needs)) {
+      return next(new HttpProblem(403, 'Forbidden', [{ path: '/headers/authorization', message: `this key has scope ${caller.scope}; ${req.method} /api${mountPath}${below} needs scope ${needs}` }], { extensions: { requiredScope: needs, scope: caller.scope } }));
+    }
+    next();
+  };
 }

@@ -6,7 +6,11 @@ import type { Scope } from '../engine/api-keys.js';
 
 interface Rule {
   method?: string;
-  /** Matched against the path below /api, e.g. `/flows/validate`. */
+  /**
+   * Matched against the path below /api as the route that matched names it: the mount
+   * path written in server/app.ts (never the request's own spelling) and the rest,
+   * e.g. `/flows` + `/validate`. Routing is case-sensitive (server/router.ts).
+   */
   path: RegExp;
   scope: Scope;
 }

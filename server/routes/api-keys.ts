@@ -1,5 +1,6 @@
 // /api/keys: create, list and revoke scoped API keys (admin only, see server/scopes.ts).
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
@@ -17,7 +18,7 @@ export const ApiKeyInput = Type.Object(
 );
 
 export function apiKeysRouter(db: Db): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (_req, res) => void res.json({ keys: await listApiKeys(db) })));
   r.post('/', route(async (req, res) => {
     const { name, scope } = parseBody(ApiKeyInput, req.body);

@@ -3,7 +3,8 @@
 // the customer's site), authorised by a site key that can write nothing else. Bodies
 // come as text/plain JSON (what navigator.sendBeacon sends without a CORS preflight),
 // are small, checked field by field, and stored whole or not at all.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
@@ -13,6 +14,7 @@ import { ANONYMOUS_ID_PATTERN, identify, visitorContact } from '../../engine/ide
 import { SITE_KEY_PATTERN, verifySiteKey } from '../../engine/site-keys.js';
 import { verifyVisitToken } from '../../engine/engagement.js';
 import { updateContactFields } from '../../engine/storage/contacts.js';
+import { browserWrite, currentAttributes, isVerifiedVisitor } from '../../engine/browser-trust.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 import { openCors, smallJson } from '../public-input.js';
@@ -62,7 +64,7 @@ function checkKnownTypes(input: CollectInput): void {
 }
 
 export function collectRouter(db: Db, secret: string, onStored: () => void): Router {
-  const r = Router();
+  const r = router();
   r.use('/t/collect', openCors);
   r.post('/t/collect', ...smallJson('16kb'), route(async (req, res) => {
     const input = parseBody(CollectInput, req.body);
@@ -77,7 +79,13 @@ export function collectRouter(db: Db, secret: string, onStored: () => void): Rou
       let contactId = clicked ? (await identify(tx, { contactId: clicked, anonymousId: input.anonymousId, reason: 'email click' })).contactId : undefined;
       if (input.identify) {
         contactId = (await identify(tx, { email: input.identify.email, anonymousId: input.anonymousId, reason: 'identify' })).contactId;
-        if (input.identify.attributes) await updateContactFields(tx, contactId, { attributes: input.identify.attributes });
+        // A browser's claim: it fills what is empty, and changes more only once a signed link proved it (engine/browser-trust.ts).
+        if (input.identify.attributes) {
+          const verified = Boolean(clicked) || await isVerifiedVisitor(tx, input.anonymousId, contactId);
+          const { allowed, refused } = browserWrite(input.identify.attributes, await currentAttributes(tx, contactId), verified);
+          const context = { by: 'website identify', ...(Object.keys(refused).length ? { refused } : {}) };
+          if (Object.keys(allowed).length) await updateContactFields(tx, contactId, { attributes: allowed }, context);
+        }
       }
       contactId ??= await visitorContact(tx, input.anonymousId);
       const events = (input.events ?? []).map((e) => ({

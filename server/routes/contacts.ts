@@ -1,6 +1,7 @@
 // /api/contacts: upsert, look-up and search, one contact, and its timeline (events,
 // node visits and messages in time order).
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
@@ -36,7 +37,7 @@ export function checkTimezone(tz: string | null | undefined, path: string): void
 }
 
 export function contactsRouter(db: Db, onStored: () => void = () => undefined): Router {
-  const r = Router();
+  const r = router();
 
   r.post('/batch', contactsBatch(db, onStored));
 

@@ -4,7 +4,8 @@
 // Each records an event on the contact's timeline tied to the message and the program
 // node that sent it — `email_opened`, `email_clicked` — which programs and scoring rules
 // see like any event. A token that was not signed by Tend gets a 404 and records nothing.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { appendEvent } from '../../engine/storage/events.js';
@@ -24,7 +25,7 @@ interface MessageRow {
 }
 
 export function engagementRouter(db: Db, secret: string): Router {
-  const r = Router();
+  const r = router();
 
   /** Links to a tracked site (a site key lists its host) carry the signed visit token for t.js. */
   async function withVisitToken(url: string, contactId: string): Promise<string> {

@@ -1,6 +1,7 @@
 // /api/events: events are stored (with their outbox row) before the response, then
 // handed to the dispatcher. A client id makes a re-sent event a no-op.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../engine/storage/db.js';
 import { parseBody } from '../input.js';
@@ -34,7 +35,7 @@ export async function ingest(db: Db, inputs: EventInput[], pathOf: (i: number) =
 }
 
 export function eventsRouter(db: Db, onStored: () => void): Router {
-  const r = Router();
+  const r = router();
   r.post('/', route(async (req, res) => {
     const input = parseBody(EventInput, req.body);
     const [accepted] = await ingest(db, [input], () => '');

@@ -1,6 +1,7 @@
 // GET /api/flows/:id/experiments/:node: an A/B experiment's results per variant and
 // for the holdout, and its winner once decided, from the program's live version.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import * as programs from '../../engine/storage/programs.js';
@@ -18,7 +19,7 @@ interface ExperimentConfig {
 }
 
 export function experimentsRouter(db: Db): Router {
-  const r = Router({ mergeParams: true });
+  const r = router({ mergeParams: true });
   r.get('/:node', route(async (req, res) => {
     const { id, node } = req.params as { id: string; node: string };
     const program = UUID.test(id) ? await programs.getProgram(db, id) : undefined;

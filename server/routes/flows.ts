@@ -1,6 +1,7 @@
 // /api/flows: programs as flow documents — validate, create, edit the draft, publish
 // immutable versions, export and import, stats and the contacts at a node.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../../engine/errors.js';
 import { FlowDocument, FLOW_FORMAT } from '../../engine/flow/document.js';
@@ -16,7 +17,7 @@ import { route } from '../problem.js';
 const Rename = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), description: Type.Optional(Type.String({ maxLength: 10000 })) }, { additionalProperties: false });
 
 export function flowsRouter(db: Db, registry: Registry): Router {
-  const r = Router();
+  const r = router();
 
   const load = async (id: string) => {
     const p = await programs.getProgram(db, id);

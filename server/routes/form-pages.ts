@@ -5,7 +5,8 @@
 // progressive profiling and is merged into the contact on submit.
 // Both kinds of form carry a honeypot: a text field people never see. A submission
 // that fills it is answered like any other and stores nothing (engine/SECURITY.md).
-import express, { Router, type Request, type Response } from 'express';
+import express, { type Router, type Request, type Response } from 'express';
+import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { HttpProblem, type FieldError } from '../../engine/errors.js';
 import { checkSubmission, fieldsToShow, getForm, type Form, type FormField, type Submission } from '../../engine/forms.js';
@@ -94,7 +95,7 @@ function readSubmission(req: Request): { submission: Submission; anonymousId?: s
 }
 
 export function formPagesRouter(db: Db, onStored: () => void): Router {
-  const r = Router();
+  const r = router();
 
   r.get('/f/:id', route(async (req, res) => {
     const form = UUID.test(String(req.params.id)) ? await getForm(db, String(req.params.id)) : undefined;

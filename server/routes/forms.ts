@@ -1,5 +1,6 @@
 // /api/forms: create, list, read, change and archive forms (bearer key).
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import { FormInput, archiveForm, formProblems, getForm, insertForm, listForms, updateForm } from '../../engine/forms.js';
@@ -22,7 +23,7 @@ function formId(raw: string): string {
 }
 
 export function formsRouter(db: Db): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (_req, res) => void res.json({ forms: await listForms(db) })));
   r.post('/', route(async (req, res) => {
     const form = await insertForm(db, checked(req.body));

@@ -1,6 +1,7 @@
 // /api/messaging-policy: consent model per channel, frequency caps across programs,
 // quiet hours. One document; PUT replaces it (parts left out take their defaults).
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import { MessagingPolicyInput, policyProblems, readPolicy, withDefaults, writePolicy } from '../../engine/channel-policy.js';
@@ -8,7 +9,7 @@ import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 
 export function messagingPolicyRouter(db: Db): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (_req, res) => {
     res.json(await readPolicy(db));
   }));

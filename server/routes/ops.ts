@@ -2,7 +2,8 @@
 // Prometheus (behind the admin API key or TEND_METRICS_TOKEN: the figures say how
 // busy the business is).
 import crypto from 'node:crypto';
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { checkReadiness, type TemporalProbe } from '../../engine/readiness.js';
 import { createMetrics, databaseSamples, type Metrics } from '../../engine/metrics.js';
@@ -20,7 +21,7 @@ export interface OpsDeps {
 const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
 
 export function opsRouter(deps: OpsDeps): Router {
-  const r = Router();
+  const r = router();
   const allowed = deps.metricsTokens.filter(Boolean).map(digest);
   r.get('/readyz', route(async (_req, res) => {
     const readiness = await checkReadiness({ db: deps.db, temporal: deps.temporal });

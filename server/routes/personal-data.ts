@@ -1,7 +1,8 @@
 // A contact's personal data through the API: GET /contacts/:id/export (everything, as
 // JSON) and DELETE /contacts/:id or POST /contacts/:id/erase (erasure, see
 // engine/personal-data.ts). Admin API key only, like the rest of /api.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../engine/storage/db.js';
 import { eraseContact, exportContact } from '../../engine/personal-data.js';
@@ -13,7 +14,7 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const noContact = (id: string) => new HttpProblem(404, 'Not found', [{ path: `/contacts/${id}`, message: 'no such contact' }]);
 
 export function personalDataRouter(deps: { db: Db; temporal?: Client; log?: Log }): Router {
-  const r = Router();
+  const r = router();
   r.get('/:id/export', route(async (req, res) => {
     const id = String(req.params.id);
     const data = uuid.test(id) ? await exportContact(deps.db, id) : undefined;

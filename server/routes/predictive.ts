@@ -1,7 +1,8 @@
 // /api/predictive-score: the settings of the predictive lead score, the newest model
 // (when trained, on how many leads, how good, which activity weighs most) and a way to
 // train it now rather than at the next scheduled retraining.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import { NotEnoughData, PredictiveSettings, latestModel, readSettings, rescoreAll, train, writeSettings } from '../../engine/predictive.js';
@@ -17,7 +18,7 @@ async function describe(db: Db) {
 }
 
 export function predictiveRouter(db: Db): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (_req, res) => void res.json(await describe(db))));
   r.put('/', route(async (req, res) => {
     await writeSettings(db, parseBody(PredictiveSettings, req.body));

@@ -4,7 +4,8 @@
 // working). Everything shown is escaped: topic names and the address are data.
 // GET never changes anything, so link scanners opt nobody out; a POST with
 // `List-Unsubscribe=One-Click` (RFC 8058) unsubscribes from all at once.
-import express, { Router, type Response } from 'express';
+import express, { type Router, type Response } from 'express';
+import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { getContact } from '../../engine/storage/contacts.js';
@@ -35,7 +36,7 @@ export const invalidLink = (res: Response) => sendPage(res, 404, 'Link not valid
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
 export function preferencesRouter(db: Db, secret: string): Router {
-  const r = Router();
+  const r = router();
   r.use(express.urlencoded({ extended: false, limit: '16kb' }));
 
   r.get('/:token', route(async (req, res) => {

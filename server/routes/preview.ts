@@ -1,7 +1,8 @@
 // POST /api/flows/preview-email: renders an email node's templates for a sample
 // contact, exactly as the worker would (same Handlebars environment, helpers, layouts
 // and partials), so the editor can show a live preview while the marketer types.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
@@ -33,7 +34,7 @@ const SAMPLE_CONTACT = {
 };
 
 export function previewRouter(db: Db, render: Renderer): Router {
-  const r = Router();
+  const r = router();
   r.post('/', route(async (req, res) => {
     const body = parseBody(PreviewRequest, req.body);
     const contact = body.contactId ? await getContact(db, body.contactId) : SAMPLE_CONTACT;

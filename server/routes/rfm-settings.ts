@@ -1,7 +1,8 @@
 // /api/rfm-settings: which event is a purchase, where its value is, the window, and
 // the score boundaries. One document; PUT replaces it (parts left out take defaults)
 // and queues every purchaser for a re-score under the new boundaries.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import { DEFAULT_RFM, RfmSettingsInput, readRfmSettings, rfmProblems, writeRfmSettings } from '../../engine/rfm.js';
@@ -9,7 +10,7 @@ import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 
 export function rfmSettingsRouter(db: Db): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (_req, res) => void res.json(await readRfmSettings(db))));
   r.put('/', route(async (req, res) => {
     const settings = { ...DEFAULT_RFM, ...parseBody(RfmSettingsInput, req.body) };

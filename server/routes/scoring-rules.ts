@@ -1,6 +1,7 @@
 // /api/scoring-rules: lead-scoring rules as data. Deleting a rule switches it off, so
 // the awards it made keep their reason on contacts' timelines.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import { ScoringRuleInput, deactivateRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/scoring.js';
@@ -22,7 +23,7 @@ function ruleId(raw: string): string {
 }
 
 export function scoringRulesRouter(db: Db): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (_req, res) => void res.json({ rules: await listRules(db) })));
   r.post('/', route(async (req, res) => {
     const rule = await insertRule(db, checked(req.body));

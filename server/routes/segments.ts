@@ -1,6 +1,7 @@
 // /api/segments: saved conditions over contacts with live membership; a preview
 // counts and samples any condition without saving it.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import { PreviewInput, SegmentInput, deactivateSegment, getSegment, insertSegment, listSegments, previewCondition, segmentConditionProblems, segmentMembers, updateSegment, type Segment } from '../../engine/segments/store.js';
@@ -21,7 +22,7 @@ async function found(db: Db, idOrKey: string): Promise<Segment> {
 }
 
 export function segmentsRouter(db: Db): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (_req, res) => void res.json({ segments: await listSegments(db) })));
   r.post('/preview', route(async (req, res) => {
     const input = parseBody(PreviewInput, req.body);

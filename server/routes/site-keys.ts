@@ -1,5 +1,6 @@
 // /api/site-keys: create, list and revoke the public keys of tracking snippets.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
@@ -17,7 +18,7 @@ export const SiteKeyInput = Type.Object(
 );
 
 export function siteKeysRouter(db: Db): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (_req, res) => void res.json({ siteKeys: await listSiteKeys(db) })));
   r.post('/', route(async (req, res) => {
     const { name, domains } = parseBody(SiteKeyInput, req.body);

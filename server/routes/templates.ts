@@ -2,12 +2,13 @@
 // document there or in examples/templates/), for the editor's "start from a template".
 import fs from 'node:fs';
 import path from 'node:path';
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { FLOW_FORMAT } from '../../engine/flow/document.js';
 import { route } from '../problem.js';
 
 export function templatesRouter(examplesDir: string): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (_req, res) => {
     const templates = [];
     for (const dir of [examplesDir, path.join(examplesDir, 'templates')]) {

@@ -1,7 +1,8 @@
 // /api/topics: the subscription topics contacts may leave one by one on the
 // preference page. Deleting a topic archives it: it leaves the page, and the opt-outs
 // contacts gave for it keep holding.
-import { Router } from 'express';
+import type { Router } from 'express';
+import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import { TOPIC_KEY_PATTERN, TopicInput, TopicUpdate, archiveTopic, getTopic, insertTopic, listTopics, updateTopic } from '../../engine/topics.js';
@@ -16,7 +17,7 @@ function topicKey(raw: string): string {
 }
 
 export function topicsRouter(db: Db): Router {
-  const r = Router();
+  const r = router();
   r.get('/', route(async (req, res) => void res.json({ topics: await listTopics(db, req.query.archived === 'true') })));
   r.post('/', route(async (req, res) => {
     const body = parseBody(TopicInput, req.body);

@@ -2,7 +2,8 @@
 // link). Opening it leads to the preference page, where the contact may leave single
 // topics or all marketing; a POST here unsubscribes from all at once — the link page
 // of old and RFC 8058 one-click (`List-Unsubscribe=One-Click`) from mailbox providers.
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
+import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { getContact } from '../../engine/storage/contacts.js';
@@ -12,7 +13,7 @@ import { route } from '../problem.js';
 import { invalidLink, sendPage } from './preferences.js';
 
 export function unsubscribeRouter(db: Db, secret: string): Router {
-  const r = Router();
+  const r = router();
   r.use(express.urlencoded({ extended: false, limit: '4kb' }));
 
   r.get('/:token', (req, res) => {
