@@ -40,5 +40,5 @@ export async function recordSubmission(db: Db, form: Form, s: CheckedSubmission)
       properties: { formId: form.id, formName: form.name, values: s.answers, hidden: s.hidden, ...(s.page ? { page: s.page } : {}) },
     });
     return { contactId, eventId: event!.id };
-  });
+  }, { deadlockRetries: 3 });
 }

@@ -151,6 +151,12 @@ export interface Identification {
  */
 export async function identify(tx: pg.PoolClient, who: Identification): Promise<{ contactId: string; merge?: MergeResult }> {
   const email = who.email ? normaliseEmail(who.email) : undefined;
+  // Two identifies of one new email or one browser would each insert what the other
+  // waits for (the email's contact, the browser's identity) and deadlock: they take
+  // turns instead, on locks of their own key space (class 7), before any contact lock.
+  for (const key of [email && `email:${email}`, who.anonymousId && `visitor:${who.anonymousId}`].filter((k): k is string => Boolean(k)).sort()) {
+    await tx.query('SELECT pg_advisory_xact_lock(7, hashtext($1))', [key]);
+  }
   const knownId = async () => (email ? (await tx.query<{ id: string }>('SELECT id FROM contacts WHERE email = $1', [email])).rows[0]?.id : await survivorOf(tx, who.contactId!));
   // Locks first (advisory, in id order), row locks after: the order every writer keeps.
   for (;;) {

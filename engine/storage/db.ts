@@ -13,7 +13,19 @@ export function createDb(url: string, max = 10): Db {
   return pool;
 }
 
-export async function transaction<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function transaction<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<T>, opts: { deadlockRetries?: number } = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await transactionOnce(db, fn);
+    } catch (err) {
+      // PostgreSQL chose this transaction as a deadlock's victim and rolled it back whole:
+      // running it again is safe for callers whose work is all in the database.
+      if ((err as { code?: string }).code !== '40P01' || attempt >= (opts.deadlockRetries ?? 0)) throw err;
+    }
+  }
+}
+
+async function transactionOnce<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
   // A checked-out client has no error listener of the pool's: a connection lost between
   // two queries (the server restarting) would be an uncaught 'error' event and end the

@@ -96,7 +96,7 @@ export function collectRouter(db: Db, secret: string, onStored: () => void): Rou
         clientId: e.clientId ? `web:${siteKeyId}:${e.clientId}` : undefined,
       }));
       return events.length ? ingestIn(tx, events, (i) => `/events/${i}`, 'web') : [];
-    });
+    }, { deadlockRetries: 3 });
     if (stored.some((a) => !a.duplicate) || input.identify || clicked) onStored();
     // Nothing about the contact goes back: a site key reads nothing.
     res.status(202).json({ accepted: stored.length });
