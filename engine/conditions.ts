@@ -156,6 +156,13 @@ export function evaluate(cond: Condition, scope: Scope): boolean {
   return compare(readPath(scope, cond.field), cond.op, cond.value);
 }
 
+/** How each operator reads in the editor and in messages (a few bytes in the workflow bundle). */
+export const OPERATOR_WORDS: Record<Operator, string> = {
+  eq: 'is', neq: 'is not', gt: 'is more than', gte: 'is at least', lt: 'is less than', lte: 'is at most',
+  in: 'is one of', nin: 'is none of', contains: 'contains', notContains: 'does not contain', startsWith: 'starts with',
+  exists: 'is set', notExists: 'is not set', glob: 'matches the pattern',
+};
+
 /** The comparison operators that need no value. */
 export const UNARY: readonly Operator[] = ['exists', 'notExists'];
 
@@ -171,6 +178,9 @@ export interface ConditionRules {
  * a fact where there is no history to read, a field root the place does not offer.
  */
 export function conditionProblems(cond: Condition, path: string, rules: ConditionRules = {}): { path: string; message: string }[] {
+  // An empty group is true for everyone ("all of nothing") or no one: never what was meant.
+  if ('all' in cond && cond.all.length === 0) return [{ path: `${path}/all`, message: 'This “all of” group is empty: add a condition to it, or remove it.' }];
+  if ('any' in cond && cond.any.length === 0) return [{ path: `${path}/any`, message: 'This “any of” group is empty: add a condition to it, or remove it.' }];
   if ('all' in cond) return cond.all.flatMap((c, i) => conditionProblems(c, `${path}/all/${i}`, rules));
   if ('any' in cond) return cond.any.flatMap((c, i) => conditionProblems(c, `${path}/any/${i}`, rules));
   if ('not' in cond) return conditionProblems(cond.not, `${path}/not`, rules);
@@ -187,7 +197,7 @@ export function conditionProblems(cond: Condition, path: string, rules: Conditio
 }
 
 function operandProblems(cond: Comparison | Fact, path: string): { path: string; message: string }[] {
-  if (!UNARY.includes(cond.op) && cond.value === undefined) return [{ path: `${path}/value`, message: `operator "${cond.op}" needs a value` }];
-  if ((cond.op === 'in' || cond.op === 'nin') && !Array.isArray(cond.value)) return [{ path: `${path}/value`, message: `operator "${cond.op}" needs a list of values` }];
+  if (!UNARY.includes(cond.op) && (cond.value === undefined || cond.value === '')) return [{ path: `${path}/value`, message: `Enter a value after “${OPERATOR_WORDS[cond.op]}”.` }];
+  if ((cond.op === 'in' || cond.op === 'nin') && (!Array.isArray(cond.value) || cond.value.length === 0)) return [{ path: `${path}/value`, message: `Pick at least one value after “${OPERATOR_WORDS[cond.op]}”.` }];
   return [];
 }

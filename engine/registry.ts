@@ -1,5 +1,6 @@
 // The plugin registry: built-in nodes and third-party packages are loaded the same
 // way, from module specifiers, and each plugin's config schema is compiled once.
+import { conditionShapeProblems, isUnder } from './condition-words.js';
 import { templateFields, templateSyntaxProblem } from './templates.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +18,8 @@ export interface ConfigProblem {
 }
 
 export function newAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
+  // verbose: errors carry their schema, so a condition's failed union can be recognised.
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false, verbose: true });
   addFormats(ajv);
   ajv.addFormat('duration', true);
   ajv.addFormat('template', true);
@@ -38,6 +40,26 @@ export function ajvProblems(errors: ErrorObject[] | null | undefined, prefix: st
       if (e.keyword === 'const') message = 'must be ' + JSON.stringify(e.params.allowedValue);
       return { path: where, message };
     });
+}
+
+/**
+ * Ajv's messages, except under a condition that fails the condition language's union:
+ * there Ajv lists every branch ("must have required property 'all'", "must match a
+ * schema in anyOf"), which tells a marketer nothing; the sentences of
+ * condition-words.ts say what is missing instead.
+ */
+export function plainConditionProblems(errors: ErrorObject[], config: unknown, prefix: string): ConfigProblem[] {
+  const conditions = errors
+    .filter((e) => e.keyword === 'anyOf' && (e.parentSchema as { $id?: string } | undefined)?.$id === 'Condition')
+    .map((e) => e.instancePath)
+    .filter((path, _i, all) => !all.some((outer) => outer !== path && isUnder(path, outer)));
+  const plain = conditions.flatMap((path) => conditionShapeProblems(valueAt(config, path), path));
+  const rest = errors.filter((e) => !conditions.some((path) => isUnder(e.instancePath, path)));
+  return [...plain.map((p) => ({ path: prefix + p.path, message: p.message })), ...ajvProblems(rest, prefix)];
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  return pointer.split('/').slice(1).reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), root);
 }
 
 /** Ajv reports every branch of a failed union; keep the most specific messages. */
@@ -80,7 +102,7 @@ export class Registry {
       validate = newAjv().compile(JSON.parse(JSON.stringify(plugin.configSchema)));
       this.validators.set(plugin.id, validate);
     }
-    if (!validate(config)) return dedupe(ajvProblems(validate.errors, prefix));
+    if (!validate(config)) return dedupe(plainConditionProblems(validate.errors ?? [], config, prefix));
     const templates: ConfigProblem[] = [];
     for (const field of templateFields(plugin.configSchema, config)) {
       const problem = templateSyntaxProblem(field.template);

@@ -45,6 +45,7 @@ import type { Metrics } from '../engine/metrics.js';
 import { requestLog } from './request-log.js';
 import { opsRouter } from './routes/ops.js';
 import { personalDataRouter } from './routes/personal-data.js';
+import { catalogueRouter } from './routes/catalogue.js';
 
 export interface AppDeps {
   db: Db;
@@ -130,13 +131,15 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/site-keys', siteKeysRouter(deps.db));
   mount('/keys', apiKeysRouter(deps.db));
   mount('/forms', formsRouter(deps.db));
+  mount('/catalogue', catalogueRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 
   const editorDir = deps.editorDir ?? defaultEditorDir;
   if (fs.existsSync(path.join(editorDir, 'index.html'))) {
     app.use(express.static(editorDir, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(editorDir, 'index.html')));
+    // Any spelling of /api (/API/keys) is the API's 404, never the editor's page.
+    app.get(/^\/(?!api(\/|$))/i, (_req, res) => res.sendFile(path.join(editorDir, 'index.html')));
   }
   app.use(notFound);
   app.use(problemHandler);

@@ -26,6 +26,7 @@ export function openApiDocument() {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         FlowDocument: plain(FlowDocument),
+        CatalogueField: { type: 'object', required: ['path', 'label', 'type', 'examples', 'count'], properties: { path: { type: 'string', example: 'contact.attributes.plan' }, label: { type: 'string', example: 'Plan' }, type: { type: 'string', enum: ['string', 'number', 'boolean', 'list', 'date', 'object'] }, examples: { type: 'array', items: {} }, count: { type: 'integer' } } },
         Event: plain(EventInput),
         ContactPatch: plain(ContactPatch),
         Problem: {
@@ -38,6 +39,7 @@ export function openApiDocument() {
     paths: {
       '/api/node-types': { get: { summary: 'The node plugin catalogue with config JSON Schemas and ports', responses: { 200: ok('Node types') } } },
       '/api/flows/preview-email': { post: { summary: 'Render email templates for a sample contact (the editor\'s live preview)', requestBody: json({ type: 'object', required: ['subject', 'html'], properties: { subject: { type: 'string' }, html: { type: 'string' }, text: { type: 'string' }, layout: { type: 'string' }, contactId: { type: 'string', format: 'uuid' }, eventType: { type: 'string' }, event: { type: 'object' }, programName: { type: 'string' } } }), responses: { 200: ok('{ problems (template errors, by field), subject, html, text, contact, event }'), 404: problem, 422: problem } } },
+      '/api/catalogue': { get: { summary: 'Contact fields, attributes, event types and their properties seen in a sample of the stored data (type, examples, counts), and the segments: what the editor offers in its pickers', responses: { 200: { description: 'The catalogue', ...json({ type: 'object', required: ['sampled', 'contact', 'attributes', 'events', 'segments'], properties: { sampled: { type: 'object', properties: { contacts: { type: 'integer' }, events: { type: 'integer' } } }, contact: { type: 'array', items: { $ref: '#/components/schemas/CatalogueField' } }, attributes: { type: 'array', items: { $ref: '#/components/schemas/CatalogueField' } }, events: { type: 'array', items: { type: 'object', required: ['type', 'count', 'contacts', 'properties'], properties: { type: { type: 'string' }, count: { type: 'integer' }, contacts: { type: 'integer' }, properties: { type: 'array', items: { $ref: '#/components/schemas/CatalogueField' } } } } }, segments: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, name: { type: 'string' } } } } } }) } } } },
       '/api/templates': { get: { summary: 'Program templates bundled in examples/', responses: { 200: ok('{ templates: [{ file, name, description, nodes, document }] }') } } },
       '/api/flows/validate': { post: { summary: 'Validate a flow document; every problem with its JSON Pointer', requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 200: ok('{ valid, problems }') } } },
       '/api/flows': {

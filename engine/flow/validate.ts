@@ -1,7 +1,7 @@
 // The one validator for flow documents, used by the API, the CLI, the editor (through
 // the API) and the worker. It returns every problem at once, each with a JSON Pointer.
 import { FlowDocument, type FlowNode } from './document.js';
-import { ajvProblems, newAjv, type Registry } from '../registry.js';
+import { newAjv, plainConditionProblems, type Registry } from '../registry.js';
 import { conditionProblems, type Condition } from '../conditions.js';
 import type { NodePlugin } from '../plugin.js';
 
@@ -15,7 +15,7 @@ let documentValidator: ReturnType<ReturnType<typeof newAjv>['compile']> | undefi
 function shapeProblems(doc: unknown): Problem[] {
   documentValidator ??= newAjv().compile(JSON.parse(JSON.stringify(FlowDocument)));
   if (documentValidator(doc)) return [];
-  return ajvProblems(documentValidator.errors, '');
+  return plainConditionProblems(documentValidator.errors ?? [], doc, '');
 }
 
 /** Returns the node's config brought up to its plugin's version, or undefined when that cannot be done. */

@@ -44,8 +44,8 @@ describe('conditions', () => {
   });
 
   test('problems a schema cannot see, with their paths', () => {
-    expect(conditionProblems({ field: 'contact.score', op: 'gte' } as Condition, '/condition')).toEqual([{ path: '/condition/value', message: 'operator "gte" needs a value' }]);
-    expect(conditionProblems({ any: [{ field: 'contact.plan', op: 'in', value: 'pro' }] } as Condition, '/c')).toEqual([{ path: '/c/any/0/value', message: 'operator "in" needs a list of values' }]);
+    expect(conditionProblems({ field: 'contact.score', op: 'gte' } as Condition, '/condition')).toEqual([{ path: '/condition/value', message: 'Enter a value after “is at least”.' }]);
+    expect(conditionProblems({ any: [{ field: 'contact.plan', op: 'in', value: 'pro' }] } as Condition, '/c')).toEqual([{ path: '/c/any/0/value', message: 'Pick at least one value after “is one of”.' }]);
     expect(conditionProblems({ field: 'contact.email', op: 'exists' } as Condition, '/c')).toEqual([]);
   });
 
@@ -81,4 +81,19 @@ describe('durations', () => {
     expect(formatDuration('3 d')).toBe('3 days');
     expect(formatDuration('45 secs')).toBe('45 seconds');
   });
+});
+
+test('condition problems are sentences a marketer can act on, never Ajv union noise', async () => {
+  const { createRegistry } = await import('../../engine/registry.js');
+  const registry = await createRegistry();
+  const ifNode = registry.get('tend.logic.if')!;
+  const check = (condition: unknown) => registry.checkConfig(ifNode, { condition }, '/nodes/0/config');
+  expect(check({ op: 'eq' })).toEqual([{ path: '/nodes/0/config/condition/field', message: 'Choose a field to compare.' }]);
+  expect(check({ all: [{ field: 'contact.score' }] })).toEqual([{ path: '/nodes/0/config/condition/all/0/op', message: 'Choose how to compare (is, is at least, contains, is set …).' }]);
+  expect(check({ all: [] })).toEqual([{ path: '/nodes/0/config/condition/all', message: 'This “all of” group is empty: add a condition to it, or remove it.' }]);
+  expect(check({ any: [{ field: 'contact.score', op: 'gte' }] })).toEqual([{ path: '/nodes/0/config/condition/any/0/value', message: 'Enter a value after “is at least”.' }]);
+  expect(check({ all: [{ field: 'Score!', op: 'eq', value: 1 }] })[0]!.message).toContain('is not a field Tend knows');
+  for (const bad of [{ op: 'eq' }, { all: [{ op: 'eq' }] }, { not: {} }, { fact: 'count', op: 'gte' }, 'x']) {
+    for (const p of check(bad)) expect(p.message).not.toMatch(/anyOf|must have required property|must match/);
+  }
 });

@@ -41,7 +41,8 @@ test('a recursive union ($ref by $id) resolves level by level, with readable var
 
 test('defaults: schema defaults, required parts of objects, the most specific union branch', () => {
   expect(defaultValue(catalogue.get('tend.wait.duration')!.configSchema, {})).toEqual({ duration: '1 day' });
-  expect(defaultValue(ifSchema, ifSchema)).toEqual({ condition: { op: 'eq' } });
+  // A condition starts as an empty group: the builder asks for its first row in words.
+  expect(defaultValue(ifSchema, ifSchema)).toEqual({ condition: { all: [] } });
   expect(defaultValue({ type: 'array', minItems: 1, items: { type: 'object', required: ['a'], properties: { a: { default: 1 } } } }, {})).toEqual([{ a: 1 }]);
 });
 

@@ -147,6 +147,9 @@ export function defaultValue(schema: JsonSchema, root: JsonSchema): unknown {
   const s = resolve(schema, root);
   if (s.default !== undefined) return structuredClone(s.default);
   if (s.const !== undefined) return s.const;
+  // A new condition is an empty "all of" group: the builder then asks for its first row
+  // in words, instead of a half-made comparison that matches no variant.
+  if (s.$id === 'Condition') return { all: [] };
   const variants = variantsOf(s);
   if (variants) {
     // Prefer a plain comparison-like branch (most specific: most properties) over wrappers.

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { defaultValue, describeField, matchVariant, parseLoose, resolve, seg, showLoose, type FieldModel } from '../model/schema-form.js';
 import type { JsonSchema } from '../model/catalogue.js';
 import { DURATION_UNITS, joinDuration, splitDuration, type DurationUnit } from '../model/duration.js';
+import { ConditionBuilder } from './ConditionBuilder.js';
 
 export interface FormContext {
   root: JsonSchema;
@@ -46,6 +47,8 @@ function Label({ model, htmlFor }: { model: FieldModel; htmlFor?: string }) {
 
 export function Field(props: FieldProps) {
   const { ctx, schema, name, path, value, required, onChange, bare } = props;
+  // The condition language gets its builder, not a generic form of its JSON Schema.
+  if (resolve(schema, ctx.root).$id === 'Condition') return <ConditionField {...props} />;
   const model = describeField(schema, ctx.root, name, required);
   const id = idFor(path || '/root');
   const invalid = ctx.problems.has(path);
@@ -266,6 +269,21 @@ function UnionField({ ctx, name, path, value, onChange, required, model, bare }:
       </div>
       {current && <Field ctx={ctx} schema={current.schema} name={name} path={path} value={value} required={required} onChange={onChange} bare />}
       {!current && <Messages ctx={ctx} path={path} />}
+    </div>
+  );
+}
+
+function ConditionField({ ctx, schema, name, path, value, required, onChange, bare }: FieldProps) {
+  const model = describeField(schema, ctx.root, name, required);
+  const problems = [...ctx.problems].filter(([p]) => p === path || p.startsWith(`${path}/`)).flatMap(([p, list]) => list.map((message) => ({ path: p.slice(path.length), message })));
+  return (
+    <div className={`field field-block${problems.length ? ' invalid' : ''}`} data-field={path}>
+      {!bare && <Label model={model} />}
+      {!value && !required && !ctx.readOnly
+        ? <button type="button" className="link" onClick={() => onChange({ all: [] })}>+ Add a condition</button>
+        : <ConditionBuilder id={idFor(path)} value={value} onChange={onChange} readOnly={ctx.readOnly} problems={problems} />}
+      {value !== undefined && !required && !ctx.readOnly && <button type="button" className="link" onClick={() => onChange(undefined)}>Remove the condition</button>}
+      {model.description && !bare && <p className="hint">{model.description}</p>}
     </div>
   );
 }

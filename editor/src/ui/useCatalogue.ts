@@ -1,0 +1,24 @@
+// The data catalogue (GET /api/catalogue) for the pickers: fetched once and shared by
+// every form on the page; fetched again when a form mounts more than 30 s later.
+import { useEffect, useState } from 'react';
+import type { DataCatalogue } from '../../../engine/data-catalogue.js';
+import { api } from '../api.js';
+
+let cached: { at: number; promise: Promise<DataCatalogue | undefined> } | undefined;
+
+function load(): Promise<DataCatalogue | undefined> {
+  if (!cached || Date.now() - cached.at > 30_000) {
+    cached = { at: Date.now(), promise: api<DataCatalogue>('GET', '/api/catalogue').catch(() => undefined) };
+  }
+  return cached.promise;
+}
+
+export function useCatalogue(): DataCatalogue | undefined {
+  const [catalogue, setCatalogue] = useState<DataCatalogue | undefined>();
+  useEffect(() => {
+    let live = true;
+    void load().then((c) => { if (live) setCatalogue(c); });
+    return () => { live = false; };
+  }, []);
+  return catalogue;
+}

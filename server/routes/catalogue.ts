@@ -1,0 +1,15 @@
+// GET /api/catalogue: the fields, attributes, event types and properties seen in this
+// Tend's data (engine/data-catalogue.ts), for the editor's pickers.
+import type { Router } from 'express';
+import { router } from '../router.js';
+import type { Db } from '../../engine/storage/db.js';
+import { dataCatalogue } from '../../engine/data-catalogue.js';
+import { route } from '../problem.js';
+
+export function catalogueRouter(db: Db): Router {
+  const r = router();
+  r.get('/', route(async (_req, res) => {
+    res.set('cache-control', 'private, max-age=30').json(await dataCatalogue(db));
+  }));
+  return r;
+}
