@@ -49,6 +49,20 @@ export type Step =
   /** A goal node's condition holds: the run goes there instead (`quick`: run it as a local activity). */
   | { ended: false; jump: string; quick: boolean };
 
+export interface RunStepInput extends RunNodeInput {
+  /** How many times the run has entered each node so far, this node's visit included. */
+  visits: Record<string, number>;
+}
+
+/**
+ * What one step did: the nodes it ran in order (each with its visit number) and how the
+ * last of them left. `at` names that last node: the directive is its.
+ */
+export type StepResult = Step & { entered: { nodeId: string; visit: number }[]; at: { nodeId: string; visit: number } };
+
+/** A step runs at most this many nodes before the workflow gets a word in (a safety bound: validation refuses loops without a wait). */
+const MAX_NODES_PER_STEP = 50;
+
 export interface FinishInput {
   enrollmentId: string;
   status: 'completed' | 'exited' | 'failed';
@@ -297,11 +311,34 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
+  /**
+   * Runs the run's nodes from `nodeId` on, one after the other, for as long as each
+   * sends the contact straight on (`next`): the whole way to the run's end, or to the
+   * first node that waits, jumps to a goal or exits. One activity call instead of one
+   * per node, so a run without a wait costs the Temporal server one workflow task.
+   * A retry runs the same nodes again with the same visit numbers: each node's effects
+   * are keyed by (enrollment, node, visit) and happen once, as with single nodes.
+   */
+  async function runStep(input: RunStepInput): Promise<StepResult> {
+    const visits = { ...input.visits };
+    const entered: { nodeId: string; visit: number }[] = [];
+    let at: RunNodeInput = input;
+    for (;;) {
+      const step = await runNode(at);
+      entered.push({ nodeId: at.nodeId, visit: at.visit });
+      const here = { nodeId: at.nodeId, visit: at.visit };
+      if (step.ended || 'jump' in step || step.directive.kind !== 'next' || entered.length >= MAX_NODES_PER_STEP) return { ...step, entered, at: here };
+      const next = step.targets[step.directive.port]!; // runNode ends the run when a port leads nowhere
+      visits[next] = (visits[next] ?? 0) + 1;
+      at = { enrollmentId: input.enrollmentId, nodeId: next, visit: visits[next]!, received: input.received, goalReached: input.goalReached };
+    }
+  }
+
   async function finish(input: FinishInput): Promise<void> {
     await end(input);
   }
 
-  return { runNode, finish };
+  return { runNode, runStep, finish };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

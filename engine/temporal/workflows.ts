@@ -1,7 +1,7 @@
 // The enrollment workflow: one per contact in a program. A small interpreter of the
 // directives that node activities return; it does no I/O and reads no clock.
-import { proxyActivities, proxyLocalActivities, defineSignal, defineQuery, setHandler, condition, workflowInfo, continueAsNew } from '@temporalio/workflow';
-import type { Activities, Left, Step } from './activities.js';
+import { proxyActivities, proxyLocalActivities, defineSignal, defineQuery, setHandler, condition, workflowInfo, continueAsNew, patched } from '@temporalio/workflow';
+import type { Activities, Left, Step, StepResult } from './activities.js';
 import type { Directive } from '../plugin.js';
 import { evaluate, type Condition } from '../conditions.js';
 import { matchesEvent, type SignalledEvent } from '../match.js';
@@ -40,7 +40,7 @@ export interface EnrollmentInput {
 const HISTORY_LIMIT = 4000;
 
 export async function enrollment(input: EnrollmentInput): Promise<string> {
-  const { runNode, finish } = proxyActivities<Activities>({
+  const { runNode, runStep, finish } = proxyActivities<Activities>({
     startToCloseTimeout: input.activity?.startToCloseTimeoutMs ?? 5 * 60_000,
     heartbeatTimeout: input.activity?.heartbeatTimeoutMs ?? 20_000,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -51,6 +51,15 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
+  // A step that starts at a quick node runs locally and may go on through sends and
+  // webhooks (runStep), so it gets an ordinary activity's time; the SDK keeps the
+  // workflow task alive meanwhile.
+  const localStep = proxyLocalActivities<Activities>({
+    startToCloseTimeout: input.activity?.startToCloseTimeoutMs ?? 5 * 60_000,
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+  // Runs started before steps ran several nodes at once replay node by node, as they were recorded.
+  const chained = patched('tend-chained-steps');
   const quick = new Set<string>(input.quick ? [input.node] : []);
   const visits: Record<string, number> = { ...(input.visits ?? {}) };
   const seen = new Set(input.seen ?? []);
@@ -110,10 +119,20 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
       await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500), goalTaken, arrivedAt });
     }
-    const visit: number = (visits[node] = (visits[node] ?? 0) + 1);
-    const run: Activities['runNode'] = quick.has(node) ? local.runNode : runNode;
+    let visit: number = (visits[node] = (visits[node] ?? 0) + 1);
     arrivedAt ??= new Date().toISOString(); // workflow time: replay-safe
-    const step: Step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received, goalReached: goalTaken, arrivedAt });
+    let step: Step;
+    if (chained) {
+      // One activity runs this node and those it leads straight on to (see runStep).
+      const ran: StepResult = await (quick.has(node) ? localStep.runStep : runStep)({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received, goalReached: goalTaken, arrivedAt, visits });
+      for (const e of ran.entered) visits[e.nodeId] = Math.max(visits[e.nodeId] ?? 0, e.visit);
+      node = ran.at.nodeId;
+      visit = ran.at.visit;
+      step = ran;
+    } else {
+      const run: Activities['runNode'] = quick.has(node) ? local.runNode : runNode;
+      step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received, goalReached: goalTaken, arrivedAt });
+    }
     left = undefined;
     // Only `again` comes back to the same node as the same stay.
     if (step.ended || !('directive' in step) || step.directive.kind !== 'again') arrivedAt = undefined;
