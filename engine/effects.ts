@@ -52,7 +52,16 @@ export interface VisitIdentity {
 
 const MAX_RESPONSE_BODY = 64 * 1024;
 
-export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
+/** What a visit's effects did that the activity running the node needs to know. */
+export interface VisitTracker {
+  /** Ids of this visit's messages still `sending` (claimed, not answered for good): closed as failed if the node goes on without a final answer. */
+  unsettled: Set<string>;
+  /** The contact's fields, tags or score changed: the next node of the step reads it again. */
+  contactChanged: boolean;
+}
+
+export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: VisitTracker): Effects {
+  const unsettled = tracker?.unsettled;
   // Numbered per kind, not overall: a retry that skips a contact update it already
   // made (its data now says so) still gives its send the key the first try used.
   const calls = new Map<string, number>();
@@ -97,9 +106,15 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
     });
   }
 
+  /** Why the last try of a message that stays `sending` did not get an answer (kept for when the node gives up). */
+  async function noteReason(id: string, err: unknown): Promise<void> {
+    await db.query("UPDATE messages SET reason = $2 WHERE id = $1 AND status = 'sending'", [id, String((err as Error)?.message ?? err).slice(0, 500)]).catch(() => undefined);
+  }
+
   return {
     async updateContact(ops) {
       const key = nextKey('contact');
+      if (tracker) tracker.contactChanged = true;
       const updated = await once(key, async (tx) => {
         return applyOperations(tx, visit.contactId, ops, { programId: visit.programId, nodeId: visit.nodeId });
       });
@@ -108,6 +123,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
 
     async changeScore(delta, reason) {
       const key = nextKey('score');
+      if (tracker) tracker.contactChanged = true;
       const score = await once(key, (tx) => changeScoreOf(tx, visit.contactId, delta, reason, { programId: visit.programId, nodeId: visit.nodeId }));
       return score ?? ((await getContact(db, visit.contactId)) as Contact).score;
     },
@@ -123,6 +139,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       const messageId = `<${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}@tend>`;
       const done = settled(row, messageId);
       if (done) return done;
+      unsettled?.add(row.id);
       // Status 'sending': either the first try, or a try that died before the SMTP
       // server accepted the message (an unaccepted message is not delivered). The
       // Message-ID is derived from the key, so a receiver can drop a duplicate from
@@ -150,13 +167,16 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       try {
         const info = await deps.mailer.send({ from: message.from ?? deps.mailFrom, to: recipient!, subject: message.subject, html, text, replyTo: message.replyTo, messageId, headers });
         await recordDone(() => db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify({ messageId, response: info.response })]));
+        unsettled?.delete(row.id);
         return { status: 'sent', messageId };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         if (code && code >= 500) {
           await recordDone(() => db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, (err as Error).message]));
+          unsettled?.delete(row.id);
           return { status: 'failed', reason: (err as Error).message };
         }
+        await noteReason(row.id, err);
         throw err;
       }
     },
@@ -170,15 +190,19 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       const row = await claim(key, contact, 'sms', contact.phone, null, intent, 'no phone number');
       const done = settled(row, row.id);
       if (done) return done;
+      unsettled?.add(row.id);
       try {
         const sent = await deps.sms.send({ to: contact.phone!, body: message.body, idempotencyKey: key });
         await recordDone(() => db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify(sent)]));
+        unsettled?.delete(row.id);
         return { status: 'sent', messageId: sent.id };
       } catch (err) {
         if (err instanceof SmsRejectedError) {
           await recordDone(() => db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, err.message]));
+          unsettled?.delete(row.id);
           return { status: 'failed', reason: err.message };
         }
+        await noteReason(row.id, err);
         throw err; // the provider was unreachable or overloaded: Temporal retries
       }
     },
@@ -214,12 +238,18 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
       );
       const row = claimed.rows[0];
       if ((row.status === 'sent' || row.status === 'failed') && row.response) return row.response;
+      unsettled?.add(row.id);
       let response: HttpResponse;
       try {
         response = await outbound.request({ method: request.method, url: request.url, headers: request.headers, body: request.body, timeoutMs: request.timeoutMs, maxBodyBytes: MAX_RESPONSE_BODY });
       } catch (err) {
         // A refused target is final: recorded with its reason, never retried.
-        if (err instanceof RefusedTargetError) await db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, err.message]);
+        if (err instanceof RefusedTargetError) {
+          await db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, err.message]);
+          unsettled?.delete(row.id);
+        } else {
+          await noteReason(row.id, err);
+        }
         throw err;
       }
       // A 5xx is retried, so it is not the final word; anything else is.
@@ -228,6 +258,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity): Effects {
         `UPDATE messages SET status = $2, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, response = $3, reason = $4 WHERE id = $1`,
         [row.id, final ? (response.status < 400 ? 'sent' : 'failed') : 'sending', JSON.stringify(response), final ? null : `HTTP ${response.status}`],
       ));
+      if (final) unsettled?.delete(row.id);
       return response;
     },
   };

@@ -3,6 +3,7 @@
 // for the few storage functions at the end; the HTTP side is server/routes/forms.ts
 // and server/routes/form-pages.ts.
 import { Type, type Static } from '@sinclair/typebox';
+import { ATTRIBUTE_NAME_PATTERN } from './field-names.js';
 import type { Queryable } from './storage/db.js';
 import type { Contact } from './plugin.js';
 import type { FieldError } from './errors.js';
@@ -12,7 +13,7 @@ export const FIELD_TYPES = ['text', 'email', 'tel', 'select', 'checkbox'] as con
 
 export const FormField = Type.Object(
   {
-    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', description: 'The contact attribute it fills (email fills the email)' }),
+    name: Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, description: 'The contact attribute it fills (email fills the email)' }),
     label: Type.String({ minLength: 1, maxLength: 200 }),
     type: Type.Union(FIELD_TYPES.map((t) => Type.Literal(t))),
     required: Type.Optional(Type.Boolean()),
@@ -28,7 +29,7 @@ export const FormInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     fields: Type.Array(FormField, { minItems: 1, maxItems: 50, description: 'In order; with maxFields, the order is the profiling queue' }),
-    hidden: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.String({ maxLength: 500 }), { maxProperties: 20, description: 'Sent with every submission (e.g. campaign); a page may override the value' })),
+    hidden: Type.Optional(Type.Record(Type.String({ pattern: ATTRIBUTE_NAME_PATTERN }), Type.String({ maxLength: 500 }), { maxProperties: 20, additionalProperties: false, description: 'Sent with every submission (e.g. campaign); a page may override the value' })),
     thankYou: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
     redirectUrl: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })),
     maxFields: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Progressive profiling: show at most this many fields, skipping those the contact already answered' })),

@@ -3,6 +3,7 @@
 // unique-local and other non-public ranges, IPv4 and IPv6, with IPv4 inside IPv6
 // (mapped ::ffff:a.b.c.d, NAT64, 6to4) judged as the IPv4 address it carries.
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 interface Range { base: bigint; bits: number; v6: boolean; reason: string }
 
@@ -68,6 +69,7 @@ const CARRIERS: { range: Range; shift: bigint; name: string }[] = [
   { range: range('64:ff9b::/96', ''), shift: 0n, name: 'NAT64' },
   { range: range('2002::/16', ''), shift: 80n, name: '6to4' },
   { range: range('::/96', ''), shift: 0n, name: 'IPv4-compatible' },
+  { range: range('::ffff:0:0:0/96', ''), shift: 0n, name: 'IPv4-translated' },
 ];
 
 const v4Text = (v: bigint) => [24n, 16n, 8n, 0n].map((s) => Number((v >> s) & 0xffn)).join('.');
@@ -85,11 +87,24 @@ export function blockedReason(address: string): string | undefined {
     for (const c of CARRIERS) {
       if (!inRange(ip.value, true, c.range)) continue;
       const v4 = (ip.value >> c.shift) & 0xffffffffn;
-      const inner = BLOCKED.find((r) => inRange(v4, false, r));
-      if (inner) return `${c.name} ${v4Text(v4)}: ${inner.reason}`;
+      const inner = BLOCKED.find((r) => inRange(v4, false, r)) ?? special(v4Text(v4));
+      // An address that carries a public IPv4 address is judged by it (NAT64 of a public host is fine).
+      return inner ? `${c.name} ${v4Text(v4)}: ${inner.reason}` : undefined;
     }
   }
-  return undefined;
+  return special(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''))?.reason;
+}
+
+/**
+ * The IANA special-purpose registries as ipaddr.js keeps them (every range it does not
+ * call plain unicast: Teredo, local-use NAT64 64:ff9b:1::/48, the 6to4 relay anycast,
+ * AS112, ORCHID…), behind the hand list above: new registry entries arrive with the
+ * package, not with an edit here.
+ */
+function special(address: string): { reason: string } | undefined {
+  let kind: string;
+  try { kind = ipaddr.parse(address).range(); } catch { return { reason: 'not an IP address' }; }
+  return kind === 'unicast' ? undefined : { reason: `special-purpose (${kind})` };
 }
 
 /** One entry of TEND_HTTP_ALLOW: an address or CIDR range, or a host name, with an optional port. */

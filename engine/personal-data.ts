@@ -3,6 +3,7 @@
 // deleted, since signals carry event data), every row that names them deleted, and a
 // record of the erasure that names no one. Anonymous contacts merged into the person
 // are the same person: they go too.
+import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { Db, Queryable } from './storage/db.js';
 import { transaction } from './storage/db.js';
@@ -64,7 +65,8 @@ export interface ErasureDeps {
 }
 
 /** Deletes, in one transaction, every row that names the person; returns the count per table. */
-async function eraseRows(db: Db, ids: string[]): Promise<{ counts: Record<string, number>; enrollments: { id: string; wasActive: boolean }[] }> {
+async function eraseRows(db: Db, ids: string[]): Promise<{ counts: Record<string, number>; enrollments: { id: string; wasActive: boolean }[]; files: string[] }> {
+  const files: string[] = [];
   return transaction(db, async (tx) => {
     const counts: Record<string, number> = {};
     const run = async (name: string, sql: string, params: unknown[] = [ids]) => {
@@ -94,6 +96,12 @@ async function eraseRows(db: Db, ids: string[]): Promise<{ counts: Record<string
       [enrollmentIds],
     );
     await tx.query('UPDATE enrollments SET trigger_event_id = NULL WHERE trigger_event_id IN (SELECT id FROM events WHERE contact_id = ANY($1))', [ids]);
+    // Without SMTP or an SMS provider, sends were written as files naming the person (engine/mailer.ts, engine/sms.ts).
+    const sent = await tx.query<{ channel: string; response: { response?: string; file?: string } | null }>(
+      "SELECT channel, response FROM messages WHERE (contact_id = ANY($1) OR enrollment_id = ANY($2)) AND channel IN ('email', 'sms') AND response IS NOT NULL",
+      [ids, enrollmentIds],
+    );
+    files.push(...sent.rows.map((m) => (m.channel === 'email' ? /^written to (.+\.eml)$/.exec(m.response?.response ?? '')?.[1] : m.response?.file)).filter((f): f is string => typeof f === 'string' && /\.(eml|json)$/.test(f)));
     await run('messages', 'DELETE FROM messages WHERE contact_id = ANY($1) OR enrollment_id = ANY($2)', [ids, enrollmentIds]);
     await run('scoreAwards', 'DELETE FROM score_awards WHERE contact_id = ANY($1) OR event_id IN (SELECT id FROM events WHERE contact_id = ANY($1))');
     await run('rfmPurchases', 'DELETE FROM rfm_purchases WHERE contact_id = ANY($1) OR event_id IN (SELECT id FROM events WHERE contact_id = ANY($1))');
@@ -106,7 +114,7 @@ async function eraseRows(db: Db, ids: string[]): Promise<{ counts: Record<string
     await run('events', 'DELETE FROM events WHERE contact_id = ANY($1)');
     await tx.query('UPDATE contacts SET merged_into = NULL WHERE id = ANY($1)', [ids]);
     await run('contacts', 'DELETE FROM contacts WHERE id = ANY($1)');
-    return { counts, enrollments: ended.rows.map((r) => ({ id: r.id, wasActive: r.was_active })) };
+    return { counts, enrollments: ended.rows.map((r) => ({ id: r.id, wasActive: r.was_active })), files };
   });
 }
 
@@ -162,6 +170,11 @@ export async function eraseContact(deps: ErasureDeps, contactId: string): Promis
     }
   }
   Object.assign(counts, erased.counts, { enrollmentsEnded: (ended.rowCount ?? 0) + (erased.counts.enrollmentsEnded ?? 0) });
+  // After the commit: the rows that named the files are gone for good. A file already gone is fine.
+  counts.filesDeleted = 0;
+  for (const file of erased.files) {
+    try { fs.unlinkSync(file); counts.filesDeleted++; } catch (err) { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') deps.log?.warn('erasure: file not deleted', { file, err }); }
+  }
   // Runs the dispatcher started while Temporal was being called: best effort (they stop at their next step anyway).
   const known = new Set(runs.map((r) => r.id));
   const late = erased.enrollments.filter((e) => !known.has(e.id));

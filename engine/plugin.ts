@@ -324,3 +324,9 @@ export class RetryAfterError extends Error {
     this.name = 'RetryAfterError';
   }
 }
+
+/** The names a contact attribute may have (one rule for every input that writes them). */
+export { ATTRIBUTE_NAME_PATTERN } from './field-names.js';
+
+/** The partials (and so the email layouts, `layout-<name>`) templates may include. */
+export { knownPartials } from './template-check.js';

@@ -1,7 +1,8 @@
 // The plugin registry: built-in nodes and third-party packages are loaded the same
 // way, from module specifiers, and each plugin's config schema is compiled once.
 import { conditionShapeProblems, isUnder } from './condition-words.js';
-import { templateFields, templateSyntaxProblem } from './templates.js';
+import { templateFields } from './templates.js';
+import { templateProblem } from './template-check.js';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
@@ -105,7 +106,7 @@ export class Registry {
     if (!validate(config)) return dedupe(plainConditionProblems(validate.errors ?? [], config, prefix));
     const templates: ConfigProblem[] = [];
     for (const field of templateFields(plugin.configSchema, config)) {
-      const problem = templateSyntaxProblem(field.template);
+      const problem = templateProblem(field.template);
       if (problem) templates.push({ path: prefix + field.path, message: problem });
     }
     return [...templates, ...(plugin.check?.(config) ?? []).map((p) => ({ path: prefix + p.path, message: p.message }))];

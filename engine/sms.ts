@@ -90,8 +90,10 @@ function fileProvider(dir: string): SmsProvider {
     async send(message) {
       fs.mkdirSync(dir, { recursive: true });
       const id = message.idempotencyKey.replace(/[^A-Za-z0-9_-]/g, '_');
-      fs.writeFileSync(path.join(dir, `${id}.json`), JSON.stringify({ to: message.to, body: message.body, at: new Date().toISOString() }, null, 2));
-      return { id };
+      const file = path.join(dir, `${id}.json`);
+      fs.writeFileSync(file, JSON.stringify({ to: message.to, body: message.body, at: new Date().toISOString() }, null, 2));
+      // The file is named on the message, so erasing the contact can remove it.
+      return { id, file };
     },
   };
 }

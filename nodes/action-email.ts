@@ -1,7 +1,7 @@
 // tend.action.email: renders a Handlebars message for the contact and sends it once.
 // Opt-outs, the unsubscribe link and List-Unsubscribe headers are the engine's job.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive, knownPartials } from '../engine/plugin.js';
 import { TOPIC_KEY_PATTERN } from '../engine/topics.js';
 
 export default definePlugin({
@@ -29,6 +29,9 @@ export default definePlugin({
     { additionalProperties: false },
   ),
   ports: [{ name: 'next', label: 'Next' }],
+  check: (config) => (config.layout && config.layout !== 'none' && !knownPartials().has(`layout-${config.layout}`)
+    ? [{ path: '/layout', message: `there is no layout "${config.layout}" (layouts: ${[...knownPartials()].filter((p) => p.startsWith('layout-')).map((p) => p.slice(7)).join(', ')}, or none)` }]
+    : []),
   run: async (ctx) => {
     const { subject, html, text, marketing = true, replyTo, layout = 'default', whenCapped = 'skip', topic } = ctx.config;
     const renderedHtml = ctx.render(html);

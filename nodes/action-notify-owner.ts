@@ -2,7 +2,7 @@
 // contact attribute or, when there is none yet, assigned round-robin from a list and
 // stored on the contact; then the owner is emailed, or a task is posted to a CRM.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin.js';
 
 export default definePlugin({
   id: 'tend.action.notify-owner',
@@ -13,7 +13,7 @@ export default definePlugin({
   summary: 'Notify owner by {{channel}}',
   configSchema: Type.Object(
     {
-      ownerField: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', title: 'Owner attribute', description: 'The contact attribute holding the owner’s email address', default: 'owner' })),
+      ownerField: Type.Optional(Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, title: 'Owner attribute', description: 'The contact attribute holding the owner’s email address', default: 'owner' })),
       owners: Type.Optional(Type.Array(Type.String({ format: 'email' }), { title: 'Round-robin owners', description: 'Assigned in turn to contacts without an owner', maxItems: 200, uniqueItems: true })),
       channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('webhook')], { title: 'Notify by', default: 'email' })),
       subject: Type.String({ minLength: 1, maxLength: 500, format: 'template', title: 'Subject / task title', default: 'New lead: {{contact.email}}' }),

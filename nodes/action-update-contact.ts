@@ -2,9 +2,9 @@
 // removes tags and sets consent. Fields are attributes unless they name a column
 // (email, phone, timezone).
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, type ContactOperation } from '../engine/plugin.js';
+import { definePlugin, directive, type ContactOperation, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin.js';
 
-const Field = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', title: 'Field', description: 'An attribute name, or email, phone, timezone' });
+const Field = Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, title: 'Field', description: 'An attribute name, or email, phone, timezone' });
 
 export default definePlugin({
   id: 'tend.action.update-contact',

@@ -3,7 +3,7 @@
 // target; maps response fields onto the contact; leaves by `error` when the call
 // finally fails.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, NotRetryableError, RetryAfterError } from '../engine/plugin.js';
+import { definePlugin, directive, NotRetryableError, RetryAfterError, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin.js';
 import { readPath } from '../engine/conditions.js';
 
 export default definePlugin({
@@ -17,14 +17,14 @@ export default definePlugin({
     {
       method: Type.Union([Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('PATCH'), Type.Literal('GET'), Type.Literal('DELETE')], { title: 'Method', default: 'POST' }),
       url: Type.String({ pattern: '^https?://', maxLength: 2000, format: 'template', title: 'URL' }),
-      headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,100}$' }), Type.String({ maxLength: 2000 }), { title: 'Headers' })),
+      headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,100}$' }), Type.String({ maxLength: 2000 }), { title: 'Headers', additionalProperties: false })),
       body: Type.Optional(Type.String({ maxLength: 100000, format: 'template', title: 'JSON body', description: 'A Handlebars template that renders to JSON' })),
       maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20, title: 'Attempts', default: 5 })),
       retryDelaySeconds: Type.Optional(Type.Number({ minimum: 0.1, maximum: 3600, title: 'First retry after (s)', default: 5 })),
       responseMapping: Type.Optional(Type.Array(
         Type.Object({
           from: Type.String({ pattern: '^(body|status)(\\.[A-Za-z0-9_$-]+)*$', description: 'e.g. body.customer.id' }),
-          to: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', description: 'Contact attribute' }),
+          to: Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, description: 'Contact attribute' }),
         }, { additionalProperties: false }),
         { maxItems: 50, title: 'Response to contact' },
       )),

@@ -2,7 +2,7 @@
 // by the predictive lead score in a contact attribute) rises to a threshold — once per
 // crossing, like the score threshold: falling back and rising again is a new one.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin.js';
 
 export default definePlugin({
   id: 'tend.trigger.readiness',
@@ -15,7 +15,7 @@ export default definePlugin({
   configSchema: Type.Object(
     {
       threshold: Type.Integer({ minimum: 1, maximum: 100, title: 'Threshold (%)', default: 75 }),
-      field: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$', title: 'Attribute', default: 'readiness' })),
+      field: Type.Optional(Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, title: 'Attribute', default: 'readiness' })),
     },
     { additionalProperties: false },
   ),

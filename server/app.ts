@@ -75,6 +75,17 @@ export interface AppDeps {
 }
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The editor's content security policy: its own scripts only (no inline script, no
+ * eval), its own API, elk's worker; inline styles (React Flow positions nodes with
+ * them); images anywhere (an email preview shows the template's remote images, inside
+ * an empty-sandbox iframe).
+ */
+const EDITOR_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src * data: blob:", "font-src 'self' data:",
+  "connect-src 'self'", "worker-src 'self' blob:", "frame-src 'self' about: data: blob:", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
 const defaultEditorDir = path.join(root, 'editor', 'dist');
 
 export function createApp(deps: AppDeps): express.Express {
@@ -85,6 +96,12 @@ export function createApp(deps: AppDeps): express.Express {
   const trust = deps.trustProxy ?? 'loopback';
   app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust); // a number counts hops
   app.use(refuseNulInUrl);
+  // No page of Tend's may be framed by another site (clickjacking), except hosted forms,
+  // which a customer may put in an iframe on their own site.
+  app.use((req, res, next) => {
+    if (!req.path.startsWith('/f/')) res.set({ 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'" });
+    next();
+  });
   const log = deps.log ?? createLog();
   app.use(requestLog(log, deps.metrics));
   // Every public endpoint is rate-limited per client IP, before any work is done (and
@@ -139,7 +156,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (fs.existsSync(path.join(editorDir, 'index.html'))) {
     app.use(express.static(editorDir, { index: false, maxAge: '1h' }));
     // Any spelling of /api (/API/keys) is the API's 404, never the editor's page.
-    app.get(/^\/(?!api(\/|$))/i, (_req, res) => res.sendFile(path.join(editorDir, 'index.html')));
+    app.get(/^\/(?!api(\/|$))/i, (_req, res) => res.set('Content-Security-Policy', EDITOR_CSP).sendFile(path.join(editorDir, 'index.html')));
   }
   app.use(notFound);
   app.use(problemHandler);

@@ -17,6 +17,7 @@ for (const [name, description] of [
   ['server', 'run the HTTP API, editor and event dispatcher (needs DATABASE_URL and TEMPORAL_ADDRESS)'],
   ['worker', 'run a Temporal worker for programs (needs DATABASE_URL and TEMPORAL_ADDRESS)'],
   ['migrate', 'apply database migrations and exit'],
+  ['stack', 'run only the embedded PostgreSQL and the Temporal dev server; print DATABASE_URL and TEMPORAL_ADDRESS (and write them with the process ids as JSON to TEND_STACK_FILE)'],
 ] as const) {
   program.command(name).description(description).action(async () => {
     try {

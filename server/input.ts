@@ -43,11 +43,11 @@ export function refuseDeepJson(max = MAX_JSON_DEPTH) {
       if (inString) {
         if (c === 0x5c) {
           const code = escaped(i);
-          if (code === 0) throw unstorable('a NUL character (\\u0000)');
-          if (code >= 0xdc00 && code <= 0xdfff) throw unstorable('half of a UTF-16 surrogate pair');
+          if (code === 0) throw unstorable(buf, 'a NUL character (\\u0000)');
+          if (code >= 0xdc00 && code <= 0xdfff) throw unstorable(buf, 'half of a UTF-16 surrogate pair');
           if (code >= 0xd800 && code <= 0xdbff) {
             const low = escaped(i + 6);
-            if (!(low >= 0xdc00 && low <= 0xdfff)) throw unstorable('half of a UTF-16 surrogate pair');
+            if (!(low >= 0xdc00 && low <= 0xdfff)) throw unstorable(buf, 'half of a UTF-16 surrogate pair');
             i += 11; // both escapes
           } else i++; // skip the escaped byte
         } else if (c === 0x22) inString = false;
@@ -59,8 +59,25 @@ export function refuseDeepJson(max = MAX_JSON_DEPTH) {
   };
 }
 
-function unstorable(what: string): HttpProblem {
-  return new HttpProblem(422, 'Invalid text', [{ path: '/', message: `a string holds ${what}, which cannot be stored` }]);
+function unstorable(buf: Buffer, what: string): HttpProblem {
+  return new HttpProblem(422, 'Invalid text', [{ path: badStringPath(buf) ?? '/', message: `a string holds ${what}, which cannot be stored` }]);
+}
+
+/** The JSON Pointer of the first string (or key) no PostgreSQL text can hold: found only once the scan saw one, so the common body pays nothing. */
+function badStringPath(buf: Buffer): string | undefined {
+  let value: unknown;
+  try { value = JSON.parse(buf.toString('utf8')); } catch { return undefined; }
+  const bad = (t: string) => /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(t);
+  const seg = (k: string | number) => '/' + String(k).replace(/~/g, '~0').replace(/\//g, '~1');
+  const walk = (v: unknown, at: string): string | undefined => {
+    if (typeof v === 'string') return bad(v) ? at || '/' : undefined;
+    if (Array.isArray(v)) { for (const [i, x] of v.entries()) { const f = walk(x, at + seg(i)); if (f) return f; } return undefined; }
+    if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) { if (bad(k)) return at + seg(k); const f = walk(x, at + seg(k)); if (f) return f; }
+    }
+    return undefined;
+  };
+  return walk(value, '');
 }
 
 /** Refuses a URL with a NUL byte (%00) in its path or query: no id or search text holds one. */

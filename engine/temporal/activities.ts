@@ -17,8 +17,8 @@ import { evaluateMeasured, type Fact } from '../conditions.js';
 import { goalNodes, type GoalNode } from '../goals.js';
 import { measureFact } from '../segments/facts.js';
 import { experimentState } from '../experiments.js';
-import { NotRetryableError, RetryAfterError, type Directive, type Logger, type NodePlugin, type TendEvent } from '../plugin.js';
-import { createEffects, type EffectDeps } from '../effects.js';
+import { NotRetryableError, RetryAfterError, type Contact, type Directive, type Logger, type NodePlugin, type TendEvent } from '../plugin.js';
+import { createEffects, type EffectDeps, type VisitTracker } from '../effects.js';
 import type { Renderer } from '../templates.js';
 import { portsOf } from '../ports.js';
 import type { Log } from '../log.js';
@@ -193,7 +193,16 @@ export function createActivities(deps: ActivityDeps) {
     return { info: write('info'), warn: write('warn'), error: write('error') };
   }
 
-  async function runNode(input: RunNodeInput): Promise<Step> {
+  /** What runStep hands from one node to the next: the contact (unless a node changed it) and whether the visit is closed by the next node's `enter`. */
+  interface Carried {
+    contact?: Contact;
+    /** The next node of the same step closes this visit in its own statement (one round trip less). */
+    closedByNext?: boolean;
+    /** Set by runNode: the contact as the next node may read it (absent when this node changed it). */
+    contactAfter?: Contact;
+  }
+
+  async function runNode(input: RunNodeInput, carried: Carried = {}): Promise<Step> {
     const info = Context.current().info;
     const attempt = info.attempt;
     // Local activities (quick nodes) have no heartbeats: their timeout is short instead.
@@ -206,7 +215,7 @@ export function createActivities(deps: ActivityDeps) {
       const compiled = prog.config.get(input.nodeId);
       if (!node || !compiled) throw new NotRetryableError(`node ${input.nodeId} of program ${enrollment.program_id} v${enrollment.version} cannot run (unknown node or plugin)`);
 
-      const contact = await getContact(db, enrollment.contact_id);
+      const contact = carried.contact ?? await getContact(db, enrollment.contact_id);
       if (!contact) throw new NotRetryableError(`contact ${enrollment.contact_id} no longer exists`);
       const goal = prog.doc.settings?.goal;
       const measure = (fact: Fact) => measureFact(db, contact.id, fact);
@@ -229,6 +238,18 @@ export function createActivities(deps: ActivityDeps) {
       const scope = { contact, event, received, program: programInfo, unsubscribeUrl };
       const log = logger({ enrollment: enrollment.id, node: input.nodeId, visit: input.visit });
 
+      // Messages this visit claimed and has no final answer for yet (closed below if the node goes on without one).
+      const tracker: VisitTracker = { unsettled: new Set<string>(), contactChanged: false };
+      const unsettled = tracker.unsettled;
+      /** Every way a send ends records a final status: a node that gives up (or leaves by its error port) closes its open messages as failed, with the last reason seen. */
+      const closeUnsettled = async (fallback: string): Promise<string | undefined> => {
+        if (!unsettled.size) return undefined;
+        const { rows } = await db.query<{ reason: string }>(
+          "UPDATE messages SET status = 'failed', reason = COALESCE(reason, $2) WHERE id = ANY($1) AND status = 'sending' RETURNING reason",
+          [[...unsettled], fallback],
+        );
+        return rows.map((r) => r.reason).join('; ') || undefined;
+      };
       let directive: Directive;
       try {
         directive = await compiled.plugin.run({
@@ -244,7 +265,7 @@ export function createActivities(deps: ActivityDeps) {
           now: new Date(),
           secrets: deps.secrets ?? {},
           log,
-          effects: createEffects(deps, { key: idempotencyKey, contactId: contact.id, enrollmentId: enrollment.id, programId: enrollment.program_id, nodeId: input.nodeId }),
+          effects: createEffects(deps, { key: idempotencyKey, contactId: contact.id, enrollmentId: enrollment.id, programId: enrollment.program_id, nodeId: input.nodeId }, tracker),
           render: (template, extra, options) => {
             try {
               return deps.render(template, { ...scope, ...extra }, options);
@@ -274,6 +295,7 @@ export function createActivities(deps: ActivityDeps) {
         }
         const message = (err as Error).message ?? String(err);
         log.error('node failed', { error: message, attempt });
+        await closeUnsettled(message);
         // A node with an error port sends the contact on by it; otherwise the run fails.
         const errorTarget = prog.targets.get(`${input.nodeId}\u0000error`);
         if (errorTarget && portsOf(compiled.plugin, compiled.config).some((p) => p.name === 'error')) {
@@ -284,6 +306,13 @@ export function createActivities(deps: ActivityDeps) {
         return { ended: true, outcome: 'failed' };
       }
 
+      // The node went on while a message of its visit has no final answer (it gave up on a
+      // failing webhook, say): that message failed, and the visit says why.
+      const gaveUp = await closeUnsettled(`the node went on by "${directive.kind === 'next' ? directive.port : directive.kind}" without a final answer`);
+      if (gaveUp) {
+        log.warn('a message of this visit ended without a final answer', { reason: gaveUp });
+        await db.query('UPDATE node_visits SET error = $4 WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3', [enrollment.id, input.nodeId, input.visit, gaveUp]);
+      }
       const target = (port: string) => prog.targets.get(`${input.nodeId}\u0000${port}`) ?? null;
       const quickOf = (...ids: (string | null)[]) => ids.filter((id): id is string => id !== null && prog.config.get(id)?.plugin.quick === true);
       if (directive.kind === 'exit') {
@@ -296,7 +325,8 @@ export function createActivities(deps: ActivityDeps) {
           await end({ enrollmentId: enrollment.id, status: 'completed', left: { nodeId: input.nodeId, visit: input.visit, port: directive.port } });
           return { ended: true, outcome: 'completed' };
         }
-        await db.query("UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, directive.port]);
+        if (!carried.closedByNext) await db.query("UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, directive.port]);
+        if (!tracker.contactChanged) carried.contactAfter = contact;
         return { ended: false, directive, targets: { [directive.port]: next }, quick: quickOf(next) };
       }
       const until = new Date(directive.until);
@@ -323,14 +353,20 @@ export function createActivities(deps: ActivityDeps) {
     const visits = { ...input.visits };
     const entered: { nodeId: string; visit: number }[] = [];
     let at: RunNodeInput = input;
+    let contact: Contact | undefined;
     for (;;) {
-      const step = await runNode(at);
+      // The last node a step may run leaves its visit closed itself: the workflow takes over from there.
+      const carried: Carried = { contact, closedByNext: entered.length + 1 < MAX_NODES_PER_STEP };
+      const step = await runNode(at, carried);
       entered.push({ nodeId: at.nodeId, visit: at.visit });
       const here = { nodeId: at.nodeId, visit: at.visit };
       if (step.ended || 'jump' in step || step.directive.kind !== 'next' || entered.length >= MAX_NODES_PER_STEP) return { ...step, entered, at: here };
       const next = step.targets[step.directive.port]!; // runNode ends the run when a port leads nowhere
       visits[next] = (visits[next] ?? 0) + 1;
-      at = { enrollmentId: input.enrollmentId, nodeId: next, visit: visits[next]!, received: input.received, goalReached: input.goalReached };
+      // The next node's `enter` closes this visit (a no-op when runNode closed it, by the error port).
+      const left = carried.closedByNext ? { nodeId: at.nodeId, visit: at.visit, port: step.directive.port } : undefined;
+      at = { enrollmentId: input.enrollmentId, nodeId: next, visit: visits[next]!, left, received: input.received, goalReached: input.goalReached };
+      contact = carried.contactAfter;
     }
   }
 

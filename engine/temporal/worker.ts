@@ -44,5 +44,11 @@ export async function createWorker(opts: { connection: NativeConnection; namespa
     activities: createActivities(opts.deps),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities ?? 100,
     maxCachedWorkflows: 2000,
+    // A workflow task for a cached run goes to this worker's own (sticky) queue first; if
+    // the worker died, the server moves it to the shared queue only after this long.
+    // Temporal's default (10 s) made waits that fell due while a worker was down run
+    // ~10 s late after it came back; 3 s bounds that, and a busy worker rarely leaves a
+    // sticky task waiting so long (when it does, another worker replays the run).
+    stickyQueueScheduleToStartTimeout: '3 seconds',
   });
 }

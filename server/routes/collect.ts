@@ -6,6 +6,7 @@
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { Type, type Static } from '@sinclair/typebox';
+import { ATTRIBUTE_NAME_PATTERN } from '../../engine/field-names.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { HttpProblem } from '../../engine/errors.js';
@@ -23,12 +24,12 @@ const Text = Type.String({ maxLength: 2000 });
 const Scalar = Type.Union([Text, Type.Number(), Type.Boolean(), Type.Null()]);
 
 // No null: a browser may add to what Tend knows about a contact, never erase it.
-export const Attributes = Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.Union([Text, Type.Number(), Type.Boolean()]), { maxProperties: 50 });
+export const Attributes = Type.Record(Type.String({ pattern: ATTRIBUTE_NAME_PATTERN }), Type.Union([Text, Type.Number(), Type.Boolean()]), { maxProperties: 50, additionalProperties: false });
 
 const TrackedEvent = Type.Object(
   {
     type: Type.String({ pattern: '^(?!tend\\.)[A-Za-z0-9_.:-]{1,100}$', description: 'Event type; the prefix "tend." is reserved' }),
-    properties: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9_$-]{1,64}$' }), Scalar, { maxProperties: 50 })),
+    properties: Type.Optional(Type.Record(Type.String({ pattern: '^(?!(__proto__|constructor|prototype)$)[A-Za-z0-9_$-]{1,64}$' }), Scalar, { maxProperties: 50, additionalProperties: false })),
     clientId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_:-]{8,100}$', description: 'The script’s id for this event: a re-sent event is stored once' })),
   },
   { additionalProperties: false },

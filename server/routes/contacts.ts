@@ -3,6 +3,7 @@
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
+import { ATTRIBUTE_NAME_PATTERN } from '../../engine/field-names.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
@@ -16,9 +17,9 @@ export const ContactPatch = Type.Object(
   {
     phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9 ()-]{3,30}$' }), Type.Null()])),
     timezone: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
-    attributes: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,63}$' }), Type.Unknown())),
+    attributes: Type.Optional(Type.Record(Type.String({ pattern: ATTRIBUTE_NAME_PATTERN }), Type.Unknown(), { additionalProperties: false })),
     tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 200, uniqueItems: true })),
-    consent: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z_]{1,32}$' }), Type.Boolean())),
+    consent: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z_]{1,32}$' }), Type.Boolean(), { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -34,6 +35,17 @@ export const ContactUpsert = Type.Composite([
 
 export function checkTimezone(tz: string | null | undefined, path: string): void {
   if (tz && !isTimeZone(tz)) throw new HttpProblem(422, 'Invalid request', [{ path, message: `"${tz}" is not an IANA time zone such as Europe/Berlin` }]);
+}
+
+/** A timeline cursor (`next` of the page before), checked field by field. */
+function readCursor(raw: unknown): [string, string, string, string] | undefined {
+  if (raw === undefined) return undefined;
+  const bad = () => new HttpProblem(422, 'Invalid request', [{ path: '/query/after', message: 'not a cursor this timeline gave (use the `next` of the page before)' }]);
+  if (typeof raw !== 'string' || raw.length > 500) throw bad();
+  let parsed: unknown;
+  try { parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')); } catch { throw bad(); }
+  if (!Array.isArray(parsed) || parsed.length !== 4 || !parsed.every((x) => typeof x === 'string' && x.length < 120) || !parsed.slice(0, 2).every((t) => /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/.test(t))) throw bad();
+  return parsed as [string, string, string, string];
 }
 
 export function contactsRouter(db: Db, onStored: () => void = () => undefined): Router {
@@ -85,18 +97,31 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
   r.get('/:id/timeline', route(async (req, res) => {
     const c = await load(String(req.params.id));
     const limit = intParam(req.query.limit, 'limit', { min: 1, max: 5000, fallback: 500 });
+    const after = readCursor(req.query.after);
+    // Oldest first; (at, seq, kind, k) orders every entry, so a page ends exactly where the next begins.
     const { rows } = await db.query(
-      `SELECT * FROM (
-         SELECT 'event' AS kind, occurred_at AS at, received_at AS seq, jsonb_build_object('id', id, 'type', type, 'properties', properties, 'source', source) AS data FROM events WHERE contact_id = $1
+      `SELECT *, at::text AS at_text, seq::text AS seq_text FROM (
+         SELECT 'event' AS kind, occurred_at AS at, received_at AS seq, id::text AS k, jsonb_build_object('id', id, 'type', type, 'properties', properties, 'source', source) AS data FROM events WHERE contact_id = $1
          UNION ALL
-         SELECT 'node', v.entered_at, v.entered_at, jsonb_build_object('programId', v.program_id, 'version', v.version, 'node', v.node_id, 'visit', v.visit, 'status', v.status, 'port', v.port, 'leftAt', v.left_at, 'wakeAt', v.wake_at, 'error', v.error)
+         SELECT 'node', v.entered_at, v.entered_at, v.enrollment_id::text || ':' || v.node_id || ':' || v.visit, jsonb_build_object('programId', v.program_id, 'version', v.version, 'node', v.node_id, 'visit', v.visit, 'status', v.status, 'port', v.port, 'leftAt', v.left_at, 'wakeAt', v.wake_at, 'error', v.error)
            FROM node_visits v JOIN enrollments e ON e.id = v.enrollment_id WHERE e.contact_id = $1
          UNION ALL
-         SELECT 'message', created_at, created_at, jsonb_build_object('id', id, 'channel', channel, 'status', status, 'subject', subject, 'recipient', recipient, 'reason', reason, 'programId', program_id, 'node', node_id, 'sentAt', sent_at) FROM messages WHERE contact_id = $1
-       ) t ORDER BY at, seq LIMIT $2`,
-      [c.id, limit],
+         SELECT 'message', created_at, created_at, id::text, jsonb_build_object('id', id, 'channel', channel, 'status', status, 'subject', subject, 'recipient', recipient, 'reason', reason, 'programId', program_id, 'node', node_id, 'sentAt', sent_at) FROM messages WHERE contact_id = $1
+       ) t
+       WHERE $3::timestamptz IS NULL OR (at, seq, kind, k) > ($3::timestamptz, $4::timestamptz, $5::text, $6::text)
+       ORDER BY at, seq, kind, k LIMIT $2`,
+      [c.id, limit + 1, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, after?.[3] ?? null],
     );
-    res.json({ contact: c, entries: rows.map((r) => ({ kind: r.kind, at: r.at, ...r.data })) });
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    res.json({
+      contact: c,
+      entries: page.map((r) => ({ kind: r.kind, at: r.at, ...r.data })),
+      // The timeline stops at `limit`: `next` continues it (?after=next).
+      truncated: more,
+      ...(more && last ? { next: Buffer.from(JSON.stringify([last.at_text, last.seq_text, last.kind, last.k])).toString('base64url') } : {}),
+    });
   }));
 
   return r;

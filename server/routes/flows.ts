@@ -5,7 +5,7 @@ import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../../engine/errors.js';
 import { FlowDocument, FLOW_FORMAT } from '../../engine/flow/document.js';
-import { validateFlow, migratedConfig } from '../../engine/flow/validate.js';
+import { validateFlow, migratedConfig, unstorableProblems } from '../../engine/flow/validate.js';
 import type { Registry } from '../../engine/registry.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
@@ -36,6 +36,13 @@ export function flowsRouter(db: Db, registry: Registry): Router {
     }),
   });
 
+  /** Refuses what even a draft may not hold (engine/flow/validate.ts), with every path. */
+  const storable = (doc: FlowDocument): FlowDocument => {
+    const problems = unstorableProblems(doc, registry);
+    if (problems.length) throw new HttpProblem(422, 'The program cannot be stored', problems);
+    return doc;
+  };
+
   const detail = async (p: programs.ProgramRow) => ({
     id: p.id,
     name: p.name,
@@ -56,7 +63,7 @@ export function flowsRouter(db: Db, registry: Registry): Router {
 
   const create = route(async (req, res) => {
     const body = req.body?.document && req.body?.format === undefined ? req.body.document : req.body;
-    const doc = upgrade(parseBody(FlowDocument, body));
+    const doc = storable(upgrade(parseBody(FlowDocument, body)));
     const p = await programs.insertProgram(db, doc);
     res.status(201).location(`/api/flows/${p.id}`).json(await detail(p));
   });
@@ -74,14 +81,14 @@ export function flowsRouter(db: Db, registry: Registry): Router {
   r.put('/:id', route(async (req, res) => {
     const p = await load(String(req.params.id));
     if (p.status === 'archived') throw new HttpProblem(409, 'Program archived', [{ path: '/status', message: 'restore the program before editing it' }]);
-    const doc = upgrade(parseBody(FlowDocument, req.body));
+    const doc = storable(upgrade(parseBody(FlowDocument, req.body)));
     res.json(await detail((await programs.saveDraft(db, p.id, doc))!));
   }));
 
   r.patch('/:id', route(async (req, res) => {
     const p = await load(String(req.params.id));
     const { name, description } = parseBody(Rename, req.body);
-    const doc = { ...p.draft, name, description: description ?? p.draft.description };
+    const doc = storable({ ...p.draft, name, description: description ?? p.draft.description });
     res.json(await detail((await programs.saveDraft(db, p.id, doc))!));
   }));
 

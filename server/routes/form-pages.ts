@@ -9,7 +9,7 @@ import express, { type Router, type Request, type Response } from 'express';
 import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { HttpProblem, type FieldError } from '../../engine/errors.js';
-import { checkSubmission, fieldsToShow, getForm, type Form, type FormField, type Submission } from '../../engine/forms.js';
+import { HOSTED_PAGE_FIELDS, checkSubmission, fieldsToShow, getForm, type Form, type FormField, type Submission } from '../../engine/forms.js';
 import { recordSubmission } from '../../engine/form-submissions.js';
 import { ANONYMOUS_ID_PATTERN, knownVisitor } from '../../engine/identity.js';
 import { getContact } from '../../engine/storage/contacts.js';
@@ -78,6 +78,12 @@ function readSubmission(req: Request): { submission: Submission; anonymousId?: s
   const body = req.body;
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpProblem(400, 'Missing body', [{ path: '/', message: 'send the form fields, form-encoded or as JSON {values: {...}}' }]);
   if (req.is('application/x-www-form-urlencoded')) {
+    // One rule for repeated fields: a form field (ours or the page's own) is sent once.
+    // The parser turns `a=1&a=2` into a list; no field of a form takes one.
+    const repeated = Object.entries(body as Record<string, unknown>).filter(([, v]) => Array.isArray(v)).map(([k]) => k);
+    if (repeated.length) {
+      throw new HttpProblem(422, 'Invalid submission', repeated.map((k) => ({ path: (HOSTED_PAGE_FIELDS as readonly string[]).includes(k) ? `/${k}` : `/values/${k}`, message: 'was sent more than once; send each field once' })));
+    }
     const { _vid, _shown, _page, _comment, ...values } = body as Record<string, string>;
     return { submission: { values, shown: _shown ? _shown.split(',') : undefined }, anonymousId: _vid, page: _page, honeypot: _comment, html: true };
   }

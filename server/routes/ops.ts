@@ -1,5 +1,5 @@
 // Operations endpoints: /readyz for load balancers and orchestrators, /metrics for
-// Prometheus (behind the admin API key or TEND_METRICS_TOKEN: the figures say how
+// Prometheus (behind an admin API key or TEND_METRICS_TOKEN: the figures say how
 // busy the business is).
 import crypto from 'node:crypto';
 import type { Router } from 'express';
@@ -8,6 +8,7 @@ import type { Db } from '../../engine/storage/db.js';
 import { checkReadiness, type TemporalProbe } from '../../engine/readiness.js';
 import { createMetrics, databaseSamples, type Metrics } from '../../engine/metrics.js';
 import { HttpProblem } from '../../engine/errors.js';
+import { findApiKey } from '../../engine/api-keys.js';
 import { route } from '../problem.js';
 
 export interface OpsDeps {
@@ -28,8 +29,11 @@ export function opsRouter(deps: OpsDeps): Router {
     res.status(readiness.ready ? 200 : 503).json(readiness);
   }));
   r.get('/metrics', route(async (req, res) => {
-    const given = digest(/^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim() ?? '');
-    if (!allowed.some((a) => crypto.timingSafeEqual(a, given))) {
+    const token = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim() ?? '';
+    const given = digest(token);
+    // The bootstrap key, TEND_METRICS_TOKEN, or any API key of scope admin.
+    const known = allowed.some((a) => crypto.timingSafeEqual(a, given)) || (token.startsWith('tend_admin_') && (await findApiKey(deps.db, token))?.scope === 'admin');
+    if (!known) {
       throw new HttpProblem(401, 'Unauthorized', [{ path: '/headers/authorization', message: 'send Authorization: Bearer <admin API key or TEND_METRICS_TOKEN>' }]);
     }
     const samples = await databaseSamples(deps.db);

@@ -1,10 +1,11 @@
-// The baselines for `npm run bench`: a bare Temporal workflow that calls the same
-// number of activities as Tend's benchmark program has nodes, each doing nothing; and
-// one that only sleeps for 30 days, like a contact parked in a wait.
-import { proxyActivities, proxySinks, sleep, type Sinks } from '@temporalio/workflow';
+// The baselines for `npm run bench`: a bare Temporal workflow shaped like a Tend run
+// without a wait — one local activity that takes as many no-op steps as Tend's
+// benchmark program has nodes (until 2026-12-04 it was one ordinary activity per node,
+// Tend's shape then); and one that only sleeps for 30 days, like a contact parked in a wait.
+import { proxyLocalActivities, proxySinks, sleep, type Sinks } from '@temporalio/workflow';
 import type * as activities from './bare-activities.js';
 
-const { noop } = proxyActivities<typeof activities>({ startToCloseTimeout: '1 minute' });
+const { noops } = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '1 minute' });
 
 export interface BenchSinks extends Sinks {
   bench: { parked(): void };
@@ -12,8 +13,7 @@ export interface BenchSinks extends Sinks {
 const { bench } = proxySinks<BenchSinks>();
 
 export async function bare(steps: number): Promise<number> {
-  for (let i = 0; i < steps; i++) await noop(i);
-  return steps;
+  return noops(steps);
 }
 
 export async function parked(): Promise<void> {

@@ -139,3 +139,14 @@ test('the CLI creates, lists and revokes keys with an admin key; a write key may
   expect((await as(key, 'GET', '/api/flows')).status).toBe(401);
   expect(JSON.stringify(await tend.sql('SELECT * FROM api_keys'))).not.toContain(key);
 });
+
+test('a scoped admin key reads /metrics; read and write keys do not', async () => {
+  const metrics = (key: string) => fetch(`${tend.url}/metrics`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  const admin = (await tend.api('POST', '/api/keys', { name: 'prometheus', scope: 'admin' })).body.key;
+  const write = (await tend.api('POST', '/api/keys', { name: 'not for metrics', scope: 'write' })).body.key;
+  const ok = await metrics(admin);
+  expect(ok.status).toBe(200);
+  expect(ok.text).toContain('tend_outbox_depth');
+  expect((await metrics(write)).status).toBe(401);
+  expect((await metrics('tend_admin_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).toBe(401);
+});

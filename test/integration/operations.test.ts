@@ -107,7 +107,8 @@ test('/metrics: only with the admin key or TEND_METRICS_TOKEN; counts move with 
     format: 'tend.flow/v1', name: 'Broken template',
     nodes: [
       { id: 'in', type: 'tend.trigger.event', version: 1, config: { eventType: 'broke' } },
-      { id: 'bad', type: 'tend.action.email', version: 1, config: { subject: 'x', html: '{{noSuchHelper contact.email}}' } },
+      // Fails only when rendering (an unknown helper is refused when the program is saved).
+      { id: 'bad', type: 'tend.action.email', version: 1, config: { subject: 'x', html: '{{money 5 "NOT-A-CURRENCY"}}' } },
     ],
     edges: [{ id: 'e1', source: 'in', sourcePort: 'next', target: 'bad' }],
   });
@@ -139,7 +140,7 @@ test('/metrics: only with the admin key or TEND_METRICS_TOKEN; counts move with 
 
   // The node failure is a worker log line in the same JSON shape.
   const failure = lines.find((l) => l.msg === 'node failed');
-  expect(failure).toMatchObject({ level: 'error', component: 'worker', node: 'bad', error: expect.stringContaining('noSuchHelper') });
+  expect(failure).toMatchObject({ level: 'error', component: 'worker', node: 'bad', error: expect.stringContaining('Invalid currency code') });
   expect(Date.parse(failure!.time)).not.toBeNaN();
 });
 

@@ -80,6 +80,21 @@ test('a server that keeps failing sends the contact by the error port after the 
   await ended(p.id);
   expect(crm.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
   expect((await contact('cy@example.com')).attributes.synced).toBe('no');
+  // The call ended: its message says failed and why, and so does the visit (it stayed "sending" before).
+  expect(await tend.sql("SELECT status, reason FROM messages WHERE program_id = $1", [p.id])).toEqual([{ status: 'failed', reason: 'HTTP 500' }]);
+  expect(await tend.sql("SELECT port, error FROM node_visits WHERE program_id = $1 AND node_id = 'call'", [p.id])).toEqual([{ port: 'error', error: 'HTTP 500' }]);
+});
+
+test('a name that does not resolve: the message fails with the lookup error, the visit names it, the contact leaves by the error port', async () => {
+  const p = await program({ method: 'POST', url: 'http://no-such-host.invalid/hook', maxAttempts: 2, retryDelaySeconds: 0.1 });
+  await tend.event({ type: p.event, email: 'lookup@example.com' });
+  await ended(p.id);
+  expect((await contact('lookup@example.com')).attributes.synced).toBe('no');
+  const [message] = await tend.sql("SELECT status, reason FROM messages WHERE program_id = $1", [p.id]);
+  expect(message.status).toBe('failed');
+  expect(message.reason).toMatch(/no-such-host\.invalid|ENOTFOUND|EAI_AGAIN|not resolve/i);
+  const [visit] = await tend.sql("SELECT port, error FROM node_visits WHERE program_id = $1 AND node_id = 'call'", [p.id]);
+  expect(visit).toEqual({ port: 'error', error: message.reason });
 });
 
 test('a template Handlebars cannot parse is refused at validation, on its field', async () => {
@@ -98,7 +113,8 @@ test('a template Handlebars cannot parse is refused at validation, on its field'
 
 test('a template that fails while rendering is not retried: the contact leaves by the error port', async () => {
   crm.requests.length = 0;
-  const p = await program({ method: 'POST', url: `${crm.url}/x`, body: '{"who": {{shout contact.email}} }' });
+  // An unknown helper is refused when the program is saved now; a currency code the runtime rejects still fails only when rendering.
+  const p = await program({ method: 'POST', url: `${crm.url}/x`, body: '{"who": "{{money 5 "NOT-A-CURRENCY"}}"}' });
   await tend.event({ type: p.event, email: 'dee@example.com' });
   await ended(p.id);
   expect(crm.requests).toHaveLength(0);
@@ -107,5 +123,5 @@ test('a template that fails while rendering is not retried: the contact leaves b
   await db.connect();
   const visit = (await db.query("SELECT port, error FROM node_visits WHERE program_id = $1 AND node_id = 'call'", [p.id])).rows;
   await db.end();
-  expect(visit).toEqual([{ port: 'error', error: expect.stringContaining('template error: Missing helper: "shout"') }]);
+  expect(visit).toEqual([{ port: 'error', error: expect.stringContaining('template error: Invalid currency code') }]);
 });

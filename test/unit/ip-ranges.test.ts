@@ -31,3 +31,13 @@ test('the allow-list: addresses, ranges, ports, IPv6 in brackets and host names'
   expect(() => parseAllowList('10.0.0.0/33')).toThrow(/bad prefix length/);
   expect(() => parseAllowList('http://x')).toThrow(/cannot read/);
 });
+
+test('the IANA special-purpose ranges outside testing found open are refused (ipaddr.js keeps the registry)', () => {
+  expect(blockedReason('64:ff9b:1::1')).toContain('special-purpose'); // local-use NAT64 (RFC 8215)
+  expect(blockedReason('::ffff:0:7f00:1')).toBe('IPv4-translated 127.0.0.1: loopback'); // ::ffff:0:0:0/96
+  expect(blockedReason('2001::1')).toBe('special-purpose (teredo)');
+  expect(blockedReason('192.88.99.1')).toContain('special-purpose'); // 6to4 relay anycast
+  expect(blockedReason('192.31.196.1')).toContain('special-purpose'); // AS112
+  // Public addresses, also when another range carries them, still pass.
+  for (const ok of ['8.8.8.8', '2606:4700::1', '::ffff:1.2.3.4', '::ffff:0:808:808', '64:ff9b::808:808', '2002:808:808::1']) expect(blockedReason(ok), ok).toBeUndefined();
+});
