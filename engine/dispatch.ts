@@ -47,10 +47,14 @@ interface BatchContext {
   triggers: TriggerEntry[];
   /** Running enrollments of the batch's contacts, with the runs the batch starts added as it goes. */
   active: Map<string, Set<string>>;
+  /** Each claimed event's contact as the batch began (an identity merge may have moved it since it was stored). */
+  contactOf: Map<string, string>;
 }
 
-/** Contacts dispatched at once; each holds a pooled connection while it enrolls. */
-const DISPATCH_CONCURRENCY = 8;
+/** Contacts dispatched at once; each holds a pooled connection while it enrolls (the server's pool has 20). */
+const DISPATCH_CONCURRENCY = 12;
+/** Outbox rows claimed per transaction: larger batches spread a batch's slowest Temporal call over more events. */
+const BATCH = 250;
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -212,6 +216,12 @@ export function createDispatcher(opts: DispatcherOptions) {
     await retrainIfDue(db, (err) => opts.onError?.(err));
   }
 
+  /** Each event's contact as it is now (an identity merge may have moved it since it was stored), in one query for a batch. */
+  async function contactsNow(eventIds: string[]): Promise<Map<string, string>> {
+    const { rows } = await db.query<{ id: string; contact_id: string }>('SELECT id, contact_id FROM events WHERE id = ANY($1)', [eventIds]);
+    return new Map(rows.map((r) => [r.id, r.contact_id]));
+  }
+
   /** Each contact's running enrollments, in one query for a batch. */
   async function activeRuns(contactIds: string[]): Promise<Map<string, Set<string>>> {
     const runs = new Map(contactIds.map((id) => [id, new Set<string>()]));
@@ -222,7 +232,7 @@ export function createDispatcher(opts: DispatcherOptions) {
 
   async function dispatchEvent(claimed: EventRow, batch: BatchContext): Promise<void> {
     // The event's contact as it is now: an identity merge may have moved it since it was claimed.
-    const row = { ...claimed, contact_id: (await db.query<{ contact_id: string }>('SELECT contact_id FROM events WHERE id = $1', [claimed.id])).rows[0]?.contact_id ?? claimed.contact_id };
+    const row = { ...claimed, contact_id: batch.contactOf.get(claimed.id) ?? claimed.contact_id };
     // Scoring, RFM, the predictive score and segments first: their changes are events of their own, dispatched after this one.
     await scoreEvent(db, row);
     await rfmOnEvent(db, row);
@@ -269,12 +279,12 @@ export function createDispatcher(opts: DispatcherOptions) {
         // are claimed in order, but two dispatchers claiming at once take them turn about,
         // so some of a contact's earlier events may be in the other one's batch: a contact
         // goes as far as its events here follow each other, and waits there for its turn.
-        // (Counted up to 101, as a batch holds 100.)
+        // (Counted up to BATCH + 1.)
         const { rows } = await tx.query<EventRow & { outbox_id: number; attempts: number; earlier: number; queue_contact: string }>(
           `SELECT o.id AS outbox_id, o.attempts, o.contact_id AS queue_contact, e.*,
-             (SELECT count(*) FROM (SELECT 1 FROM outbox p WHERE p.contact_id = o.contact_id AND p.id < o.id AND p.not_before <= now() LIMIT 101) p)::int AS earlier
+             (SELECT count(*) FROM (SELECT 1 FROM outbox p WHERE p.contact_id = o.contact_id AND p.id < o.id AND p.not_before <= now() LIMIT ${BATCH + 1}) p)::int AS earlier
            FROM outbox o JOIN events e ON e.id = o.event_id
-           WHERE o.not_before <= now() ORDER BY o.id LIMIT 100 FOR UPDATE OF o SKIP LOCKED`,
+           WHERE o.not_before <= now() ORDER BY o.id LIMIT ${BATCH} FOR UPDATE OF o SKIP LOCKED`,
         );
         // One contact's events in order; different contacts side by side, a few at a
         // time, so one slow Temporal call does not hold up everyone behind it.
@@ -292,7 +302,9 @@ export function createDispatcher(opts: DispatcherOptions) {
         }
         const done: number[] = [];
         const failed: { row: (typeof rows)[number]; err: unknown }[] = [];
-        const context: BatchContext = byContact.size ? { triggers: await triggers(), active: await activeRuns([...new Set(rows.map((r) => r.contact_id))]) } : { triggers: [], active: new Map() };
+        const context: BatchContext = byContact.size
+          ? { triggers: await triggers(), active: await activeRuns([...new Set(rows.map((r) => r.contact_id))]), contactOf: await contactsNow(rows.map((r) => r.id)) }
+          : { triggers: [], active: new Map(), contactOf: new Map() };
         await inParallel([...byContact.values()], DISPATCH_CONCURRENCY, async (events) => {
           for (const row of events) {
             try {
@@ -314,7 +326,7 @@ export function createDispatcher(opts: DispatcherOptions) {
       });
       total += batch.handled;
       // All held back for other dispatchers: the next tick comes back for them.
-      if (batch.claimed < 100 || batch.handled === 0) return total;
+      if (batch.claimed < BATCH || batch.handled === 0) return total;
     }
   }
 

@@ -8,7 +8,9 @@ export type Queryable = pg.Pool | pg.PoolClient;
 pg.types.setTypeParser(20, (v) => Number(v));
 
 export function createDb(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max });
+  // Idle connections are kept a minute, not pg's 10 s: under bursty load PostgreSQL
+  // would otherwise fork a backend again for nearly every burst.
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 60_000 });
   pool.on('error', () => undefined); // an idle client's error is reported again on its next use
   return pool;
 }
