@@ -33,6 +33,7 @@ import { fiveNodes, ping, throughFiveNodes } from './programs.js';
 import { benchScaling, printScaling } from './scaling.js';
 import { benchParked, printParked } from './parked.js';
 import { benchDrain, printDrain } from './drain.js';
+import { benchLead, printLead } from './lead.js';
 import { spawnTend } from './processes.js';
 import { median, percentile, progress } from './stats.js';
 
@@ -255,7 +256,7 @@ async function main() {
 
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
-const known = ['engine', 'editor', 'parked', 'scaling', 'drain'];
+const known = ['engine', 'editor', 'parked', 'scaling', 'drain', 'lead'];
 for (const s of sections) if (!known.includes(s)) throw new Error(`unknown bench section "${s}" (${known.join(', ')})`);
 if (runs('engine')) await main();
 if (runs('editor')) {
@@ -268,3 +269,4 @@ if (runs('editor')) {
 if (runs('parked')) printParked(await benchParked(log));
 if (runs('scaling')) printScaling(await benchScaling(log));
 if (runs('drain')) printDrain(await benchDrain(log));
+if (runs('lead')) printLead(await benchLead(log));
