@@ -17,6 +17,7 @@ const json = (schema: unknown) => ({ content: { 'application/json': { schema } }
 const problem = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 const ok = (description: string) => ({ description, ...json({ type: 'object' }) });
 const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+const ifMatch = { name: 'If-Match', in: 'header', required: false, description: 'The draft revision the change was made from, e.g. "3" (the program\'s `revision`, also its ETag)', schema: { type: 'string' } };
 
 export function openApiDocument() {
   return {
@@ -49,8 +50,8 @@ export function openApiDocument() {
       '/api/flows/import': { post: { summary: 'Import a template (older node versions are migrated)', requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 201: ok('Program'), 422: problem } } },
       '/api/flows/{id}': {
         get: { summary: 'A program: draft, problems, versions', parameters: id, responses: { 200: ok('Program'), 404: problem } },
-        put: { summary: 'Save the draft', parameters: id, requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 200: ok('Program'), 422: problem } },
-        patch: { summary: 'Rename', parameters: id, responses: { 200: ok('Program') } },
+        put: { summary: 'Save the draft as the next revision; with If-Match: "<revision>", only if the draft is still at that revision (409 otherwise, with currentRevision)', parameters: [...id, ifMatch], requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 200: ok('Program'), 400: problem, 404: problem, 409: problem, 422: problem } },
+        patch: { summary: 'Rename (If-Match as for PUT)', parameters: [...id, ifMatch], responses: { 200: ok('Program'), 400: problem, 404: problem, 409: problem, 422: problem } },
       },
       '/api/flows/{id}/publish': { post: { summary: 'Publish the draft as a new immutable version', parameters: id, responses: { 200: ok('{ version }'), 422: problem } } },
       '/api/flows/{id}/pause': { post: { summary: 'Stop new entries', parameters: id, responses: { 200: ok('Program') } } },

@@ -18,22 +18,23 @@ export const session = {
 };
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly title: string, readonly problems: Problem[]) {
+  constructor(readonly status: number, readonly title: string, readonly problems: Problem[], readonly extensions: Record<string, unknown> = {}) {
     super(problems.length ? `${title}: ${problems.map((p) => p.message).join('; ')}` : title);
   }
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, key = session.key()): Promise<T> {
+export async function api<T>(method: string, path: string, body?: unknown, key = session.key(), headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: { authorization: `Bearer ${key ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${key ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   const parsed = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     if (res.status === 401 && key === session.key()) session.signOut();
-    throw new ApiError(res.status, parsed?.title ?? res.statusText, parsed?.errors ?? []);
+    const { type: _t, title, status: _s, errors, ...extensions } = parsed ?? {};
+    throw new ApiError(res.status, title ?? res.statusText, errors ?? [], extensions);
   }
   return parsed as T;
 }
@@ -79,6 +80,8 @@ export interface ProgramDetail {
   description: string;
   status: ProgramStatus;
   liveVersion: number | null;
+  /** The draft's revision: saves name it, and are refused (409) when another save came first. */
+  revision: number;
   createdAt: string;
   updatedAt: string;
   draft: FlowDocument;

@@ -10,6 +10,8 @@ export interface ProgramRow {
   status: 'draft' | 'live' | 'paused' | 'archived';
   draft: FlowDocument;
   live_version: number | null;
+  /** Goes up by one with each save of the draft. */
+  revision: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -56,10 +58,14 @@ export async function listPrograms(db: Queryable, includeArchived = false): Prom
   return rows.map(toSummary);
 }
 
-export async function saveDraft(db: Queryable, id: string, doc: FlowDocument): Promise<ProgramRow | undefined> {
+/**
+ * Stores the draft as the next revision; with `fromRevision`, only if the draft is still
+ * at that revision (undefined otherwise: someone else saved in between).
+ */
+export async function saveDraft(db: Queryable, id: string, doc: FlowDocument, fromRevision?: number): Promise<ProgramRow | undefined> {
   const { rows } = await db.query<ProgramRow>(
-    'UPDATE programs SET draft = $2, name = $3, description = $4, updated_at = now() WHERE id = $1 RETURNING *',
-    [id, JSON.stringify(doc), doc.name, doc.description ?? ''],
+    'UPDATE programs SET draft = $2, name = $3, description = $4, revision = revision + 1, updated_at = now() WHERE id = $1 AND ($5::int IS NULL OR revision = $5) RETURNING *',
+    [id, JSON.stringify(doc), doc.name, doc.description ?? '', fromRevision ?? null],
   );
   return rows[0];
 }

@@ -49,6 +49,7 @@ export function flowsRouter(db: Db, registry: Registry): Router {
     description: p.description,
     status: p.status,
     liveVersion: p.live_version,
+    revision: p.revision,
     createdAt: p.created_at.toISOString(),
     updatedAt: p.updated_at.toISOString(),
     draft: p.draft,
@@ -75,21 +76,37 @@ export function flowsRouter(db: Db, registry: Registry): Router {
   }));
 
   r.get('/:id', route(async (req, res) => {
-    res.json(await detail(await load(String(req.params.id))));
+    const p = await load(String(req.params.id));
+    res.set('etag', `"${p.revision}"`).json(await detail(p));
   }));
+
+  /**
+   * Saves the draft. With `If-Match: "<revision>"` (the editor always sends it) the save
+   * is refused with 409 when the draft moved on since that revision, so one tab or
+   * person never silently overwrites another's change; without it, the save wins.
+   */
+  const save = async (req: import('express').Request, res: import('express').Response, p: programs.ProgramRow, doc: FlowDocument) => {
+    const header = req.get('if-match');
+    const from = header === undefined ? undefined : Number(/^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim())?.[1] ?? NaN);
+    if (from !== undefined && !Number.isInteger(from)) throw new HttpProblem(400, 'Invalid If-Match', [{ path: '/headers/if-match', message: 'send the revision the draft was loaded at, e.g. If-Match: "3"' }]);
+    const saved = await programs.saveDraft(db, p.id, doc, from);
+    if (!saved) {
+      const now = await load(p.id);
+      throw new HttpProblem(409, 'The draft changed elsewhere', [{ path: '/headers/if-match', message: `the draft is at revision ${now.revision} (saved ${now.updated_at.toISOString()}), not ${from}: reload it, or save again from revision ${now.revision} to keep yours` }], { extensions: { currentRevision: now.revision, updatedAt: now.updated_at.toISOString() } });
+    }
+    res.set('etag', `"${saved.revision}"`).json(await detail(saved));
+  };
 
   r.put('/:id', route(async (req, res) => {
     const p = await load(String(req.params.id));
     if (p.status === 'archived') throw new HttpProblem(409, 'Program archived', [{ path: '/status', message: 'restore the program before editing it' }]);
-    const doc = storable(upgrade(parseBody(FlowDocument, req.body)));
-    res.json(await detail((await programs.saveDraft(db, p.id, doc))!));
+    await save(req, res, p, storable(upgrade(parseBody(FlowDocument, req.body))));
   }));
 
   r.patch('/:id', route(async (req, res) => {
     const p = await load(String(req.params.id));
     const { name, description } = parseBody(Rename, req.body);
-    const doc = storable({ ...p.draft, name, description: description ?? p.draft.description });
-    res.json(await detail((await programs.saveDraft(db, p.id, doc))!));
+    await save(req, res, p, storable({ ...p.draft, name, description: description ?? p.draft.description }));
   }));
 
   r.post('/:id/publish', route(async (req, res) => {

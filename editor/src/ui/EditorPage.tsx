@@ -241,7 +241,13 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   if (!detail || !doc || !view) return <main className="center muted">Opening…</main>;
 
   const draftDiffers = detail.liveVersion && view.kind === 'version' && draft.doc ? !sameProgram(draft.doc, view.doc) : false;
-  const saveLabel = { saved: 'All changes saved', unsaved: 'Unsaved changes…', saving: 'Saving…', error: 'Save failed — retrying on next change' }[draft.saveState];
+  const saveLabel = { saved: 'All changes saved', unsaved: 'Unsaved changes…', saving: 'Saving…', error: 'Save failed — retrying on next change', conflict: 'Not saved: changed elsewhere' }[draft.saveState];
+  /** The other save wins: this tab shows the draft as the server has it now. */
+  const reloadTheirs = async () => {
+    const d = await api<ProgramDetail>('GET', `/api/flows/${programId}`);
+    setDetail(d);
+    draft.load(d);
+  };
 
   return (
     <div className="editor">
@@ -277,6 +283,14 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
         )}
         <button className="icon" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>?</button>
       </header>
+      {draft.conflict && (
+        <div className="conflict-banner" role="alertdialog" aria-labelledby="conflict-title" data-testid="conflict">
+          <strong id="conflict-title">This program was changed in another tab or by someone else</strong>
+          <span>{draft.conflict.updatedAt ? ` (saved ${new Date(draft.conflict.updatedAt).toLocaleTimeString()})` : ''} since you opened it. Your latest change is not saved yet.</span>
+          <button onClick={() => void reloadTheirs().catch((e: Error) => toast(e.message, 'error'))} data-testid="conflict-reload">Reload their version</button>
+          <button className="primary" onClick={draft.keepMine} data-testid="conflict-keep-mine">Keep mine</button>
+        </div>
+      )}
       <div className="workspace">
         <Palette types={types} disabled={readOnly} onAdd={(id) => addType(id)} />
         <div className="center-column">

@@ -1,12 +1,14 @@
 // The draft being edited: the document, undo/redo, and saving it a moment after each
-// change (autosave), with the server's validation problems of what was saved.
+// change (autosave), with the server's validation problems of what was saved. Every save
+// names the revision it was made from: when another tab or person saved in between,
+// the server refuses it (409) and the page asks whether to reload theirs or keep mine.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type ProgramDetail } from '../api.js';
+import { api, ApiError, type ProgramDetail } from '../api.js';
 import type { FlowDocument } from '../model/catalogue.js';
 import { emptyHistory, record, redo as redoOf, undo as undoOf, type History } from '../model/history.js';
 import type { Problem } from '../model/problems.js';
 
-export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
+export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error' | 'conflict';
 
 const SAVE_DELAY_MS = 600;
 /** Keystrokes in one field within this window undo together. */
@@ -24,10 +26,15 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
   const lastProblems = useRef<Problem[]>([]);
   const onSavedRef = useRef(onSaved);
   onSavedRef.current = onSaved;
+  const revision = useRef(0);
+  /** Set when a save was refused because the draft changed elsewhere: the revision it is at now. */
+  const [conflict, setConflict] = useState<{ currentRevision: number; updatedAt?: string }>();
 
   const load = useCallback((d: ProgramDetail, laidOut?: FlowDocument) => {
     docRef.current = laidOut ?? d.draft;
     saved.current = JSON.stringify(d.draft);
+    revision.current = d.revision;
+    setConflict(undefined);
     setDocState(docRef.current);
     setProblems({ doc: d.draft, list: d.problems });
     lastProblems.current = d.problems;
@@ -74,7 +81,8 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
       }
       setSaveState('saving');
       try {
-        const detail = await api<ProgramDetail>('PUT', `/api/flows/${programId}`, d);
+        const detail = await api<ProgramDetail>('PUT', `/api/flows/${programId}`, d, undefined, { 'if-match': `"${revision.current}"` });
+        revision.current = detail.revision;
         saved.current = json;
         lastProblems.current = detail.problems;
         setProblems({ doc: d, list: detail.problems });
@@ -82,7 +90,11 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
         onSavedRef.current(detail);
         return { problems: detail.problems };
       } catch (e) {
-        setSaveState('error');
+        if (e instanceof ApiError && e.status === 409 && typeof e.extensions.currentRevision === 'number') {
+          // Someone else's save came first: nothing is overwritten until the person chooses.
+          setConflict({ currentRevision: e.extensions.currentRevision, updatedAt: e.extensions.updatedAt as string | undefined });
+          setSaveState('conflict');
+        } else setSaveState('error');
         throw e;
       }
     });
@@ -103,5 +115,13 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
     return () => window.removeEventListener('beforeunload', warn);
   }, []);
 
-  return { doc, load, change, undo: () => step('undo'), redo: () => step('redo'), canUndo: history.past.length > 0, canRedo: history.future.length > 0, saveNow, saveState, problems, setProblems };
+  /** Saves this tab's draft over the other one (it becomes the next revision). */
+  const keepMine = useCallback(() => {
+    if (!conflict) return;
+    revision.current = conflict.currentRevision;
+    setConflict(undefined);
+    setSaveState('unsaved');
+  }, [conflict]);
+
+  return { doc, load, change, conflict, keepMine, undo: () => step('undo'), redo: () => step('redo'), canUndo: history.past.length > 0, canRedo: history.future.length > 0, saveNow, saveState, problems, setProblems };
 }
