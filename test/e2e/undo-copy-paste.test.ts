@@ -65,14 +65,16 @@ test('copy/paste gives new ids with inner edges; undo/redo walk deletes, pastes 
   await page.keyboard.press(`${mod}+Shift+z`);
   await expect.poll(() => canvasNodeIds(page)).toEqual(['signup', 'pause', 'tips', 'pause_2', 'tips_2']);
 
-  // Delete a node with its edges; undo brings both back.
+  // Delete the middle of a chain: its predecessor now leads to its successor, in one
+  // step; undo brings the node and both its edges back.
   // (Its pasted copy overlaps its lower part; click its title.)
   await canvasNode(page, 'pause').click({ position: { x: 40, y: 10 } });
   await page.keyboard.press('Delete');
   await expect.poll(() => canvasNodeIds(page)).toEqual(['signup', 'tips', 'pause_2', 'tips_2']);
   await saved(page);
   d = await draftOf(id);
-  expect(edgesOf(d)).toEqual(['e3:pause_2:next→tips_2']);
+  expect(edgesOf(d)).toEqual(['e3:pause_2:next→tips_2', 'e4:signup:next→tips']);
+  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
   await page.keyboard.press(`${mod}+z`);
   await expect.poll(() => canvasNodeIds(page)).toEqual(['signup', 'pause', 'tips', 'pause_2', 'tips_2']);
   await saved(page);

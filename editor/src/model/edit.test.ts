@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { catalogue, cartProgram } from './fixtures.js';
 import { insertOnEdge, newNode, removeElements, updateNode } from './edit.js';
+import type { FlowDocument } from './catalogue.js';
 import { copySelection, isClip, pasteClip } from './clipboard.js';
 import { emptyHistory, record, redo, undo } from './history.js';
 import { freshEdgeId, freshId } from './ids.js';
@@ -35,6 +36,20 @@ test('dropping a node on an edge splices it in: source → new → old target', 
   // A node with no outputs ends the branch there.
   const exit = newNode(doc, catalogue.get('tend.logic.exit')!, { x: 0, y: 0 });
   expect(insertOnEdge(doc, catalogue, 'e2', exit).edges).toHaveLength(2);
+});
+
+test('removing the middle of a chain reconnects it; a branch is not guessed at', () => {
+  const chain = {
+    format: 'tend.flow/v1', name: 'chain',
+    nodes: ['a', 'b', 'c', 'd'].map((id) => ({ id, type: 'tend.wait.duration', version: 1, config: { duration: '1 day' } })),
+    edges: [{ id: 'e1', source: 'a', sourcePort: 'next', target: 'b' }, { id: 'e2', source: 'b', sourcePort: 'next', target: 'c' }, { id: 'e3', source: 'c', sourcePort: 'next', target: 'd' }],
+  } as FlowDocument;
+  // The canvas lists the removed node's edges too.
+  expect(removeElements(chain, ['b'], ['e1', 'e2']).edges).toEqual([{ id: 'e3', source: 'c', sourcePort: 'next', target: 'd' }, { id: 'e4', source: 'a', sourcePort: 'next', target: 'c' }]);
+  expect(removeElements(chain, ['b', 'c']).edges).toEqual([{ id: 'e4', source: 'a', sourcePort: 'next', target: 'd' }]);
+  expect(removeElements(chain, ['d']).edges).toHaveLength(2);
+  // The if/else leaves by "yes": removing it does not send everyone on to the email.
+  expect(removeElements(cartProgram(), ['check']).edges).toEqual([]);
 });
 
 test('removing a node removes its edges; the old document is untouched', () => {

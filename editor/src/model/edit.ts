@@ -66,15 +66,38 @@ export function makeRoomAfter(doc: FlowDocument, placed: string, target: string,
   return moveNodes(doc, new Map(doc.nodes.filter((n) => downstream.has(n.id) && n.position).map((n) => [n.id, { x: n.position!.x + dx, y: n.position!.y }])));
 }
 
+/**
+ * Removes nodes and edges. A removed node whose only way on is its `next` edge is
+ * healed over: whatever led into it now leads to where it led (through a run of such
+ * removed nodes), so deleting the middle of a chain keeps the chain — one edit, one undo
+ * step. A branch (yes/no, event/timeout, cases) is not guessed at: its edges go.
+ * Edges attached to a removed node go with it whether or not they are listed (the
+ * canvas lists them).
+ */
 export function removeElements(doc: FlowDocument, nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): FlowDocument {
   const nodes = new Set(nodeIds);
   const edges = new Set(edgeIds);
   if (nodes.size === 0 && edges.size === 0) return doc;
-  return {
-    ...doc,
-    nodes: doc.nodes.filter((n) => !nodes.has(n.id)),
-    edges: doc.edges.filter((e) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target)),
+  const kept = doc.edges.filter((e) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target));
+  /** Where a removed node led on to by `next`, past other such removed nodes. */
+  const onwardOf = (id: string, seen: Set<string>): string | undefined => {
+    const next = doc.edges.filter((e) => e.source === id);
+    if (next.length !== 1 || next[0]!.sourcePort !== 'next' || seen.has(id)) return undefined;
+    seen.add(id);
+    const target = next[0]!.target;
+    return nodes.has(target) ? onwardOf(target, seen) : target;
   };
+  const taken = new Set(doc.edges.map((e) => e.id));
+  const healed: FlowEdge[] = [];
+  for (const e of doc.edges) {
+    if (nodes.has(e.source) || !nodes.has(e.target)) continue;
+    const target = onwardOf(e.target, new Set());
+    if (!target || target === e.source || healed.some((h) => h.source === e.source && h.sourcePort === e.sourcePort)) continue;
+    const id = freshEdgeId(taken);
+    taken.add(id);
+    healed.push({ id, source: e.source, sourcePort: e.sourcePort, target });
+  }
+  return { ...doc, nodes: doc.nodes.filter((n) => !nodes.has(n.id)), edges: [...kept, ...healed] };
 }
 
 export function moveNodes(doc: FlowDocument, positions: Map<string, XY>): FlowDocument {

@@ -3,13 +3,18 @@ import { useEffect, useRef, type ReactNode } from 'react';
 
 export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
   useEffect(() => {
-    const el = ref.current?.querySelector<HTMLElement>('input, textarea, select, button.primary, button');
+    // The first field, else the main button, else any: not the header's close button,
+    // which comes first in the document (so typing a name right away works).
+    const root = ref.current;
+    const el = root?.querySelector<HTMLElement>('input, textarea, select') ?? root?.querySelector<HTMLElement>('button.primary') ?? root?.querySelector<HTMLElement>('button');
     el?.focus();
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose(); };
+    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') close.current(); };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, []);
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
       <div className={`dialog${wide ? ' dialog-wide' : ''}`} role="dialog" aria-modal="true" aria-label={title} ref={ref}>
