@@ -6,7 +6,7 @@
 // every send.
 import fs from 'node:fs';
 import Handlebars from 'handlebars';
-import { templateSyntaxProblem } from './templates.js';
+import { separateClosingBraces, templateSyntaxProblem } from './templates.js';
 
 /** Helpers createRenderer registers, and Handlebars' built-ins. */
 export const KNOWN_HELPERS = new Set(['json', 'default', 'eq', 'gt', 'money', 'date', 'if', 'unless', 'each', 'with', 'lookup', 'log']);
@@ -80,6 +80,6 @@ export function templateProblems(template: string, partials: Set<string> = known
       default:
     }
   };
-  visit(Handlebars.parse(template) as unknown as Node);
+  visit(Handlebars.parse(separateClosingBraces(template)) as unknown as Node);
   return found;
 }

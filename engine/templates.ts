@@ -40,17 +40,41 @@ export function createRenderer(templatesDir?: string): Renderer {
     let compiled = cache.get(key);
     if (!compiled) {
       if (cache.size > 2000) cache.clear();
-      compiled = hb.compile(template, { noEscape: options?.escape === false, strict: false });
+      compiled = hb.compile(separateClosingBraces(template), { noEscape: options?.escape === false, strict: false });
       cache.set(key, compiled);
     }
     return compiled(scope, { allowProtoPropertiesByDefault: false });
   };
 }
 
+/**
+ * `{{x}}}` — a value at the end of a JSON object, as in a webhook body
+ * `{"score":{{contact.score}}}` — reads to Handlebars as the end of a `{{{triple}}}`
+ * and fails to parse. A space between the mustache and the brace keeps the meaning (JSON
+ * ignores it) and parses, so templates are read through this everywhere.
+ *
+ *   separateClosingBraces('{"a":{{x}}}') // '{"a":{{x}} }'
+ */
+export function separateClosingBraces(template: string): string {
+  let out = '';
+  let i = 0;
+  while (i < template.length) {
+    const open = template.indexOf('{{', i);
+    if (open < 0) break;
+    const triple = template[open + 2] === '{';
+    const close = template.indexOf(triple ? '}}}' : '}}', open + (triple ? 3 : 2));
+    if (close < 0) break;
+    const end = close + (triple ? 3 : 2);
+    out += template.slice(i, end) + (!triple && template[end] === '}' ? ' ' : '');
+    i = end;
+  }
+  return out + template.slice(i);
+}
+
 /** What is wrong with a template's syntax, in Handlebars' words, or undefined. */
 export function templateSyntaxProblem(template: string): string | undefined {
   try {
-    Handlebars.parse(template);
+    Handlebars.parse(separateClosingBraces(template));
     return undefined;
   } catch (err) {
     const message = (err as Error).message.split('\n');

@@ -63,8 +63,18 @@ test('build an if/else condition by picking, publish, and only the VIP with a ca
 
   await dragFromPalette(page, 'tend.action.email', { x: 460, y: 330 });
   await canvasNode(page, 'email').click();
-  await inspector.getByLabel('Subject').fill('A thank-you for our VIPs');
-  await inspector.getByLabel('HTML body').fill('<p>Your cart of {{event.properties.total}} ships free.</p>');
+  // Variables by picking: the subject gets the tier from the insert menu…
+  await inspector.getByLabel('Subject').fill('A thank-you for our ');
+  await inspector.getByLabel('Insert variable').first().selectOption({ label: 'Tier' });
+  await expect.poll(() => inspector.getByLabel('Subject').inputValue()).toBe('A thank-you for our {{contact.attributes.tier}}');
+  // …and a path no event ever carried is flagged, with the one that exists to switch to.
+  await inspector.getByLabel('HTML body').fill('<p>Your cart of {{event.properties.Total}} ships free.</p>');
+  const warning = inspector.getByTestId('template-warning');
+  await warning.filter({ hasText: 'event.properties.Total' }).waitFor();
+  await s.screenshot('template-variables');
+  await warning.getByRole('button', { name: 'event.properties.total' }).click();
+  expect(await inspector.getByLabel('HTML body').inputValue()).toBe('<p>Your cart of {{event.properties.total}} ships free.</p>');
+  await inspector.getByTestId('template-warning').waitFor({ state: 'detached' });
   await connectHandles(page, { node: 'event', port: 'next' }, 'if');
   await connectHandles(page, { node: 'if', port: 'yes' }, 'email');
   await saved(page);
@@ -89,6 +99,7 @@ test('build an if/else condition by picking, publish, and only the VIP with a ca
   const [mail] = await tend.mailbox.waitFor(1, 30_000);
   expect(JSON.stringify(mail.to)).toContain('vip-big@example.com');
   expect(mail.html).toContain('Your cart of 150 ships free.');
+  expect(mail.subject).toBe('A thank-you for our vip');
   // The other two took "no": their runs completed with no message.
   await tend.until(async () => (await tend.sql("SELECT count(*)::int AS n FROM enrollments WHERE status = 'completed'"))[0].n === 3, 'three finished runs');
   expect(tend.mailbox.messages).toHaveLength(1);

@@ -31,3 +31,10 @@ test('contact data is escaped in HTML and never evaluated as a template', () => 
   expect(html).toBe('<p>Hi &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; {{constructor}}</p>');
   expect(render('{{contact.attributes.name}}', scope, { escape: false })).toBe('<img src=x onerror=alert(1)>'); // plain text parts (subjects, JSON bodies) are not HTML
 });
+
+test('a JSON webhook body written naturally renders to JSON ("}}}" after a value closes the object)', async () => {
+  const { separateClosingBraces } = await import('../../engine/templates.js');
+  const out = createRenderer()('{"score":{{contact.score}},"who":{"email":"{{contact.email}}","tier":{{json contact.tier}}}}', { contact: { score: 42, email: 'a@example.com', tier: 'gold' } }, { escape: false });
+  expect(JSON.parse(out)).toEqual({ score: 42, who: { email: 'a@example.com', tier: 'gold' } });
+  expect(separateClosingBraces('{{{raw}}} {{x}}}')).toBe('{{{raw}}} {{x}} }');
+});

@@ -5,6 +5,7 @@ import { defaultValue, describeField, matchVariant, parseLoose, resolve, seg, sh
 import type { JsonSchema } from '../model/catalogue.js';
 import { DURATION_UNITS, joinDuration, splitDuration, type DurationUnit } from '../model/duration.js';
 import { ConditionBuilder } from './ConditionBuilder.js';
+import { TemplateInput } from './TemplateInput.js';
 
 export interface FormContext {
   root: JsonSchema;
@@ -67,9 +68,12 @@ export function Field(props: FieldProps) {
     case 'template': {
       const v = typeof value === 'string' ? value : '';
       const set = (text: string) => onChange(text === '' && !required ? undefined : text);
+      if (model.kind === 'template') {
+        return wrap(<TemplateInput common={common} value={v} multiline={Boolean(model.multiline)} placeholder={typeof model.schema.default === 'string' ? model.schema.default : undefined} onChange={set} />);
+      }
       return wrap(model.multiline
-        ? <textarea {...common} className={model.kind === 'template' ? 'code' : undefined} rows={model.kind === 'template' ? 8 : 4} value={v} onChange={(e) => set(e.target.value)} spellCheck={model.kind !== 'template'} />
-        : <input {...common} className={model.kind === 'template' ? 'code' : undefined} value={v} placeholder={typeof model.schema.default === 'string' ? model.schema.default : undefined} onChange={(e) => set(e.target.value)} />);
+        ? <textarea {...common} rows={4} value={v} onChange={(e) => set(e.target.value)} />
+        : <input {...common} value={v} placeholder={typeof model.schema.default === 'string' ? model.schema.default : undefined} onChange={(e) => set(e.target.value)} />);
     }
     case 'duration':
       return wrap(<DurationInput common={common} value={value} required={required} onChange={onChange} />);
