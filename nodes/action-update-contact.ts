@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import { definePlugin, directive, type ContactOperation, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin.js';
 
-const Field = Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, title: 'Field', description: 'An attribute name, or email, phone, timezone' });
+const Field = Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, title: 'Field', description: 'An attribute name, or email, phone, timezone', 'x-tend-suggest': 'attribute' });
 
 export default definePlugin({
   id: 'tend.action.update-contact',

@@ -16,7 +16,7 @@ export default definePlugin({
   summary: '{{offset}} from {{field}}',
   configSchema: Type.Object(
     {
-      field: Type.String({ pattern: '^attributes\\.[A-Za-z_][A-Za-z0-9_]{0,63}$', title: 'Date attribute', description: 'e.g. attributes.renewal_date', default: 'attributes.renewal_date' }),
+      field: Type.String({ pattern: '^attributes\\.[A-Za-z_][A-Za-z0-9_]{0,63}$', title: 'Date attribute', description: 'e.g. attributes.renewal_date', default: 'attributes.renewal_date', 'x-tend-suggest': 'attributePath' }),
       offset: Type.Optional(Type.String({ pattern: '^-?' + DURATION_PATTERN.slice(1), title: 'Offset', description: '"-30 days" for before, "1 day" for after' })),
       atLocalTime: Type.Optional(Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', title: 'At local time', description: 'HH:MM in the contact’s time zone' })),
       yearly: Type.Optional(Type.Boolean({ title: 'Every year', default: false })),

@@ -15,7 +15,7 @@ export default definePlugin({
   summary: 'On {{eventType}}',
   configSchema: Type.Object(
     {
-      eventType: Type.String({ minLength: 1, maxLength: 200, title: 'Event type', description: 'e.g. checkout_started' }),
+      eventType: Type.String({ minLength: 1, maxLength: 200, title: 'Event type', description: 'e.g. checkout_started', 'x-tend-suggest': 'eventType' }),
       where: Type.Optional(Condition),
       correlationKey: Type.Optional(Type.String({ pattern: '^properties(\\.[A-Za-z0-9_$-]+)+$', title: 'Correlation key', description: 'Event property that separates runs, e.g. properties.cart_id' })),
     },

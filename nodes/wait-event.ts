@@ -17,7 +17,7 @@ export default definePlugin({
   waits: true,
   configSchema: Type.Object(
     {
-      eventType: Type.String({ minLength: 1, maxLength: 200, title: 'Event type' }),
+      eventType: Type.String({ minLength: 1, maxLength: 200, title: 'Event type', 'x-tend-suggest': 'eventType' }),
       where: Type.Optional(Condition),
       timeout: Type.String({ pattern: DURATION_PATTERN, format: 'duration', title: 'Timeout', default: '1 hour' }),
       sameKey: Type.Optional(Type.Boolean({ title: 'Same correlation key', description: 'Only an event with this run\'s key (e.g. the same cart) counts', default: true })),

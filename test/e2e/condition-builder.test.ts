@@ -33,6 +33,8 @@ test('build an if/else condition by picking, publish, and only the VIP with a ca
   await dragFromPalette(page, 'tend.trigger.event', { x: 150, y: 120 });
   await canvasNode(page, 'event').click();
   const inspector = page.getByTestId('inspector-node');
+  // The event type is offered from what has been seen (free text still allowed).
+  await expect.poll(() => inspector.getByTestId('suggestions-eventType').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toContain('cart_updated');
   await inspector.getByLabel('Event type').fill('cart_updated');
 
   await dragFromPalette(page, 'tend.logic.if', { x: 150, y: 330 });

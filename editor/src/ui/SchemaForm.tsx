@@ -6,6 +6,7 @@ import type { JsonSchema } from '../model/catalogue.js';
 import { DURATION_UNITS, joinDuration, splitDuration, type DurationUnit } from '../model/duration.js';
 import { ConditionBuilder } from './ConditionBuilder.js';
 import { TemplateInput } from './TemplateInput.js';
+import { useCatalogue } from './useCatalogue.js';
 
 export interface FormContext {
   root: JsonSchema;
@@ -70,6 +71,10 @@ export function Field(props: FieldProps) {
       const set = (text: string) => onChange(text === '' && !required ? undefined : text);
       if (model.kind === 'template') {
         return wrap(<TemplateInput common={common} value={v} multiline={Boolean(model.multiline)} placeholder={typeof model.schema.default === 'string' ? model.schema.default : undefined} onChange={set} />);
+      }
+      const suggest = model.schema['x-tend-suggest'];
+      if (typeof suggest === 'string' && !model.multiline) {
+        return wrap(<SuggestInput common={common} kind={suggest} value={v} placeholder={typeof model.schema.default === 'string' ? model.schema.default : undefined} onChange={set} />);
       }
       return wrap(model.multiline
         ? <textarea {...common} rows={4} value={v} onChange={(e) => set(e.target.value)} />
@@ -289,5 +294,24 @@ function ConditionField({ ctx, schema, name, path, value, required, onChange, ba
       {value !== undefined && !required && !ctx.readOnly && <button type="button" className="link" onClick={() => onChange(undefined)}>Remove the condition</button>}
       {model.description && !bare && <p className="hint">{model.description}</p>}
     </div>
+  );
+}
+
+/**
+ * A text field whose schema says what it names (`x-tend-suggest`): a combobox of what
+ * this Tend's data has seen — event types, attribute names — free text still allowed.
+ */
+function SuggestInput({ common, kind, value, placeholder, onChange }: { common: Common; kind: string; value: string; placeholder?: string; onChange: (v: string) => void }) {
+  const catalogue = useCatalogue();
+  const attributes = (catalogue?.attributes ?? []).map((a) => a.path.slice('contact.attributes.'.length));
+  const options = kind === 'eventType' ? (catalogue?.events ?? []).map((e) => ({ value: e.type, label: `${e.count} seen` }))
+    : kind === 'attribute' ? [...attributes.map((a) => ({ value: a, label: 'attribute' })), ...['email', 'phone', 'timezone'].map((f) => ({ value: f, label: 'contact field' }))]
+    : kind === 'attributePath' ? attributes.map((a) => ({ value: `attributes.${a}`, label: 'attribute' })) : [];
+  const listId = `${String(common.id)}-seen`;
+  return (
+    <>
+      <input {...common} list={listId} value={value} placeholder={placeholder} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
+      <datalist id={listId} data-testid={`suggestions-${kind}`}>{options.map((o) => <option key={o.value} value={o.value} label={o.label} />)}</datalist>
+    </>
   );
 }
