@@ -46,5 +46,19 @@ test('a 1,000-node program opens, lays out, saves its layout and pans', async ()
   await page.mouse.up();
   expect(await viewport.getAttribute('style')).not.toBe(before);
   await expect.poll(() => page.locator('.react-flow__node').count()).toBeGreaterThan(0);
+
+  // Find a node far off screen by its id: it is selected and brought into view.
+  await page.getByTestId('node-search').fill('n987');
+  await page.getByTestId('node-search').press('Enter');
+  await page.getByTestId('node-search-count').filter({ hasText: '1 of' }).waitFor();
+  const found = page.locator('.react-flow__node[data-id="n987"]');
+  await found.waitFor();
+  await expect.poll(async () => {
+    const box = await found.boundingBox();
+    const canvas = (await page.locator('.react-flow__pane').boundingBox())!;
+    return Boolean(box && box.x >= canvas.x && box.x + box.width <= canvas.x + canvas.width && box.y >= canvas.y && box.y + box.height <= canvas.y + canvas.height);
+  }).toBe(true);
+  await expect.poll(() => found.evaluate((el) => el.classList.contains('selected'))).toBe(true);
+  await s.screenshot('node-search');
   expectNoBrowserErrors(s);
 });

@@ -23,6 +23,7 @@ import { ProblemsPanel } from './ProblemsPanel.js';
 import { ShortcutsDialog } from './Shortcuts.js';
 import { VersionsMenu } from './VersionsMenu.js';
 import { useDraft } from './useDraft.js';
+import { NodeSearch } from './NodeSearch.js';
 import { useStats } from './useStats.js';
 import { useToast } from './toast.js';
 
@@ -300,6 +301,10 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
               <button className="link" onClick={() => setView({ kind: 'draft' })}>Edit the draft</button>
             </div>
           )}
+          <NodeSearch doc={doc} catalogue={catalogue} onShow={(id) => {
+            select([id]);
+            setTimeout(() => void flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1 }), 30);
+          }} />
           <Canvas
             key={view.kind === 'version' ? `v${view.version}` : 'draft'}
             doc={doc}
