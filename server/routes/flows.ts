@@ -139,6 +139,32 @@ export function flowsRouter(db: Db, registry: Registry): Router {
     res.status(201).location(`/api/flows/${copy.id}`).json(await detail(copy));
   }));
 
+  /**
+   * How many contacts the draft's triggers would have let in over the last `days` days
+   * (for the publish summary): distinct contacts with an event of each trigger's type in
+   * that window. An estimate: a trigger's `where` filter and re-entry rules are not
+   * applied (so it is at most that many), and triggers that do not start on an event
+   * type (segments, dates, schedules) are not estimated.
+   */
+  r.get('/:id/reach', route(async (req, res) => {
+    const p = await load(String(req.params.id));
+    const days = intParam(req.query.days, 'days', { min: 1, max: 365, fallback: 7 });
+    const types = new Set<string>();
+    let unestimated = 0;
+    for (const node of p.draft.nodes) {
+      const plugin = registry.get(node.type);
+      if (plugin?.category !== 'trigger') continue;
+      const m = migratedConfig(registry, node);
+      const spec = m && plugin.trigger ? plugin.trigger(m.config as never) : undefined;
+      if (spec?.eventType && !spec.eventType.startsWith('tend.')) types.add(spec.eventType);
+      else unestimated++;
+    }
+    const contacts = types.size
+      ? Number((await db.query<{ n: string }>("SELECT count(DISTINCT contact_id) AS n FROM events WHERE type = ANY($1) AND occurred_at > now() - make_interval(days => $2)", [[...types], days])).rows[0]?.n ?? 0)
+      : null;
+    res.json({ days, eventTypes: [...types], contacts, unestimatedTriggers: unestimated });
+  }));
+
   r.get('/:id/versions', route(async (req, res) => {
     const p = await load(String(req.params.id));
     res.json({ versions: await programs.listVersions(db, p.id) });

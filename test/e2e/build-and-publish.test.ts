@@ -56,6 +56,10 @@ test('build the abandoned-cart program by drag and drop, publish it, watch count
   expect(draft.nodes.every((n: { position?: unknown }) => n.position)).toBe(true);
 
   await page.getByTestId('publish').click();
+  // Publishing asks first: the first version, and who the trigger let in lately (nobody yet).
+  await page.getByTestId('publish-summary').filter({ hasText: 'This is the first version' }).waitFor();
+  await page.getByTestId('publish-reach').filter({ hasText: 'In the last 7 days, 0 contacts had a checkout_started event' }).waitFor();
+  await page.getByTestId('confirm-publish').click();
   await page.getByTestId('watch-banner').waitFor();
   expect((await tend.api('GET', `/api/flows/${programId}`)).body).toMatchObject({ status: 'live', liveVersion: 1 });
 
@@ -96,11 +100,34 @@ test('build the abandoned-cart program by drag and drop, publish it, watch count
   await page.getByTestId('preview-subject').filter({ hasText: 'You left 1 item(s) in your cart' }).waitFor();
   await s.screenshot('build-and-publish-preview');
 
-  // The programs list shows it live, on version 1.
+  // Publishing the unchanged draft: "no changes", nothing to confirm.
+  await page.getByTestId('publish').click();
+  await page.getByTestId('publish-no-changes').waitFor();
+  expect(await page.getByTestId('confirm-publish').isDisabled()).toBe(true);
+  await page.getByRole('button', { name: 'Close', exact: true }).last().click();
+  // A changed subject: the summary says what changed, and what happens to the contact inside v1.
+  await page.getByTestId('inspector-node').getByLabel('Subject').fill('Your cart misses you');
+  await saved(page);
+  await page.getByTestId('publish').click();
+  await page.getByTestId('publish-changes').filter({ hasText: 'Changed Send email (email): Subject' }).waitFor();
+  await page.getByTestId('publish-inside').filter({ hasText: '0 contacts are inside v1 now: they finish on v1; new contacts enter v2.' }).waitFor();
+  await page.getByTestId('publish-reach').filter({ hasText: '1 contact had a checkout_started event' }).waitFor();
+  await s.screenshot('publish-summary');
+  await page.getByTestId('confirm-publish').click();
+  await page.getByTestId('watch-banner').filter({ hasText: 'Watching version 2' }).waitFor();
+  // Version 1 restored to the draft: the old subject is back in the draft.
+  await page.getByTestId('versions-button').click();
+  await page.getByTestId('version-row').filter({ hasText: 'v1' }).click();
+  await page.getByTestId('watch-banner').filter({ hasText: 'Watching version 1' }).waitFor();
+  await page.getByTestId('restore-version').click();
+  await saved(page);
+  expect((await tend.api('GET', `/api/flows/${programId}`)).body.draft.nodes[2].config.subject).toBe('You left {{event.properties.items.length}} item(s) in your cart');
+
+  // The programs list shows it live.
   await page.getByRole('link', { name: 'Programs' }).click();
   const row = page.getByTestId('program-row').filter({ hasText: 'Abandoned cart' });
   await row.getByText('live').waitFor();
-  expect(await row.locator('td').nth(2).textContent()).toBe('v1');
+  expect(await row.locator('td').nth(2).textContent()).toBe('v2');
   await s.screenshot('build-and-publish-programs');
   expectNoBrowserErrors(s);
 });

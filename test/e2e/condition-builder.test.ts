@@ -94,6 +94,7 @@ test('build an if/else condition by picking, publish, and only the VIP with a ca
   });
 
   await page.getByTestId('publish').click();
+  await page.getByTestId('confirm-publish').click();
   await page.getByTestId('watch-banner').waitFor();
   await tend.event({ type: 'cart_updated', email: 'vip-big@example.com', properties: { total: 150 } });
   await tend.event({ type: 'cart_updated', email: 'vip-small@example.com', properties: { total: 50 } });

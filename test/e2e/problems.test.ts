@@ -72,6 +72,7 @@ test('publish is refused with badges and field messages on the right nodes; fixi
   await saved(page);
   await page.getByText('No problems').waitFor();
   await page.getByTestId('publish').click();
+  await page.getByTestId('confirm-publish').click();
   await page.getByTestId('watch-banner').waitFor();
 
   const live = (await tend.api('GET', `/api/flows/${id}/export?version=live`)).body;

@@ -24,6 +24,7 @@ import { ShortcutsDialog } from './Shortcuts.js';
 import { VersionsMenu } from './VersionsMenu.js';
 import { useDraft } from './useDraft.js';
 import { NodeSearch } from './NodeSearch.js';
+import { PublishDialog } from './PublishDialog.js';
 import { useStats } from './useStats.js';
 import { useToast } from './toast.js';
 
@@ -45,6 +46,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const [problemsOpen, setProblemsOpen] = useState(false);
   const [help, setHelp] = useState(false);
   const [publishing, setPublishing] = useState(false);
+  const [confirmPublish, setConfirmPublish] = useState(false);
   const [settingsSchema, setSettingsSchema] = useState<{ root: JsonSchema; settings: JsonSchema }>();
   const pasteCount = useRef(0);
   const liveSelection = useRef(new Set<string>());
@@ -186,12 +188,28 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     return () => window.removeEventListener('keydown', onKey);
   }, [draft, copy, paste, autoLayout, deleteSelection, current, flow, doc, toast]);
 
-  const publish = async () => {
-    setPublishing(true);
+  /** Publish asks first: saves (the server validates), then shows what would change. */
+  const askToPublish = async () => {
     try {
       const known = await draft.saveNow();
       // The save just validated the draft on the server; do not ask it to publish a
       // draft it has already said is broken.
+      if (known && known.problems.length) throw new ApiError(422, 'The program has problems', known.problems);
+      setConfirmPublish(true);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 422 && draft.doc) {
+        draft.setProblems({ doc: draft.doc, list: e.problems });
+        setProblemsOpen(true);
+        toast(`Publishing refused: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} to fix first.`, 'error');
+      } else toast(`Publish failed: ${(e as Error).message}`, 'error');
+    }
+  };
+
+  const publish = async () => {
+    setConfirmPublish(false);
+    setPublishing(true);
+    try {
+      const known = await draft.saveNow();
       if (known && known.problems.length) throw new ApiError(422, 'The program has problems', known.problems);
       const r = await api<{ version: number }>('POST', `/api/flows/${programId}/publish`);
       toast(`Published version ${r.version}. New contacts enter it from now on.`, 'success');
@@ -277,7 +295,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
         {detail.status === 'live' && <button onClick={() => void setStatus('pause')}>Pause</button>}
         {detail.status === 'paused' && <button onClick={() => void setStatus('resume')}>Resume</button>}
         {view.kind === 'draft' && (
-          <button className={`primary${placed.length ? ' blocked' : ''}`} onClick={() => void publish()} disabled={publishing || detail.status === 'archived'} data-testid="publish"
+          <button className={`primary${placed.length ? ' blocked' : ''}`} onClick={() => void askToPublish()} disabled={publishing || detail.status === 'archived'} data-testid="publish"
             title={placed.length ? `${placed.length} problem(s) must be fixed before publishing` : 'Publish a new version'}>
             {publishing ? 'Publishing…' : detail.liveVersion ? `Publish v${Math.max(0, ...detail.versions.map((v) => v.version)) + 1}` : 'Publish'}
           </button>
@@ -299,6 +317,12 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
             <div className="banner" data-testid="watch-banner">
               Watching version {view.version}{view.version === detail.liveVersion ? ' (live)' : ''}: counts refresh every few seconds.{stats?.enrollments && <> {Object.entries(stats.enrollments).map(([k, v]) => `${v} ${k}`).join(' · ')}</>}
               <button className="link" onClick={() => setView({ kind: 'draft' })}>Edit the draft</button>
+              <button className="link" data-testid="restore-version" onClick={() => {
+                // The version becomes the draft as one undoable edit, saved like any other.
+                draft.change({ ...view.doc, name: draft.doc?.name ?? view.doc.name });
+                setView({ kind: 'draft' });
+                toast(`Version ${view.version} restored to the draft (undo brings the previous draft back). Publish it to make it live again.`, 'success');
+              }}>Restore this version to the draft</button>
             </div>
           )}
           <NodeSearch doc={doc} catalogue={catalogue} onShow={(id) => {
@@ -337,6 +361,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
         />
       </div>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
+      {confirmPublish && draft.doc && <PublishDialog programId={programId} detail={detail} draft={draft.doc} catalogue={catalogue} onConfirm={() => void publish()} onClose={() => setConfirmPublish(false)} />}
     </div>
   );
 }
