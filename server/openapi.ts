@@ -12,7 +12,28 @@ import { ApiKeyInput } from './routes/api-keys.js';
 import { CollectInput } from './routes/collect.js';
 import { FormInput } from '../engine/forms.js';
 
-const plain = (s: unknown) => JSON.parse(JSON.stringify(s));
+/** Shared sub-schemas by their TypeBox `$id` (the condition language), kept once under components. */
+const shared = new Map<string, unknown>();
+/**
+ * A TypeBox schema as plain JSON Schema for this document: a sub-schema with an `$id`
+ * (the recursive Condition) becomes `#/components/schemas/<id>`, and its bare
+ * `$ref: "Condition"` references point there, so every `$ref` resolves.
+ */
+const plain = (s: unknown): unknown => {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== 'object') return v;
+    const o = v as Record<string, unknown>;
+    if (typeof o.$ref === 'string' && !o.$ref.includes('#')) return { ...o, $ref: `#/components/schemas/${o.$ref}` };
+    if (typeof o.$id === 'string' && !o.$id.includes('/')) {
+      const { $id, ...rest } = o;
+      if (!shared.has($id)) { shared.set($id, null); shared.set($id, walk(rest)); }
+      return { $ref: `#/components/schemas/${$id}` };
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x)]));
+  };
+  return walk(JSON.parse(JSON.stringify(s)));
+};
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 const problem = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 const ok = (description: string) => ({ description, ...json({ type: 'object' }) });
@@ -20,7 +41,7 @@ const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', 
 const ifMatch = { name: 'If-Match', in: 'header', required: false, description: 'The draft revision the change was made from, e.g. "3" (the program\'s `revision`, also its ETag)', schema: { type: 'string' } };
 
 export function openApiDocument() {
-  return {
+  const doc = {
     openapi: '3.1.0',
     info: { title: 'Tend API', version: '1', description: 'Programs (flow documents), events, contacts and stats. Authenticate with `Authorization: Bearer <API key>`; a read key may only read (and validate or preview), a write key may change everything but keys, an admin key may also manage API and site keys (403 names the scope needed).' },
     components: {
@@ -126,4 +147,7 @@ export function openApiDocument() {
       '/f/{id}/submit': { post: { security: [], summary: 'Public: submit a form (form-encoded from the hosted page, or JSON {values, hidden, shown, anonymousId, page, honeypot}; a filled honeypot is thanked and stores nothing)', parameters: id, responses: { 200: ok('{ message, redirect }'), 303: { description: 'Redirect after a hosted-page submit' }, 404: problem, 422: problem } } },
     },
   };
+  // The shared sub-schemas the `plain` calls above met (Condition), once each.
+  for (const [name, schema] of shared) (doc.components.schemas as Record<string, unknown>)[name] = schema;
+  return doc;
 }
