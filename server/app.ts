@@ -19,7 +19,7 @@ import { flowJsonSchema } from '../engine/flow/json-schema.js';
 import { authenticate, requireScope } from './auth.js';
 import { router } from './router.js';
 import { apiKeysRouter } from './routes/api-keys.js';
-import { problemHandler, notFound } from './problem.js';
+import { problemHandler, notFound, methodNotAllowed } from './problem.js';
 import { flowsRouter } from './routes/flows.js';
 import { eventsRouter } from './routes/events.js';
 import { contactsRouter } from './routes/contacts.js';
@@ -149,7 +149,9 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/keys', apiKeysRouter(deps.db));
   mount('/forms', formsRouter(deps.db));
   mount('/catalogue', catalogueRouter(deps.db));
-  api.use(notFound);
+  // No route took it: a documented path asked with a method it does not have is 405
+  // with Allow (RFC 9110); anything else is 404.
+  api.use(methodNotAllowed(openApiDocument().paths as Record<string, Record<string, unknown>>, '/api'), notFound);
   app.use('/api', api);
 
   const editorDir = deps.editorDir ?? defaultEditorDir;

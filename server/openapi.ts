@@ -147,6 +147,17 @@ export function openApiDocument() {
       '/f/{id}/submit': { post: { security: [], summary: 'Public: submit a form (form-encoded from the hosted page, or JSON {values, hidden, shown, anonymousId, page, honeypot}; a filled honeypot is thanked and stores nothing)', parameters: id, responses: { 200: ok('{ message, redirect }'), 303: { description: 'Redirect after a hosted-page submit' }, 404: problem, 422: problem } } },
     },
   };
+  // Statuses every operation can answer, whatever it does, each with problem+json:
+  // 400 malformed JSON, 401 no or unknown key, 403 a scope too small, 413 a body over its
+  // limit, 415 an encoding the server does not take, 503 the database unreachable; and 404
+  // where the path names something by id.
+  for (const [route, item] of Object.entries(doc.paths as Record<string, Record<string, { responses?: Record<string, unknown>; parameters?: unknown[] }>>)) {
+    if (!route.startsWith('/api/')) continue;
+    for (const op of Object.values(item)) {
+      op.responses ??= {};
+      for (const status of ['400', '401', '403', '413', '415', '503', ...(route.includes('{') ? ['404'] : [])]) op.responses[status] ??= problem;
+    }
+  }
   // The shared sub-schemas the `plain` calls above met (Condition), once each.
   for (const [name, schema] of shared) (doc.components.schemas as Record<string, unknown>)[name] = schema;
   return doc;

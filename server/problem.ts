@@ -37,3 +37,28 @@ export function route(fn: (...args: Parameters<RequestHandler>) => Promise<unkno
 }
 
 export const notFound: RequestHandler = (req, _res, next) => next(new HttpProblem(404, 'Not found', [{ path: req.path, message: 'no such resource' }]));
+
+/**
+ * 405 with `Allow` for a path of the API document asked with a method it does not
+ * declare (TRACE, a PATCH where only GET exists). Mounted after the routes, so a route
+ * the document does not describe is never refused; `prefix` is where the router is
+ * mounted; paths outside the document fall through (to 404).
+ */
+export function methodNotAllowed(paths: Record<string, Record<string, unknown>>, prefix: string): RequestHandler {
+  const routes = Object.entries(paths)
+    .filter(([p]) => p.startsWith(prefix + '/'))
+    .map(([p, ops]) => ({
+      pattern: new RegExp(`^${p.slice(prefix.length).replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}/?$`),
+      methods: Object.keys(ops).map((m) => m.toUpperCase()),
+    }));
+  return (req, res, next) => {
+    const matching = routes.filter((r) => r.pattern.test(req.path));
+    if (!matching.length) return next();
+    const allowed = new Set(matching.flatMap((r) => r.methods));
+    if (allowed.has('GET')) allowed.add('HEAD');
+    allowed.add('OPTIONS');
+    if (allowed.has(req.method)) return next();
+    res.set('allow', [...allowed].join(', '));
+    next(new HttpProblem(405, 'Method not allowed', [{ path: req.path, message: `${req.method} is not allowed here; use ${[...allowed].join(', ')}` }], { headers: { Allow: [...allowed].join(', ') } }));
+  };
+}

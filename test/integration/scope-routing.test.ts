@@ -93,3 +93,12 @@ test('the routes themselves are case-sensitive: /api/KEYS is no route, even for 
   expect((await tend.api('POST', '/api/Flows', { format: 'tend.flow/v1', name: 'x', nodes: [], edges: [] })).status).toBe(404);
   expect((await tend.api('GET', '/api/keys/')).status).toBe(200);
 });
+
+test('a documented path asked with a method it does not have is 405 with Allow', async () => {
+  const res = await fetch(`${tend.url}/api/catalogue`, { method: 'PATCH', headers: { authorization: `Bearer ${tend.apiKey}` } });
+  expect(res.status).toBe(405);
+  expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS');
+  expect((await res.json()).errors[0].message).toContain('PATCH is not allowed here');
+  // Routes the document does not describe still answer (contacts batch sits beside /contacts/{id}).
+  expect((await tend.api('POST', '/api/contacts/batch', { contacts: [{ email: 'b@example.com' }] })).status).toBeLessThan(300);
+});
