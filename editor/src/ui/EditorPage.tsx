@@ -188,20 +188,30 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     return () => window.removeEventListener('keydown', onKey);
   }, [draft, copy, paste, autoLayout, deleteSelection, current, flow, doc, toast]);
 
+  /** A refused publish lists the draft's problems; any other failure is a toast. */
+  const publishFailed = (e: unknown) => {
+    if (e instanceof ApiError && e.status === 422 && draft.doc) {
+      draft.setProblems({ doc: draft.doc, list: e.problems });
+      setProblemsOpen(true);
+      toast(`Publishing refused: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} to fix first.`, 'error');
+    } else toast(`Publish failed: ${(e as Error).message}`, 'error');
+  };
+
+  /** Save the draft (the server validates it) and throw its problems, if it has any. */
+  const saveValid = async () => {
+    const known = await draft.saveNow();
+    // The save just validated the draft on the server; do not ask it to publish a
+    // draft it has already said is broken.
+    if (known && known.problems.length) throw new ApiError(422, 'The program has problems', known.problems);
+  };
+
   /** Publish asks first: saves (the server validates), then shows what would change. */
   const askToPublish = async () => {
     try {
-      const known = await draft.saveNow();
-      // The save just validated the draft on the server; do not ask it to publish a
-      // draft it has already said is broken.
-      if (known && known.problems.length) throw new ApiError(422, 'The program has problems', known.problems);
+      await saveValid();
       setConfirmPublish(true);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 422 && draft.doc) {
-        draft.setProblems({ doc: draft.doc, list: e.problems });
-        setProblemsOpen(true);
-        toast(`Publishing refused: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} to fix first.`, 'error');
-      } else toast(`Publish failed: ${(e as Error).message}`, 'error');
+      publishFailed(e);
     }
   };
 
@@ -209,19 +219,14 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     setConfirmPublish(false);
     setPublishing(true);
     try {
-      const known = await draft.saveNow();
-      if (known && known.problems.length) throw new ApiError(422, 'The program has problems', known.problems);
+      await saveValid();
       const r = await api<{ version: number }>('POST', `/api/flows/${programId}/publish`);
       toast(`Published version ${r.version}. New contacts enter it from now on.`, 'success');
       const d = await api<ProgramDetail>('GET', `/api/flows/${programId}`);
       setDetail(d);
       await showVersion(r.version);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 422 && draft.doc) {
-        draft.setProblems({ doc: draft.doc, list: e.problems });
-        setProblemsOpen(true);
-        toast(`Publishing refused: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} to fix first.`, 'error');
-      } else toast(`Publish failed: ${(e as Error).message}`, 'error');
+      publishFailed(e);
     } finally {
       setPublishing(false);
     }
