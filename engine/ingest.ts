@@ -132,9 +132,12 @@ export async function ingestIn(tx: pg.PoolClient, inputs: IncomingEvent[], pathO
   if (fresh.length) {
     const ids = fresh.map(() => crypto.randomUUID());
     const inserted = await tx.query<{ id: string }>(
-      `INSERT INTO events (id, contact_id, type, properties, client_id, occurred_at, source)
-       SELECT id, contact_id, type, properties, client_id, COALESCE(occurred_at, now()), $7
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS t(id, contact_id, type, properties, client_id, occurred_at)
+      // received_at is now() plus the event's place in the batch in microseconds: events
+      // sent together (one beacon's page views) keep the order they were sent in on the
+      // timeline, where occurred_at ties.
+      `INSERT INTO events (id, contact_id, type, properties, client_id, occurred_at, received_at, source)
+       SELECT id, contact_id, type, properties, client_id, COALESCE(occurred_at, now()), now() + make_interval(secs => n / 1e6), $7
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) WITH ORDINALITY AS t(id, contact_id, type, properties, client_id, occurred_at, n)
        ${clientIds.length
          // One lock order for concurrent batches sharing client ids (no deadlock); dispatch order is the outbox's.
          // Without client ids nothing can conflict, and a plain insert costs less per row.

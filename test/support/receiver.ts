@@ -37,6 +37,10 @@ export async function startReceiver(): Promise<Receiver> {
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
   const server = http.createServer((req, res) => {
+    // A worker killed mid-call resets its connection (the fault tests do that on purpose):
+    // the request simply ends; unhandled, the reset would be an uncaught exception.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
