@@ -12,10 +12,21 @@ import { separateClosingBraces, templateSyntaxProblem } from './templates.js';
 export const KNOWN_HELPERS = new Set(['json', 'default', 'eq', 'gt', 'money', 'date', 'if', 'unless', 'each', 'with', 'lookup', 'log']);
 const FORBIDDEN = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__', 'hasOwnProperty', 'valueOf', 'toString']);
 
-/** The partials a template may include: the two layouts, and `name.hbs` files of TEND_TEMPLATES_DIR. */
+const partialsByDir = new Map<string, Set<string>>();
+
+/**
+ * The partials a template may include: the two layouts, and `name.hbs` files of
+ * TEND_TEMPLATES_DIR. Read once per process and folder, as the renderer loads them once
+ * (validation asks for every template field of every save).
+ */
 export function knownPartials(templatesDir = process.env.TEND_TEMPLATES_DIR): Set<string> {
-  const names = new Set(['layout-default', 'layout-plain']);
-  if (templatesDir && fs.existsSync(templatesDir)) for (const f of fs.readdirSync(templatesDir)) if (f.endsWith('.hbs')) names.add(f.slice(0, -4));
+  const key = templatesDir ?? '';
+  let names = partialsByDir.get(key);
+  if (!names) {
+    names = new Set(['layout-default', 'layout-plain']);
+    if (templatesDir && fs.existsSync(templatesDir)) for (const f of fs.readdirSync(templatesDir)) if (f.endsWith('.hbs')) names.add(f.slice(0, -4));
+    partialsByDir.set(key, names);
+  }
   return names;
 }
 

@@ -29,9 +29,12 @@ export default definePlugin({
     { additionalProperties: false },
   ),
   ports: [{ name: 'next', label: 'Next' }],
-  check: (config) => (config.layout && config.layout !== 'none' && !knownPartials().has(`layout-${config.layout}`)
-    ? [{ path: '/layout', message: `there is no layout "${config.layout}" (layouts: ${[...knownPartials()].filter((p) => p.startsWith('layout-')).map((p) => p.slice(7)).join(', ')}, or none)` }]
-    : []),
+  check: (config) => {
+    const partials = knownPartials();
+    if (!config.layout || config.layout === 'none' || partials.has(`layout-${config.layout}`)) return [];
+    const layouts = [...partials].filter((p) => p.startsWith('layout-')).map((p) => p.slice('layout-'.length));
+    return [{ path: '/layout', message: `there is no layout "${config.layout}" (layouts: ${layouts.join(', ')}, or none)` }];
+  },
   run: async (ctx) => {
     const { subject, html, text, marketing = true, replyTo, layout = 'default', whenCapped = 'skip', topic } = ctx.config;
     const renderedHtml = ctx.render(html);

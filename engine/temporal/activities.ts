@@ -358,8 +358,8 @@ export function createActivities(deps: ActivityDeps) {
       // The last node a step may run leaves its visit closed itself: the workflow takes over from there.
       const carried: Carried = { contact, closedByNext: entered.length + 1 < MAX_NODES_PER_STEP };
       const step = await runNode(at, carried);
-      entered.push({ nodeId: at.nodeId, visit: at.visit });
       const here = { nodeId: at.nodeId, visit: at.visit };
+      entered.push(here);
       if (step.ended || 'jump' in step || step.directive.kind !== 'next' || entered.length >= MAX_NODES_PER_STEP) return { ...step, entered, at: here };
       const next = step.targets[step.directive.port]!; // runNode ends the run when a port leads nowhere
       visits[next] = (visits[next] ?? 0) + 1;

@@ -1,6 +1,6 @@
 // /api/flows: programs as flow documents — validate, create, edit the draft, publish
 // immutable versions, export and import, stats and the contacts at a node.
-import type { Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../../engine/errors.js';
@@ -85,7 +85,7 @@ export function flowsRouter(db: Db, registry: Registry): Router {
    * is refused with 409 when the draft moved on since that revision, so one tab or
    * person never silently overwrites another's change; without it, the save wins.
    */
-  const save = async (req: import('express').Request, res: import('express').Response, p: programs.ProgramRow, doc: FlowDocument) => {
+  const save = async (req: Request, res: Response, p: programs.ProgramRow, doc: FlowDocument) => {
     const header = req.get('if-match');
     const from = header === undefined ? undefined : Number(/^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim())?.[1] ?? NaN);
     if (from !== undefined && !Number.isInteger(from)) throw new HttpProblem(400, 'Invalid If-Match', [{ path: '/headers/if-match', message: 'send the revision the draft was loaded at, e.g. If-Match: "3"' }]);

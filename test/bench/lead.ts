@@ -11,30 +11,13 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { apiClient, inLanes, sleep, startInfra } from './infra.js';
-import { procStats, spawnTend } from './processes.js';
+import { procStats, spawnTend, treeCpuSeconds } from './processes.js';
 import { percentile, progress } from './stats.js';
 
 const CONTACTS = Number(process.env.BENCH_LEAD ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_LEAD_CONCURRENCY ?? 20);
 
 export interface LeadFigures { contacts: number; mails: number; seconds: number; perSecond: number; cpuMsPerContact: Record<string, number>; p50: number; p99: number }
-
-/** CPU seconds of a process and its children, those still running and those it has reaped. */
-function treeCpu(pid: number): number {
-  const stat = (p: number) => fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-  const fields = (p: number) => stat(p).slice(stat(p).lastIndexOf(')') + 2).split(' ');
-  const ticks = 100; // USER_HZ on Linux
-  const own = fields(pid);
-  let total = (Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])) / ticks;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const f = fields(Number(entry));
-      if (Number(f[1]) === pid) total += procStats(Number(entry)).cpuSeconds;
-    } catch { /* it ended while we looked */ }
-  }
-  return total;
-}
 
 export async function benchLead(log: (m: string) => void): Promise<LeadFigures> {
   const infra = await startInfra(log, { temporalOnFile: true });
@@ -74,7 +57,7 @@ export async function benchLead(log: (m: string) => void): Promise<LeadFigures> 
   arrived.clear();
 
   const pgPid = Number(fs.readFileSync(`${infra.dir}/postgres/postmaster.pid`, 'utf8').split('\n')[0]);
-  const cpu = () => ({ server: procStats(server.pid).cpuSeconds, worker: procStats(worker.pid).cpuSeconds, temporal: procStats(infra.temporalPid).cpuSeconds, postgres: treeCpu(pgPid) });
+  const cpu = () => ({ server: procStats(server.pid).cpuSeconds, worker: procStats(worker.pid).cpuSeconds, temporal: procStats(infra.temporalPid).cpuSeconds, postgres: treeCpuSeconds(pgPid) });
   const before = cpu();
   const sent = new Map<string, number>();
   const start = performance.now();

@@ -20,11 +20,32 @@ export interface TendProcess {
   stop(): Promise<void>;
 }
 
+/** The fields of /proc/<pid>/stat after the command name (which is in parentheses and may hold spaces). */
+export function statFields(pid: number): string[] {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * CPU seconds of a process and its children: its own, what it has reaped (cutime,
+ * cstime: PostgreSQL's backends that ended), and its live children's.
+ */
+export function treeCpuSeconds(pid: number): number {
+  const own = statFields(pid);
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const f = statFields(Number(entry));
+      if (Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12]);
+    } catch { /* it ended while we looked */ }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
 /** CPU seconds and resident bytes of any process, from /proc. */
 export function procStats(pid: number): { cpuSeconds: number; rssBytes: number } {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
   const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return { cpuSeconds: ticks / TICKS_PER_SECOND, rssBytes: rss ? Number(rss[1]) * 1024 : 0 };
