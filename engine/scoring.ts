@@ -79,11 +79,11 @@ export function ruleProblems(rule: ScoringRuleInput): { path: string; message: s
 }
 
 export async function listRules(db: Queryable): Promise<ScoringRule[]> {
-  return (await db.query<RuleRow>('SELECT * FROM scoring_rules ORDER BY created_at, id')).rows.map(toRule);
+  return (await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE deleted_at IS NULL ORDER BY created_at, id')).rows.map(toRule);
 }
 
 export async function getRule(db: Queryable, id: string): Promise<ScoringRule | undefined> {
-  const row = (await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE id = $1', [id])).rows[0];
+  const row = (await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE id = $1 AND deleted_at IS NULL', [id])).rows[0];
   return row ? toRule(row) : undefined;
 }
 
@@ -101,7 +101,7 @@ export async function insertRule(db: Queryable, r: ScoringRuleInput): Promise<Sc
 export async function updateRule(db: Queryable, id: string, r: ScoringRuleInput): Promise<ScoringRule | undefined> {
   const { rows } = await db.query<RuleRow>(
     `UPDATE scoring_rules SET name = $2, event_type = $3, "where" = $4, points = $5, cap_points = $6, cap_period = $7, expires_after = $8, active = $9, updated_at = now()
-     WHERE id = $1 RETURNING *`,
+     WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
     [id, ...columns(r)],
   );
   forgetRules();
@@ -109,8 +109,9 @@ export async function updateRule(db: Queryable, id: string, r: ScoringRuleInput)
 }
 
 /** Rules are switched off rather than deleted: past awards keep their reason. */
-export async function deactivateRule(db: Queryable, id: string): Promise<boolean> {
-  const changed = ((await db.query('UPDATE scoring_rules SET active = false, updated_at = now() WHERE id = $1', [id])).rowCount ?? 0) > 0;
+/** Deletes a rule: it awards nothing more and leaves the API; its row stays for the awards that name it. */
+export async function deleteRule(db: Queryable, id: string): Promise<boolean> {
+  const changed = ((await db.query('UPDATE scoring_rules SET active = false, deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL', [id])).rowCount ?? 0) > 0;
   forgetRules();
   return changed;
 }
@@ -144,7 +145,7 @@ export function forgetRules(): void {
 async function activeRules(db: Queryable, type: string): Promise<RuleRow[]> {
   if (!ruleCache || Date.now() - ruleCache.at > RULE_CACHE_MS) {
     const generation = ruleGeneration;
-    const { rows } = await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE active ORDER BY created_at, id');
+    const { rows } = await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE active AND deleted_at IS NULL ORDER BY created_at, id');
     const byType = new Map<string, RuleRow[]>();
     for (const r of rows) byType.set(r.event_type, [...(byType.get(r.event_type) ?? []), r]);
     // A rule changed while this read was under way: use it, but do not keep it.

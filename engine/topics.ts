@@ -71,7 +71,7 @@ export async function updateTopic(db: Queryable, key: string, t: TopicUpdate): P
 
 /** Archived, not deleted: opt-outs given for it keep holding for emails that still name it. */
 export async function archiveTopic(db: Queryable, key: string): Promise<boolean> {
-  return ((await db.query('UPDATE topics SET archived = true, updated_at = now() WHERE key = $1', [key])).rowCount ?? 0) > 0;
+  return ((await db.query('UPDATE topics SET archived = true, updated_at = now() WHERE key = $1 AND NOT archived', [key])).rowCount ?? 0) > 0;
 }
 
 /** The contact's per-topic choices (`false` = opted out); anything malformed reads as none. */

@@ -19,7 +19,7 @@ import { flowJsonSchema } from '../engine/flow/json-schema.js';
 import { authenticate, requireScope } from './auth.js';
 import { router } from './router.js';
 import { apiKeysRouter } from './routes/api-keys.js';
-import { problemHandler, notFound, methodNotAllowed } from './problem.js';
+import { problemHandler, notFound, methodGuard } from './problem.js';
 import { flowsRouter } from './routes/flows.js';
 import { eventsRouter } from './routes/events.js';
 import { contactsRouter } from './routes/contacts.js';
@@ -111,6 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/t/collect', limit('tracking'));
   app.use('/f', limit('forms'));
   app.use(['/o', '/c', '/unsubscribe', '/preferences'], limit('links'));
+  app.use(methodGuard(openApiDocument().paths as Record<string, Record<string, unknown>>, (p) => p === '/t/collect' || p.startsWith('/f/')));
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.use(opsRouter({ db: deps.db, temporal: deps.temporal?.connection, metrics: deps.metrics, metricsTokens: [deps.apiKey, deps.metricsToken ?? ''] }));
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
@@ -149,9 +150,7 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/keys', apiKeysRouter(deps.db));
   mount('/forms', formsRouter(deps.db));
   mount('/catalogue', catalogueRouter(deps.db));
-  // No route took it: a documented path asked with a method it does not have is 405
-  // with Allow (RFC 9110); anything else is 404.
-  api.use(methodNotAllowed(openApiDocument().paths as Record<string, Record<string, unknown>>, '/api'), notFound);
+  api.use(notFound);
   app.use('/api', api);
 
   const editorDir = deps.editorDir ?? defaultEditorDir;

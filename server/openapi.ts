@@ -1,8 +1,10 @@
 // The OpenAPI description of the HTTP API, built from the same TypeBox schemas that
-// validate requests, so the two cannot drift apart.
+// validate requests, so the two cannot drift apart. Every route the server answers is
+// here (test/unit/openapi-routes.test.ts holds the two lists together), and
+// schemathesis checks the server against it (test/integration/api-document.test.ts).
 import { FlowDocument } from '../engine/flow/document.js';
-import { EventInput } from './routes/events.js';
-import { ContactPatch } from './routes/contacts.js';
+import { EventInput, EventBatch } from './routes/events.js';
+import { ContactPatch, ContactUpsert } from './routes/contacts.js';
 import { MessagingPolicy, MessagingPolicyInput } from '../engine/channel-policy.js';
 import { ScoringRuleInput } from '../engine/scoring.js';
 import { TopicInput, TopicUpdate } from '../engine/topics.js';
@@ -10,14 +12,23 @@ import { RfmSettings, RfmSettingsInput } from '../engine/rfm.js';
 import { SiteKeyInput } from './routes/site-keys.js';
 import { ApiKeyInput } from './routes/api-keys.js';
 import { CollectInput } from './routes/collect.js';
+import { PreviewRequest } from './routes/preview.js';
+import { Rename } from './routes/flows.js';
 import { FormInput } from '../engine/forms.js';
-
+import { SegmentInput, PreviewInput } from '../engine/segments/store.js';
+import { PredictiveSettings } from '../engine/predictive.js';
+import { ANONYMOUS_ID_PATTERN } from '../engine/identity.js';
+import { MAX_BATCH } from './routes/contacts-batch.js';
+import { responseComponents, responseSchemas } from './openapi-responses.js';
 /** Shared sub-schemas by their TypeBox `$id` (the condition language), kept once under components. */
 const shared = new Map<string, unknown>();
+/** No stored text may hold a NUL (PostgreSQL cannot): said on every free-text string of a request. */
+const NO_NUL = '^[^\\u0000]*$';
 /**
  * A TypeBox schema as plain JSON Schema for this document: a sub-schema with an `$id`
  * (the recursive Condition) becomes `#/components/schemas/<id>`, and its bare
- * `$ref: "Condition"` references point there, so every `$ref` resolves.
+ * `$ref: "Condition"` references point there, so every `$ref` resolves. Free-text
+ * strings say they hold no NUL, as the server refuses one in any request.
  */
 const plain = (s: unknown): unknown => {
   const walk = (v: unknown): unknown => {
@@ -30,20 +41,54 @@ const plain = (s: unknown): unknown => {
       if (!shared.has($id)) { shared.set($id, null); shared.set($id, walk(rest)); }
       return { $ref: `#/components/schemas/${$id}` };
     }
-    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x)]));
+    // A URL `$id` (the flow document's own) would make the `#/components/...` references
+    // inside it resolve against that URL instead of this document.
+    const out = Object.fromEntries(Object.entries(o).filter(([k, x]) => !(k === '$id' && typeof x === 'string')).map(([k, x]) => [k, walk(x)]));
+    if (o.type === 'string' && o.pattern === undefined && o.format === undefined && o.enum === undefined && o.const === undefined) out.pattern = NO_NUL;
+    return out;
   };
   return walk(JSON.parse(JSON.stringify(s)));
 };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
-const problem = { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+/** A request body: always required (every operation with one refuses a request without it). */
+const body = (schema: unknown, example?: unknown) => ({ required: true, content: { 'application/json': { schema, ...(example === undefined ? {} : { example }) } } });
+const problem = { description: 'Problem', content: { 'application/problem+json': { schema: ref('Problem') } } };
+/** A JSON answer; its schema comes from ./openapi-responses.ts by operation, `{type: object}` until then. */
 const ok = (description: string) => ({ description, ...json({ type: 'object' }) });
-const id = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
-const ifMatch = { name: 'If-Match', in: 'header', required: false, description: 'The draft revision the change was made from, e.g. "3" (the program\'s `revision`, also its ETag)', schema: { type: 'string' } };
+const html = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+const text = (description: string) => ({ description, content: { 'text/plain': { schema: { type: 'string' } } } });
+const redirect = (description: string) => ({ description, headers: { Location: { schema: { type: 'string' } } } });
+const uuid = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+const id = [uuid('id')];
+const key = [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }];
+const token = [{ name: 'token', in: 'path', required: true, schema: { type: 'string' }, description: 'The signed token from the email' }];
+const query = (name: string, schema: unknown, description?: string) => ({ name, in: 'query', required: false, schema, ...(description ? { description } : {}) });
+const paging = [query('limit', { type: 'integer', minimum: 1, maximum: 500 }), query('offset', { type: 'integer', minimum: 0, maximum: 10_000_000 })];
+const ifMatch = { name: 'If-Match', in: 'header', required: false, description: 'The draft revision the change was made from, e.g. "3" (the program\'s `revision`, also its ETag)', schema: { type: 'string', pattern: '^(W/)?"?[0-9]{1,9}"?$' } };
+/** The signed-link pages answer 404 with a page, and take form posts from the page itself. */
+const linkForm = (fields: Record<string, unknown>) => ({ content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: fields } } } });
+
+const EXAMPLE_EVENT = { type: 'order_placed', email: 'ada@example.com', properties: { total: 120, currency: 'EUR' }, clientId: 'order-1001' };
+const EXAMPLE_CONTACT = { email: 'ada@example.com', attributes: { first_name: 'Ada', plan: 'pro' }, tags: ['vip'], timezone: 'Europe/London' };
+
+/** A form submission from the embed: the answers by field name, plus what the page knew. */
+const FormSubmission = {
+  type: 'object', required: ['values'], additionalProperties: false,
+  properties: {
+    values: { type: 'object', description: 'Field name → answer' },
+    hidden: { type: 'object' },
+    shown: { type: 'array', items: { type: 'string', pattern: NO_NUL } },
+    anonymousId: { type: 'string', pattern: ANONYMOUS_ID_PATTERN },
+    page: { type: 'string', pattern: NO_NUL },
+    honeypot: { type: 'string', pattern: NO_NUL, description: 'The hidden field a person leaves empty' },
+  },
+};
 
 export function openApiDocument() {
   const doc = {
     openapi: '3.1.0',
-    info: { title: 'Tend API', version: '1', description: 'Programs (flow documents), events, contacts and stats. Authenticate with `Authorization: Bearer <API key>`; a read key may only read (and validate or preview), a write key may change everything but keys, an admin key may also manage API and site keys (403 names the scope needed).' },
+    info: { title: 'Tend API', version: '1', description: 'Programs (flow documents), events, contacts and stats. Authenticate with `Authorization: Bearer <API key>`; a read key may only read (and validate or preview), a write key may change everything but keys, an admin key may also manage API and site keys (403 names the scope needed). The public endpoints (`/t/collect`, `/f/…`, signed email links) take no API key.' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
@@ -51,110 +96,153 @@ export function openApiDocument() {
         CatalogueField: { type: 'object', required: ['path', 'label', 'type', 'examples', 'count'], properties: { path: { type: 'string', example: 'contact.attributes.plan' }, label: { type: 'string', example: 'Plan' }, type: { type: 'string', enum: ['string', 'number', 'boolean', 'list', 'date', 'object'] }, examples: { type: 'array', items: {} }, count: { type: 'integer' } } },
         Event: plain(EventInput),
         ContactPatch: plain(ContactPatch),
+        ContactUpsert: plain(ContactUpsert),
         Problem: {
           type: 'object',
           properties: { title: { type: 'string' }, status: { type: 'integer' }, requiredScope: { type: 'string', enum: ['read', 'write', 'admin'], description: 'On 403: the key scope the route needs' }, errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } } },
         },
+        ...responseComponents,
       },
     },
     security: [{ bearer: [] }],
     paths: {
+      '/api/openapi.json': { get: { security: [], summary: 'This document', responses: { 200: ok('The OpenAPI document') } } },
       '/api/node-types': { get: { summary: 'The node plugin catalogue with config JSON Schemas and ports', responses: { 200: ok('Node types') } } },
-      '/api/flows/preview-email': { post: { summary: 'Render email templates for a sample contact (the editor\'s live preview)', requestBody: json({ type: 'object', required: ['subject', 'html'], properties: { subject: { type: 'string' }, html: { type: 'string' }, text: { type: 'string' }, layout: { type: 'string' }, contactId: { type: 'string', format: 'uuid' }, eventType: { type: 'string' }, event: { type: 'object' }, programName: { type: 'string' } } }), responses: { 200: ok('{ problems (template errors, by field), subject, html, text, contact, event }'), 404: problem, 422: problem } } },
-      '/api/catalogue': { get: { summary: 'Contact fields, attributes, event types and their properties seen in a sample of the stored data (type, examples, counts), and the segments: what the editor offers in its pickers', responses: { 200: { description: 'The catalogue', ...json({ type: 'object', required: ['sampled', 'contact', 'attributes', 'events', 'segments'], properties: { sampled: { type: 'object', properties: { contacts: { type: 'integer' }, events: { type: 'integer' } } }, contact: { type: 'array', items: { $ref: '#/components/schemas/CatalogueField' } }, attributes: { type: 'array', items: { $ref: '#/components/schemas/CatalogueField' } }, events: { type: 'array', items: { type: 'object', required: ['type', 'count', 'contacts', 'properties'], properties: { type: { type: 'string' }, count: { type: 'integer' }, contacts: { type: 'integer' }, properties: { type: 'array', items: { $ref: '#/components/schemas/CatalogueField' } } } } }, segments: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, name: { type: 'string' } } } } } }) } } } },
+      '/api/flows/preview-email': { post: { summary: 'Render email templates for a sample contact (the editor\'s live preview)', requestBody: body(plain(PreviewRequest), { subject: 'Hi {{contact.attributes.first_name}}', html: '<p>Welcome, {{contact.attributes.first_name}}!</p>' }), responses: { 200: ok('{ problems (template errors, by field), subject, html, text, contact, event }'), 404: problem, 422: problem } } },
+      '/api/catalogue': { get: { summary: 'Contact fields, attributes, event types and their properties seen in a sample of the stored data (type, examples, counts), and the segments: what the editor offers in its pickers', responses: { 200: { description: 'The catalogue', ...json({ type: 'object', required: ['sampled', 'contact', 'attributes', 'events', 'segments'], properties: { sampled: { type: 'object', properties: { contacts: { type: 'integer' }, events: { type: 'integer' } } }, contact: { type: 'array', items: ref('CatalogueField') }, attributes: { type: 'array', items: ref('CatalogueField') }, events: { type: 'array', items: { type: 'object', required: ['type', 'count', 'contacts', 'properties'], properties: { type: { type: 'string' }, count: { type: 'integer' }, contacts: { type: 'integer' }, properties: { type: 'array', items: ref('CatalogueField') } } } }, segments: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, name: { type: 'string' } } } } } }) } } } },
       '/api/templates': { get: { summary: 'Program templates bundled in examples/', responses: { 200: ok('{ templates: [{ file, name, description, nodes, document }] }') } } },
-      '/api/flows/validate': { post: { summary: 'Validate a flow document; every problem with its JSON Pointer', requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 200: ok('{ valid, problems }') } } },
+      // Any object: this operation exists to say what is wrong with a document.
+      '/api/flows/validate': { post: { summary: 'Validate a flow document, which may be invalid: every problem with its JSON Pointer', requestBody: body({ type: 'object', description: 'A flow document (see FlowDocument), possibly invalid' }), responses: { 200: ok('{ valid, problems }') } } },
       '/api/flows': {
         get: { summary: 'List programs', responses: { 200: ok('Programs') } },
-        post: { summary: 'Create a program from a flow document (saved as its draft)', requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 201: ok('Program'), 422: problem } },
+        post: { summary: 'Create a program from a flow document (saved as its draft)', requestBody: body(ref('FlowDocument')), responses: { 201: ok('Program'), 422: problem } },
       },
-      '/api/flows/import': { post: { summary: 'Import a template (older node versions are migrated)', requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 201: ok('Program'), 422: problem } } },
+      '/api/flows/import': { post: { summary: 'Import a template (older node versions are migrated)', requestBody: body(ref('FlowDocument')), responses: { 201: ok('Program'), 422: problem } } },
       '/api/flows/{id}': {
         get: { summary: 'A program: draft, problems, versions', parameters: id, responses: { 200: ok('Program'), 404: problem } },
-        put: { summary: 'Save the draft as the next revision; with If-Match: "<revision>", only if the draft is still at that revision (409 otherwise, with currentRevision)', parameters: [...id, ifMatch], requestBody: json({ $ref: '#/components/schemas/FlowDocument' }), responses: { 200: ok('Program'), 400: problem, 404: problem, 409: problem, 422: problem } },
-        patch: { summary: 'Rename (If-Match as for PUT)', parameters: [...id, ifMatch], responses: { 200: ok('Program'), 400: problem, 404: problem, 409: problem, 422: problem } },
+        put: { summary: 'Save the draft as the next revision; with If-Match: "<revision>", only if the draft is still at that revision (409 otherwise, with currentRevision)', parameters: [...id, ifMatch], requestBody: body(ref('FlowDocument')), responses: { 200: ok('Program'), 400: problem, 404: problem, 409: problem, 422: problem } },
+        patch: { summary: 'Rename (If-Match as for PUT)', parameters: [...id, ifMatch], requestBody: body(plain(Rename), { name: 'Welcome series (2027)' }), responses: { 200: ok('Program'), 400: problem, 404: problem, 409: problem, 422: problem } },
       },
-      '/api/flows/{id}/publish': { post: { summary: 'Publish the draft as a new immutable version', parameters: id, responses: { 200: ok('{ version }'), 422: problem } } },
-      '/api/flows/{id}/pause': { post: { summary: 'Stop new entries', parameters: id, responses: { 200: ok('Program') } } },
-      '/api/flows/{id}/resume': { post: { summary: 'Accept entries again', parameters: id, responses: { 200: ok('Program') } } },
-      '/api/flows/{id}/archive': { post: { summary: 'Archive', parameters: id, responses: { 200: ok('Program') } } },
+      '/api/flows/{id}/publish': { post: { summary: 'Publish the draft as a new immutable version (422 when the draft has problems, 409 when the program is archived)', parameters: id, responses: { 200: ok('{ version }'), 409: problem, 422: problem } } },
+      '/api/flows/{id}/pause': { post: { summary: 'Stop new entries (409 for an archived program)', parameters: id, responses: { 200: ok('Program'), 409: problem } } },
+      '/api/flows/{id}/resume': { post: { summary: 'Accept entries again (409 for an archived or never published program)', parameters: id, responses: { 200: ok('Program'), 409: problem } } },
+      '/api/flows/{id}/archive': { post: { summary: 'Archive (409 when already archived)', parameters: id, responses: { 200: ok('Program'), 409: problem } } },
       '/api/flows/{id}/duplicate': { post: { summary: 'Copy the draft into a new program', parameters: id, responses: { 201: ok('Program') } } },
-      '/api/flows/{id}/reach': { get: { summary: 'Distinct contacts with an event of the draft\'s trigger types in the last ?days= days (default 7): the publish summary\'s estimate', parameters: [...id, { name: 'days', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 365 } }], responses: { 200: { description: 'The estimate', ...json({ type: 'object', required: ['days', 'eventTypes', 'contacts', 'unestimatedTriggers'], properties: { days: { type: 'integer' }, eventTypes: { type: 'array', items: { type: 'string' } }, contacts: { type: ['integer', 'null'] }, unestimatedTriggers: { type: 'integer' } } }) }, 404: problem, 422: problem } } },
+      '/api/flows/{id}/reach': { get: { summary: 'Distinct contacts with an event of the draft\'s trigger types in the last ?days= days (default 7): the publish summary\'s estimate', parameters: [...id, query('days', { type: 'integer', minimum: 1, maximum: 365 })], responses: { 200: { description: 'The estimate', ...json({ type: 'object', required: ['days', 'eventTypes', 'contacts', 'unestimatedTriggers'], properties: { days: { type: 'integer' }, eventTypes: { type: 'array', items: { type: 'string' } }, contacts: { type: ['integer', 'null'] }, unestimatedTriggers: { type: 'integer' } } }) }, 404: problem, 422: problem } } },
       '/api/flows/{id}/versions': { get: { summary: 'Published versions with contact counts', parameters: id, responses: { 200: ok('Versions') } } },
-      '/api/flows/{id}/export': { get: { summary: 'The draft (or ?version=N|live) as a flow document file', parameters: id, responses: { 200: json({ $ref: '#/components/schemas/FlowDocument' }) } } },
+      '/api/flows/{id}/export': { get: { summary: 'The draft (or ?version=N|live) as a flow document file', parameters: [...id, query('version', { type: 'string', pattern: '^([0-9]{1,9}|live)$' })], responses: { 200: { description: 'The flow document', ...json(ref('FlowDocument')) } } } },
       '/api/flows/{id}/stats': { get: { summary: 'Per-node and per-edge counts', parameters: id, responses: { 200: ok('Stats') } } },
-      '/api/flows/{id}/enrollments': { get: { summary: 'Contacts inside the program, optionally at ?node=', parameters: id, responses: { 200: ok('Enrollments') } } },
-      '/api/events': { post: { summary: 'Store one event (durable before the response) and dispatch it', requestBody: json({ $ref: '#/components/schemas/Event' }), responses: { 202: ok('Accepted'), 200: ok('Duplicate client id'), 422: problem } } },
-      '/api/events/batch': { post: { summary: 'Store up to 1000 events in one transaction', requestBody: json({ type: 'object', properties: { events: { type: 'array', items: { $ref: '#/components/schemas/Event' } } } }), responses: { 202: ok('Accepted'), 422: problem } } },
+      '/api/flows/{id}/enrollments': { get: { summary: 'Contacts inside the program, optionally at ?node=', parameters: [...id, query('node', { type: 'string' }), ...paging], responses: { 200: ok('Enrollments') } } },
+      '/api/flows/{id}/experiments/{node}': { get: { summary: 'An experiment node of the live version: each arm\'s contacts, goal conversions and the winner once decided', parameters: [...id, { name: 'node', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('Experiment results') } } },
+      '/api/events': { post: { summary: 'Store one event (durable before the response) and dispatch it', requestBody: body(ref('Event'), EXAMPLE_EVENT), responses: { 202: ok('Accepted'), 200: ok('Duplicate client id'), 404: problem, 422: problem } } },
+      '/api/events/batch': { post: { summary: 'Store up to 1000 events in one transaction', requestBody: body(plain(EventBatch), { events: [EXAMPLE_EVENT] }), responses: { 202: ok('Accepted'), 404: problem, 422: problem } } },
       '/api/contacts': {
-        get: { summary: 'Look up (?email=, ?externalId=) or search (?q=), paginated', responses: { 200: ok('Contacts') } },
-        put: { summary: 'Create or update a contact', requestBody: json({ $ref: '#/components/schemas/ContactPatch' }), responses: { 200: ok('Contact'), 201: ok('Created'), 422: problem } },
+        get: { summary: 'Look up (?email=, ?externalId=) or search (?q=), paginated', parameters: [query('email', { type: 'string' }), query('externalId', { type: 'string' }), query('q', { type: 'string' }), ...paging], responses: { 200: ok('Contacts') } },
+        put: { summary: 'Create or update a contact, named by contactId, externalId or email (one of them is needed)', requestBody: body(ref('ContactUpsert'), EXAMPLE_CONTACT), responses: { 200: ok('Contact'), 201: ok('Created'), 404: problem, 409: problem, 422: problem } },
       },
+      '/api/contacts/batch': { post: { summary: `Create or update up to ${MAX_BATCH} contacts in one transaction; each row is checked on its own and answered by position`, requestBody: body({ type: 'object', required: ['contacts'], additionalProperties: false, properties: { contacts: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: ref('ContactUpsert') } } }, { contacts: [EXAMPLE_CONTACT] }), responses: { 200: ok('Results by position'), 422: problem } } },
       '/api/contacts/{id}': {
         get: { summary: 'A contact', parameters: id, responses: { 200: ok('Contact'), 404: problem } },
         delete: { summary: 'Erase a contact: runs ended and deleted in Temporal, every row naming them deleted, enrollments kept anonymised', parameters: id, responses: { 200: ok('{ erasureId, erasedAt, counts }'), 404: problem, 503: problem } },
       },
       '/api/contacts/{id}/erase': { post: { summary: 'Erase a contact (the same as DELETE /api/contacts/{id})', parameters: id, responses: { 200: ok('{ erasureId, erasedAt, counts }'), 404: problem, 503: problem } } },
       '/api/contacts/{id}/export': { get: { summary: 'Everything about a contact as one JSON document (tend.contact-export/v1)', parameters: id, responses: { 200: ok('{ contact, mergedContacts, identities, events, messages, enrollments (with visits), segments, scoreAwards, rfmPurchases, merges, dateSchedules }'), 404: problem } } },
-      '/api/contacts/{id}/timeline': { get: { summary: 'Events, node visits and messages in time order', parameters: id, responses: { 200: ok('Timeline') } } },
+      '/api/contacts/{id}/timeline': { get: { summary: 'Events, node visits and messages in time order; `next` is the cursor for more (?after=)', parameters: [...id, query('limit', { type: 'integer', minimum: 1, maximum: 500 }), query('after', { type: 'string' })], responses: { 200: ok('Timeline'), 422: problem } } },
       '/api/scoring-rules': {
-        get: { summary: 'Lead-scoring rules', responses: { 200: ok('{ rules }') } },
-        post: { summary: 'Add a rule: event type + condition → points, optional cap and decay', requestBody: json(plain(ScoringRuleInput)), responses: { 201: ok('ScoringRule'), 422: problem } },
+        get: { summary: 'Lead-scoring rules in force', responses: { 200: ok('{ rules }') } },
+        post: { summary: 'Add a rule: event type + condition → points, optional cap and decay', requestBody: body(plain(ScoringRuleInput), { name: 'Pricing page', eventType: 'page_viewed', points: 5 }), responses: { 201: ok('ScoringRule'), 422: problem } },
       },
       '/api/scoring-rules/{id}': {
-        get: { summary: 'A rule', parameters: id, responses: { 200: ok('ScoringRule'), 404: problem } },
-        put: { summary: 'Replace a rule', parameters: id, requestBody: json(plain(ScoringRuleInput)), responses: { 200: ok('ScoringRule'), 422: problem } },
-        delete: { summary: 'Switch a rule off (its past awards keep their reason)', parameters: id, responses: { 204: { description: 'Switched off' } } },
+        get: { summary: 'A rule in force (404 once deleted)', parameters: id, responses: { 200: ok('ScoringRule'), 404: problem } },
+        put: { summary: 'Replace a rule', parameters: id, requestBody: body(plain(ScoringRuleInput)), responses: { 200: ok('ScoringRule'), 404: problem, 422: problem } },
+        delete: { summary: 'Delete a rule: it awards no more points; past awards keep their reason', parameters: id, responses: { 204: { description: 'Deleted' }, 404: problem } },
       },
+      '/api/segments': {
+        get: { summary: 'Segments with their member counts', responses: { 200: ok('{ segments }') } },
+        post: { summary: 'Add a segment: a condition over contacts, kept up to date as they change', requestBody: body(plain(SegmentInput)), responses: { 201: ok('Segment'), 409: problem, 422: problem } },
+      },
+      '/api/segments/preview': { post: { summary: 'How many contacts a condition matches now, and a sample of them', requestBody: body(plain(PreviewInput)), responses: { 200: ok('{ count, sample }'), 422: problem } } },
+      '/api/segments/{id}': {
+        get: { summary: 'A segment (by id or key)', parameters: key.map((k) => ({ ...k, name: 'id' })), responses: { 200: ok('Segment'), 404: problem } },
+        put: { summary: 'Replace a segment', parameters: key.map((k) => ({ ...k, name: 'id' })), requestBody: body(plain(SegmentInput)), responses: { 200: ok('Segment'), 404: problem, 409: problem, 422: problem } },
+        delete: { summary: 'Delete a segment', parameters: key.map((k) => ({ ...k, name: 'id' })), responses: { 204: { description: 'Deleted' }, 404: problem } },
+      },
+      '/api/segments/{id}/members': { get: { summary: 'The segment\'s members, paginated', parameters: [...key.map((k) => ({ ...k, name: 'id' })), ...paging], responses: { 200: ok('{ segment, count, contacts }'), 404: problem } } },
+      '/api/predictive-score': {
+        get: { summary: 'The predictive lead score: its settings and the model in use', responses: { 200: ok('{ settings, model }') } },
+        put: { summary: 'Replace the predictive score settings', requestBody: body(plain(PredictiveSettings)), responses: { 200: ok('{ settings, model }'), 422: problem } },
+      },
+      '/api/predictive-score/train': { post: { summary: 'Train the model now (422 when there are too few converted and unconverted leads)', responses: { 200: ok('The model'), 422: problem } } },
       '/api/messaging-policy': {
-        get: { summary: 'Consent model per channel, frequency caps, quiet hours', responses: { 200: json(plain(MessagingPolicy)) } },
-        put: { summary: 'Replace the messaging policy (parts left out take their defaults)', requestBody: json(plain(MessagingPolicyInput)), responses: { 200: json(plain(MessagingPolicy)), 422: problem } },
+        get: { summary: 'Consent model per channel, frequency caps, quiet hours', responses: { 200: { description: 'The policy', ...json(plain(MessagingPolicy)) } } },
+        put: { summary: 'Replace the messaging policy (parts left out take their defaults)', requestBody: body(plain(MessagingPolicyInput)), responses: { 200: { description: 'The policy', ...json(plain(MessagingPolicy)) }, 422: problem } },
       },
       '/api/topics': {
-        get: { summary: 'Subscription topics (?archived=true includes archived ones)', responses: { 200: ok('{ topics }') } },
-        post: { summary: 'Add a topic that email nodes may name and contacts may leave on the preference page', requestBody: json(plain(TopicInput)), responses: { 201: ok('Topic'), 409: problem, 422: problem } },
+        get: { summary: 'Subscription topics (?archived=true includes archived ones)', parameters: [query('archived', { type: 'string', enum: ['true', 'false'] })], responses: { 200: ok('{ topics }') } },
+        post: { summary: 'Add a topic that email nodes may name and contacts may leave on the preference page', requestBody: body(plain(TopicInput), { key: 'product-news', name: 'Product news' }), responses: { 201: ok('Topic'), 409: problem, 422: problem } },
       },
       '/api/topics/{key}': {
-        get: { summary: 'A topic', parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('Topic'), 404: problem } },
-        put: { summary: 'Rename or describe a topic', parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], requestBody: json(plain(TopicUpdate)), responses: { 200: ok('Topic'), 404: problem, 422: problem } },
-        delete: { summary: 'Archive a topic: it leaves the preference page; opt-outs keep holding', parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], responses: { 204: { description: 'Archived' } } },
+        get: { summary: 'A topic (an archived one only with ?archived=true)', parameters: [...key, query('archived', { type: 'string', enum: ['true', 'false'] })], responses: { 200: ok('Topic'), 404: problem } },
+        put: { summary: 'Rename or describe a topic', parameters: key, requestBody: body(plain(TopicUpdate)), responses: { 200: ok('Topic'), 404: problem, 422: problem } },
+        delete: { summary: 'Archive a topic: it leaves the preference page and the API (404 after); opt-outs keep holding; its key stays taken', parameters: key, responses: { 204: { description: 'Archived' }, 404: problem } },
       },
       '/api/rfm-settings': {
-        get: { summary: 'RFM: the purchase event, its value property, the window and the score boundaries', responses: { 200: json(plain(RfmSettings)) } },
-        put: { summary: 'Replace the RFM settings (parts left out take their defaults); purchasers are re-scored', requestBody: json(plain(RfmSettingsInput)), responses: { 200: json(plain(RfmSettings)), 422: problem } },
+        get: { summary: 'RFM: the purchase event, its value property, the window and the score boundaries', responses: { 200: { description: 'The settings', ...json(plain(RfmSettings)) } } },
+        put: { summary: 'Replace the RFM settings (parts left out take their defaults); purchasers are re-scored', requestBody: body(plain(RfmSettingsInput)), responses: { 200: { description: 'The settings', ...json(plain(RfmSettings)) }, 422: problem } },
       },
       '/api/site-keys': {
         get: { summary: 'Site keys of tracking snippets (prefixes only)', responses: { 200: ok('{ siteKeys }') } },
-        post: { summary: 'Create a site key; the whole key is in this response only', requestBody: json(plain(SiteKeyInput)), responses: { 201: ok('SiteKey with key'), 422: problem } },
+        post: { summary: 'Create a site key; the whole key is in this response only', requestBody: body(plain(SiteKeyInput), { name: 'www.example.com', domains: ['www.example.com'] }), responses: { 201: ok('SiteKey with key'), 422: problem } },
       },
       '/api/site-keys/{id}': { delete: { summary: 'Revoke a site key', parameters: id, responses: { 200: ok('SiteKey'), 404: problem } } },
       '/api/keys': {
         get: { summary: 'API keys (prefixes only); admin scope', responses: { 200: ok('{ keys }'), 403: problem } },
-        post: { summary: 'Create an API key with scope read, write or admin; the whole key is in this response only', requestBody: json(plain(ApiKeyInput)), responses: { 201: ok('ApiKey with key'), 403: problem, 422: problem } },
+        post: { summary: 'Create an API key with scope read, write or admin; the whole key is in this response only', requestBody: body(plain(ApiKeyInput), { name: 'ci', scope: 'read' }), responses: { 201: ok('ApiKey with key'), 403: problem, 422: problem } },
       },
       '/api/keys/{id}': { delete: { summary: 'Revoke an API key', parameters: id, responses: { 200: ok('ApiKey'), 403: problem, 404: problem } } },
       '/api/forms': {
-        get: { summary: 'Forms', responses: { 200: ok('{ forms }') } },
-        post: { summary: 'Create a form', requestBody: json(plain(FormInput)), responses: { 201: ok('Form'), 422: problem } },
+        get: { summary: 'Forms in use', responses: { 200: ok('{ forms }') } },
+        post: { summary: 'Create a form', requestBody: body(plain(FormInput), { name: 'Newsletter', fields: [{ name: 'email', label: 'Email', type: 'email', required: true }] }), responses: { 201: ok('Form'), 422: problem } },
       },
       '/api/forms/{id}': {
-        get: { summary: 'A form', parameters: id, responses: { 200: ok('Form'), 404: problem } },
-        put: { summary: 'Replace a form', parameters: id, requestBody: json(plain(FormInput)), responses: { 200: ok('Form'), 422: problem } },
-        delete: { summary: 'Archive a form', parameters: id, responses: { 204: { description: 'Archived' } } },
+        get: { summary: 'A form in use (404 once archived)', parameters: id, responses: { 200: ok('Form'), 404: problem } },
+        put: { summary: 'Replace a form', parameters: id, requestBody: body(plain(FormInput)), responses: { 200: ok('Form'), 404: problem, 422: problem } },
+        delete: { summary: 'Archive a form: its pages answer 404; submissions keep their events', parameters: id, responses: { 204: { description: 'Archived' }, 404: problem } },
       },
-      '/t/collect': { post: { security: [], summary: 'Public, CORS-open: tracking events and identify from t.js, authorised by a site key (text/plain JSON, at most 16 kB)', requestBody: json(plain(CollectInput)), responses: { 202: ok('{ accepted }'), 401: problem, 413: problem, 422: problem } } },
-      '/f/{id}/embed': { get: { security: [], summary: 'Public: the fields to show (progressive profiling by ?vid=)', parameters: id, responses: { 200: ok('{ id, fields, hidden, submitLabel }'), 404: problem } } },
-      '/f/{id}/submit': { post: { security: [], summary: 'Public: submit a form (form-encoded from the hosted page, or JSON {values, hidden, shown, anonymousId, page, honeypot}; a filled honeypot is thanked and stores nothing)', parameters: id, responses: { 200: ok('{ message, redirect }'), 303: { description: 'Redirect after a hosted-page submit' }, 404: problem, 422: problem } } },
+      '/t/collect': { post: { security: [], summary: 'Public, CORS-open: tracking events and identify from t.js, authorised by a site key (text/plain JSON, at most 16 kB)', requestBody: body(plain(CollectInput)), responses: { 202: ok('{ accepted }'), 400: problem, 401: problem, 413: problem, 415: problem, 422: problem, 429: problem } } },
+      '/t.js': { get: { security: [], summary: 'Public: the tracking script a site includes', responses: { 200: { description: 'JavaScript', content: { 'application/javascript': { schema: { type: 'string' } } } } } } },
+      '/f/{id}': { get: { security: [], summary: 'Public: the hosted page of a form (progressive profiling by ?vid=)', parameters: [...id, query('vid', { type: 'string' })], responses: { 200: html('The form'), 404: html('No such form'), 429: problem } } },
+      '/f/{id}/embed': { get: { security: [], summary: 'Public: the fields to show (progressive profiling by ?vid=)', parameters: [...id, query('vid', { type: 'string' })], responses: { 200: ok('{ id, fields, hidden, submitLabel }'), 404: problem, 429: problem } } },
+      '/f/{id}/submit': { post: { security: [], summary: 'Public: submit a form (form-encoded from the hosted page, or JSON {values, hidden, shown, anonymousId, page, honeypot} from the embed; a filled honeypot is thanked and stores nothing)', parameters: id, requestBody: { required: true, content: { 'application/json': { schema: FormSubmission, example: { values: { email: 'ada@example.com' } } }, 'application/x-www-form-urlencoded': { schema: { type: 'object', description: 'Field name → answer, plus _vid, _shown, _page and the honeypot _comment' } } } }, responses: { 200: ok('{ message, redirect }'), 303: redirect('Redirect after a hosted-page submit'), 400: problem, 404: problem, 413: problem, 415: problem, 422: problem, 429: problem } } },
+      '/o/{token}': { get: { security: [], summary: 'Public: the open-tracking pixel of an email (always the pixel; a valid token records the first open)', parameters: token, responses: { 200: { description: 'A 1×1 GIF', content: { 'image/gif': { schema: { type: 'string', format: 'binary' } } } }, 429: problem } } },
+      '/c/{token}': { get: { security: [], summary: 'Public: a tracked link of an email: records the click and redirects to the link', parameters: token, responses: { 302: redirect('To the link'), 404: text('Not a link Tend signed'), 429: problem } } },
+      '/unsubscribe/{token}': {
+        get: { security: [], summary: 'Public: the unsubscribe link of an email; leads to the preference page', parameters: token, responses: { 303: redirect('To /preferences/{token}'), 404: html('Not a link Tend signed'), 429: problem } },
+        post: { security: [], summary: 'Public: unsubscribe from all marketing email (RFC 8058 one-click with List-Unsubscribe=One-Click)', parameters: token, requestBody: linkForm({ 'List-Unsubscribe': { type: 'string', enum: ['One-Click'] } }), responses: { 200: { description: 'Unsubscribed: a page, or for one-click the text "unsubscribed"', content: { 'text/html': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } } }, 404: html('Not a link Tend signed'), 413: problem, 429: problem } },
+      },
+      '/preferences/{token}': {
+        get: { security: [], summary: 'Public: the preference page (topics, unsubscribe from all, subscribe again)', parameters: [...token, query('saved', { type: 'string' })], responses: { 200: html('The page'), 404: html('Not a link Tend signed'), 429: problem } },
+        post: { security: [], summary: 'Public: save the page\'s choices (action topics, unsubscribe or resubscribe)', parameters: token, requestBody: linkForm({ action: { type: 'string', enum: ['topics', 'unsubscribe', 'resubscribe'] }, topic: { type: 'array', items: { type: 'string' } }, shown: { type: 'array', items: { type: 'string' } }, 'List-Unsubscribe': { type: 'string', enum: ['One-Click'] } }), responses: { 200: { description: 'Done: a page, or for one-click the text "unsubscribed"', content: { 'text/html': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } } }, 303: redirect('Back to the page, saved'), 400: html('An action the page does not have'), 404: html('Not a link Tend signed'), 413: problem, 429: problem } },
+      },
+      '/healthz': { get: { security: [], summary: 'Liveness: the process answers', responses: { 200: ok('{ ok: true }') } } },
+      '/readyz': { get: { security: [], summary: 'Readiness: the database and Temporal answer (503 with what failed otherwise)', responses: { 200: ok('Readiness'), 503: ok('Readiness, not ready') } } },
+      '/metrics': { get: { summary: 'Prometheus metrics; an admin API key or TEND_METRICS_TOKEN', responses: { 200: text('Prometheus text format'), 401: problem } } },
+      '/schemas/tend.flow.v1.json': { get: { security: [], summary: 'The JSON Schema of a flow document (for editors and templates)', responses: { 200: ok('JSON Schema') } } },
     },
   };
-  // Statuses every operation can answer, whatever it does, each with problem+json:
-  // 400 malformed JSON, 401 no or unknown key, 403 a scope too small, 413 a body over its
-  // limit, 415 an encoding the server does not take, 503 the database unreachable; and 404
-  // where the path names something by id.
-  for (const [route, item] of Object.entries(doc.paths as Record<string, Record<string, { responses?: Record<string, unknown>; parameters?: unknown[] }>>)) {
-    if (!route.startsWith('/api/')) continue;
-    for (const op of Object.values(item)) {
-      op.responses ??= {};
+  const paths = doc.paths as Record<string, Record<string, { responses: Record<string, unknown>; parameters?: unknown[] }>>;
+  for (const [route, item] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      // The real body schemas, by operation (./openapi-responses.ts).
+      for (const [status, schema] of Object.entries(responseSchemas[`${method.toUpperCase()} ${route}`] ?? {})) {
+        const described = op.responses[status] as { description?: string } | undefined;
+        op.responses[status] = { description: described?.description ?? 'OK', ...json(schema) };
+      }
+      // Statuses every API operation can answer, whatever it does, each with problem+json:
+      // 400 malformed JSON, 401 no or unknown key, 403 a scope too small, 413 a body over
+      // its limit, 415 an encoding the server does not take, 503 the database
+      // unreachable; and 404 where the path names something.
+      if (!route.startsWith('/api/') || route === '/api/openapi.json') continue;
       for (const status of ['400', '401', '403', '413', '415', '503', ...(route.includes('{') ? ['404'] : [])]) op.responses[status] ??= problem;
     }
   }

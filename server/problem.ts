@@ -39,26 +39,34 @@ export function route(fn: (...args: Parameters<RequestHandler>) => Promise<unkno
 export const notFound: RequestHandler = (req, _res, next) => next(new HttpProblem(404, 'Not found', [{ path: req.path, message: 'no such resource' }]));
 
 /**
- * 405 with `Allow` for a path of the API document asked with a method it does not
- * declare (TRACE, a PATCH where only GET exists). Mounted after the routes, so a route
- * the document does not describe is never refused; `prefix` is where the router is
- * mounted; paths outside the document fall through (to 404).
+ * Methods by the documented paths, before any route: a documented path asked with a
+ * method it does not have is 405 with Allow (RFC 9110), and OPTIONS answers Allow. A
+ * concrete path wins over a templated one, as in OpenAPI: `PUT /api/flows/validate` is
+ * 405, not a save of a program with id "validate". Paths the document does not name
+ * (the editor's pages) pass; so does OPTIONS on the CORS-open public paths, whose
+ * routers answer the browser's preflight.
  */
-export function methodNotAllowed(paths: Record<string, Record<string, unknown>>, prefix: string): RequestHandler {
-  const routes = Object.entries(paths)
-    .filter(([p]) => p.startsWith(prefix + '/'))
-    .map(([p, ops]) => ({
-      pattern: new RegExp(`^${p.slice(prefix.length).replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}/?$`),
-      methods: Object.keys(ops).map((m) => m.toUpperCase()),
-    }));
+export function methodGuard(paths: Record<string, Record<string, unknown>>, corsOpen: (path: string) => boolean): RequestHandler {
+  const routes = Object.entries(paths).map(([p, ops]) => {
+    const methods = new Set(Object.keys(ops).map((m) => m.toUpperCase()));
+    if (methods.has('GET')) methods.add('HEAD');
+    methods.add('OPTIONS');
+    return {
+      pattern: new RegExp(`^${p.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}/?$`),
+      templated: (p.match(/\{/g) ?? []).length,
+      allow: [...methods].join(', '),
+      methods,
+    };
+  }).sort((x, y) => x.templated - y.templated);
   return (req, res, next) => {
-    const matching = routes.filter((r) => r.pattern.test(req.path));
-    if (!matching.length) return next();
-    const allowed = new Set(matching.flatMap((r) => r.methods));
-    if (allowed.has('GET')) allowed.add('HEAD');
-    allowed.add('OPTIONS');
-    if (allowed.has(req.method)) return next();
-    res.set('allow', [...allowed].join(', '));
-    next(new HttpProblem(405, 'Method not allowed', [{ path: req.path, message: `${req.method} is not allowed here; use ${[...allowed].join(', ')}` }], { headers: { Allow: [...allowed].join(', ') } }));
+    const route = routes.find((r) => r.pattern.test(req.path));
+    if (!route) return next();
+    if (req.method === 'OPTIONS') {
+      if (corsOpen(req.path)) return next();
+      return void res.set('allow', route.allow).status(204).end();
+    }
+    if (route.methods.has(req.method)) return next();
+    res.set('allow', route.allow);
+    next(new HttpProblem(405, 'Method not allowed', [{ path: req.path, message: `${req.method} is not allowed here; use ${route.allow}` }], { headers: { Allow: route.allow } }));
   };
 }

@@ -24,7 +24,7 @@ export const EventInput = Type.Object(
 );
 type EventInput = Static<typeof EventInput>;
 
-const Batch = Type.Object({ events: Type.Array(EventInput, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
+export const EventBatch = Type.Object({ events: Type.Array(EventInput, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
 
 export type { Accepted } from '../../engine/ingest.js';
 
@@ -43,7 +43,7 @@ export function eventsRouter(db: Db, onStored: () => void): Router {
     res.status(accepted.duplicate ? 200 : 202).json(accepted);
   }));
   r.post('/batch', route(async (req, res) => {
-    const { events } = parseBody(Batch, req.body);
+    const { events } = parseBody(EventBatch, req.body);
     const accepted = await ingest(db, events, (i) => `/events/${i}`);
     if (accepted.some((a) => !a.duplicate)) onStored();
     res.status(202).json({ events: accepted });

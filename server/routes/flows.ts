@@ -14,7 +14,7 @@ import { programStats } from '../../engine/storage/stats.js';
 import { parseBody, intParam } from '../input.js';
 import { route } from '../problem.js';
 
-const Rename = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), description: Type.Optional(Type.String({ maxLength: 10000 })) }, { additionalProperties: false });
+export const Rename = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), description: Type.Optional(Type.String({ maxLength: 10000 })) }, { additionalProperties: false });
 
 export function flowsRouter(db: Db, registry: Registry): Router {
   const r = router();

@@ -11,7 +11,7 @@ import type { Renderer } from '../../engine/templates.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 
-const PreviewRequest = Type.Object(
+export const PreviewRequest = Type.Object(
   {
     subject: Type.String({ maxLength: 500 }),
     html: Type.String({ maxLength: 200000 }),

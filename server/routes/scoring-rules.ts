@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
-import { ScoringRuleInput, deactivateRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/scoring.js';
+import { ScoringRuleInput, deleteRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/scoring.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 
@@ -42,7 +42,7 @@ export function scoringRulesRouter(db: Db): Router {
   }));
   r.delete('/:id', route(async (req, res) => {
     const id = ruleId(String(req.params.id));
-    if (!(await deactivateRule(db, id))) throw new HttpProblem(404, 'Unknown scoring rule', [{ path: '/id', message: `no scoring rule has id ${id}` }]);
+    if (!(await deleteRule(db, id))) throw new HttpProblem(404, 'Unknown scoring rule', [{ path: '/id', message: `no scoring rule has id ${id}` }]);
     res.status(204).end();
   }));
   return r;

@@ -110,7 +110,7 @@ test('decayed points are taken back when they expire, and a fall below then a ri
   expect(Number((await db.query('SELECT count(*) FROM enrollments WHERE program_id = $1', [p])).rows[0].count)).toBe(2);
 });
 
-test('rules are validated with paths, and deleting one switches it off', async () => {
+test('rules are validated with paths, and a deleted one awards nothing and is gone from the API', async () => {
   const bad = await tend.api('POST', '/api/scoring-rules', { name: '', eventType: 'tend.score_changed', points: 0, where: { field: 'contact.score', op: 'gt' } });
   expect(bad.status).toBe(422);
   expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/eventType', '/name']);
@@ -122,6 +122,10 @@ test('rules are validated with paths, and deleting one switches it off', async (
   await tend.event({ type: 'probe', email: 'clicker@example.com' });
   await new Promise((r) => setTimeout(r, 800));
   expect(await score('clicker@example.com')).toBe(0);
-  expect((await tend.api('GET', `/api/scoring-rules/${id}`)).body.active).toBe(false);
+  expect((await tend.api('GET', `/api/scoring-rules/${id}`)).status).toBe(404);
+  expect((await tend.api('GET', '/api/scoring-rules')).body.rules.map((r: { id: string }) => r.id)).not.toContain(id);
+  expect((await tend.api('PUT', `/api/scoring-rules/${id}`, { name: 'Clicked', eventType: 'clicked', points: 2 })).status).toBe(404);
+  expect((await tend.api('DELETE', `/api/scoring-rules/${id}`)).status).toBe(404);
+  expect((await tend.sql('SELECT active, deleted_at IS NOT NULL AS deleted FROM scoring_rules WHERE id = $1', [id]))[0]).toEqual({ active: false, deleted: true });
   expect((await tend.api('GET', '/api/scoring-rules/not-an-id')).status).toBe(404);
 });

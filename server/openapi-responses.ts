@@ -1,0 +1,262 @@
+// What each JSON-answering operation sends back, as JSON Schema, so the OpenAPI
+// document (./openapi.ts) describes real bodies rather than `{type: object}`. Written
+// from the handlers (server/routes/*) and the storage they read; checked against real
+// answers by test/integration/api-responses.test.ts. Objects stay open (no
+// `additionalProperties: false`): adding a field to an answer is not a breaking change.
+//
+// `Condition` and `FlowDocument` are the request schemas ./openapi.ts already holds
+// under #/components/schemas: what is stored was validated by them, so it is read back
+// in the same shape.
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const string: Schema = { type: 'string' };
+const integer: Schema = { type: 'integer' };
+const number: Schema = { type: 'number' };
+const boolean: Schema = { type: 'boolean' };
+const uuid: Schema = { type: 'string', format: 'uuid' };
+/** `toISOString()` of a Date, or PostgreSQL's own JSON of a timestamptz (`…+00:00`): both RFC 3339. */
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const anyObject: Schema = { type: 'object' };
+const array = (items: Schema): Schema => ({ type: 'array', items });
+/** An object used as a dictionary: any keys, each value of this schema. */
+const dictionary = (values: Schema): Schema => ({ type: 'object', additionalProperties: values });
+/** The value or null (for objects too: `required` only applies to an object). */
+const orNull = (s: Schema): Schema => (typeof s.type === 'string' ? { ...s, type: [s.type, 'null'] } : { anyOf: [s, { type: 'null' }] });
+/** An object whose properties are all always sent, except those named in `optional`. */
+const object = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+  type: 'object',
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  properties,
+});
+
+const programStatus: Schema = { type: 'string', enum: ['draft', 'live', 'paused', 'archived'] };
+const visitStatus: Schema = { type: 'string', enum: ['active', 'waiting', 'completed', 'failed'] };
+const messageStatus: Schema = { type: 'string', enum: ['sending', 'sent', 'failed', 'skipped', 'deferred'] };
+const enrollmentStatus: Schema = { type: 'string', enum: ['active', 'completed', 'exited', 'failed'] };
+
+// Rows of the contact export: PostgreSQL's to_jsonb of each table, so snake_case
+// column names and PostgreSQL timestamps, unlike the rest of the API.
+const exported = {
+  contact: object({
+    id: uuid, external_id: orNull(string), email: orNull(string), phone: orNull(string), attributes: anyObject, score: integer, tags: array(string), consent: anyObject,
+    unsubscribed_at: orNull(dateTime), timezone: orNull(string), created_at: dateTime, updated_at: dateTime, merged_into: orNull(uuid), merged_at: orNull(dateTime),
+  }),
+  identity: object({ kind: string, value: string, contact_id: uuid, created_at: dateTime, verified_at: orNull(dateTime) }),
+  event: object({ id: uuid, contact_id: uuid, type: string, properties: anyObject, client_id: orNull(string), source: string, occurred_at: dateTime, received_at: dateTime }),
+  message: object({
+    id: uuid, idempotency_key: string, channel: string, contact_id: orNull(uuid), enrollment_id: orNull(uuid), program_id: orNull(uuid), node_id: orNull(string),
+    recipient: orNull(string), subject: orNull(string), status: messageStatus, reason: orNull(string), attempts: integer, response: {}, created_at: dateTime, sent_at: orNull(dateTime),
+    marketing: boolean, deferred_until: orNull(dateTime), links: {}, first_opened_at: orNull(dateTime), first_clicked_at: orNull(dateTime), topic: orNull(string),
+  }),
+  visit: object({
+    enrollment_id: uuid, node_id: string, visit: integer, program_id: uuid, version: integer, status: visitStatus, port: orNull(string), wake_at: orNull(dateTime),
+    error: orNull(string), entered_at: dateTime, left_at: orNull(dateTime),
+  }),
+};
+
+export const responseComponents: Record<string, unknown> = {
+  FieldError: object({ path: { type: 'string', description: 'JSON Pointer into the request (or document)' }, message: string }),
+  NodeType: object({
+    id: string, version: integer, category: { type: 'string', enum: ['trigger', 'wait', 'logic', 'action'] }, title: string, description: string,
+    configSchema: { type: 'object', description: 'JSON Schema of the node\'s config' }, ports: array(object({ name: string, label: string })),
+    dynamicPorts: object({ field: string, nameKey: string, labelKey: string }, ['labelKey']), summary: string, waits: boolean,
+    source: { type: 'string', description: '"built-in", or the TEND_PLUGINS entry it came from' },
+  }, ['dynamicPorts', 'summary']),
+  ProgramVersion: object({ version: integer, publishedAt: dateTime, activeContacts: integer, totalContacts: integer }),
+  ProgramSummary: object({ id: uuid, name: string, description: string, status: programStatus, liveVersion: orNull(integer), activeContacts: integer, createdAt: dateTime, updatedAt: dateTime }),
+  Program: object({
+    id: uuid, name: string, description: string, status: programStatus, liveVersion: orNull(integer),
+    revision: { type: 'integer', description: 'The draft\'s revision, also the ETag; send it as If-Match when saving' },
+    createdAt: dateTime, updatedAt: dateTime, draft: ref('FlowDocument'),
+    problems: { ...array(ref('FieldError')), description: 'What stops the draft from being published' }, versions: array(ref('ProgramVersion')),
+  }),
+  AcceptedEvent: object({ id: uuid, contactId: uuid, duplicate: { type: 'boolean', description: 'The client id was accepted before: nothing new was stored, `id` is the first event' } }),
+  Contact: object({
+    id: uuid, externalId: orNull(string), email: orNull(string), phone: orNull(string), attributes: anyObject, score: integer, tags: array(string),
+    consent: anyObject, unsubscribed: boolean, timezone: orNull(string), createdAt: dateTime,
+    segments: { ...array(string), description: 'Keys of the segments the contact is in (GET /api/contacts/{id} only)' },
+    mergedInto: { ...uuid, description: 'A merged visitor: the contact that absorbed it' },
+  }, ['segments', 'mergedInto']),
+  Erasure: object({ erasureId: { type: 'string', pattern: '^[0-9]+$', description: 'The number of the erasure record (which names no one)' }, erasedAt: dateTime, counts: { ...dictionary(integer), description: 'Rows deleted per kind, runs ended, files deleted' } }),
+  TimelineEntry: {
+    oneOf: [
+      object({ kind: { const: 'event' }, at: dateTime, id: uuid, type: string, properties: anyObject, source: string }),
+      object({
+        kind: { const: 'node' }, at: dateTime, programId: uuid, version: integer, node: string, visit: integer, status: visitStatus,
+        port: orNull(string), leftAt: orNull(dateTime), wakeAt: orNull(dateTime), error: orNull(string),
+      }),
+      object({
+        kind: { const: 'message' }, at: dateTime, id: uuid, channel: string, status: messageStatus, subject: orNull(string), recipient: orNull(string),
+        reason: orNull(string), programId: orNull(uuid), node: orNull(string), sentAt: orNull(dateTime),
+      }),
+    ],
+  },
+  ScoringRule: object({
+    id: uuid, name: string, eventType: string, where: ref('Condition'), points: integer, cap: object({ points: integer, per: string }),
+    expiresAfter: string, active: boolean, createdAt: dateTime, updatedAt: dateTime,
+  }, ['where', 'cap', 'expiresAfter']),
+  Segment: object({ id: uuid, key: string, name: string, description: string, condition: ref('Condition'), active: boolean, members: integer, createdAt: dateTime, updatedAt: dateTime }),
+  PredictiveScore: object({
+    settings: object({ enabled: boolean, conversionEvent: string, features: array(string), window: string, retrainEvery: string, minExamples: integer, field: string }),
+    model: orNull(object({
+      trainedAt: dateTime, examples: integer, converted: integer,
+      auc: { type: ['number', 'null'], description: 'Area under the ROC curve on the held-out leads; null when they are all of one kind' },
+      heldOut: integer, weights: { ...dictionary(number), description: 'Per input (bias, each feature event, score), in standard deviations' },
+    })),
+  }),
+  Topic: object({ key: string, name: string, description: string, archived: boolean, createdAt: dateTime, updatedAt: dateTime }),
+  SiteKey: object({ id: uuid, name: string, prefix: string, domains: array(string), createdAt: dateTime, revokedAt: orNull(dateTime) }),
+  ApiKey: object({ id: uuid, name: string, scope: { type: 'string', enum: ['read', 'write', 'admin'] }, prefix: string, createdAt: dateTime, lastUsedAt: orNull(dateTime), revokedAt: orNull(dateTime) }),
+  FormField: object({
+    name: string, label: string, type: { type: 'string', enum: ['text', 'email', 'tel', 'select', 'checkbox'] }, required: boolean,
+    pattern: string, patternMessage: string, options: array(string),
+  }, ['required', 'pattern', 'patternMessage', 'options']),
+  Form: object({
+    id: uuid, name: string, fields: array(ref('FormField')), hidden: dictionary(string), thankYou: string, redirectUrl: { type: 'string', format: 'uri' },
+    maxFields: integer, submitLabel: string, createdAt: dateTime, updatedAt: dateTime,
+  }, ['hidden', 'thankYou', 'redirectUrl', 'maxFields', 'submitLabel']),
+  VariantResult: object({ variant: string, assigned: { type: 'integer', description: 'Contacts whose window has passed' }, converted: integer, rate: number }),
+  Readiness: object({ ready: boolean, checks: dictionary(object({ ok: boolean, error: string }, ['error'])) }),
+};
+
+const Program = ref('Program');
+const Contact = ref('Contact');
+const Topic = ref('Topic');
+const Form = ref('Form');
+const Segment = ref('Segment');
+const ScoringRule = ref('ScoringRule');
+const PredictiveScore = ref('PredictiveScore');
+const Erasure = ref('Erasure');
+const Readiness = ref('Readiness');
+
+const contactsPage = object({ contacts: array(Contact), total: integer, limit: integer, offset: integer });
+const batchRow: Schema = {
+  oneOf: [
+    object({ index: integer, status: { type: 'string', enum: ['created', 'updated', 'unchanged'] }, id: uuid }),
+    object({ index: integer, status: { const: 'rejected' }, errors: array(ref('FieldError')) }),
+  ],
+};
+const contactExport = object({
+  format: { const: 'tend.contact-export/v1' }, exportedAt: dateTime, contact: exported.contact, mergedContacts: array(exported.contact),
+  identities: array(exported.identity), events: array(exported.event), messages: array(exported.message),
+  enrollments: array(object({
+    id: uuid, program_id: uuid, version: integer, contact_id: uuid, key: string, trigger_event_id: orNull(uuid), trigger_node: string, status: enrollmentStatus,
+    current_node: orNull(string), exit_reason: orNull(string), entered_at: dateTime, ended_at: orNull(dateTime), programName: string, visits: array(exported.visit),
+  })),
+  segments: array(object({ segmentId: uuid, segment: { type: 'string', description: 'The segment\'s name' }, enteredAt: dateTime })),
+  scoreAwards: array(object({ id: integer, contact_id: uuid, rule_id: uuid, event_id: uuid, points: integer, awarded_at: dateTime, expires_at: orNull(dateTime), expired_at: orNull(dateTime) })),
+  rfmPurchases: array(object({ event_id: uuid, contact_id: uuid, occurred_at: dateTime, value: number })),
+  merges: array(object({ id: integer, merged_id: uuid, survivor_id: uuid, reason: string, events_moved: integer, merged_at: dateTime })),
+  dateSchedules: array(object({ signature: string, contact_id: uuid, fire_at: dateTime })),
+});
+const nodeStats = object({
+  entered: integer, active: integer, waiting: integer, completed: integer, errors: integer,
+  messages: object({ sent: integer, skipped: integer, failed: integer, deferred: integer, opened: integer, clicked: integer }),
+}, ['messages']);
+const embedField: Schema = { allOf: [ref('FormField'), object({ value: { type: 'string', description: 'The known contact\'s email, prefilled' } }, ['value'])] };
+
+export const responseSchemas: Record<string, Record<string, unknown>> = {
+  'GET /api/node-types': { 200: object({ nodeTypes: array(ref('NodeType')) }) },
+  'POST /api/flows/preview-email': {
+    200: object({
+      problems: { ...array(ref('FieldError')), description: 'Template errors by field (/subject, /html, /layout, /text); what did render is still sent' },
+      subject: string, html: string, text: string,
+      contact: object({ id: { ...orNull(uuid), description: 'null for the sample contact' }, email: orNull(string) }),
+      event: orNull(object({ type: string, occurredAt: dateTime })),
+    }),
+  },
+  'GET /api/templates': {
+    200: object({
+      templates: array(object({
+        file: { type: 'string', description: 'Path under examples/' }, name: string, description: string, nodes: { type: 'integer', description: 'How many nodes' },
+        document: { type: 'object', required: ['format', 'nodes'], properties: { format: { const: 'tend.flow/v1' }, nodes: { type: 'array' } }, description: 'The flow document as the file holds it' },
+      })),
+    }),
+  },
+  'POST /api/flows/validate': { 200: object({ valid: boolean, problems: array(ref('FieldError')) }) },
+  'GET /api/flows': { 200: object({ programs: array(ref('ProgramSummary')) }) },
+  'POST /api/flows': { 201: Program },
+  'POST /api/flows/import': { 201: Program },
+  'GET /api/flows/{id}': { 200: Program },
+  'PUT /api/flows/{id}': { 200: Program },
+  'PATCH /api/flows/{id}': { 200: Program },
+  'POST /api/flows/{id}/publish': { 200: object({ id: uuid, version: integer, status: { const: 'live' } }) },
+  'POST /api/flows/{id}/pause': { 200: Program },
+  'POST /api/flows/{id}/resume': { 200: Program },
+  'POST /api/flows/{id}/archive': { 200: Program },
+  'POST /api/flows/{id}/duplicate': { 201: Program },
+  'GET /api/flows/{id}/versions': { 200: object({ versions: array(ref('ProgramVersion')) }) },
+  'GET /api/flows/{id}/stats': {
+    200: object({
+      id: uuid, version: { ...orNull(integer), description: 'The version asked for (?version=), else the live one; null for a program never published' },
+      enrollments: { ...dictionary(integer), description: 'Runs by status (active, completed, exited, failed); statuses with none are left out' },
+      nodes: { ...dictionary(nodeStats), description: 'By node id' },
+      edges: { ...dictionary(object({ count: integer, share: { type: 'number', description: 'count / the source node\'s completed visits' } })), description: 'By edge id' },
+    }),
+  },
+  'GET /api/flows/{id}/enrollments': {
+    200: object({
+      enrollments: array(object({
+        id: uuid, contactId: uuid, email: orNull(string), externalId: orNull(string), version: integer, key: string,
+        node: { ...orNull(string), description: 'The node the run is at' }, enteredAt: dateTime, wakeAt: { ...orNull(dateTime), description: 'When a wait at that node ends' },
+      })),
+    }),
+  },
+  'GET /api/flows/{id}/experiments/{node}': {
+    200: object({
+      node: string, metric: { type: 'string', enum: ['opened', 'clicked', 'conversion'] }, window: string, minSample: integer,
+      winner: string, decidedAt: dateTime, results: array(ref('VariantResult')), holdout: ref('VariantResult'),
+    }, ['winner', 'decidedAt']),
+  },
+  'POST /api/events': { 202: ref('AcceptedEvent'), 200: ref('AcceptedEvent') },
+  'POST /api/events/batch': { 202: object({ events: { ...array(ref('AcceptedEvent')), description: 'In the order sent' } }) },
+  'GET /api/contacts': { 200: contactsPage },
+  'PUT /api/contacts': { 200: Contact, 201: Contact },
+  'POST /api/contacts/batch': {
+    200: object({ created: integer, updated: integer, unchanged: integer, rejected: integer, results: { ...array(batchRow), description: 'One per row sent, in order' } }),
+  },
+  'GET /api/contacts/{id}': { 200: Contact },
+  'DELETE /api/contacts/{id}': { 200: Erasure },
+  'POST /api/contacts/{id}/erase': { 200: Erasure },
+  'GET /api/contacts/{id}/export': { 200: contactExport },
+  'GET /api/contacts/{id}/timeline': {
+    200: object({
+      contact: Contact, entries: array(ref('TimelineEntry')), truncated: boolean,
+      next: { type: 'string', description: 'When truncated: the cursor for ?after= to read on' },
+    }, ['next']),
+  },
+  'GET /api/scoring-rules': { 200: object({ rules: array(ScoringRule) }) },
+  'POST /api/scoring-rules': { 201: ScoringRule },
+  'GET /api/scoring-rules/{id}': { 200: ScoringRule },
+  'PUT /api/scoring-rules/{id}': { 200: ScoringRule },
+  'GET /api/segments': { 200: object({ segments: array(Segment) }) },
+  'POST /api/segments': { 201: Segment },
+  'POST /api/segments/preview': { 200: object({ count: integer, sample: array(Contact) }) },
+  'GET /api/segments/{id}': { 200: Segment },
+  'PUT /api/segments/{id}': { 200: Segment },
+  'GET /api/segments/{id}/members': { 200: object({ segment: { type: 'string', description: 'The segment\'s key' }, count: integer, contacts: array(Contact) }) },
+  'GET /api/predictive-score': { 200: PredictiveScore },
+  'PUT /api/predictive-score': { 200: PredictiveScore },
+  'POST /api/predictive-score/train': { 200: { allOf: [PredictiveScore, object({ rescored: { type: 'integer', description: 'Contacts whose readiness changed' } })] } },
+  'GET /api/topics': { 200: object({ topics: array(Topic) }) },
+  'POST /api/topics': { 201: Topic },
+  'GET /api/topics/{key}': { 200: Topic },
+  'PUT /api/topics/{key}': { 200: Topic },
+  'GET /api/site-keys': { 200: object({ siteKeys: array(ref('SiteKey')) }) },
+  'POST /api/site-keys': { 201: { allOf: [ref('SiteKey'), object({ key: { type: 'string', description: 'The whole key, shown this once' } })] } },
+  'DELETE /api/site-keys/{id}': { 200: ref('SiteKey') },
+  'GET /api/keys': { 200: object({ keys: array(ref('ApiKey')) }) },
+  'POST /api/keys': { 201: { allOf: [ref('ApiKey'), object({ key: { type: 'string', description: 'The whole key, shown this once' } })] } },
+  'DELETE /api/keys/{id}': { 200: ref('ApiKey') },
+  'GET /api/forms': { 200: object({ forms: array(Form) }) },
+  'POST /api/forms': { 201: Form },
+  'GET /api/forms/{id}': { 200: Form },
+  'PUT /api/forms/{id}': { 200: Form },
+  'POST /t/collect': { 202: object({ accepted: { type: 'integer', description: 'Events taken (a re-sent client id counts too)' } }) },
+  'GET /f/{id}/embed': { 200: object({ id: uuid, fields: array(embedField), hidden: dictionary(string), submitLabel: string }) },
+  'POST /f/{id}/submit': { 200: object({ message: string, redirect: { ...orNull({ type: 'string', format: 'uri' }), description: 'Where the page should go instead of showing the message' } }) },
+  'GET /healthz': { 200: object({ ok: { const: true } }) },
+  'GET /readyz': { 200: Readiness, 503: Readiness },
+};
