@@ -11,6 +11,7 @@ import type { Db, Queryable } from './storage/db.js';
 import { transaction } from './storage/db.js';
 import type { Condition } from './conditions.js';
 import { conditionSql, Params } from './segments/sql.js';
+import { memberSql } from './segments/membership.js';
 import { isTimeZone } from './zoned-time.js';
 
 export const SCHEDULE_REACHED = 'tend.schedule_reached';
@@ -88,7 +89,7 @@ export async function fireDueCalendars(db: Db, limit = 20): Promise<number> {
     for (const r of rows) {
       const params = new Params();
       const [signature, zone, at] = [params.add(r.signature), params.add(r.timezone), params.add(r.fire_at.toISOString())];
-      const audience = r.schedule.audience ? conditionSql(r.schedule.audience, params, r.fire_at) : 'true';
+      const audience = memberSql(r.schedule.audience ? conditionSql(r.schedule.audience, params, r.fire_at) : 'true');
       // The client id makes a firing that is retried (or raced) record each contact once.
       const inserted = await tx.query<{ id: string; contact_id: string }>(
         `INSERT INTO events (contact_id, type, properties, source, client_id, occurred_at)

@@ -12,9 +12,21 @@ export function parseBody<S extends TSchema>(schema: S, body: unknown, prefix = 
     validate = newAjv().compile(JSON.parse(JSON.stringify(schema)));
     compiled.set(schema, validate);
   }
-  if (body === undefined || body === null || typeof body !== 'object') throw new HttpProblem(400, 'Missing body', [{ path: prefix || '/', message: 'send a JSON object with Content-Type: application/json' }]);
+  requireBody(body, prefix);
   if (!validate(body)) throw new HttpProblem(422, 'Invalid request', ajvProblems(validate.errors, prefix));
   return body as Static<S>;
+}
+
+/** A request that needs a JSON object and has none (no body, a bare string, the wrong Content-Type) is 400. */
+export function requireBody(body: unknown, prefix = ''): asserts body is object {
+  if (body === undefined || body === null || typeof body !== 'object') throw new HttpProblem(400, 'Missing body', [{ path: prefix || '/', message: 'send a JSON object with Content-Type: application/json' }]);
+}
+
+/** A yes/no query parameter: absent, `true` or `false`; anything else is 400, not silently false. */
+export function flagParam(value: unknown, name: string): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new HttpProblem(400, 'Invalid query parameter', [{ path: `?${name}`, message: 'must be true or false' }]);
 }
 
 export function intParam(value: unknown, name: string, { min, max, fallback }: { min: number; max: number; fallback: number }): number {

@@ -161,8 +161,13 @@ function cyclesWithoutWait(ids: string[], adjacency: Map<string, string[]>, wait
 }
 
 /** Control characters, and the marks that reorder text on screen (U+202E shows "exe.txt" as "txt.exe"). */
-const UNPRINTABLE_LINE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
-const UNPRINTABLE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+const UNPRINTABLE_LINE_CHARS = '\\u0000-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069';
+const UNPRINTABLE_TEXT_CHARS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069';
+const UNPRINTABLE_LINE = new RegExp(`[${UNPRINTABLE_LINE_CHARS}]`);
+const UNPRINTABLE_TEXT = new RegExp(`[${UNPRINTABLE_TEXT_CHARS}]`);
+/** The same rules as JSON Schema patterns, for request schemas that can say them (a rename). */
+export const PRINTABLE_LINE = `^[^${UNPRINTABLE_LINE_CHARS}]*$`;
+export const PRINTABLE_TEXT = `^[^${UNPRINTABLE_TEXT_CHARS}]*$`;
 
 /**
  * What even a draft may not hold (a draft may be unfinished, not hostile): keys a node's

@@ -78,6 +78,12 @@ export function affectedBy(segments: LiveSegment[], eventType: string): LiveSegm
 }
 
 /**
+ * A contact is a member when the condition holds and it is not a merged visitor's shell
+ * (engine/identity.ts): the contact that absorbed it is the one that counts.
+ */
+export const memberSql = (condition: string) => `(c.merged_into IS NULL AND ${condition})`;
+
+/**
  * Evaluates one contact in the given segments (one statement), stores the difference
  * and records it as events, then plans the next time-driven re-check. Inside the
  * caller's transaction; contacts are serialised by an advisory lock.
@@ -88,7 +94,7 @@ export async function refreshContact(tx: pg.PoolClient, contactId: string, segme
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`segments:${contactId}`]);
   const params = new Params();
   const id = params.add(contactId);
-  const predicates = segments.map((s) => conditionSql(s.row.condition, params, now));
+  const predicates = segments.map((s) => memberSql(conditionSql(s.row.condition, params, now)));
   const { rows } = await tx.query<{ member: boolean[] }>(`SELECT ARRAY[${predicates.join(', ')}]::boolean[] AS member FROM contacts c WHERE c.id = ${id}`, params.values);
   if (!rows[0]) return changed;
   const member = rows[0].member;
@@ -164,7 +170,7 @@ export async function rebuildSegment(tx: pg.PoolClient, s: LiveSegment, now = ne
   await tx.query('DELETE FROM segment_rechecks WHERE segment_id = $1', [s.row.id]);
   const params = new Params();
   const id = params.add(s.row.id);
-  const predicate = conditionSql(s.row.condition, params, now);
+  const predicate = memberSql(conditionSql(s.row.condition, params, now));
   await tx.query(`DELETE FROM segment_members m WHERE m.segment_id = ${id} AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = m.contact_id AND ${predicate})`, params.values);
   const inserted = await tx.query(`INSERT INTO segment_members (segment_id, contact_id) SELECT ${id}, c.id FROM contacts c WHERE ${predicate} ON CONFLICT DO NOTHING`, params.values);
   for (const f of s.windowed) {

@@ -8,7 +8,7 @@ import { Condition } from '../condition-schema.js';
 import { conditionProblems, type Condition as ConditionValue } from '../conditions.js';
 import { toContact, type ContactRow } from '../storage/contacts.js';
 import type { Contact } from '../plugin.js';
-import { clearSegment, forgetSegments, liveSegment, rebuildSegment, type SegmentRow } from './membership.js';
+import { clearSegment, forgetSegments, liveSegment, memberSql, rebuildSegment, type SegmentRow } from './membership.js';
 import { conditionSql, Params } from './sql.js';
 
 export const SEGMENT_KEY = '^[a-z0-9][a-z0-9_-]{0,62}$';
@@ -56,7 +56,8 @@ export function segmentConditionProblems(cond: ConditionValue, path: string): { 
   return problems;
 }
 
-const WITH_COUNT = 'SELECT s.*, (SELECT count(*) FROM segment_members m WHERE m.segment_id = s.id) AS members FROM segments s';
+// A deleted segment keeps its row (inactive) but is gone from every answer.
+const WITH_COUNT = 'SELECT s.*, (SELECT count(*) FROM segment_members m WHERE m.segment_id = s.id) AS members FROM segments s WHERE s.active';
 
 export async function listSegments(db: Queryable): Promise<Segment[]> {
   return (await db.query<SegmentRow>(`${WITH_COUNT} ORDER BY s.created_at, s.id`)).rows.map(toSegment);
@@ -65,7 +66,7 @@ export async function listSegments(db: Queryable): Promise<Segment[]> {
 /** By id or by key. */
 export async function getSegment(db: Queryable, idOrKey: string): Promise<Segment | undefined> {
   const column = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrKey) ? 's.id' : 's.key';
-  const row = (await db.query<SegmentRow>(`${WITH_COUNT} WHERE ${column} = $1`, [idOrKey])).rows[0];
+  const row = (await db.query<SegmentRow>(`${WITH_COUNT} AND ${column} = $1`, [idOrKey])).rows[0];
   return row ? toSegment(row) : undefined;
 }
 
@@ -73,7 +74,10 @@ export async function getSegment(db: Queryable, idOrKey: string): Promise<Segmen
 export async function insertSegment(db: Db, input: SegmentInput): Promise<Segment | undefined> {
   const id = await transaction(db, async (tx) => {
     const { rows } = await tx.query<SegmentRow>(
-      'INSERT INTO segments (key, name, description, condition) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING RETURNING *',
+      // The key of a deleted segment may be used again: that row comes back with the new definition.
+      `INSERT INTO segments (key, name, description, condition) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, condition = EXCLUDED.condition, active = true, created_at = now(), updated_at = now()
+       WHERE NOT segments.active RETURNING *`,
       [input.key, input.name, input.description ?? '', JSON.stringify(input.condition)],
     );
     if (!rows[0]) return undefined;
@@ -91,7 +95,7 @@ export async function updateSegment(db: Db, id: string, input: SegmentInput): Pr
     const taken = await tx.query('SELECT 1 FROM segments WHERE key = $1 AND id <> $2', [input.key, id]);
     if (taken.rows.length) return 'key taken' as const;
     const { rows } = await tx.query<SegmentRow>(
-      'UPDATE segments SET key = $2, name = $3, description = $4, condition = $5, active = true, updated_at = now() WHERE id = $1 RETURNING *',
+      'UPDATE segments SET key = $2, name = $3, description = $4, condition = $5, updated_at = now() WHERE id = $1 AND active RETURNING *',
       [id, input.key, input.name, input.description ?? '', JSON.stringify(input.condition)],
     );
     if (!rows[0]) return 'missing' as const;
@@ -103,9 +107,10 @@ export async function updateSegment(db: Db, id: string, input: SegmentInput): Pr
   return (await getSegment(db, result))!;
 }
 
-export async function deactivateSegment(db: Db, id: string): Promise<boolean> {
+/** Deletes a segment: its members are cleared and it leaves the API; its key may be used again. */
+export async function deleteSegment(db: Db, id: string): Promise<boolean> {
   const done = await transaction(db, async (tx) => {
-    const changed = ((await tx.query('UPDATE segments SET active = false, updated_at = now() WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    const changed = ((await tx.query('UPDATE segments SET active = false, updated_at = now() WHERE id = $1 AND active', [id])).rowCount ?? 0) > 0;
     if (changed) await clearSegment(tx, id);
     return changed;
   });
@@ -116,7 +121,7 @@ export async function deactivateSegment(db: Db, id: string): Promise<boolean> {
 /** How many contacts a condition holds for right now, and some of them, without storing anything. */
 export async function previewCondition(db: Queryable, condition: ConditionValue, sample = 10): Promise<{ count: number; sample: Contact[] }> {
   const params = new Params();
-  const predicate = conditionSql(condition, params, new Date());
+  const predicate = memberSql(conditionSql(condition, params, new Date()));
   const count = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM contacts c WHERE ${predicate}`, params.values)).rows[0]!.n);
   const limit = params.add(sample);
   const rows = sample > 0 ? (await db.query<ContactRow>(`SELECT c.* FROM contacts c WHERE ${predicate} ORDER BY c.created_at DESC, c.id LIMIT ${limit}`, params.values)).rows : [];

@@ -70,15 +70,19 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
     const { email, externalId, q } = req.query;
     // Merged visitors are shells pointing at their survivor (engine/identity.ts): not listed.
     let where = 'merged_into IS NULL';
-    const params: unknown[] = [limit, offset];
+    const params: unknown[] = [];
     if (typeof email === 'string') { params.push(normaliseEmail(email)); where += ` AND email = $${params.length}`; }
     else if (typeof externalId === 'string') { params.push(externalId); where += ` AND external_id = $${params.length}`; }
     else if (typeof q === 'string' && q.trim()) {
       params.push(`%${q.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
       where += ` AND (email ILIKE $${params.length} OR external_id ILIKE $${params.length} OR attributes::text ILIKE $${params.length})`;
     }
-    const { rows } = await db.query<ContactRow & { total: number }>(`SELECT *, count(*) OVER () AS total FROM contacts WHERE ${where} ORDER BY created_at, id LIMIT $1 OFFSET $2`, params);
-    res.json({ contacts: rows.map(toContact), total: rows[0]?.total ?? 0, limit, offset });
+    // The total counts every match, also when the page asked for lies past the last one.
+    const [{ rows }, counted] = await Promise.all([
+      db.query<ContactRow>(`SELECT * FROM contacts WHERE ${where} ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, limit, offset]),
+      db.query<{ total: number }>(`SELECT count(*)::int AS total FROM contacts WHERE ${where}`, params),
+    ]);
+    res.json({ contacts: rows.map(toContact), total: counted.rows[0]!.total, limit, offset });
   }));
 
   const load = async (id: string) => {

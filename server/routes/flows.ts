@@ -5,16 +5,16 @@ import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../../engine/errors.js';
 import { FlowDocument, FLOW_FORMAT } from '../../engine/flow/document.js';
-import { validateFlow, migratedConfig, unstorableProblems } from '../../engine/flow/validate.js';
+import { validateFlow, migratedConfig, unstorableProblems, PRINTABLE_LINE, PRINTABLE_TEXT } from '../../engine/flow/validate.js';
 import type { Registry } from '../../engine/registry.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import * as programs from '../../engine/storage/programs.js';
 import { programStats } from '../../engine/storage/stats.js';
-import { parseBody, intParam } from '../input.js';
+import { parseBody, intParam, requireBody } from '../input.js';
 import { route } from '../problem.js';
 
-export const Rename = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), description: Type.Optional(Type.String({ maxLength: 10000 })) }, { additionalProperties: false });
+export const Rename = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, pattern: PRINTABLE_LINE }), description: Type.Optional(Type.String({ maxLength: 10000, pattern: PRINTABLE_TEXT })) }, { additionalProperties: false });
 
 export function flowsRouter(db: Db, registry: Registry): Router {
   const r = router();
@@ -58,6 +58,7 @@ export function flowsRouter(db: Db, registry: Registry): Router {
   });
 
   r.post('/validate', route(async (req, res) => {
+    requireBody(req.body);
     const problems = validateFlow(req.body, registry);
     res.json({ valid: problems.length === 0, problems });
   }));
@@ -97,14 +98,20 @@ export function flowsRouter(db: Db, registry: Registry): Router {
     res.set('etag', `"${saved.revision}"`).json(await detail(saved));
   };
 
-  r.put('/:id', route(async (req, res) => {
-    const p = await load(String(req.params.id));
+  /** An archived program is not edited, by a save or a rename. */
+  const editable = async (id: string) => {
+    const p = await load(id);
     if (p.status === 'archived') throw new HttpProblem(409, 'Program archived', [{ path: '/status', message: 'restore the program before editing it' }]);
+    return p;
+  };
+
+  r.put('/:id', route(async (req, res) => {
+    const p = await editable(String(req.params.id));
     await save(req, res, p, storable(upgrade(parseBody(FlowDocument, req.body))));
   }));
 
   r.patch('/:id', route(async (req, res) => {
-    const p = await load(String(req.params.id));
+    const p = await editable(String(req.params.id));
     const { name, description } = parseBody(Rename, req.body);
     await save(req, res, p, storable({ ...p.draft, name, description: description ?? p.draft.description }));
   }));

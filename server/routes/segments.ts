@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
-import { PreviewInput, SegmentInput, deactivateSegment, getSegment, insertSegment, listSegments, previewCondition, segmentConditionProblems, segmentMembers, updateSegment, type Segment } from '../../engine/segments/store.js';
+import { PreviewInput, SegmentInput, deleteSegment, getSegment, insertSegment, listSegments, previewCondition, segmentConditionProblems, segmentMembers, updateSegment, type Segment } from '../../engine/segments/store.js';
 import { intParam, parseBody } from '../input.js';
 import { route } from '../problem.js';
 
@@ -52,7 +52,7 @@ export function segmentsRouter(db: Db): Router {
   }));
   r.delete('/:id', route(async (req, res) => {
     const existing = await found(db, String(req.params.id));
-    await deactivateSegment(db, existing.id);
+    await deleteSegment(db, existing.id);
     res.status(204).end();
   }));
   return r;

@@ -6,7 +6,7 @@ import { router } from '../router.js';
 import { HttpProblem } from '../../engine/errors.js';
 import type { Db } from '../../engine/storage/db.js';
 import { TOPIC_KEY_PATTERN, TopicInput, TopicUpdate, archiveTopic, getTopic, insertTopic, listTopics, updateTopic } from '../../engine/topics.js';
-import { parseBody } from '../input.js';
+import { flagParam, parseBody } from '../input.js';
 import { route } from '../problem.js';
 
 const unknown = (key: string) => new HttpProblem(404, 'Unknown topic', [{ path: '/key', message: `no topic has key ${key}` }]);
@@ -18,7 +18,7 @@ function topicKey(raw: string): string {
 
 export function topicsRouter(db: Db): Router {
   const r = router();
-  r.get('/', route(async (req, res) => void res.json({ topics: await listTopics(db, req.query.archived === 'true') })));
+  r.get('/', route(async (req, res) => void res.json({ topics: await listTopics(db, flagParam(req.query.archived, 'archived')) })));
   r.post('/', route(async (req, res) => {
     const body = parseBody(TopicInput, req.body);
     const topic = await insertTopic(db, body);
@@ -29,7 +29,7 @@ export function topicsRouter(db: Db): Router {
     const key = topicKey(String(req.params.key));
     const topic = await getTopic(db, key);
     // An archived topic is deleted as far as the API goes, unless asked for by name.
-    if (!topic || (topic.archived && req.query.archived !== 'true')) throw unknown(key);
+    if (!topic || (topic.archived && !flagParam(req.query.archived, 'archived'))) throw unknown(key);
     res.json(topic);
   }));
   r.put('/:key', route(async (req, res) => {

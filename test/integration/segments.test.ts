@@ -121,11 +121,20 @@ describe('definitions, preview and facts', () => {
     const list = (await tend.api('GET', '/api/segments')).body.segments as { key: string; members: number }[];
     expect(list.find((s) => s.key === 'big-spenders')!.members).toBe(2);
 
+    const stored = async () => (await tend.sql("SELECT count(*)::int AS n FROM segment_members m JOIN segments s ON s.id = m.segment_id WHERE s.key = 'big-spenders'"))[0].n;
     expect((await tend.api('DELETE', '/api/segments/big-spenders')).status).toBe(204);
-    expect(await members('big-spenders')).toEqual([]);
+    expect(await stored()).toBe(0);
+    // Deleted: gone from the API, deleted once, and nobody joins it any more.
+    expect((await tend.api('GET', '/api/segments/big-spenders')).status).toBe(404);
+    expect((await tend.api('GET', '/api/segments')).body.segments.map((s: { key: string }) => s.key)).not.toContain('big-spenders');
+    expect((await tend.api('DELETE', '/api/segments/big-spenders')).status).toBe(404);
+    expect((await tend.api('PUT', `/api/segments/${created.id}`, { key: 'big-spenders', name: 'Big spenders', condition: total(500) })).status).toBe(404);
     await tend.event({ type: 'purchase', email: 'eve@example.com', properties: { value: 900 } });
     await tend.until(async () => (await tend.sql("SELECT 1 FROM outbox")).length === 0, 'events dispatched');
-    expect(await members('big-spenders')).toEqual([]);
+    expect(await stored()).toBe(0);
+    // Its key may be used again, for a new definition.
+    const again = await segment({ key: 'big-spenders', name: 'Very big spenders', condition: total(1000) });
+    expect(again.name).toBe('Very big spenders');
   });
 
   test('bad definitions are refused with the field named, and nothing is stored', async () => {
@@ -179,4 +188,19 @@ describe('definitions, preview and facts', () => {
     const got = Object.fromEntries(tend.mailbox.messages.slice(seen).map((m) => [recipient(m), m.subject]));
     expect(got).toEqual({ 'vip@example.com': 'VIP checkout', 'big@example.com': 'Thanks again', 'small@example.com': 'Your first order?' });
   });
+});
+
+test('a merged visitor is not a member: the known contact that absorbed it is', async () => {
+  const key = (await tend.api('POST', '/api/site-keys', { name: 'www.example.com' })).body.key as string;
+  const collect = (body: unknown) => fetch(`${tend.url}/t/collect`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ key, ...(body as object) }) });
+  await tend.api('PUT', '/api/contacts', { email: 'known@example.com' });
+  const seen = await collect({ anonymousId: 'visitor-merge-1', events: [{ type: 'clicked_banner' }] });
+  expect(seen.status, await seen.text()).toBe(202);
+  expect((await collect({ anonymousId: 'visitor-merge-1', identify: { email: 'known@example.com' } })).status).toBe(202);
+  expect((await tend.sql('SELECT count(*)::int AS n FROM contacts WHERE merged_into IS NOT NULL'))[0].n).toBeGreaterThan(0);
+  const listed = (await tend.api('GET', '/api/contacts?limit=500')).body.total as number;
+  const everyone = { field: 'contact.score', op: 'gte', value: 0 };
+  expect((await tend.api('POST', '/api/segments/preview', { condition: everyone })).body.count).toBe(listed);
+  const made = await segment({ key: 'everyone', name: 'Everyone', condition: everyone });
+  expect(made.members).toBe(listed);
 });
