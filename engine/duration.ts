@@ -1,6 +1,13 @@
 // Human durations ("45 seconds", "3 days", "2 weeks", "1 month") as used in node
 // configs: readable in the JSON and in the editor, never raw milliseconds.
-export const DURATION_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks|mo|month|months|y|year|years)\\s*$';
+// Each unit takes as many digits as keep a duration within about a thousand years, so
+// every duration the schema allows is one a Date, PostgreSQL's interval and a Temporal
+// timer can hold ("1000000000000 days" once made PostgreSQL fail with a 500).
+const UNIT_DIGITS: [number, string][] = [
+  [10, 's|sec|secs|second|seconds'], [8, 'm|min|mins|minute|minutes'], [7, 'h|hr|hrs|hour|hours'], [6, 'd|day|days'],
+  [5, 'w|week|weeks'], [4, 'mo|month|months'], [3, 'y|year|years'],
+];
+export const DURATION_PATTERN = `^\\s*(${UNIT_DIGITS.map(([digits, units]) => `\\d{1,${digits}}(\\.\\d+)?\\s*(${units})`).join('|')})\\s*$`;
 
 const UNIT_MS: Record<string, number> = {
   s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,

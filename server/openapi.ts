@@ -186,7 +186,7 @@ export function openApiDocument() {
         post: { summary: 'Add a topic that email nodes may name and contacts may leave on the preference page', requestBody: body(plain(TopicInput), { key: 'product-news', name: 'Product news' }), responses: { 201: ok('Topic'), 409: problem, 422: problem } },
       },
       '/api/topics/{key}': {
-        get: { summary: 'A topic (an archived one only with ?archived=true)', parameters: [...key, query('archived', { type: 'string', enum: ['true', 'false'] })], responses: { 200: ok('Topic'), 404: problem } },
+        get: { summary: 'A topic (404 once archived; GET /api/topics?archived=true lists those)', parameters: key, responses: { 200: ok('Topic'), 404: problem } },
         put: { summary: 'Rename or describe a topic', parameters: key, requestBody: body(plain(TopicUpdate)), responses: { 200: ok('Topic'), 404: problem, 422: problem } },
         delete: { summary: 'Archive a topic: it leaves the preference page and the API (404 after); opt-outs keep holding; its key stays taken', parameters: key, responses: { 204: { description: 'Archived' }, 404: problem } },
       },

@@ -13,7 +13,9 @@ import { route } from '../problem.js';
 import { ContactUpsert } from './contacts.js';
 
 export const MAX_BATCH = 1000;
-const Batch = Type.Object({ contacts: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_BATCH }) }, { additionalProperties: false });
+// Each row is checked on its own (a bad row is rejected in the answer, the others
+// stored), but a row that is not even an object refuses the whole batch.
+const Batch = Type.Object({ contacts: Type.Array(Type.Unsafe<Record<string, unknown>>({ type: 'object' }), { minItems: 1, maxItems: MAX_BATCH }) }, { additionalProperties: false });
 let validateRow: ReturnType<ReturnType<typeof newAjv>['compile']> | undefined;
 
 function checkRow(row: unknown): BatchRow {

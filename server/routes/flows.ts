@@ -59,6 +59,7 @@ export function flowsRouter(db: Db, registry: Registry): Router {
 
   r.post('/validate', route(async (req, res) => {
     requireBody(req.body);
+    if (Array.isArray(req.body)) throw new HttpProblem(422, 'Invalid request', [{ path: '/', message: 'send one flow document (an object), not a list' }]);
     const problems = validateFlow(req.body, registry);
     res.json({ valid: problems.length === 0, problems });
   }));

@@ -28,8 +28,8 @@ export function topicsRouter(db: Db): Router {
   r.get('/:key', route(async (req, res) => {
     const key = topicKey(String(req.params.key));
     const topic = await getTopic(db, key);
-    // An archived topic is deleted as far as the API goes, unless asked for by name.
-    if (!topic || (topic.archived && !flagParam(req.query.archived, 'archived'))) throw unknown(key);
+    // An archived topic is deleted as far as the API goes (the list shows it with ?archived=true).
+    if (!topic || topic.archived) throw unknown(key);
     res.json(topic);
   }));
   r.put('/:key', route(async (req, res) => {

@@ -198,7 +198,7 @@ test('topics are managed through the API with precise errors; a deleted topic le
   expect((await tend.api('GET', '/api/topics/nope')).status).toBe(404);
   // Archived: gone from the API unless asked for, and archived once.
   expect((await tend.api('GET', '/api/topics/events')).status).toBe(404);
-  expect((await tend.api('GET', '/api/topics/events?archived=true')).body).toMatchObject({ key: 'events', archived: true });
+  expect((await tend.api('GET', '/api/topics?archived=true')).body.topics).toContainEqual(expect.objectContaining({ key: 'events', archived: true }));
   expect((await tend.api('DELETE', '/api/topics/events')).status).toBe(404);
   const flow = await tend.api('POST', '/api/flows/validate', {
     format: 'tend.flow/v1', name: 'x',

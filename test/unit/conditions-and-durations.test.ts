@@ -66,6 +66,15 @@ describe('durations', () => {
     expect(() => parseDuration('3 Days')).toThrow();
   });
 
+  test('a duration stays within what a date, an interval and a timer hold (about a thousand years)', () => {
+    for (const longest of ['9999999999 seconds', '99999999 minutes', '9999999 hours', '999999 days', '99999 weeks', '9999 months', '999 years']) {
+      const at = addDuration(new Date('2026-01-01T00:00:00Z'), longest);
+      expect(Number.isFinite(at.getTime()), longest).toBe(true);
+      expect(at.getUTCFullYear(), longest).toBeLessThan(5000);
+    }
+    for (const tooLong of ['1000000000000d', '1000 years', '10000 months', '100000 weeks', '99999999999 s']) expect(() => parseDuration(tooLong), tooLong).toThrow();
+  });
+
   test('months and years follow the calendar', () => {
     expect(addDuration(new Date('2026-01-31T10:00:00Z'), '1 month').toISOString()).toBe('2026-02-28T10:00:00.000Z');
     expect(addDuration(new Date('2024-02-29T00:00:00Z'), '1 year').toISOString()).toBe('2025-02-28T00:00:00.000Z');
