@@ -17,7 +17,7 @@ import { Rename } from './routes/flows.js';
 import { FormInput } from '../engine/forms.js';
 import { SegmentInput, PreviewInput } from '../engine/segments/store.js';
 import { PredictiveSettings } from '../engine/predictive.js';
-import { ANONYMOUS_ID_PATTERN } from '../engine/identity.js';
+import { FormSubmission } from './routes/form-pages.js';
 import { MAX_BATCH } from './routes/contacts-batch.js';
 import { responseComponents, responseSchemas } from './openapi-responses.js';
 /** Shared sub-schemas by their TypeBox `$id` (the condition language), kept once under components. */
@@ -75,19 +75,6 @@ const linkForm = (fields: Record<string, unknown>) => ({ content: { 'application
 
 const EXAMPLE_EVENT = { type: 'order_placed', email: 'ada@example.com', properties: { total: 120, currency: 'EUR' }, clientId: 'order-1001' };
 const EXAMPLE_CONTACT = { email: 'ada@example.com', attributes: { first_name: 'Ada', plan: 'pro' }, tags: ['vip'], timezone: 'Europe/London' };
-
-/** A form submission from the embed: the answers by field name, plus what the page knew. */
-const FormSubmission = {
-  type: 'object', required: ['values'], additionalProperties: false,
-  properties: {
-    values: { type: 'object', description: 'Field name → answer' },
-    hidden: { type: 'object' },
-    shown: { type: 'array', items: { type: 'string', pattern: NO_NUL } },
-    anonymousId: { type: 'string', pattern: ANONYMOUS_ID_PATTERN },
-    page: { type: 'string', pattern: NO_NUL },
-    honeypot: { type: 'string', pattern: NO_NUL, description: 'The hidden field a person leaves empty' },
-  },
-};
 
 export function openApiDocument() {
   const doc = {

@@ -70,6 +70,19 @@ async function visitor(db: Db, vid: unknown): Promise<{ vid?: string; contact?: 
   return { vid, contact: id ? await getContact(db, id) : undefined };
 }
 
+/** What the embed posts (JSON), as the API document states it; checked field by field below. */
+export const FormSubmission = {
+  type: 'object', required: ['values'], additionalProperties: false,
+  properties: {
+    values: { type: 'object', description: 'Field name → answer' },
+    hidden: { type: 'object' },
+    shown: { type: 'array', items: { type: 'string', pattern: '^[^\\u0000]*$' } },
+    anonymousId: { type: 'string', pattern: ANONYMOUS_ID_PATTERN },
+    page: { type: 'string', pattern: '^[^\\u0000]*$' },
+    honeypot: { type: 'string', pattern: '^[^\\u0000]*$', description: 'The hidden field a person leaves empty' },
+  },
+} as const;
+
 /**
  * The hosted page posts form-encoded fields plus _vid, _shown and the honeypot _comment;
  * the embed posts JSON, the honeypot's answer as `honeypot`.
@@ -87,7 +100,7 @@ function readSubmission(req: Request): { submission: Submission; anonymousId?: s
     const { _vid, _shown, _page, _comment, ...values } = body as Record<string, string>;
     return { submission: { values, shown: _shown ? _shown.split(',') : undefined }, anonymousId: _vid, page: _page, honeypot: _comment, html: true };
   }
-  const problems: FieldError[] = [];
+  const problems: FieldError[] = Object.keys(body).filter((k) => !(k in FormSubmission.properties)).map((k) => ({ path: `/${k}`, message: 'is not a known field' }));
   const { values, hidden, shown, anonymousId, page: at, honeypot } = body as Record<string, unknown>;
   const isRecord = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
   if (!isRecord(values)) problems.push({ path: '/values', message: 'must be an object of field name → answer' });
