@@ -6,7 +6,7 @@ import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { segmentsRouter } from './routes/segments.js';
 import { experimentsRouter } from './routes/experiments.js';
 import { predictiveRouter } from './routes/predictive.js';
-import { refuseDeepJson, refuseNulInUrl } from './input.js';
+import { refuseDeepJson, refuseOddUrls } from './input.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('case sensitive routing', true);
   const trust = deps.trustProxy ?? 'loopback';
   app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust); // a number counts hops
-  app.use(refuseNulInUrl);
+  app.use(refuseOddUrls);
   // No page of Tend's may be framed by another site (clickjacking), except hosted forms,
   // which a customer may put in an iframe on their own site.
   app.use((req, res, next) => {

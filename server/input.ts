@@ -92,8 +92,20 @@ function badStringPath(buf: Buffer): string | undefined {
   return walk(value, '');
 }
 
-/** Refuses a URL with a NUL byte (%00) in its path or query: no id or search text holds one. */
-export function refuseNulInUrl(req: { originalUrl: string }, _res: unknown, next: (err?: unknown) => void): void {
+/** The longest value a query parameter may have (the API document says it of each). */
+export const MAX_QUERY_VALUE = 1000;
+
+/**
+ * Refuses a URL with a NUL byte (%00) in its path or query (no id or search text holds
+ * one), and a query parameter longer than MAX_QUERY_VALUE, with the parameter named:
+ * no search, email or id is that long, and past 16 kB Node would answer a bare 431.
+ */
+export function refuseOddUrls(req: { originalUrl: string }, _res: unknown, next: (err?: unknown) => void): void {
   if (/%00/.test(req.originalUrl)) return next(new HttpProblem(400, 'Invalid URL', [{ path: '/', message: 'the URL holds a NUL character (%00)' }]));
+  const query = req.originalUrl.indexOf('?');
+  if (query >= 0) {
+    const long = [...new URLSearchParams(req.originalUrl.slice(query + 1))].filter(([, v]) => v.length > MAX_QUERY_VALUE).map(([k]) => k);
+    if (long.length) return next(new HttpProblem(400, 'Invalid query parameter', long.map((k) => ({ path: `?${k}`, message: `at most ${MAX_QUERY_VALUE} characters` }))));
+  }
   next();
 }

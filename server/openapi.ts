@@ -19,6 +19,7 @@ import { SegmentInput, PreviewInput } from '../engine/segments/store.js';
 import { PredictiveSettings } from '../engine/predictive.js';
 import { FormSubmission } from './routes/form-pages.js';
 import { MAX_BATCH } from './routes/contacts-batch.js';
+import { MAX_QUERY_VALUE } from './input.js';
 import { responseComponents, responseSchemas } from './openapi-responses.js';
 /** Shared sub-schemas by their TypeBox `$id` (the condition language), kept once under components. */
 const shared = new Map<string, unknown>();
@@ -63,9 +64,10 @@ const uuid = (name: string) => ({ name, in: 'path', required: true, schema: { ty
 const id = [uuid('id')];
 const key = [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }];
 const token = [{ name: 'token', in: 'path', required: true, schema: { type: 'string' }, description: 'The signed token from the email' }];
-/** A query parameter; free text says it holds no NUL (the server refuses a %00 in any URL). */
+/** A query parameter; text holds no NUL and at most MAX_QUERY_VALUE characters (the server refuses others in any URL). */
 const query = (name: string, schema: Record<string, unknown>, description?: string) => ({
-  name, in: 'query', required: false, schema: schema.type === 'string' && !schema.pattern && !schema.enum ? { ...schema, pattern: NO_NUL } : schema, ...(description ? { description } : {}),
+  name, in: 'query', required: false, ...(description ? { description } : {}),
+  schema: schema.type !== 'string' ? schema : { maxLength: MAX_QUERY_VALUE, ...schema, ...(schema.pattern || schema.enum ? {} : { pattern: NO_NUL }) },
 });
 const paging = (maxOffset = 10_000_000) => [query('limit', { type: 'integer', minimum: 1, maximum: 500 }), query('offset', { type: 'integer', minimum: 0, maximum: maxOffset })];
 const VERSION = '[1-9][0-9]{0,5}|1000000';

@@ -113,3 +113,15 @@ describe('refused, and nothing stored', () => {
     expect(await rows()).toEqual(before);
   });
 });
+
+test('odd URLs: a NUL or an over-long query value is 400 naming it, before any route', async () => {
+  const get = async (path: string) => {
+    const res = await raw(path, { headers: { authorization: `Bearer ${tend.apiKey}` } });
+    return { status: res.status, body: await res.json() as { errors: { path: string }[] } };
+  };
+  expect(await get('/api/contacts?email=a%00b')).toMatchObject({ status: 400, body: { errors: [{ path: '/' }] } });
+  // Past Node's 16 kB of headers this would be a bare 431; well before, it is a problem naming the parameter.
+  expect(await get(`/api/contacts?externalId=${'x'.repeat(1001)}`)).toMatchObject({ status: 400, body: { errors: [{ path: '?externalId' }] } });
+  expect((await get(`/api/contacts?externalId=${'x'.repeat(1000)}`)).status).toBe(200);
+  expect(await get(`/f/00000000-0000-4000-8000-000000000000/embed?vid=${'v'.repeat(5000)}`)).toMatchObject({ status: 400, body: { errors: [{ path: '?vid' }] } });
+});
