@@ -107,7 +107,7 @@ export function openApiDocument() {
       // Any object: this operation exists to say what is wrong with a document.
       '/api/flows/validate': { post: { summary: 'Validate a flow document, which may be invalid: every problem with its JSON Pointer', requestBody: body({ type: 'object', description: 'A flow document (see FlowDocument), possibly invalid' }), responses: { 200: ok('{ valid, problems }'), 422: problem } } },
       '/api/flows': {
-        get: { summary: 'List programs', responses: { 200: ok('Programs') } },
+        get: { summary: 'List programs (?archived=true includes archived ones)', parameters: [query('archived', { type: 'string', enum: ['true', 'false'] })], responses: { 200: ok('Programs') } },
         post: { summary: 'Create a program from a flow document (saved as its draft)', requestBody: body(ref('FlowDocument')), responses: { 201: ok('Program'), 422: problem } },
       },
       '/api/flows/import': { post: { summary: 'Import a template (older node versions are migrated)', requestBody: body(ref('FlowDocument')), responses: { 201: ok('Program'), 422: problem } } },

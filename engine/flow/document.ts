@@ -46,11 +46,14 @@ export const FlowEdge = Type.Object(
 );
 export type FlowEdge = Static<typeof FlowEdge>;
 
+/** The longest program name: a copy's " (copy)" and a template's title both fit inside it. */
+export const MAX_PROGRAM_NAME = 200;
+
 export const FlowDocument = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     format: Type.Literal(FLOW_FORMAT),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: MAX_PROGRAM_NAME }),
     description: Type.Optional(Type.String({ maxLength: 10000 })),
     settings: Type.Optional(FlowSettings),
     nodes: Type.Array(FlowNode, { maxItems: 5000 }),

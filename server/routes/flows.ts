@@ -4,14 +4,14 @@ import type { Request, Response, Router } from 'express';
 import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../../engine/errors.js';
-import { FlowDocument, FLOW_FORMAT } from '../../engine/flow/document.js';
+import { FlowDocument, FLOW_FORMAT, MAX_PROGRAM_NAME } from '../../engine/flow/document.js';
 import { validateFlow, migratedConfig, unstorableProblems, PRINTABLE_LINE, PRINTABLE_TEXT } from '../../engine/flow/validate.js';
 import type { Registry } from '../../engine/registry.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import * as programs from '../../engine/storage/programs.js';
 import { programStats } from '../../engine/storage/stats.js';
-import { parseBody, intParam, requireBody } from '../input.js';
+import { parseBody, intParam, requireBody, flagParam } from '../input.js';
 import { route } from '../problem.js';
 
 export const Rename = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, pattern: PRINTABLE_LINE }), description: Type.Optional(Type.String({ maxLength: 10000, pattern: PRINTABLE_TEXT })) }, { additionalProperties: false });
@@ -74,7 +74,7 @@ export function flowsRouter(db: Db, registry: Registry): Router {
   r.post('/import', create);
 
   r.get('/', route(async (req, res) => {
-    res.json({ programs: await programs.listPrograms(db, req.query.archived === 'true') });
+    res.json({ programs: await programs.listPrograms(db, flagParam(req.query.archived, 'archived')) });
   }));
 
   r.get('/:id', route(async (req, res) => {
@@ -143,7 +143,8 @@ export function flowsRouter(db: Db, registry: Registry): Router {
 
   r.post('/:id/duplicate', route(async (req, res) => {
     const p = await load(String(req.params.id));
-    const copy = await programs.insertProgram(db, { ...p.draft, name: `${p.draft.name} (copy)` });
+    // The name shortened as needed so the copy's is still a name a program may have.
+    const copy = await programs.insertProgram(db, { ...p.draft, name: `${p.draft.name.slice(0, MAX_PROGRAM_NAME - ' (copy)'.length).trimEnd()} (copy)` });
     res.status(201).location(`/api/flows/${copy.id}`).json(await detail(copy));
   }));
 

@@ -142,6 +142,9 @@ test('every real 2xx answer matches its schema', async () => {
   const copy = await call('POST /api/flows/{id}/duplicate', `/api/flows/${program.id}/duplicate`);
   await call('GET /api/flows/{id}/stats', `/api/flows/${copy.id}/stats`);
   await call('POST /api/flows/{id}/archive', `/api/flows/${copy.id}/archive`);
+  // A copy of a program whose name is as long as a name may be is still a valid program.
+  const longest = await call('PATCH /api/flows/{id}', `/api/flows/${program.id}`, { name: 'N'.repeat(200) });
+  expect((await call('POST /api/flows/{id}/duplicate', `/api/flows/${longest.id}/duplicate`)).name).toMatch(/^N{193} \(copy\)$/);
   await call('GET /api/flows', '/api/flows?archived=true');
 
   // An experiment, undecided and then with its winner stored.
