@@ -138,10 +138,13 @@ export async function train(db: Db, s: PredictiveSettings): Promise<{ model: Tra
   if (all.length < s.minExamples || converted === 0 || converted === all.length) {
     throw new NotEnoughData(`training needs at least ${s.minExamples} leads, some converted and some not (there are ${all.length}, ${converted} converted)`);
   }
-  // A fifth of the leads (fixed by id) is held out to measure the model honestly.
-  const heldOut = (e: Example) => crypto.createHash('sha256').update(e.id).digest()[0]! % 5 === 0;
-  const learn = all.filter((e) => !heldOut(e));
-  const test = all.filter(heldOut);
+  // A fifth of the converted leads and a fifth of the others (fixed by id) are held out
+  // to measure the model honestly; taken from each class, so the measure always sees
+  // both (a fifth of all leads by hash alone was sometimes one class only: no AUC).
+  const hash = (e: Example) => crypto.createHash('sha256').update(e.id).digest('hex');
+  const heldOutIds = new Set([true, false].flatMap((c) => all.filter((e) => e.converted === c).sort((a, b) => hash(a).localeCompare(hash(b))).filter((_, i) => i % 5 === 0).map((e) => e.id)));
+  const learn = all.filter((e) => !heldOutIds.has(e.id));
+  const test = all.filter((e) => heldOutIds.has(e.id));
   const width = all[0]!.inputs.length;
   const means = Array.from({ length: width }, (_, i) => learn.reduce((t, e) => t + e.inputs[i]!, 0) / learn.length);
   // A feature every lead has alike (float noise aside) carries no information: dividing by
