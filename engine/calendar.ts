@@ -4,42 +4,16 @@
 // INSERT … SELECT of events for the contacts of its zone in the schedule's audience.
 // Zones are planned when a schedule first goes live (the zones contacts have, plus
 // UTC for contacts without one) and when a contact moves to a zone not planned yet.
-import crypto from 'node:crypto';
 import type pg from 'pg';
 import { Cron } from 'croner';
 import type { Db, Queryable } from './storage/db.js';
 import { transaction } from './storage/db.js';
-import type { Condition } from './conditions.js';
 import { conditionSql, Params } from './segments/sql.js';
 import { memberSql } from './segments/membership.js';
 import { isTimeZone } from './zoned-time.js';
+import { SCHEDULE_REACHED, calendarSignature, type CalendarSchedule } from './schedule-rules.js';
 
-export const SCHEDULE_REACHED = 'tend.schedule_reached';
-
-export interface CalendarSchedule {
-  /** Five fields (minute hour day month weekday) or six with seconds first. */
-  cron: string;
-  /** Which contacts: a condition over the contact (facts allowed); everyone when unset. */
-  audience?: Condition;
-}
-
-/** One string per distinct schedule: triggers match `properties.signature` on it. */
-export function calendarSignature(s: CalendarSchedule): string {
-  const audience = s.audience ? crypto.createHash('sha256').update(JSON.stringify(s.audience)).digest('hex').slice(0, 16) : 'all';
-  return `${s.cron.trim().replace(/\s+/g, ' ')}|${audience}`;
-}
-
-/** Problems with a cron expression, for the node's check. */
-export function cronProblem(cron: string): string | undefined {
-  const fields = cron.trim().split(/\s+/).length;
-  if (fields !== 5 && fields !== 6) return 'use five fields (minute hour day month weekday), or six with seconds first';
-  try {
-    new Cron(cron, { paused: true });
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
+export { SCHEDULE_REACHED, calendarSignature, cronProblem, type CalendarSchedule } from './schedule-rules.js';
 
 /** The next time the schedule comes round in this zone, strictly after `after`. */
 export function nextInZone(cron: string, timezone: string, after: Date): Date | undefined {

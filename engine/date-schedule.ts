@@ -12,8 +12,9 @@ import type { Contact, DateSchedule } from './plugin.js';
 import { readPath } from './conditions.js';
 import { addDuration, durationMs } from './duration.js';
 import { atLocalTime, isTimeZone } from './zoned-time.js';
+import { scheduleSignature } from './schedule-rules.js';
 import { appendEvent } from './storage/events.js';
-import { toContact, type ContactRow } from './storage/contacts.js';
+import { toContact, type ContactRow } from './storage/contact-row.js';
 
 export const DATE_REACHED = 'tend.date_reached';
 
@@ -25,10 +26,7 @@ export const DATE_REACHED = 'tend.date_reached';
  */
 const SCHEDULES_LOCK = 7346502;
 
-/** One string per distinct schedule: triggers match `properties.signature` on it. */
-export function scheduleSignature(s: DateSchedule): string {
-  return [s.field, s.offset ?? '', s.atLocalTime ?? '', s.yearly ? 'yearly' : 'once'].join('|');
-}
+export { scheduleSignature } from './schedule-rules.js';
 
 function shift(base: Date, offset: string | undefined): Date {
   if (!offset) return base;

@@ -330,3 +330,19 @@ export { ATTRIBUTE_NAME_PATTERN } from './field-names.js';
 
 /** The partials (and so the email layouts, `layout-<name>`) templates may include. */
 export { knownPartials } from './template-check.js';
+
+// What a node may use besides the contract above: the condition language (its schema for
+// a config, its check, its evaluation), durations, local times, topics and the schedule
+// rules. Built-in nodes use these exactly as a third party's would (.dependency-cruiser.cjs
+// fails a node that imports anything else of the engine).
+/** The condition language: `Condition` is both its JSON Schema (for a node's config) and its type. */
+export { Condition } from './condition-schema.js';
+export { conditionProblems, evaluateMeasured, readPath, type ConditionRules } from './conditions.js';
+/** Human durations ("3 days"): the pattern a config field uses, and adding one to a date. */
+export { DURATION_PATTERN, addDuration } from './duration.js';
+/** Local times in a contact's time zone. */
+export { atLocalTime, isTimeZone } from './zoned-time.js';
+/** The key a subscription topic may have. */
+export { TOPIC_KEY_PATTERN } from './topics.js';
+/** The schedule triggers' event type, signatures and cron check. */
+export { SCHEDULE_REACHED, calendarSignature, cronProblem, scheduleSignature, type CalendarSchedule } from './schedule-rules.js';

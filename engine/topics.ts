@@ -3,7 +3,6 @@
 // (`/api/topics`); a contact's opt-outs are `consent.topics.<key> = false`, changed on
 // the preference page through the contact-change path (engine/preferences.ts).
 import { Type, type Static } from '@sinclair/typebox';
-import type { Contact } from './plugin.js';
 import type { Queryable } from './storage/db.js';
 
 /** Topic keys are readable in conditions: `contact.consent.topics.product-news`. */
@@ -75,13 +74,13 @@ export async function archiveTopic(db: Queryable, key: string): Promise<boolean>
 }
 
 /** The contact's per-topic choices (`false` = opted out); anything malformed reads as none. */
-export function topicChoices(contact: Pick<Contact, 'consent'>): Record<string, boolean> {
+export function topicChoices(contact: { consent: Record<string, unknown> }): Record<string, boolean> {
   const raw = (contact.consent as Record<string, unknown>).topics;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
   return Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([, v]) => typeof v === 'boolean')) as Record<string, boolean>;
 }
 
 /** Why a marketing email about `topic` may not go to this contact, if it may not. */
-export function topicRefusal(contact: Pick<Contact, 'consent'>, topic: string): string | undefined {
+export function topicRefusal(contact: { consent: Record<string, unknown> }, topic: string): string | undefined {
   return topicChoices(contact)[topic] === false ? `unsubscribed from topic ${topic}` : undefined;
 }

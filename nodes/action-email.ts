@@ -1,8 +1,7 @@
 // tend.action.email: renders a Handlebars message for the contact and sends it once.
 // Opt-outs, the unsubscribe link and List-Unsubscribe headers are the engine's job.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, knownPartials } from '../engine/plugin.js';
-import { TOPIC_KEY_PATTERN } from '../engine/topics.js';
+import { definePlugin, directive, knownPartials, TOPIC_KEY_PATTERN } from '../engine/plugin.js';
 
 export default definePlugin({
   id: 'tend.action.email',

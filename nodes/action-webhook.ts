@@ -3,8 +3,7 @@
 // target; maps response fields onto the contact; leaves by `error` when the call
 // finally fails.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, NotRetryableError, RetryAfterError, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin.js';
-import { readPath } from '../engine/conditions.js';
+import { definePlugin, directive, NotRetryableError, RetryAfterError, ATTRIBUTE_NAME_PATTERN, readPath } from '../engine/plugin.js';
 
 export default definePlugin({
   id: 'tend.action.webhook',

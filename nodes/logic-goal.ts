@@ -4,9 +4,7 @@
 // when nothing is connected. Event conditions are checked as events arrive; contact
 // conditions and facts before each step.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition } from '../engine/condition-schema.js';
-import { conditionProblems } from '../engine/conditions.js';
+import { definePlugin, directive, Condition, conditionProblems } from '../engine/plugin.js';
 
 export default definePlugin({
   id: 'tend.logic.goal',

@@ -2,9 +2,7 @@
 // "30 days before the contract renews, at 09:00 their time", "every year on the
 // birthday". Tend keeps each contact's due time and re-plans it when the date changes.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, type DateSchedule } from '../engine/plugin.js';
-import { DURATION_PATTERN } from '../engine/duration.js';
-import { scheduleSignature } from '../engine/date-schedule.js';
+import { definePlugin, directive, type DateSchedule, DURATION_PATTERN, scheduleSignature } from '../engine/plugin.js';
 
 export default definePlugin({
   id: 'tend.trigger.date-property',

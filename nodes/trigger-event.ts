@@ -1,9 +1,7 @@
 // tend.trigger.event: a contact enters the program when an event of a type arrives,
 // optionally only when its properties match, optionally one run per correlation key.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition } from '../engine/condition-schema.js';
-import { conditionProblems } from '../engine/conditions.js';
+import { definePlugin, directive, Condition, conditionProblems } from '../engine/plugin.js';
 
 export default definePlugin({
   id: 'tend.trigger.event',

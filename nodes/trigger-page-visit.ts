@@ -3,9 +3,7 @@
 // views within a window, or after spending a minimum time on the page. Fed by the
 // tracking script's `page_view` and `page_left` events.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, type HistoryCount, type TriggerSpec } from '../engine/plugin.js';
-import type { Condition } from '../engine/conditions.js';
-import { DURATION_PATTERN } from '../engine/duration.js';
+import { definePlugin, directive, type HistoryCount, type TriggerSpec, DURATION_PATTERN, type Condition } from '../engine/plugin.js';
 
 const config = Type.Object(
   {

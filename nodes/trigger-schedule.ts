@@ -2,10 +2,7 @@
 // Monday at 09:00": the blog digest, a monthly statement), optionally only those an
 // audience condition holds for (a tag, a segment, a fact).
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition } from '../engine/condition-schema.js';
-import { conditionProblems } from '../engine/conditions.js';
-import { calendarSignature, cronProblem, SCHEDULE_REACHED } from '../engine/calendar.js';
+import { definePlugin, directive, Condition, conditionProblems, calendarSignature, cronProblem, SCHEDULE_REACHED } from '../engine/plugin.js';
 
 export default definePlugin({
   id: 'tend.trigger.schedule',

@@ -1,8 +1,7 @@
 // tend.trigger.stage-changed: a contact enters when their lifecycle stage changes,
 // optionally only from or to a given stage.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
-import type { Condition } from '../engine/conditions.js';
+import { definePlugin, directive, type Condition } from '../engine/plugin.js';
 
 const Stage = (title: string) => Type.Optional(Type.String({ pattern: '^[A-Za-z0-9 _-]{1,40}$', title }));
 

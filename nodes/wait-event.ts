@@ -1,10 +1,7 @@
 // tend.wait.event: waits for an event (same correlation key by default) up to a
 // timeout; the contact leaves by `event` the moment it arrives, else by `timeout`.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
-import { Condition } from '../engine/condition-schema.js';
-import { conditionProblems } from '../engine/conditions.js';
-import { addDuration, DURATION_PATTERN } from '../engine/duration.js';
+import { definePlugin, directive, Condition, conditionProblems, addDuration, DURATION_PATTERN } from '../engine/plugin.js';
 
 export default definePlugin({
   id: 'tend.wait.event',

@@ -4,7 +4,7 @@
 // schemathesis checks the server against it (test/integration/api-document.test.ts).
 import { FlowDocument } from '../engine/flow/document.js';
 import { EventInput, EventBatch } from './routes/events.js';
-import { ContactPatch, ContactUpsert } from './routes/contacts.js';
+import { ContactPatch, ContactUpsert } from './routes/contact-input.js';
 import { MessagingPolicy, MessagingPolicyInput } from '../engine/channel-policy.js';
 import { ScoringRuleInput } from '../engine/scoring.js';
 import { TopicInput, TopicUpdate } from '../engine/topics.js';

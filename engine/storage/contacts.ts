@@ -5,38 +5,8 @@ import type { Contact, ContactOperation } from '../plugin.js';
 import { HttpProblem } from '../errors.js';
 import { recordContactChanges } from './contact-changes.js';
 
-export interface ContactRow {
-  id: string;
-  external_id: string | null;
-  email: string | null;
-  phone: string | null;
-  attributes: Record<string, unknown>;
-  score: number;
-  tags: string[];
-  consent: Record<string, unknown>;
-  unsubscribed_at: Date | null;
-  timezone: string | null;
-  created_at: Date;
-  updated_at: Date;
-  segments?: string[];
-}
-
-export function toContact(row: ContactRow): Contact {
-  return {
-    id: row.id,
-    externalId: row.external_id,
-    email: row.email,
-    phone: row.phone,
-    attributes: row.attributes,
-    score: row.score,
-    tags: row.tags,
-    consent: row.consent,
-    unsubscribed: row.unsubscribed_at !== null,
-    timezone: row.timezone,
-    createdAt: row.created_at.toISOString(),
-    ...(row.segments ? { segments: row.segments } : {}),
-  };
-}
+export { toContact, type ContactRow } from './contact-row.js';
+import { toContact, type ContactRow } from './contact-row.js';
 
 /** Columns a contact operation may name directly; every other field is an attribute. */
 export const COLUMN_FIELDS = ['email', 'phone', 'timezone', 'externalId'] as const;

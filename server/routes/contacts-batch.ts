@@ -10,7 +10,7 @@ import { isTimeZone } from '../../engine/zoned-time.js';
 import { ConcurrentCreateError, upsertContacts, type BatchRow } from '../../engine/storage/contact-batch.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
-import { ContactUpsert } from './contacts.js';
+import { ContactUpsert } from './contact-input.js';
 
 export const MAX_BATCH = 1000;
 // Each row is checked on its own (a bad row is rejected in the answer, the others

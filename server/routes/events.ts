@@ -7,7 +7,7 @@ import type { Db } from '../../engine/storage/db.js';
 import { parseBody } from '../input.js';
 import { ingest as storeEvents, type Accepted } from '../../engine/ingest.js';
 import { route } from '../problem.js';
-import { ContactPatch, checkTimezone } from './contacts.js';
+import { ContactPatch, checkTimezone } from './contact-input.js';
 
 export const EventInput = Type.Object(
   {

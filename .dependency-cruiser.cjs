@@ -1,0 +1,52 @@
+// Which module may import which: the rules of engine/ARCHITECTURE.md ("The rooms and
+// their arrows"), checked by `npm run lint:deps` in CI. A rule written here is one the
+// code already keeps; an arrow the code still breaks is listed in ARCHITECTURE.md
+// rather than allowed here silently.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import loop: one of the modules belongs in another room, or a shared part in a third.',
+      from: { path: '^(engine|server|nodes|editor/src|examples)/' },
+      to: { circular: true },
+    },
+    {
+      name: 'nodes-use-the-plugin-api',
+      severity: 'error',
+      comment: 'Built-in nodes are written as third-party ones are: only tend/plugin (engine/plugin.ts) and each other.',
+      from: { path: '^nodes/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(engine|server|editor|test)/', pathNot: '^engine/plugin\\.ts$' },
+    },
+    {
+      name: 'workflow-is-deterministic',
+      severity: 'error',
+      comment: 'The Temporal workflow replays: it may use @temporalio/workflow and pure modules, never Node built-ins, storage, or I/O libraries. '
+        + '(plugin.ts and activities.ts give it types only: with TypeScript 7 this parser cannot tell an `import type` apart, and Temporal\'s bundler refuses a Node module in the workflow anyway.)',
+      from: { path: '^engine/temporal/workflows\\.ts$' },
+      to: { pathNot: '^(node_modules/@temporalio/(workflow|common)/|engine/(conditions|match|duration|zoned-time|plugin)\\.ts$|engine/temporal/activities\\.ts$)' },
+    },
+    {
+      name: 'engine-does-not-know-the-server',
+      severity: 'error',
+      comment: 'The engine is used by the server, the worker and the tests; it never imports them.',
+      from: { path: '^engine/' },
+      to: { path: '^(server|editor|test)/' },
+    },
+    {
+      name: 'the-editor-runs-in-a-browser',
+      severity: 'error',
+      comment: 'The editor imports the engine for types and pure rules only: no storage, Temporal, or server code.',
+      from: { path: '^editor/src/' },
+      to: { path: '^(server/|engine/(storage|temporal|stack)/)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|editor/dist|test/artifacts)' },
+    tsPreCompilationDeps: false,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+  },
+};
