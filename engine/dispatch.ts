@@ -22,6 +22,7 @@ import { getContact } from './storage/contacts.js';
 import { toEvent, type EventRow } from './storage/events.js';
 import { evaluate, readPath } from './conditions.js';
 import { migratedConfig } from './flow/validate.js';
+import { enrollment, eventSignal } from './temporal/workflows.js';
 import type { Registry } from './registry.js';
 import type { FlowDocument } from './flow/document.js';
 import type { TriggerSpec } from './plugin.js';
@@ -189,7 +190,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     if (!enrollmentId) return undefined;
     const input: EnrollmentInput = { enrollmentId, node: t.nodeId, programId: t.programId, quick: t.quick, goal: settings.goal, goals: t.goals, exitOn: t.spec.exitOn ? { when: t.spec.exitOn, reason: t.spec.exitReason ?? 'exit event' } : undefined, activity: opts.activity, historyLimit: opts.historyLimit };
     try {
-      await client.workflow.start('enrollment', { workflowId: workflowIdOf(enrollmentId), taskQueue: opts.taskQueue, args: [input] });
+      await client.workflow.start(enrollment, { workflowId: workflowIdOf(enrollmentId), taskQueue: opts.taskQueue, args: [input] });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
@@ -260,7 +261,7 @@ export function createDispatcher(opts: DispatcherOptions) {
         .filter((id) => !started.has(id))
         .map(async (id) => {
           try {
-            await client.workflow.getHandle(workflowIdOf(id)).signal('event', payload);
+            await client.workflow.getHandle(workflowIdOf(id)).signal(eventSignal, payload);
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err; // it ended meanwhile
           }

@@ -7,24 +7,18 @@ import { readConfig, type TendConfig } from '../engine/config.js';
 import { freePort } from '../engine/stack/ports.js';
 import { startTemporalDevServer } from '../engine/stack/temporal.js';
 import { ensureTemporalCli } from '../engine/stack/temporal-cli.js';
-import { createDb, type Db } from '../engine/storage/db.js';
-import { migrate } from '../engine/storage/migrate.js';
 import { rotateSigningSecret } from '../engine/signing.js';
-import { createRegistry, type Registry } from '../engine/registry.js';
 import { connectClient, connectWorker } from '../engine/temporal/client.js';
 import { createSmsProvider } from '../engine/sms.js';
 import { createOutbound } from '../engine/outbound.js';
 import { createWorker } from '../engine/temporal/worker.js';
-import { createDispatcher } from '../engine/dispatch.js';
 import { createMailer } from '../engine/mailer.js';
 import { createRenderer } from '../engine/templates.js';
-import { signingSecret, unsubscribeToken } from '../engine/signing.js';
-import { createApp } from './app.js';
+import { unsubscribeToken } from '../engine/signing.js';
+import { composeServer, openServices, type Services } from './compose.js';
 import { resolveApiKey } from './auth.js';
 import { ensureEditorBuilt } from './editor-build.js';
 import express from 'express';
-import { createLog, type Log } from '../engine/log.js';
-import { createMetrics, type Metrics } from '../engine/metrics.js';
 import type { TemporalProbe } from '../engine/readiness.js';
 import { opsRouter } from './routes/ops.js';
 import { notFound, problemHandler } from './problem.js';
@@ -86,23 +80,7 @@ export async function bootStack(config: TendConfig, need: { database: boolean; t
   return { databaseUrl: databaseUrl ?? '', temporalAddress: temporalAddress ?? '', temporalUiUrl, pids, stops };
 }
 
-export interface Services {
-  db: Db;
-  registry: Registry;
-  secret: string;
-  /** JSON lines for the server, the dispatcher and the worker of this process. */
-  log: Log;
-  /** This process's in-process counters (the database's figures are read at scrape time). */
-  metrics: Metrics;
-}
-
-export async function openServices(config: TendConfig, databaseUrl: string, opts: { logSink?: (line: string) => void } = {}): Promise<Services> {
-  const db = createDb(databaseUrl, 20);
-  await migrate(db);
-  const registry = await createRegistry(config.plugins);
-  const log = createLog({ level: config.logLevel, sink: opts.logSink });
-  return { db, registry, secret: await signingSecret(db), log, metrics: createMetrics({ processMetrics: true }) };
-}
+export { openServices, type Services } from './compose.js';
 
 /** A worker has no HTTP API; with TEND_METRICS_PORT it serves /healthz, /readyz and /metrics for probes and Prometheus. */
 async function startOpsServer(config: TendConfig, s: Services, temporal: TemporalProbe, port: number) {
@@ -168,21 +146,8 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
 
 export async function startServer(config: TendConfig, s: Services, temporalAddress: string) {
   const client = await connectClient(config, temporalAddress);
-  // TEND_DISPATCH=off: an API-only replica; another server's dispatcher picks its events up (LISTEN/NOTIFY).
-  const dispatcher = config.dispatch === false ? undefined : createDispatcher({
-    db: s.db,
-    client,
-    registry: s.registry,
-    taskQueue: config.temporalTaskQueue,
-    activity: process.env.TEND_HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeoutMs: Number(process.env.TEND_HEARTBEAT_TIMEOUT_MS) } : undefined,
-    backlogLimit: config.dispatchBacklog,
-    onError: (err) => s.log.error('dispatch failed', { component: 'dispatch', err }),
-    metrics: s.metrics,
-  });
-  await dispatcher?.start();
-  const apiKey = await resolveApiKey(s.db, config.apiKey);
-  const app = createApp({ db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher?.kick(),
-    rateLimit: config.rateLimit, rateLimitStore: config.rateLimitStore, trustProxy: config.trustProxy, log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken });
+  const heartbeatTimeoutMs = process.env.TEND_HEARTBEAT_TIMEOUT_MS ? Number(process.env.TEND_HEARTBEAT_TIMEOUT_MS) : undefined;
+  const { app, apiKey, dispatcher } = await composeServer(config, s, client, { heartbeatTimeoutMs });
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

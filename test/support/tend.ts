@@ -8,10 +8,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readConfig, type TendConfig } from '../../engine/config.js';
 import { openServices, startWorker, type Services } from '../../server/runtime.js';
-import { createApp } from '../../server/app.js';
+import { composeServer } from '../../server/compose.js';
 import { connectClient } from '../../engine/temporal/client.js';
-import { createDispatcher } from '../../engine/dispatch.js';
-import { resolveApiKey } from '../../server/auth.js';
 import { startSmtp, type Mailbox } from './smtp.js';
 
 export interface Tend {
@@ -89,12 +87,7 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
   });
   const services = await openServices(config, databaseUrl, { logSink: opts.logSink ?? (() => undefined) });
   const client = await connectClient(config, temporalAddress);
-  const dispatcher = createDispatcher({ db: services.db, client, registry: services.registry, taskQueue, activity: { heartbeatTimeoutMs: 5000 }, historyLimit: opts.historyLimit,
-    backlogLimit: config.dispatchBacklog, metrics: services.metrics });
-  await dispatcher.start();
-  const apiKey = await resolveApiKey(services.db, config.apiKey);
-  const app = createApp({ db: services.db, registry: services.registry, apiKey, signingSecret: services.secret, onEventsStored: () => void dispatcher.kick(),
-    rateLimit: config.rateLimit, rateLimitStore: config.rateLimitStore, trustProxy: config.trustProxy, log: services.log, metrics: services.metrics, temporal: client, metricsToken: config.metricsToken });
+  const { app, apiKey, dispatcher } = await composeServer(config, services, client, { heartbeatTimeoutMs: 5000, historyLimit: opts.historyLimit });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -150,7 +143,7 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
       await tend.stopWorker();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await dispatcher.stop();
+      await dispatcher?.stop();
       await client.connection.close();
       await services.db.end();
       await mailbox.close();
