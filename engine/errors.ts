@@ -1,26 +1,29 @@
-// The few error types Tend raises on purpose. HTTP errors become problem+json in one
-// middleware (server/problem.ts); node errors map to Temporal failures in one place
+// The few error types Tend raises on purpose. Engine problems become problem+json in
+// one middleware (server/problem.ts); node errors map to Temporal failures in one place
 // (temporal/activities.ts).
 export interface FieldError {
   path: string;
   message: string;
 }
 
-export class HttpProblem extends Error {
+/** What went wrong, in the engine's words; server/problem.ts gives each its HTTP status. */
+export type ProblemKind = 'not-found' | 'conflict' | 'invalid' | 'unavailable';
+
+/**
+ * The engine's one error vocabulary for a request it cannot carry out: a contact that
+ * does not exist, an identity that belongs to someone else, input it cannot use, a
+ * service it needs that did not answer; with the fields at fault.
+ */
+export class EngineProblem extends Error {
   constructor(
-    readonly status: number,
+    readonly kind: ProblemKind,
     readonly title: string,
     readonly errors: FieldError[] = [],
-    readonly options: { cause?: unknown; headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
+    options: { cause?: unknown } = {},
   ) {
-    super(errors.length ? `${title}: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}` : title, { cause: options.cause });
-    this.name = 'HttpProblem';
+    super(errors.length ? `${title}: ${errors.map((x) => `${x.path} ${x.message}`).join('; ')}` : title, { cause: options.cause });
+    this.name = 'EngineProblem';
   }
-
-  /** Response headers that go with the problem (Retry-After, WWW-Authenticate). */
-  get headers(): Record<string, string> { return this.options.headers ?? {}; }
-  /** Extra problem members, e.g. `requiredScope`. */
-  get extensions(): Record<string, unknown> { return this.options.extensions ?? {}; }
 }
 
 export { NotRetryableError, RetryAfterError } from './plugin.js';

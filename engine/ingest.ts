@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { Db } from './storage/db.js';
 import { transaction } from './storage/db.js';
-import { HttpProblem } from './errors.js';
+import { EngineProblem } from './errors.js';
 import { normaliseEmail, resolveContact, updateContactFields, type ContactFields } from './storage/contacts.js';
 
 export interface IncomingEvent {
@@ -120,7 +120,7 @@ export async function ingestIn(tx: pg.PoolClient, inputs: IncomingEvent[], pathO
     const simple = simpleIdentity(e);
     if (simple) {
       const id = resolved[simple.kind].get(simple.value);
-      if (!id) throw new HttpProblem(404, 'Unknown contact', [{ path: `${pathOf(i)}/contactId`, message: `no contact has id ${simple.value}` }]);
+      if (!id) throw new EngineProblem('not-found', 'Unknown contact', [{ path: `${pathOf(i)}/contactId`, message: `no contact has id ${simple.value}` }]);
       contactOf.set(i, id);
       continue;
     }

@@ -9,7 +9,7 @@ import type { Db, Queryable } from './storage/db.js';
 import { transaction } from './storage/db.js';
 import { workflowIdOf } from './dispatch.js';
 import type { Log } from './log.js';
-import { HttpProblem } from './errors.js';
+import { EngineProblem } from './errors.js';
 
 /** The contact and every contact merged into it (recursively). */
 async function personIds(db: Queryable, contactId: string): Promise<string[]> {
@@ -137,7 +137,7 @@ async function deleteWorkflows(client: Client, runs: { id: string; wasActive: bo
       failed ??= err;
     }
   }));
-  if (failed) throw new HttpProblem(503, 'Temporal did not delete the contact\'s runs; nothing was erased yet, try again', [], { cause: failed });
+  if (failed) throw new EngineProblem('unavailable', 'Temporal did not delete the contact\'s runs; nothing was erased yet, try again', [], { cause: failed });
 }
 
 /**

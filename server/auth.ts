@@ -4,7 +4,7 @@
 // server/scopes.ts. Site keys (pk_…) are for tracking only and are refused here.
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { HttpProblem } from '../engine/errors.js';
+import { HttpProblem } from './http-problem.js';
 import { setting } from '../engine/signing.js';
 import type { Queryable } from '../engine/storage/db.js';
 import { covers, findApiKey, type Scope } from '../engine/api-keys.js';

@@ -2,7 +2,7 @@
 // its JSON Pointer, and nothing is stored when there is one.
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ajvProblems, newAjv } from '../engine/registry.js';
-import { HttpProblem } from '../engine/errors.js';
+import { HttpProblem } from './http-problem.js';
 
 const compiled = new WeakMap<TSchema, ReturnType<ReturnType<typeof newAjv>['compile']>>();
 

@@ -2,12 +2,17 @@
 // is not an HttpProblem or a body-parser 4xx (a database error, a bug) is logged here
 // and answered with a bare 500: no message, stack or SQL leaves the server.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { HttpProblem } from '../engine/errors.js';
+import { HttpProblem } from './http-problem.js';
+import { EngineProblem, type ProblemKind } from '../engine/errors.js';
 import { isConnectionError } from '../engine/storage/db.js';
+
+/** The HTTP status of each kind of engine problem: the one place they meet. */
+const STATUS_OF: Record<ProblemKind, number> = { 'not-found': 404, conflict: 409, invalid: 422, unavailable: 503 };
 
 export const problemHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   let problem: HttpProblem;
   if (err instanceof HttpProblem) problem = err;
+  else if (err instanceof EngineProblem) problem = new HttpProblem(STATUS_OF[err.kind], err.title, err.errors, { cause: err });
   else if (err?.type === 'entity.too.large') problem = new HttpProblem(413, 'Request body too large', [{ path: '/', message: `the body is larger than ${err.limit} bytes` }]);
   else if (err?.type === 'entity.parse.failed') problem = new HttpProblem(400, 'Malformed JSON', [{ path: '/', message: 'the body is not valid JSON' }]);
   else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') problem = new HttpProblem(415, 'Unsupported encoding', [{ path: '/', message: String(err.message) }]);

@@ -1,7 +1,7 @@
 // What the public endpoints (tracking, forms) share: CORS open to every site, and small
 // JSON bodies whatever their content type (sendBeacon and simple fetches send text/plain).
 import express, { type RequestHandler } from 'express';
-import { HttpProblem } from '../engine/errors.js';
+import { HttpProblem } from './http-problem.js';
 import { refuseDeepJson } from './input.js';
 
 /** CORS for the public endpoints: any site may call them; no cookies ride along. */

@@ -4,7 +4,7 @@
 // PostgreSQL, shared by every server behind a load balancer (the default), or this
 // process's memory for a single server (TEND_RATE_LIMIT_STORE; engine/SECURITY.md).
 import type { RequestHandler } from 'express';
-import { HttpProblem } from '../engine/errors.js';
+import { HttpProblem } from './http-problem.js';
 import { parseIp } from '../engine/ip-ranges.js';
 
 export interface RateLimit {

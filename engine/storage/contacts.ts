@@ -2,7 +2,7 @@
 // tag operations that nodes and the API apply.
 import type { Queryable } from './db.js';
 import type { Contact, ContactOperation } from '../plugin.js';
-import { HttpProblem } from '../errors.js';
+import { EngineProblem } from '../errors.js';
 import { recordContactChanges } from './contact-changes.js';
 
 export { toContact, type ContactRow } from './contact-row.js';
@@ -37,14 +37,14 @@ export function normaliseEmail(email: string): string {
 export async function resolveContact(tx: Queryable, who: Identity, path = ''): Promise<{ contact: Contact; created: boolean }> {
   if (who.contactId) {
     const c = await getContact(tx, who.contactId, true);
-    if (!c) throw new HttpProblem(404, 'Unknown contact', [{ path: `${path}/contactId`, message: `no contact has id ${who.contactId}` }]);
+    if (!c) throw new EngineProblem('not-found', 'Unknown contact', [{ path: `${path}/contactId`, message: `no contact has id ${who.contactId}` }]);
     return { contact: c, created: false };
   }
   const email = who.email ? normaliseEmail(who.email) : undefined;
   const byExternal = who.externalId ? (await tx.query<ContactRow>('SELECT * FROM contacts WHERE external_id = $1 FOR UPDATE', [who.externalId])).rows[0] : undefined;
   const byEmail = email ? (await tx.query<ContactRow>('SELECT * FROM contacts WHERE email = $1 FOR UPDATE', [email])).rows[0] : undefined;
   if (byExternal && byEmail && byExternal.id !== byEmail.id) {
-    throw new HttpProblem(409, 'Identity conflict', [{ path: `${path}/email`, message: `email ${email} belongs to another contact than externalId ${who.externalId}` }]);
+    throw new EngineProblem('conflict', 'Identity conflict', [{ path: `${path}/email`, message: `email ${email} belongs to another contact than externalId ${who.externalId}` }]);
   }
   const found = byExternal ?? byEmail;
   if (found) {
@@ -57,7 +57,7 @@ export async function resolveContact(tx: Queryable, who: Identity, path = ''): P
     }
     return { contact: toContact(found), created: false };
   }
-  if (!email && !who.externalId) throw new HttpProblem(422, 'No contact named', [{ path: path || '/', message: 'name the contact by contactId, externalId or email' }]);
+  if (!email && !who.externalId) throw new EngineProblem('invalid', 'No contact named', [{ path: path || '/', message: 'name the contact by contactId, externalId or email' }]);
   // Two requests may create the same contact at once; the loser re-reads the winner's row.
   const { rows } = await tx.query<ContactRow>(
     `INSERT INTO contacts (email, external_id) VALUES ($1, $2)

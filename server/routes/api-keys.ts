@@ -2,7 +2,7 @@
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../engine/api-keys.js';
 import { parseBody } from '../input.js';

@@ -9,7 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { ATTRIBUTE_NAME_PATTERN } from '../../engine/field-names.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import { ingestIn } from '../../engine/ingest.js';
 import { ANONYMOUS_ID_PATTERN, identify, visitorContact } from '../../engine/identity.js';
 import { SITE_KEY_PATTERN, verifySiteKey } from '../../engine/site-keys.js';

@@ -3,7 +3,7 @@
 // carry contact fields.
 import { Type } from '@sinclair/typebox';
 import { ATTRIBUTE_NAME_PATTERN } from '../../engine/field-names.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import { isTimeZone } from '../../engine/zoned-time.js';
 
 export const ContactPatch = Type.Object(

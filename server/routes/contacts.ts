@@ -2,7 +2,7 @@
 // node visits and messages in time order).
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { getContact, resolveContact, updateContactFields, toContact, normaliseEmail, type ContactRow } from '../../engine/storage/contacts.js';

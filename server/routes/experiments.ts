@@ -2,7 +2,7 @@
 // for the holdout, and its winner once decided, from the program's live version.
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import * as programs from '../../engine/storage/programs.js';
 import { experimentResults, experimentState } from '../../engine/experiments.js';

@@ -3,7 +3,7 @@
 import type { Request, Response, Router } from 'express';
 import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import { FlowDocument, FLOW_FORMAT, MAX_PROGRAM_NAME } from '../../engine/flow/document.js';
 import { validateFlow, migratedConfig, unstorableProblems, PRINTABLE_LINE, PRINTABLE_TEXT } from '../../engine/flow/validate.js';
 import type { Registry } from '../../engine/registry.js';

@@ -8,7 +8,8 @@
 import express, { type Router, type Request, type Response } from 'express';
 import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
-import { HttpProblem, type FieldError } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
+import type { FieldError } from '../../engine/errors.js';
 import { HOSTED_PAGE_FIELDS, checkSubmission, fieldsToShow, getForm, type Form, type FormField, type Submission } from '../../engine/forms.js';
 import { recordSubmission } from '../../engine/form-submissions.js';
 import { ANONYMOUS_ID_PATTERN, knownVisitor } from '../../engine/identity.js';

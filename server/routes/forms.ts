@@ -1,7 +1,7 @@
 // /api/forms: create, list, read, change and archive forms (bearer key).
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { FormInput, archiveForm, formProblems, getForm, insertForm, listForms, updateForm } from '../../engine/forms.js';
 import { parseBody } from '../input.js';

@@ -2,7 +2,7 @@
 // quiet hours. One document; PUT replaces it (parts left out take their defaults).
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { MessagingPolicyInput, policyProblems, readPolicy, withDefaults, writePolicy } from '../../engine/channel-policy.js';
 import { parseBody } from '../input.js';

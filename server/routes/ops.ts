@@ -7,7 +7,7 @@ import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { checkReadiness, type TemporalProbe } from '../../engine/readiness.js';
 import { createMetrics, databaseSamples, type Metrics } from '../../engine/metrics.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import { findApiKey } from '../../engine/api-keys.js';
 import { route } from '../problem.js';
 

@@ -6,7 +6,7 @@ import { router } from '../router.js';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../engine/storage/db.js';
 import { eraseContact, exportContact } from '../../engine/personal-data.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Log } from '../../engine/log.js';
 import { route } from '../problem.js';
 

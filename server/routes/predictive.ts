@@ -3,7 +3,7 @@
 // train it now rather than at the next scheduled retraining.
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { NotEnoughData, PredictiveSettings, latestModel, readSettings, rescoreAll, train, writeSettings } from '../../engine/predictive.js';
 import { parseBody } from '../input.js';

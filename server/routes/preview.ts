@@ -4,7 +4,7 @@
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { getContact } from '../../engine/storage/contacts.js';
 import type { Renderer } from '../../engine/templates.js';

@@ -3,7 +3,7 @@
 // and queues every purchaser for a re-score under the new boundaries.
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { DEFAULT_RFM, RfmSettingsInput, readRfmSettings, rfmProblems, writeRfmSettings } from '../../engine/rfm.js';
 import { parseBody } from '../input.js';

@@ -2,7 +2,7 @@
 // the awards it made keep their reason on contacts' timelines.
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { ScoringRuleInput, deleteRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/scoring.js';
 import { parseBody } from '../input.js';

@@ -2,7 +2,7 @@
 // counts and samples any condition without saving it.
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { PreviewInput, SegmentInput, deleteSegment, getSegment, insertSegment, listSegments, previewCondition, segmentConditionProblems, segmentMembers, updateSegment, type Segment } from '../../engine/segments/store.js';
 import { intParam, parseBody } from '../input.js';

@@ -3,7 +3,7 @@
 // contacts gave for it keep holding.
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { HttpProblem } from '../../engine/errors.js';
+import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { TOPIC_KEY_PATTERN, TopicInput, TopicUpdate, archiveTopic, getTopic, insertTopic, listTopics, updateTopic } from '../../engine/topics.js';
 import { flagParam, parseBody } from '../input.js';
