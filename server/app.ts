@@ -16,10 +16,13 @@ import type { Db } from '../engine/storage/db.js';
 import type { RateLimitStoreKind } from '../engine/config.js';
 import type { Registry } from '../engine/registry.js';
 import { flowJsonSchema } from '../engine/flow/json-schema.js';
-import { authenticate, requireScope } from './auth.js';
+import { authenticate, requirePermission } from './auth.js';
 import { router } from './router.js';
 import { apiKeysRouter } from './routes/api-keys.js';
 import { problemHandler, notFound, methodGuard } from './problem.js';
+import { authRouter, usersRouter, auditRouter } from './routes/people.js';
+import { auditChanges } from './audit.js';
+import type { Mailer } from '../engine/mailer.js';
 import { flowsRouter } from './routes/flows.js';
 import { eventsRouter } from './routes/events.js';
 import { contactsRouter } from './routes/contacts.js';
@@ -72,6 +75,12 @@ export interface AppDeps {
   temporal?: Client;
   /** TEND_METRICS_TOKEN: a key that may read /metrics besides the admin API key. */
   metricsToken?: string;
+  /** Sends invitations to people; none: inviting answers 503. */
+  mailer?: Mailer;
+  /** The From of Tend's own mail (invitations). */
+  mailFrom?: string;
+  /** Where Tend is reached (links in invitations); asked when a link is made. */
+  publicUrl?: () => string;
 }
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -111,6 +120,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/t/collect', limit('tracking'));
   app.use('/f', limit('forms'));
   app.use(['/o', '/c', '/unsubscribe', '/preferences'], limit('links'));
+  // Signing in is rate-limited per client as well as locked per account (engine/people.ts).
+  app.use('/api/auth', limit('sign-in'));
   app.use(methodGuard(openApiDocument().paths as Record<string, Record<string, unknown>>, (p) => p === '/t/collect' || p.startsWith('/f/')));
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.use(opsRouter({ db: deps.db, temporal: deps.temporal?.connection, metrics: deps.metrics, metricsTokens: [deps.apiKey, deps.metricsToken ?? ''] }));
@@ -124,12 +135,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(collectRouter(deps.db, deps.signingSecret, deps.onEventsStored ?? (() => undefined)));
   app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
 
+  // People sign in here, with no key; what a session may do is judged as for keys, below.
+  const people = { db: deps.db, mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', publicUrl: () => (deps.publicUrl?.() ?? '').replace(/\/$/, ''), secureCookies: (deps.publicUrl?.() ?? '').startsWith('https:') };
+  app.use('/api/auth', authRouter(people));
+
   const api = router();
   api.use(authenticate(deps.db, deps.apiKey));
   const json = express.json({ limit: '1mb', strict: true, verify: refuseDeepJson() });
   // Each router is mounted behind the scope check of its own mount path (server/scopes.ts),
   // before its body is read: a key that may not write learns so before a parse error.
-  const mount = (at: string, handler: express.RequestHandler) => void api.use(at, requireScope(at), json, handler);
+  const mount = (at: string, handler: express.RequestHandler) => void api.use(at, requirePermission(at), json, auditChanges(deps.db, at, log), handler);
   const nodeTypes = router();
   nodeTypes.get('/', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
   mount('/node-types', nodeTypes);
@@ -150,6 +165,8 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/keys', apiKeysRouter(deps.db));
   mount('/forms', formsRouter(deps.db));
   mount('/catalogue', catalogueRouter(deps.db));
+  mount('/users', usersRouter(people));
+  mount('/audit-log', auditRouter(deps.db));
   api.use(notFound);
   app.use('/api', api);
 

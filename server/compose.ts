@@ -10,6 +10,7 @@ import { createDispatcher } from '../engine/dispatch.js';
 type Dispatcher = ReturnType<typeof createDispatcher>;
 import { resolveApiKey } from './auth.js';
 import { createApp } from './app.js';
+import { createMailer, type Mailer } from '../engine/mailer.js';
 import { createDb, type Db } from '../engine/storage/db.js';
 import { migrate } from '../engine/storage/migrate.js';
 import { createRegistry, type Registry } from '../engine/registry.js';
@@ -38,6 +39,8 @@ export async function openServices(config: TendConfig, databaseUrl: string, opts
 export interface ServerParts {
   app: express.Express;
   apiKey: string;
+  /** Sends invitations; close it when the server stops. */
+  mailer: Mailer;
   /** Undefined on an API-only replica (TEND_DISPATCH=off). */
   dispatcher?: Dispatcher;
 }
@@ -64,9 +67,11 @@ export async function composeServer(config: TendConfig, s: Services, client: Cli
   });
   await dispatcher?.start();
   const apiKey = await resolveApiKey(s.db, config.apiKey);
+  const mailer = createMailer(config.smtpUrl, config.dataDir);
   const app = createApp({
+    mailer, mailFrom: config.mailFrom, publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
     db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher?.kick(),
     rateLimit: config.rateLimit, rateLimitStore: config.rateLimitStore, trustProxy: config.trustProxy, log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken,
   });
-  return { app, apiKey, dispatcher };
+  return { app, apiKey, dispatcher, mailer };
 }

@@ -57,6 +57,7 @@ const exported = {
 };
 
 export const responseComponents: Record<string, unknown> = {
+  User: object({ id: uuid, email: string, name: string, role: { type: 'string', enum: ['owner', 'admin', 'marketer', 'viewer'] }, createdAt: dateTime, disabledAt: orNull(dateTime) }),
   FieldError: object({ path: { type: 'string', description: 'JSON Pointer into the request (or document)' }, message: string }),
   NodeType: object({
     id: string, version: integer, category: { type: 'string', enum: ['trigger', 'wait', 'logic', 'action'] }, title: string, description: string,
@@ -156,6 +157,15 @@ const nodeStats = object({
   messages: object({ sent: integer, skipped: integer, failed: integer, deferred: integer, opened: integer, clicked: integer }),
 }, ['messages']);
 const embedField: Schema = { allOf: [ref('FormField'), object({ value: { type: 'string', description: 'The known contact\'s email, prefilled' } }, ['value'])] };
+
+const role: Schema = { type: 'string', enum: ['owner', 'admin', 'marketer', 'viewer'] };
+const SignedIn = object({ user: ref('User'), csrfToken: { type: 'string', description: 'Send in X-CSRF-Token with every request that changes something' } });
+const Invitation = object({ id: uuid, email: string, role, invitedBy: string, createdAt: dateTime, expiresAt: dateTime, acceptedAt: orNull(dateTime) });
+const AuditEntry = object({
+  id: string, at: dateTime, actor: object({ kind: { type: 'string', enum: ['user', 'key', 'system'] }, id: orNull(string), name: string }),
+  action: { type: 'string', description: 'The route, e.g. POST /api/flows/:id/publish' }, target: orNull(object({ kind: string, id: orNull(string) })),
+  detail: { type: 'object', description: 'What the route adds: a publish\'s changes in words, a new role' }, ip: orNull(string),
+});
 
 export const responseSchemas: Record<string, Record<string, unknown>> = {
   'GET /api/node-types': { 200: object({ nodeTypes: array(ref('NodeType')) }) },
@@ -259,4 +269,14 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'POST /f/{id}/submit': { 200: object({ message: string, redirect: { ...orNull({ type: 'string', format: 'uri' }), description: 'Where the page should go instead of showing the message' } }) },
   'GET /healthz': { 200: object({ ok: { const: true } }) },
   'GET /readyz': { 200: Readiness, 503: Readiness },
+  'POST /api/auth/setup': { 201: SignedIn },
+  'POST /api/auth/sign-in': { 200: SignedIn },
+  'POST /api/auth/accept-invitation': { 201: SignedIn },
+  'GET /api/auth/session': { 200: object({ user: object({ id: uuid, email: string, name: string, role }), csrfToken: string }) },
+  'POST /api/auth/sign-out-everywhere': { 200: object({ sessionsEnded: integer }) },
+  'GET /api/users': { 200: object({ users: array(ref('User')), invitations: array(Invitation) }) },
+  'POST /api/users/invitations': { 201: Invitation },
+  'PATCH /api/users/{id}': { 200: ref('User') },
+  'POST /api/users/{id}/sign-out': { 200: object({ sessionsEnded: integer }) },
+  'GET /api/audit-log': { 200: object({ entries: array(AuditEntry), next: { ...orNull(string), description: 'Send as ?before= for older entries' } }) },
 };

@@ -18,6 +18,7 @@ import { FormInput } from '../engine/forms.js';
 import { SegmentInput, PreviewInput } from '../engine/segments/store.js';
 import { PredictiveSettings } from '../engine/predictive.js';
 import { FormSubmission } from './routes/form-pages.js';
+import { AcceptInput, InviteInput, SetupInput, SignInInput, UserUpdate } from './routes/people.js';
 import { MAX_BATCH } from './routes/contacts-batch.js';
 import { MAX_QUERY_VALUE } from './input.js';
 import { responseComponents, responseSchemas } from './openapi-responses.js';
@@ -83,7 +84,7 @@ export function openApiDocument() {
     openapi: '3.1.0',
     info: { title: 'Tend API', version: '1', description: 'Programs (flow documents), events, contacts and stats. Authenticate with `Authorization: Bearer <API key>`; a read key may only read (and validate or preview), a write key may change everything but keys, an admin key may also manage API and site keys (403 names the scope needed). The public endpoints (`/t/collect`, `/f/…`, signed email links) take no API key.' },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'tend_session', description: 'A signed-in person\'s session (POST /api/auth/sign-in); changes also need X-CSRF-Token' } },
       schemas: {
         FlowDocument: plain(FlowDocument),
         CatalogueField: { type: 'object', required: ['path', 'label', 'type', 'examples', 'count'], properties: { path: { type: 'string', example: 'contact.attributes.plan' }, label: { type: 'string', example: 'Plan' }, type: { type: 'string', enum: ['string', 'number', 'boolean', 'list', 'date', 'object'] }, examples: { type: 'array', items: {} }, count: { type: 'integer' } } },
@@ -97,7 +98,7 @@ export function openApiDocument() {
         ...responseComponents,
       },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths: {
       '/api/openapi.json': { get: { security: [], summary: 'This document', responses: { 200: ok('The OpenAPI document') } } },
       '/api/node-types': { get: { summary: 'The node plugin catalogue with config JSON Schemas and ports', responses: { 200: ok('Node types') } } },
@@ -217,6 +218,17 @@ export function openApiDocument() {
         get: { security: [], summary: 'Public: the preference page (topics, unsubscribe from all, subscribe again)', parameters: [...token, query('saved', { type: 'string' })], responses: { 200: html('The page'), 404: html('Not a link Tend signed'), 429: problem } },
         post: { security: [], summary: 'Public: save the page\'s choices (action topics, unsubscribe or resubscribe)', parameters: token, requestBody: linkForm({ action: { type: 'string', enum: ['topics', 'unsubscribe', 'resubscribe'] }, topic: { type: 'array', items: { type: 'string' } }, shown: { type: 'array', items: { type: 'string' } }, 'List-Unsubscribe': { type: 'string', enum: ['One-Click'] } }), responses: { 200: { description: 'Done: a page, or for one-click the text "unsubscribed"', content: { 'text/html': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } } }, 303: redirect('Back to the page, saved'), 400: { description: 'An action the page does not have (a page), or a malformed request', content: { ...problem.content, 'text/html': { schema: { type: 'string' } } } }, 404: html('Not a link Tend signed'), 413: problem, 429: problem } },
       },
+      '/api/auth/setup': { post: { security: [], summary: 'Create the owner\'s account with the one-time link `tend start` printed on a new Tend; signs them in (session cookie)', requestBody: body(plain(SetupInput)), responses: { 201: ok('Signed in'), 404: problem, 422: problem, 429: problem } } },
+      '/api/auth/sign-in': { post: { security: [], summary: 'Sign in with email and password: sets the session cookie (HttpOnly, SameSite=Lax) and returns the CSRF token to send with changes. Five wrong passwords in a row lock the account for a minute, doubling up to an hour (429)', requestBody: body(plain(SignInInput), { email: 'ada@example.com', password: 'correct horse battery staple' }), responses: { 200: ok('Signed in'), 401: problem, 422: problem, 429: problem } } },
+      '/api/auth/accept-invitation': { post: { security: [], summary: 'Create your account from an invitation\'s link (once, within 7 days); signs you in', requestBody: body(plain(AcceptInput)), responses: { 201: ok('Signed in'), 404: problem, 409: problem, 422: problem, 429: problem } } },
+      '/api/auth/session': { get: { security: [{ session: [] }], summary: 'Who is signed in, and the CSRF token of the session', responses: { 200: ok('The session'), 401: problem, 429: problem } } },
+      '/api/auth/sign-out': { post: { security: [{ session: [] }], summary: 'End this session (the cookie is cleared)', responses: { 204: { description: 'Signed out' }, 429: problem } } },
+      '/api/auth/sign-out-everywhere': { post: { security: [{ session: [] }], summary: 'End every session of the signed-in person', responses: { 200: ok('Sessions ended'), 401: problem, 429: problem } } },
+      '/api/users': { get: { summary: 'The people with an account, and the invitations (admin)', responses: { 200: ok('People') } } },
+      '/api/users/invitations': { post: { summary: 'Invite a person by email with a role (admin, marketer or viewer); the link is emailed and works once for 7 days', requestBody: body(plain(InviteInput), { email: 'grace@example.com', role: 'marketer' }), responses: { 201: ok('The invitation'), 409: problem, 422: problem } } },
+      '/api/users/{id}': { patch: { summary: 'Change a person\'s role or switch their account off (their sessions end); never the owner\'s, never your own', parameters: id, requestBody: body(plain(UserUpdate), { role: 'viewer' }), responses: { 200: ok('The person'), 404: problem, 409: problem, 422: problem } } },
+      '/api/users/{id}/sign-out': { post: { summary: 'End every session of a person', parameters: id, responses: { 200: ok('Sessions ended'), 404: problem } } },
+      '/api/audit-log': { get: { summary: 'Who changed what, when and from where, newest first (admin); filter by ?actor=, ?action=, ?target= (an id); ?before= pages back', parameters: [query('actor', { type: 'string' }), query('action', { type: 'string' }), query('target', { type: 'string' }), query('before', { type: 'string' }), query('limit', { type: 'integer', minimum: 1, maximum: 500 })], responses: { 200: ok('Entries') } } },
       '/healthz': { get: { security: [], summary: 'Liveness: the process answers', responses: { 200: ok('{ ok: true }') } } },
       '/readyz': { get: { security: [], summary: 'Readiness: the database and Temporal answer (503 with what failed otherwise)', responses: { 200: ok('Readiness'), 503: ok('Readiness, not ready') } } },
       '/metrics': { get: { summary: 'Prometheus metrics; an admin API key or TEND_METRICS_TOKEN', responses: { 200: text('Prometheus text format'), 401: problem } } },

@@ -16,6 +16,7 @@ import { createMailer } from '../engine/mailer.js';
 import { createRenderer } from '../engine/templates.js';
 import { unsubscribeToken } from '../engine/signing.js';
 import { composeServer, openServices, type Services } from './compose.js';
+import { setupToken } from '../engine/people.js';
 import { resolveApiKey } from './auth.js';
 import { ensureEditorBuilt } from './editor-build.js';
 import express from 'express';
@@ -147,7 +148,7 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
 export async function startServer(config: TendConfig, s: Services, temporalAddress: string) {
   const client = await connectClient(config, temporalAddress);
   const heartbeatTimeoutMs = process.env.TEND_HEARTBEAT_TIMEOUT_MS ? Number(process.env.TEND_HEARTBEAT_TIMEOUT_MS) : undefined;
-  const { app, apiKey, dispatcher } = await composeServer(config, s, client, { heartbeatTimeoutMs });
+  const { app, apiKey, dispatcher, mailer } = await composeServer(config, s, client, { heartbeatTimeoutMs });
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -161,6 +162,7 @@ export async function startServer(config: TendConfig, s: Services, temporalAddre
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await dispatcher?.stop();
+      mailer.close();
       await client.connection.close();
     },
   };
@@ -256,9 +258,12 @@ export async function main(mode: 'start' | 'server' | 'worker' | 'migrate' | 'ro
       if (!env.TEND_SKIP_EDITOR_BUILD) await ensureEditorBuilt(log);
       const s = await startServer(config, services, stack.temporalAddress);
       stops.push(s.stop);
+      // A new Tend: the one-time link that creates the owner's account (until it is used).
+      const setup = await setupToken(services.db);
+      const base = (config.publicUrl ?? `http://localhost:${s.port}`).replace(/\/$/, '');
       console.log(`
 Tend is running.
-  Editor and API  http://localhost:${s.port}/
+  Editor and API  http://localhost:${s.port}/${setup ? `\n  Create the owner account (once): ${base}/setup#${setup}` : ''}
   API key         ${s.apiKey}
   Temporal        ${stack.temporalAddress}${stack.temporalUiUrl ? `\n  Temporal UI     ${stack.temporalUiUrl}` : ''}
   Data            ${config.databaseUrl ? 'DATABASE_URL' : config.dataDir}

@@ -1,34 +1,70 @@
-// Which API key scope each route of /api needs: the one place that decides it.
-// Reading needs `read`, changing needs `write`, and anything about credentials (API
-// keys, site keys) needs `admin`. A few POSTs only compute an answer (validate a
-// document, preview an email or a segment) and so need no more than `read`.
+// Who may do what on /api: the one place that decides it, for API keys and for people.
+// Each route needs one permission; an API key's scope and a person's role each grant a
+// set of them.
+//
+// - read: look (and the POSTs that only compute an answer: validate a document,
+//   preview an email or a segment);
+// - export: a contact's whole personal data as one file;
+// - write: change programs, segments, forms, contacts, events;
+// - settings: change the messaging policy, RFM, predictive score, scoring rules, topics;
+// - admin: API keys, site keys, people and the audit log.
 import type { Scope } from '../engine/api-keys.js';
+import type { Role } from '../engine/people.js';
+
+export const PERMISSIONS = ['read', 'export', 'write', 'settings', 'admin'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
 
 interface Rule {
   method?: string;
+  /** Only for requests that change something (not GET, HEAD, OPTIONS). */
+  changes?: boolean;
   /**
    * Matched against the path below /api as the route that matched names it: the mount
    * path written in server/app.ts (never the request's own spelling) and the rest,
    * e.g. `/flows` + `/validate`. Routing is case-sensitive (server/router.ts).
    */
   path: RegExp;
-  scope: Scope;
+  needs: Permission;
 }
 
 const RULES: Rule[] = [
-  { path: /^\/(keys|site-keys)(\/|$)/, scope: 'admin' },
-  { method: 'POST', path: /^\/flows\/(validate|preview-email)\/?$/, scope: 'read' },
-  { method: 'POST', path: /^\/segments\/preview\/?$/, scope: 'read' },
+  { path: /^\/(keys|site-keys|users|audit-log)(\/|$)/, needs: 'admin' },
+  { method: 'POST', path: /^\/flows\/(validate|preview-email)\/?$/, needs: 'read' },
+  { method: 'POST', path: /^\/segments\/preview\/?$/, needs: 'read' },
+  { method: 'GET', path: /^\/contacts\/[^/]+\/export\/?$/, needs: 'export' },
+  { changes: true, path: /^\/(messaging-policy|rfm-settings|predictive-score|scoring-rules|topics)(\/|$)/, needs: 'settings' },
 ];
 
 const READING = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * The scope a request to /api needs.
- * @example scopeFor('POST', '/flows') // 'write'
+ * The permission a request to /api needs.
+ * @example permissionFor('POST', '/flows') // 'write'
  */
-export function scopeFor(method: string, path: string): Scope {
-  const rule = RULES.find((r) => (!r.method || r.method === method) && r.path.test(path));
-  if (rule) return rule.scope;
+export function permissionFor(method: string, path: string): Permission {
+  const rule = RULES.find((r) => (!r.method || r.method === method) && (!r.changes || !READING.has(method)) && r.path.test(path));
+  if (rule) return rule.needs;
   return READING.has(method) ? 'read' : 'write';
 }
+
+/** What an API key of each scope may do (admin ⊃ write ⊃ read, as always). */
+export const SCOPE_GRANTS: Record<Scope, readonly Permission[]> = {
+  read: ['read', 'export'],
+  write: ['read', 'export', 'write', 'settings'],
+  admin: PERMISSIONS,
+};
+
+/**
+ * What a person of each role may do. A marketer builds programs, segments and forms and
+ * looks after contacts, but changes no settings and manages no keys or people; a viewer
+ * looks, and exports no one's personal data.
+ */
+export const ROLE_GRANTS: Record<Role, readonly Permission[]> = {
+  owner: PERMISSIONS,
+  admin: PERMISSIONS,
+  marketer: ['read', 'export', 'write'],
+  viewer: ['read'],
+};
+
+/** The smallest key scope that grants a permission (named in a 403 to a key). */
+export const scopeFor = (needs: Permission): Scope => (['read', 'write', 'admin'] as const).find((s) => SCOPE_GRANTS[s].includes(needs))!;

@@ -5,6 +5,7 @@ import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../http-problem.js';
 import { FlowDocument, FLOW_FORMAT, MAX_PROGRAM_NAME } from '../../engine/flow/document.js';
+import { diffPrograms } from '../../engine/flow/diff.js';
 import { validateFlow, migratedConfig, unstorableProblems, PRINTABLE_LINE, PRINTABLE_TEXT } from '../../engine/flow/validate.js';
 import type { Registry } from '../../engine/registry.js';
 import type { Db } from '../../engine/storage/db.js';
@@ -124,8 +125,12 @@ export function flowsRouter(db: Db, registry: Registry): Router {
       if (p.status === 'archived') throw new HttpProblem(409, 'Program archived', [{ path: '/status', message: 'an archived program cannot be published' }]);
       const problems = validateFlow(p.draft, registry);
       if (problems.length) throw new HttpProblem(422, 'The program has problems', problems);
+      const live = p.live_version ? await programs.getVersion(tx, p.id, p.live_version) : undefined;
+      // The audit log's entry says what this publish changed, in the publish dialog's words.
+      res.locals.audit = { target: { kind: 'program', id: p.id }, detail: { name: p.draft.name, changes: live ? diffPrograms(live, p.draft, registry).map((c) => c.text) : ['First version'] } };
       return { version: await programs.insertVersion(tx, p.id, p.draft), id: p.id };
     });
+    (res.locals.audit.detail as Record<string, unknown>).version = result.version;
     res.json({ id: result.id, version: result.version, status: 'live' });
   }));
 

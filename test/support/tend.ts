@@ -87,7 +87,7 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
   });
   const services = await openServices(config, databaseUrl, { logSink: opts.logSink ?? (() => undefined) });
   const client = await connectClient(config, temporalAddress);
-  const { app, apiKey, dispatcher } = await composeServer(config, services, client, { heartbeatTimeoutMs: 5000, historyLimit: opts.historyLimit });
+  const { app, apiKey, dispatcher, mailer: inviteMailer } = await composeServer(config, services, client, { heartbeatTimeoutMs: 5000, historyLimit: opts.historyLimit });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -144,6 +144,7 @@ export async function startTend(opts: TendOptions = {}): Promise<Tend> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dispatcher?.stop();
+      inviteMailer.close();
       await client.connection.close();
       await services.db.end();
       await mailbox.close();

@@ -2,6 +2,7 @@
 // node — built-in or third-party — gets its form from its config schema alone.
 // Lazy by level: a recursive schema (the condition language) expands as it is edited.
 import type { JsonSchema } from './catalogue.js';
+import { humanize } from '../../../engine/flow/diff.js';
 
 export type FieldKind =
   | 'text' | 'template' | 'duration' | 'datetime' | 'number' | 'boolean' | 'select'
@@ -28,10 +29,7 @@ export interface FieldModel {
 }
 
 /** "correlationKey" → "Correlation key". */
-export function humanize(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export { humanize };
 
 /** Follows `$ref` to a schema with that `$id` (or a `#/$defs/x` pointer) anywhere under `root`. */
 export function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {

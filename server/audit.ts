@@ -1,0 +1,38 @@
+// Every change made through /api goes into the audit log once it has succeeded: who
+// (the person or key), what (the route, with what the route adds in res.locals.audit:
+// a publish's changes in words, a new role), which thing, and from where. Exports of a
+// contact's personal data are recorded too, though they change nothing.
+import type { RequestHandler } from 'express';
+import type { Db } from '../engine/storage/db.js';
+import type { Log } from '../engine/log.js';
+import { recordAudit } from '../engine/audit.js';
+import { actorOf, type Caller } from './auth.js';
+import { permissionFor } from './scopes.js';
+
+const UUID_SEGMENT = /\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi;
+
+/** What a route may add to its audit entry. */
+export interface AuditNote { target?: { kind: string; id: string | null }; detail?: Record<string, unknown> }
+
+export function auditChanges(db: Db, mountPath: string, log: Log): RequestHandler {
+  return (req, res, next) => {
+    const below = req.path === '/' ? '' : req.path;
+    const needs = permissionFor(req.method, mountPath + below);
+    // Reads, and the POSTs that only compute an answer, change nothing.
+    if (needs === 'read') return next();
+    res.on('finish', () => {
+      if (res.statusCode >= 400) return;
+      const caller = res.locals.caller as Caller;
+      const note = (res.locals.audit ?? {}) as AuditNote;
+      const id = below.match(UUID_SEGMENT)?.[0]?.slice(1) ?? null;
+      recordAudit(db, {
+        actor: actorOf(caller),
+        action: `${req.method} /api${mountPath}${below.replace(UUID_SEGMENT, '/:id')}`,
+        target: note.target ?? { kind: mountPath.slice(1).split('/')[0]!, id },
+        detail: note.detail,
+        ip: req.ip,
+      }).catch((err: unknown) => log.error('audit entry not recorded', { err, path: req.path }));
+    });
+    next();
+  };
+}
