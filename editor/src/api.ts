@@ -1,21 +1,49 @@
-// The editor talks to Tend only through its public HTTP API, with the API key the user
-// signed in with, kept in sessionStorage only (gone when the tab closes; never in
-// localStorage or a cookie). A 401 (unknown or revoked key) signs the user out; a 403
-// (a read key trying to change something) is shown like any other problem.
+// The editor talks to Tend only through its public HTTP API, as a signed-in person (the
+// session cookie, HttpOnly, and with every change the session's CSRF token, kept in
+// memory only) or with an API key, kept in sessionStorage only (gone when the tab
+// closes; never in localStorage or a cookie). A 401 signs the user out; a 403 (a viewer
+// or a read key trying to change something) is shown like any other problem.
 import type { FlowDocument, NodeType } from './model/catalogue.js';
 import type { Problem } from './model/problems.js';
 import type { NodeCounts } from './model/mapping.js';
 
 const KEY = 'tend.apiKey';
 
+export interface Person { id: string; email: string; name: string; role: 'owner' | 'admin' | 'marketer' | 'viewer' }
+interface PersonSession { user: Person; csrfToken: string }
+let person: PersonSession | null = null;
+
 export const session = {
   key: () => sessionStorage.getItem(KEY),
+  /** The signed-in person, when signed in with a password rather than a key. */
+  person: () => person?.user ?? null,
   signIn: (key: string) => sessionStorage.setItem(KEY, key),
+  signedInAs: (p: PersonSession) => { person = p; },
   signOut: () => {
+    if (person) void fetch('/api/auth/sign-out', { method: 'POST' });
+    person = null;
     sessionStorage.removeItem(KEY);
     window.dispatchEvent(new Event('tend:signed-out'));
   },
 };
+
+/** How this tab proves who it is: the key, or the session's CSRF token (the cookie goes by itself). */
+const credentials = (key: string | null): Record<string, string> =>
+  key ? { authorization: `Bearer ${key}` } : person ? { 'x-csrf-token': person.csrfToken } : {};
+
+/** Who is signed in in this browser (by cookie), if anyone. */
+export async function whoIsSignedIn(): Promise<PersonSession | null> {
+  const res = await fetch('/api/auth/session');
+  if (!res.ok) return null;
+  const body = await res.json() as { user: Person | null; csrfToken: string | null };
+  return body.user && body.csrfToken ? { user: body.user, csrfToken: body.csrfToken } : null;
+}
+
+/** The /api/auth calls that sign a person in (sign-in, owner set-up, accepting an invitation). */
+export async function signInAs(path: '/api/auth/sign-in' | '/api/auth/setup' | '/api/auth/accept-invitation', body: Record<string, string>): Promise<void> {
+  const made = await api<PersonSession>('POST', path, body, null);
+  session.signedInAs(made);
+}
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly title: string, readonly problems: Problem[], readonly extensions: Record<string, unknown> = {}) {
@@ -26,22 +54,22 @@ export class ApiError extends Error {
 export async function api<T>(method: string, path: string, body?: unknown, key = session.key(), headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: { authorization: `Bearer ${key ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: { ...credentials(key), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   const parsed = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
-    if (res.status === 401 && key === session.key()) session.signOut();
+    if (res.status === 401 && key === session.key() && (key || person) && !path.startsWith('/api/auth/')) session.signOut();
     const { type: _t, title, status: _s, errors, ...extensions } = parsed ?? {};
     throw new ApiError(res.status, title ?? res.statusText, errors ?? [], extensions);
   }
   return parsed as T;
 }
 
-/** Fetches a file from the API (which needs the key, so a plain link will not do) and saves it. */
+/** Fetches a file from the API (which needs the key or the session, so a plain link will not do) and saves it. */
 export async function download(path: string, fallbackName: string): Promise<void> {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${session.key() ?? ''}` } });
+  const res = await fetch(path, { headers: credentials(session.key()) });
   if (!res.ok) throw new ApiError(res.status, res.statusText, []);
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
   const url = URL.createObjectURL(await res.blob());

@@ -90,9 +90,12 @@ export function authRouter(deps: PeopleDeps): Router {
     if (!caller) throw new HttpProblem(401, 'Not signed in', [{ path: '/headers/cookie', message: 'sign in first' }]);
     return caller;
   };
+  // Who is signed in in this browser: nobody is an answer too (the editor asks on load).
   r.get('/session', route(async (req, res) => {
-    const caller = await person(req);
-    res.set('Cache-Control', 'no-store').json({ user: { id: caller.userId, email: caller.email, name: caller.name, role: caller.role }, csrfToken: caller.csrfToken });
+    const caller = await sessionCaller(deps.db, req);
+    res.set('Cache-Control', 'no-store').json(caller
+      ? { user: { id: caller.userId, email: caller.email, name: caller.name, role: caller.role }, csrfToken: caller.csrfToken }
+      : { user: null, csrfToken: null });
   }));
   // Signing out needs no CSRF token: the worst a forged one does is sign you out.
   r.post('/sign-out', route(async (req, res) => {

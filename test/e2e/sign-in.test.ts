@@ -16,12 +16,13 @@ test('a read key signs in for this tab only, reads programs, is refused changes,
   const { page } = s;
 
   await page.goto(tend.url + '/');
+  await page.getByText('Use an API key instead').click();
   await page.getByLabel('API key').fill('tend_read_nottherealkeynottherealkey00');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Use the key' }).click();
   await page.getByRole('alert').filter({ hasText: 'not accepted' }).waitFor();
 
   await page.getByLabel('API key').fill(read.key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Use the key' }).click();
   await page.getByRole('link', { name: 'Welcome series' }).waitFor();
   const stored = await page.evaluate(() => ({ session: sessionStorage.getItem('tend.apiKey'), local: localStorage.length, cookie: document.cookie }));
   expect(stored).toEqual({ session: read.key, local: 0, cookie: '' });
@@ -30,7 +31,7 @@ test('a read key signs in for this tab only, reads programs, is refused changes,
   // Another tab of the same browser does not share the key.
   const other = await page.context().newPage();
   await other.goto(tend.url + '/');
-  await other.getByLabel('API key').waitFor();
+  await other.getByLabel('Password').waitFor();
   await other.close();
 
   // A change is refused, and the message names the scope needed.
@@ -41,7 +42,7 @@ test('a read key signs in for this tab only, reads programs, is refused changes,
   // Revoked: the next request signs out, and the key leaves the tab.
   await tend.api('DELETE', `/api/keys/${read.id}`);
   await page.reload();
-  await page.getByLabel('API key').waitFor();
+  await page.getByLabel('Password').waitFor();
   expect(await page.evaluate(() => sessionStorage.getItem('tend.apiKey'))).toBeNull();
 
   // Only the refusals the test provoked reached the console.

@@ -1,7 +1,8 @@
-// The shell: sign-in with the API key, then the programs list or one program.
+// The shell: sign in (a person's email and password, or an API key; the owner's set-up
+// and invitation links make accounts), then the programs list or one program.
 import { useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { api, ApiError, session, nodeTypes } from '../api.js';
+import { api, ApiError, session, nodeTypes, signInAs, whoIsSignedIn } from '../api.js';
 import { catalogueOf, type Catalogue, type NodeType } from '../model/catalogue.js';
 import { useRoute } from '../router.js';
 import { ToastProvider } from './toast.js';
@@ -10,47 +11,124 @@ import { EditorPage } from './EditorPage.js';
 import { warmUpLayout } from './layout-engine.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 
+type Signed = 'checking' | 'out' | 'in';
+
 export function App() {
-  const [key, setKey] = useState(session.key());
+  const [state, setState] = useState<Signed>(session.key() ? 'in' : 'checking');
   useEffect(() => {
-    const out = () => setKey(null);
+    const out = () => setState('out');
     window.addEventListener('tend:signed-out', out);
+    // A person signed in before in this browser (the session cookie) is signed in still.
+    if (state === 'checking') whoIsSignedIn().then((p) => { if (p) session.signedInAs(p); setState(p ? 'in' : 'out'); }, () => setState('out'));
     return () => window.removeEventListener('tend:signed-out', out);
   }, []);
-  return <ErrorBoundary><ToastProvider>{key ? <SignedIn /> : <SignIn onSignedIn={setKey} />}</ToastProvider></ErrorBoundary>;
+  const signedIn = () => { history.replaceState(null, '', '/'); setState('in'); };
+  const page = state === 'checking' ? <main className="center muted">Loading…</main>
+    : state === 'in' ? <SignedIn />
+    : location.pathname === '/setup' ? <AccountForm kind="setup" onSignedIn={signedIn} />
+    : location.pathname === '/invitation' ? <AccountForm kind="invitation" onSignedIn={signedIn} />
+    : <SignIn onSignedIn={signedIn} />;
+  return <ErrorBoundary><ToastProvider>{page}</ToastProvider></ErrorBoundary>;
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
+/** A form's submit with busy and error state; `run` throws to show its message. */
+function useSubmit(run: (data: FormData) => Promise<void>, explain: (err: unknown) => string) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const onSubmit = async (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await run(new FormData(e.currentTarget));
+    } catch (err) {
+      setError(explain(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, onSubmit };
+}
+
+const problemText = (err: unknown) => (err instanceof ApiError ? err.problems.map((p) => p.message).join('; ') || err.title : `Could not reach Tend: ${(err as Error).message}`);
+
+function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+  const withPassword = useSubmit(async (data) => {
+    await signInAs('/api/auth/sign-in', { email: String(data.get('email') ?? ''), password: String(data.get('password') ?? '') });
+    onSignedIn();
+  }, problemText);
+  const withKey = useSubmit(async (data) => {
+    const key = String(data.get('key') ?? '').trim();
+    await api('GET', '/api/node-types', undefined, key);
+    session.signIn(key);
+    onSignedIn();
+  }, (err) => (err instanceof ApiError && err.status === 401 ? 'That key was not accepted (unknown or revoked). Use the key printed by `npm start` (TEND_API_KEY) or one from `tend keys create`.' : problemText(err)));
   return (
     <main className="signin">
-      <form
-        className="signin-card"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const key = String(new FormData(e.currentTarget).get('key') ?? '').trim();
-          setBusy(true);
-          setError('');
-          try {
-            await api('GET', '/api/node-types', undefined, key);
-            session.signIn(key);
-            onSignedIn(key);
-          } catch (err) {
-            setError(err instanceof ApiError && err.status === 401 ? 'That key was not accepted (unknown or revoked). Use the key printed by `npm start` (TEND_API_KEY) or one from `tend keys create`.' : `Could not reach Tend: ${(err as Error).message}`);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <div className="signin-card">
         <div className="brand brand-large"><span className="brand-mark" />Tend</div>
-        <p className="muted">Sign in with an API key (a read key can look but not change). It is kept only for this browser tab.</p>
+        <form onSubmit={withPassword.onSubmit} aria-label="Sign in with your account">
+          <label className="field">
+            <span className="field-label">Email</span>
+            <input name="email" type="email" autoComplete="username" autoFocus required />
+          </label>
+          <label className="field">
+            <span className="field-label">Password</span>
+            <input name="password" type="password" autoComplete="current-password" required />
+          </label>
+          {withPassword.error && <p className="error" role="alert">{withPassword.error}</p>}
+          <button className="primary wide" type="submit" disabled={withPassword.busy}>{withPassword.busy ? 'Checking…' : 'Sign in'}</button>
+        </form>
+        <details className="signin-key">
+          <summary>Use an API key instead</summary>
+          <form onSubmit={withKey.onSubmit} aria-label="Use an API key">
+            <p className="muted">A read key can look but not change. It is kept only for this browser tab.</p>
+            <label className="field">
+              <span className="field-label">API key</span>
+              <input name="key" type="password" autoComplete="off" placeholder="tend_…" required />
+            </label>
+            {withKey.error && <p className="error" role="alert">{withKey.error}</p>}
+            <button className="wide" type="submit" disabled={withKey.busy}>{withKey.busy ? 'Checking…' : 'Use the key'}</button>
+          </form>
+        </details>
+      </div>
+    </main>
+  );
+}
+
+/** The owner's account on a new Tend (the link `npm start` printed), or an invited person's: the token is in the link's #fragment, which never reaches a server log. */
+function AccountForm({ kind, onSignedIn }: { kind: 'setup' | 'invitation'; onSignedIn: () => void }) {
+  const token = location.hash.slice(1);
+  const submit = useSubmit(async (data) => {
+    const fields = { token, name: String(data.get('name') ?? ''), password: String(data.get('password') ?? '') };
+    if (kind === 'setup') await signInAs('/api/auth/setup', { ...fields, email: String(data.get('email') ?? '') });
+    else await signInAs('/api/auth/accept-invitation', fields);
+    onSignedIn();
+  }, problemText);
+  return (
+    <main className="signin">
+      <form className="signin-card" onSubmit={submit.onSubmit}>
+        <div className="brand brand-large"><span className="brand-mark" />Tend</div>
+        <h1>{kind === 'setup' ? 'Create the owner account' : 'Create your account'}</h1>
+        <p className="muted">{kind === 'setup' ? 'You are the first person here: your account owns this Tend and can invite the team.' : 'You were invited to this Tend; your role came with the invitation.'}</p>
         <label className="field">
-          <span className="field-label">API key</span>
-          <input name="key" type="password" autoComplete="current-password" placeholder="tend_…" autoFocus required />
+          <span className="field-label">Your name</span>
+          <input name="name" autoComplete="name" autoFocus required />
         </label>
-        {error && <p className="error" role="alert">{error}</p>}
-        <button className="primary wide" type="submit" disabled={busy}>{busy ? 'Checking…' : 'Sign in'}</button>
+        {kind === 'setup' && (
+          <label className="field">
+            <span className="field-label">Email</span>
+            <input name="email" type="email" autoComplete="username" required />
+          </label>
+        )}
+        <label className="field">
+          <span className="field-label">Password</span>
+          <input name="password" type="password" autoComplete="new-password" minLength={12} required />
+          <span className="field-help muted">At least 12 characters.</span>
+        </label>
+        {submit.error && <p className="error" role="alert">{submit.error}</p>}
+        <button className="primary wide" type="submit" disabled={submit.busy || !token}>{kind === 'setup' ? 'Create the owner account' : 'Create my account'}</button>
+        {!token && <p className="error" role="alert">This link is incomplete: open the whole link again.</p>}
       </form>
     </main>
   );

@@ -46,6 +46,7 @@ export function ProgramsPage() {
         <div className="brand"><span className="brand-mark" />Tend</div>
         <h1>Programs</h1>
         <div className="spacer" />
+        {session.person() && <span className="whoami" data-testid="whoami">{session.person()!.name} · {session.person()!.role}</span>}
         <button onClick={() => session.signOut()}>Sign out</button>
       </header>
       <main className="programs">

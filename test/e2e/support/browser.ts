@@ -37,8 +37,9 @@ export async function openBrowser(): Promise<Session> {
 /** Opens Tend's root URL and signs in with the API key, landing on the programs list. */
 export async function signIn(page: Page, tend: Tend): Promise<void> {
   await page.goto(tend.url + '/');
+  await page.getByText('Use an API key instead').click();
   await page.getByLabel('API key').fill(tend.apiKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Use the key' }).click();
   await page.getByRole('heading', { name: 'Programs', exact: true }).waitFor();
 }
 
