@@ -81,7 +81,7 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
         </form>
         <details className="signin-key">
           <summary>Use an API key instead</summary>
-          <form onSubmit={withKey.onSubmit} aria-label="Use an API key">
+          <form onSubmit={withKey.onSubmit} aria-label="Sign in with a key">
             <p className="muted">A read key can look but not change. It is kept only for this browser tab.</p>
             <label className="field">
               <span className="field-label">API key</span>
