@@ -38,7 +38,13 @@ const READING = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
+    if (at > 0 && part.slice(0, at).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(at + 1).trim());
+      } catch {
+        return undefined; // not one Tend set (a malformed %-escape): no session
+      }
+    }
   }
   return undefined;
 }

@@ -123,5 +123,7 @@ test('odd URLs: a NUL or an over-long query value is 400 naming it, before any r
   // Past Node's 16 kB of headers this would be a bare 431; well before, it is a problem naming the parameter.
   expect(await get(`/api/contacts?externalId=${'x'.repeat(1001)}`)).toMatchObject({ status: 400, body: { errors: [{ path: '?externalId' }] } });
   expect((await get(`/api/contacts?externalId=${'x'.repeat(1000)}`)).status).toBe(200);
+  // A number parameter is digits: an empty or spelled-out one is not taken as 0.
+  for (const offset of ['', 'abc', '1e3', ' 5']) expect(await get(`/api/contacts?offset=${encodeURIComponent(offset)}`), offset).toMatchObject({ status: 400, body: { errors: [{ path: '?offset' }] } });
   expect(await get(`/f/00000000-0000-4000-8000-000000000000/embed?vid=${'v'.repeat(5000)}`)).toMatchObject({ status: 400, body: { errors: [{ path: '?vid' }] } });
 });

@@ -112,7 +112,8 @@ test('the marketer builds and publishes; the viewer looks but cannot change, pub
   await tend.event({ type: 'signed_up', email: 'ada@example.com' });
   const [ada] = await tend.sql<{ id: string }>("SELECT id FROM contacts WHERE email = 'ada@example.com'");
   expect((await viewer.call('GET', `/api/flows/${id}`)).status).toBe(200);
-  expect((await viewer.call('GET', `/api/flows/${id}/stats`)).status).toBe(200);
+  const stats = await viewer.call('GET', `/api/flows/${id}/stats`);
+  expect(stats.status, JSON.stringify(stats.body)).toBe(200);
   expect((await viewer.call('GET', `/api/contacts/${ada!.id}`)).status).toBe(200);
   const refused = await viewer.call('PUT', `/api/flows/${id}`, edited);
   expect(refused.status).toBe(403);
@@ -169,6 +170,10 @@ test('every /api operation under every role: refused (403) exactly where the per
 });
 
 test('sign-in: wrong passwords lock the account with back-off; signing out ends the session', async () => {
+  // A cookie Tend never set (a malformed %-escape) is no session: 401, not a crash.
+  const forged = await fetch(`${tend.url}/api/auth/sign-out-everywhere`, { method: 'POST', headers: { cookie: 'tend_session=%E0%A4%A' } });
+  expect(forged.status).toBe(401);
+  expect((await fetch(`${tend.url}/api/flows`, { headers: { cookie: 'tend_session=%E0%A4%A' } })).status).toBe(401);
   const stranger = browser();
   expect((await stranger.call('POST', '/api/auth/sign-in', { email: 'nobody@example.com', password: 'whatever it is' })).status).toBe(401);
   for (let i = 0; i < 5; i++) expect((await stranger.call('POST', '/api/auth/sign-in', { email: 'vera@example.com', password: `wrong ${i}` })).status).toBe(401);
