@@ -8,6 +8,21 @@ import { logLevelOf, type LogLevel } from './log.js';
 export const RATE_LIMIT_STORES = ['postgres', 'memory'] as const;
 export type RateLimitStoreKind = (typeof RATE_LIMIT_STORES)[number];
 
+export interface OidcConfig {
+  /** TEND_OIDC_ISSUER: the provider's issuer URL (its discovery document is read from there). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** TEND_OIDC_NAME: how the sign-in button names the provider ("Sign in with …"). */
+  name: string;
+  /** TEND_OIDC_ROLE_CLAIM (default tend_role): the claim that says a person's role. */
+  roleClaim: string;
+  /** TEND_OIDC_ROLES: the claim's values to roles, e.g. `marketing=marketer,it=admin`; unmapped, a value that names a role is that role. */
+  roles: Record<string, string>;
+  /** TEND_OIDC_DEFAULT_ROLE: the role of a person whose claim maps to none; unset, they are refused. */
+  defaultRole?: string;
+}
+
 export interface TendConfig {
   port: number;
   databaseUrl?: string;
@@ -40,6 +55,8 @@ export interface TendConfig {
   logLevel: LogLevel;
   /** TEND_METRICS_TOKEN: may read /metrics besides the admin API key. */
   metricsToken?: string;
+  /** Single sign-on with OpenID Connect (TEND_OIDC_*); none: people sign in with passwords only. */
+  oidc?: OidcConfig;
   /** TEND_METRICS_PORT: a worker serves /metrics, /healthz and /readyz on this port. */
   metricsPort?: number;
   /** TEND_DISPATCH=off: this server takes API requests but runs no outbox dispatcher. */
@@ -81,6 +98,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     dispatch: !/^(off|false|0|no)$/i.test(env.TEND_DISPATCH ?? ''),
     dispatchBacklog: wholeNumber(env, 'TEND_DISPATCH_BACKLOG', 500),
     metricsToken: env.TEND_METRICS_TOKEN || undefined,
+    oidc: env.TEND_OIDC_ISSUER ? {
+      issuer: env.TEND_OIDC_ISSUER,
+      clientId: env.TEND_OIDC_CLIENT_ID ?? '',
+      clientSecret: env.TEND_OIDC_CLIENT_SECRET ?? '',
+      name: env.TEND_OIDC_NAME || 'single sign-on',
+      roleClaim: env.TEND_OIDC_ROLE_CLAIM || 'tend_role',
+      roles: Object.fromEntries((env.TEND_OIDC_ROLES ?? '').split(',').map((pair) => pair.split('=').map((x) => x.trim())).filter((p) => p.length === 2 && p[0] && p[1])),
+      defaultRole: env.TEND_OIDC_DEFAULT_ROLE || undefined,
+    } : undefined,
     metricsPort: env.TEND_METRICS_PORT ? Number(env.TEND_METRICS_PORT) : undefined,
     secrets: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
   };

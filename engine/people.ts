@@ -143,7 +143,8 @@ export async function signIn(db: Db, email: string, password: string): Promise<U
     return { refused: 'password' };
   }
   if (row.locked_until && row.locked_until > new Date()) return { refused: 'locked', until: row.locked_until };
-  const good = await verify(row.password_hash, password);
+  // An account made by single sign-on has no password here.
+  const good = row.password_hash.startsWith('$argon2') && await verify(row.password_hash, password);
   if (!good) {
     const failures = row.failed_sign_ins + 1;
     const lock = failures >= FREE_FAILURES ? Math.min(MAX_LOCK_MS, 60_000 * 2 ** (failures - FREE_FAILURES)) : 0;
@@ -213,6 +214,23 @@ export async function updateUser(db: Db, id: string, change: { role?: (typeof IN
       [id, change.role ?? null, change.disabled ?? null],
     );
     if (change.disabled) await tx.query('DELETE FROM user_sessions WHERE user_id = $1', [id]);
+    return toUser(rows[0]!);
+  });
+}
+
+/**
+ * The account of a person the sign-on provider vouched for: found by the provider's
+ * subject, else by email (an invited person, or one who had a password first), else
+ * made. The provider's role is theirs at each sign-in, except the owner's, which stays.
+ */
+export async function ssoUser(db: Db, who: { subject: string; email: string; name: string; role: (typeof INVITABLE_ROLES)[number] }): Promise<User> {
+  return transaction(db, async (tx) => {
+    const email = normaliseEmail(who.email);
+    const found = (await tx.query<UserRow>('SELECT * FROM users WHERE sso_subject = $1 OR email = $2 ORDER BY (sso_subject = $1) DESC NULLS LAST LIMIT 1 FOR UPDATE', [who.subject, email])).rows[0];
+    if (found?.disabled_at) throw new EngineProblem('invalid', 'Account switched off', [{ path: '/email', message: 'an admin switched this account off' }]);
+    const { rows } = found
+      ? await tx.query<UserRow>("UPDATE users SET sso_subject = $2, role = CASE WHEN role = 'owner' THEN role ELSE $3 END WHERE id = $1 RETURNING *", [found.id, who.subject, who.role])
+      : await tx.query<UserRow>("INSERT INTO users (email, name, role, password_hash, sso_subject) VALUES ($1, $2, $3, '!single-sign-on', $4) RETURNING *", [email, who.name, who.role, who.subject]);
     return toUser(rows[0]!);
   });
 }

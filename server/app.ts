@@ -23,6 +23,7 @@ import { problemHandler, notFound, methodGuard } from './problem.js';
 import { authRouter, usersRouter, auditRouter } from './routes/people.js';
 import { auditChanges } from './audit.js';
 import type { Mailer } from '../engine/mailer.js';
+import type { SingleSignOn } from '../engine/oidc.js';
 import { flowsRouter } from './routes/flows.js';
 import { eventsRouter } from './routes/events.js';
 import { contactsRouter } from './routes/contacts.js';
@@ -81,6 +82,8 @@ export interface AppDeps {
   mailFrom?: string;
   /** Where Tend is reached (links in invitations); asked when a link is made. */
   publicUrl?: () => string;
+  /** Single sign-on (TEND_OIDC_*). */
+  sso?: SingleSignOn;
 }
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -136,7 +139,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
 
   // People sign in here, with no key; what a session may do is judged as for keys, below.
-  const people = { db: deps.db, mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', publicUrl: () => (deps.publicUrl?.() ?? '').replace(/\/$/, ''), secureCookies: (deps.publicUrl?.() ?? '').startsWith('https:') };
+  const people = { db: deps.db, mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', publicUrl: () => (deps.publicUrl?.() ?? '').replace(/\/$/, ''), secureCookies: (deps.publicUrl?.() ?? '').startsWith('https:'), sso: deps.sso };
   app.use('/api/auth', authRouter(people));
 
   const api = router();

@@ -11,6 +11,7 @@ type Dispatcher = ReturnType<typeof createDispatcher>;
 import { resolveApiKey } from './auth.js';
 import { createApp } from './app.js';
 import { createMailer, type Mailer } from '../engine/mailer.js';
+import { createSingleSignOn } from '../engine/oidc.js';
 import { createDb, type Db } from '../engine/storage/db.js';
 import { migrate } from '../engine/storage/migrate.js';
 import { createRegistry, type Registry } from '../engine/registry.js';
@@ -69,7 +70,7 @@ export async function composeServer(config: TendConfig, s: Services, client: Cli
   const apiKey = await resolveApiKey(s.db, config.apiKey);
   const mailer = createMailer(config.smtpUrl, config.dataDir);
   const app = createApp({
-    mailer, mailFrom: config.mailFrom, publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
+    mailer, mailFrom: config.mailFrom, sso: config.oidc ? createSingleSignOn(s.db, config.oidc) : undefined, publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
     db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher?.kick(),
     rateLimit: config.rateLimit, rateLimitStore: config.rateLimitStore, trustProxy: config.trustProxy, log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken,
   });

@@ -19,10 +19,12 @@ export const session = {
   person: () => person?.user ?? null,
   signIn: (key: string) => sessionStorage.setItem(KEY, key),
   signedInAs: (p: PersonSession) => { person = p; },
-  signOut: () => {
-    if (person) void fetch('/api/auth/sign-out', { method: 'POST' });
+  /** The sign-in page shows once the server has ended the session (a link clicked at once must not find it alive). */
+  signOut: async () => {
+    const ending = person ? fetch('/api/auth/sign-out', { method: 'POST' }).catch(() => undefined) : undefined;
     person = null;
     sessionStorage.removeItem(KEY);
+    await ending;
     window.dispatchEvent(new Event('tend:signed-out'));
   },
 };
@@ -60,7 +62,7 @@ export async function api<T>(method: string, path: string, body?: unknown, key =
   const text = await res.text();
   const parsed = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
-    if (res.status === 401 && key === session.key() && (key || person) && !path.startsWith('/api/auth/')) session.signOut();
+    if (res.status === 401 && key === session.key() && (key || person) && !path.startsWith('/api/auth/')) void session.signOut();
     const { type: _t, title, status: _s, errors, ...extensions } = parsed ?? {};
     throw new ApiError(res.status, title ?? res.statusText, errors ?? [], extensions);
   }

@@ -12,6 +12,7 @@ import {
   INVITABLE_ROLES, acceptInvitation, createOwner, getUser, endSession, endSessionsOf, invite, listInvitations, listUsers, signIn, startSession, updateUser, type User,
 } from '../../engine/people.js';
 import { listAudit, recordAudit } from '../../engine/audit.js';
+import type { SingleSignOn } from '../../engine/oidc.js';
 import { parseBody, intParam } from '../input.js';
 import { route } from '../problem.js';
 import { actorOf, sessionCaller, SESSION_COOKIE, type Caller } from '../auth.js';
@@ -40,6 +41,8 @@ export interface PeopleDeps {
   publicUrl: () => string;
   /** Mark the cookie Secure (Tend behind TLS). */
   secureCookies: boolean;
+  /** Single sign-on, when TEND_OIDC_ISSUER is set. */
+  sso?: SingleSignOn;
 }
 
 /** The session cookie: unreadable by scripts, sent on top-level navigation from elsewhere (Lax) but not by other sites' forms and fetches. */
@@ -103,6 +106,28 @@ export function authRouter(deps: PeopleDeps): Router {
     if (caller) await endSession(deps.db, caller.sessionId);
     setSessionCookie(req, res, deps, null);
     res.status(204).end();
+  }));
+  // Single sign-on: whether there is a provider (the sign-in page asks), the way there and back.
+  r.get('/providers', (_req, res) => void res.json({ oidc: deps.sso ? { name: deps.sso.name } : null }));
+  const callback = () => `${deps.publicUrl()}/api/auth/oidc/callback`;
+  r.get('/oidc/start', route(async (_req, res) => {
+    if (!deps.sso) throw new HttpProblem(404, 'No single sign-on', [{ path: '/', message: 'TEND_OIDC_ISSUER is not set' }]);
+    res.set('Cache-Control', 'no-store').redirect(302, (await deps.sso.start(callback())).href);
+  }));
+  r.get('/oidc/callback', route(async (req, res) => {
+    if (!deps.sso) throw new HttpProblem(404, 'No single sign-on', [{ path: '/', message: 'TEND_OIDC_ISSUER is not set' }]);
+    let user: User;
+    try {
+      user = await deps.sso.finish(new URL(req.originalUrl, callback()));
+    } catch (err) {
+      // Back to the sign-in page, which says what went wrong.
+      const reason = err instanceof Error && 'errors' in err ? ((err as { errors: { message: string }[] }).errors[0]?.message ?? err.message) : 'the sign-on did not finish';
+      return void res.redirect(302, `/?sso-error=${encodeURIComponent(reason.slice(0, 300))}`);
+    }
+    const session = await startSession(deps.db, user, from(req));
+    setSessionCookie(req, res, deps, session.token);
+    await recordAudit(deps.db, { actor: { kind: 'user', id: user.id, name: user.email }, action: 'signed in with single sign-on', target: { kind: 'user', id: user.id }, detail: { role: user.role }, ip: req.ip });
+    res.set('Cache-Control', 'no-store').redirect(302, '/');
   }));
   r.post('/sign-out-everywhere', route(async (req, res) => {
     const caller = await person(req);

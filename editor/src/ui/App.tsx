@@ -63,10 +63,16 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     session.signIn(key);
     onSignedIn();
   }, (err) => (err instanceof ApiError && err.status === 401 ? 'That key was not accepted (unknown or revoked). Use the key printed by `npm start` (TEND_API_KEY) or one from `tend keys create`.' : problemText(err)));
+  const [sso, setSso] = useState<{ name: string } | null>(null);
+  useEffect(() => { fetch('/api/auth/providers').then((r) => r.json()).then((p: { oidc: { name: string } | null }) => setSso(p.oidc), () => undefined); }, []);
+  // Back from the sign-on provider with a reason it did not work.
+  const ssoError = new URLSearchParams(location.search).get('sso-error');
   return (
     <main className="signin">
       <div className="signin-card">
         <div className="brand brand-large"><span className="brand-mark" />Tend</div>
+        {sso && <a className="button primary wide" href="/api/auth/oidc/start">Sign in with {sso.name}</a>}
+        {ssoError && <p className="error" role="alert">Single sign-on did not work: {ssoError}</p>}
         <form onSubmit={withPassword.onSubmit} aria-label="Sign in with your account">
           <label className="field">
             <span className="field-label">Email</span>

@@ -47,7 +47,7 @@ export function ProgramsPage() {
         <h1>Programs</h1>
         <div className="spacer" />
         {session.person() && <span className="whoami" data-testid="whoami">{session.person()!.name} · {session.person()!.role}</span>}
-        <button onClick={() => session.signOut()}>Sign out</button>
+        <button onClick={() => void session.signOut()}>Sign out</button>
       </header>
       <main className="programs">
         <div className="toolbar">
