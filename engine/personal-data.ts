@@ -112,6 +112,8 @@ async function eraseRows(db: Db, ids: string[]): Promise<{ counts: Record<string
     await run('identities', 'DELETE FROM contact_identities WHERE contact_id = ANY($1)');
     await run('merges', 'DELETE FROM contact_merges WHERE merged_id = ANY($1) OR survivor_id = ANY($1)');
     await run('events', 'DELETE FROM events WHERE contact_id = ANY($1)');
+    // The audit log keeps its entries (append-only), no longer naming the person.
+    await run('auditLinks', 'DELETE FROM audit_contacts WHERE contact_id = ANY($1)');
     await tx.query('UPDATE contacts SET merged_into = NULL WHERE id = ANY($1)', [ids]);
     await run('contacts', 'DELETE FROM contacts WHERE id = ANY($1)');
     return { counts, enrollments: ended.rows.map((r) => ({ id: r.id, wasActive: r.was_active })), files };

@@ -5,7 +5,7 @@
 import type { RequestHandler } from 'express';
 import type { Db } from '../engine/storage/db.js';
 import type { Log } from '../engine/log.js';
-import { recordAudit } from '../engine/audit.js';
+import { CONTACT_TARGET, recordAudit } from '../engine/audit.js';
 import { actorOf, type Caller } from './auth.js';
 import { permissionFor } from './scopes.js';
 
@@ -28,7 +28,7 @@ export function auditChanges(db: Db, mountPath: string, log: Log): RequestHandle
       recordAudit(db, {
         actor: actorOf(caller),
         action: `${req.method} /api${mountPath}${below.replace(UUID_SEGMENT, '/:id')}`,
-        target: note.target ?? { kind: mountPath.slice(1).split('/')[0]!, id },
+        target: note.target ?? (mountPath === '/contacts' ? { kind: CONTACT_TARGET, id } : { kind: mountPath.slice(1).split('/')[0]!, id }),
         detail: note.detail,
         ip: req.ip,
       }).catch((err: unknown) => log.error('audit entry not recorded', { err, path: req.path }));

@@ -26,6 +26,8 @@ export function personalDataRouter(deps: { db: Db; temporal?: Client; log?: Log 
     const id = String(req.params.id);
     const erasure = uuid.test(id) ? await eraseContact({ ...deps, log: res.locals.log ?? deps.log }, id) : undefined;
     if (!erasure) throw noContact(id);
+    // The audit entry says an erasure happened (its number), never whose.
+    res.locals.audit = { target: { kind: 'contact', id: null }, detail: { erasureId: erasure.erasureId } };
     res.json(erasure);
   });
   r.delete('/:id', erase);

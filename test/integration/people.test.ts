@@ -135,7 +135,18 @@ test('the marketer builds and publishes; the viewer looks but cannot change, pub
   expect(publishes[1]!.detail).toMatchObject({ version: 1, changes: ['First version'] });
   expect(entries.map((e) => e.action)).toContain('PUT /api/flows/:id');
   const exports = (await owner.call('GET', `/api/audit-log?action=export`)).body.entries;
-  expect(exports).toEqual([expect.objectContaining({ action: 'GET /api/contacts/:id/export', actor: expect.objectContaining({ name: 'mark@example.com' }), target: { kind: 'contacts', id: ada!.id } })]);
+  expect(exports).toEqual([expect.objectContaining({ action: 'GET /api/contacts/:id/export', actor: expect.objectContaining({ name: 'mark@example.com' }), target: { kind: 'contact', id: ada!.id } })]);
+  // Erasing Ada leaves the entries (who exported, who erased, when) naming no one.
+  const erased = await marketer.call('DELETE', `/api/contacts/${ada!.id}`);
+  expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+  const after = await tend.until(async () => {
+    const log = (await owner.call('GET', '/api/audit-log?actor=mark')).body.entries as { action: string; target: { id: string | null }; detail: Record<string, unknown> }[];
+    return log.some((e) => e.action === 'DELETE /api/contacts/:id') ? log : undefined;
+  }, 'the erasure in the audit log');
+  expect(after.find((e) => e.action === 'DELETE /api/contacts/:id')).toMatchObject({ target: { kind: 'contact', id: null }, detail: { erasureId: erased.body.erasureId } });
+  expect(after.find((e) => e.action === 'GET /api/contacts/:id/export')!.target).toEqual({ kind: 'contact', id: null });
+  expect(JSON.stringify(after)).not.toContain(ada!.id);
+  expect(await tend.sql('SELECT count(*)::int AS n FROM audit_contacts WHERE contact_id = $1', [ada!.id])).toEqual([{ n: 0 }]);
   // Append-only, down to the database.
   await expect(tend.sql('UPDATE audit_log SET actor_name = $1', ['someone else'])).rejects.toThrow(/append-only/);
   await expect(tend.sql('DELETE FROM audit_log')).rejects.toThrow(/append-only/);

@@ -52,6 +52,15 @@ CREATE TABLE audit_log (
   ip text
 );
 CREATE INDEX audit_log_at ON audit_log (at DESC, id DESC);
+-- Which contact an entry is about (an export, say) lives beside the entry, not in it:
+-- erasing the contact deletes this link, and the entry keeps who did what, when, to a
+-- contact no longer named (erasure leaves nothing that points at the person).
+CREATE TABLE audit_contacts (
+  audit_id bigint NOT NULL REFERENCES audit_log(id),
+  contact_id uuid NOT NULL,
+  PRIMARY KEY (audit_id, contact_id)
+);
+CREATE INDEX audit_contacts_contact ON audit_contacts (contact_id);
 -- Append-only: nothing in the product edits or deletes an entry, and the database refuses it too.
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
