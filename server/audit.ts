@@ -11,6 +11,11 @@ import { permissionFor } from './scopes.js';
 
 const UUID_SEGMENT = /\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi;
 
+/** The mounts whose changes are recorded; of /contacts, only exports and erasures. */
+const AUDITED = new Set(['/flows', '/segments', '/scoring-rules', '/forms', '/keys', '/site-keys', '/users', '/messaging-policy', '/rfm-settings', '/predictive-score', '/topics']);
+const audited = (mountPath: string, method: string, below: string) =>
+  AUDITED.has(mountPath) || (mountPath === '/contacts' && (/\/export\/?$/.test(below) || /\/erase\/?$/.test(below) || (method === 'DELETE' && /^\/[^/]+\/?$/.test(below))));
+
 /** What a route may add to its audit entry. */
 export interface AuditNote { target?: { kind: string; id: string | null }; detail?: Record<string, unknown> }
 
@@ -18,8 +23,13 @@ export function auditChanges(db: Db, mountPath: string, log: Log): RequestHandle
   return (req, res, next) => {
     const below = req.path === '/' ? '' : req.path;
     const needs = permissionFor(req.method, mountPath + below);
-    // Reads, and the POSTs that only compute an answer, change nothing.
-    if (needs === 'read') return next();
+    // Reads, and the POSTs that only compute an answer, change nothing; events and
+    // contact updates are the data flowing through Tend, not changes to how it works
+    // (an entry per event would double ingestion's writes). A contact's export and
+    // erasure are recorded.
+    // (A path mounted twice, as /contacts is, passes here twice: one entry.)
+    if (needs === 'read' || !audited(mountPath, req.method, below) || res.locals.audited) return next();
+    res.locals.audited = true;
     res.on('finish', () => {
       if (res.statusCode >= 400) return;
       const caller = res.locals.caller as Caller;

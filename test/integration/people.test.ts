@@ -136,6 +136,8 @@ test('the marketer builds and publishes; the viewer looks but cannot change, pub
   expect(entries.map((e) => e.action)).toContain('PUT /api/flows/:id');
   const exports = (await owner.call('GET', `/api/audit-log?action=export`)).body.entries;
   expect(exports).toEqual([expect.objectContaining({ action: 'GET /api/contacts/:id/export', actor: expect.objectContaining({ name: 'mark@example.com' }), target: { kind: 'contact', id: ada!.id } })]);
+  // Events and contact updates are the data flowing through, not changes to Tend: not in the log.
+  expect(await tend.sql("SELECT count(*)::int AS n FROM audit_log WHERE action LIKE '%/api/events%' OR action = 'PUT /api/contacts'")).toEqual([{ n: 0 }]);
   // Erasing Ada leaves the entries (who exported, who erased, when) naming no one.
   const erased = await marketer.call('DELETE', `/api/contacts/${ada!.id}`);
   expect(erased.status, JSON.stringify(erased.body)).toBe(200);
