@@ -234,3 +234,35 @@ export async function ssoUser(db: Db, who: { subject: string; email: string; nam
     return toUser(rows[0]!);
   });
 }
+
+/** A reset link works this long. */
+export const RESET_MS = 3_600_000;
+
+/**
+ * A password reset for the account with this email, if there is one with a password
+ * (an account of single sign-on has none here): the token for the emailed link, or
+ * undefined. The caller answers the same either way, so nobody learns who has an account.
+ */
+export async function startPasswordReset(db: Queryable, email: string): Promise<{ user: User; token: string } | undefined> {
+  const row = (await db.query<UserRow>("SELECT * FROM users WHERE email = $1 AND disabled_at IS NULL AND password_hash LIKE '$argon2%'", [normaliseEmail(email)])).rows[0];
+  if (!row) return undefined;
+  const t = token();
+  await db.query('INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES ($1, $2, $3)', [sha256(t), row.id, new Date(Date.now() + RESET_MS)]);
+  return { user: toUser(row), token: t };
+}
+
+/** Sets the new password from a reset link (once, within the hour); every session of the account ends. */
+export async function finishPasswordReset(db: Db, t: string, password: string): Promise<User> {
+  const passwordHash = await hashPassword(password);
+  return transaction(db, async (tx) => {
+    const reset = (await tx.query<{ user_id: string }>(
+      'UPDATE password_resets SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING user_id', [sha256(t)],
+    )).rows[0];
+    if (!reset) throw new EngineProblem('not-found', 'No such reset link', [{ path: '/token', message: 'this link was used already, is older than an hour, or is not one Tend sent' }]);
+    const { rows } = await tx.query<UserRow>('UPDATE users SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL WHERE id = $1 AND disabled_at IS NULL RETURNING *', [reset.user_id, passwordHash]);
+    if (!rows[0]) throw new EngineProblem('not-found', 'No such reset link', [{ path: '/token', message: 'this account is switched off' }]);
+    await tx.query('DELETE FROM user_sessions WHERE user_id = $1', [reset.user_id]);
+    await tx.query('UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [reset.user_id]);
+    return toUser(rows[0]);
+  });
+}

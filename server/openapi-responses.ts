@@ -273,6 +273,8 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'POST /api/auth/sign-in': { 200: SignedIn },
   'POST /api/auth/accept-invitation': { 201: SignedIn },
   'GET /api/auth/session': { 200: object({ user: orNull(object({ id: uuid, email: string, name: string, role })), csrfToken: orNull(string) }) },
+  'POST /api/auth/forgot-password': { 202: object({ message: string }) },
+  'POST /api/auth/reset-password': { 200: SignedIn },
   'GET /api/auth/providers': { 200: object({ oidc: orNull(object({ name: string })) }) },
   'POST /api/auth/sign-out-everywhere': { 200: object({ sessionsEnded: integer }) },
   'GET /api/users': { 200: object({ users: array(ref('User')), invitations: array(Invitation) }) },

@@ -18,7 +18,7 @@ import { FormInput } from '../engine/forms.js';
 import { SegmentInput, PreviewInput } from '../engine/segments/store.js';
 import { PredictiveSettings } from '../engine/predictive.js';
 import { FormSubmission } from './routes/form-pages.js';
-import { AcceptInput, InviteInput, SetupInput, SignInInput, UserUpdate } from './routes/people.js';
+import { AcceptInput, ForgotInput, InviteInput, ResetInput, SetupInput, SignInInput, UserUpdate } from './routes/people.js';
 import { MAX_BATCH } from './routes/contacts-batch.js';
 import { MAX_QUERY_VALUE } from './input.js';
 import { responseComponents, responseSchemas } from './openapi-responses.js';
@@ -224,6 +224,8 @@ export function openApiDocument() {
       '/api/auth/session': { get: { security: [], summary: 'Who is signed in in this browser (user null: nobody), and the CSRF token of the session', responses: { 200: ok('The session'), 429: problem } } },
       '/api/auth/sign-out': { post: { security: [], summary: 'End this browser\'s session, if any (the cookie is cleared)', responses: { 204: { description: 'Signed out' }, 429: problem } } },
       '/api/auth/sign-out-everywhere': { post: { security: [{ session: [] }], summary: 'End every session of the signed-in person', responses: { 200: ok('Sessions ended'), 401: problem, 429: problem } } },
+      '/api/auth/forgot-password': { post: { security: [], summary: 'Email a password-reset link (once, within an hour) to this address if it has an account with a password; the answer is the same either way', requestBody: body(plain(ForgotInput), { email: 'ada@example.com' }), responses: { 202: ok('The same message whether or not there is an account'), 422: problem, 429: problem } } },
+      '/api/auth/reset-password': { post: { security: [], summary: 'Set a new password with a reset link\'s token; every session of the account ends, and this browser is signed in', requestBody: body(plain(ResetInput)), responses: { 200: ok('Signed in'), 404: problem, 422: problem, 429: problem } } },
       '/api/auth/providers': { get: { security: [], summary: 'Whether single sign-on is set up (TEND_OIDC_*), and the provider\'s name for the sign-in button', responses: { 200: ok('Providers'), 429: problem } } },
       '/api/auth/oidc/start': { get: { security: [], summary: 'Single sign-on: to the provider (authorization code flow with PKCE, state and nonce)', responses: { 302: redirect('To the provider'), 404: problem, 429: problem, 503: problem } } },
       '/api/auth/oidc/callback': { get: { security: [], summary: 'Single sign-on: back from the provider; signs the person in with the role their claim maps to (TEND_OIDC_ROLE_CLAIM, TEND_OIDC_ROLES) and goes to the editor, or to the sign-in page with ?sso-error=', parameters: [query('code', { type: 'string' }), query('state', { type: 'string' })], responses: { 302: redirect('To the editor, signed in, or to the sign-in page with the reason'), 404: problem, 429: problem, 503: problem } } },

@@ -41,8 +41,8 @@ export async function whoIsSignedIn(): Promise<PersonSession | null> {
   return body.user && body.csrfToken ? { user: body.user, csrfToken: body.csrfToken } : null;
 }
 
-/** The /api/auth calls that sign a person in (sign-in, owner set-up, accepting an invitation). */
-export async function signInAs(path: '/api/auth/sign-in' | '/api/auth/setup' | '/api/auth/accept-invitation', body: Record<string, string>): Promise<void> {
+/** The /api/auth calls that sign a person in (sign-in, owner set-up, accepting an invitation, a new password). */
+export async function signInAs(path: '/api/auth/sign-in' | '/api/auth/setup' | '/api/auth/accept-invitation' | '/api/auth/reset-password', body: Record<string, string>): Promise<void> {
   const made = await api<PersonSession>('POST', path, body, null);
   session.signedInAs(made);
 }

@@ -9,7 +9,7 @@ import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import type { Mailer } from '../../engine/mailer.js';
 import {
-  INVITABLE_ROLES, acceptInvitation, createOwner, getUser, endSession, endSessionsOf, invite, listInvitations, listUsers, signIn, startSession, updateUser, type User,
+  INVITABLE_ROLES, acceptInvitation, createOwner, getUser, startPasswordReset, finishPasswordReset, endSession, endSessionsOf, invite, listInvitations, listUsers, signIn, startSession, updateUser, type User,
 } from '../../engine/people.js';
 import { listAudit, recordAudit } from '../../engine/audit.js';
 import type { SingleSignOn } from '../../engine/oidc.js';
@@ -28,6 +28,8 @@ export const SetupInput = Type.Object({ token: Token, email: Email, name: Name, 
 export const SignInInput = Type.Object({ email: Email, password: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
 export const AcceptInput = Type.Object({ token: Token, name: Name, password: Password }, { additionalProperties: false });
 export const InviteInput = Type.Object({ email: Email, role: Type.Union(INVITABLE_ROLES.map((r) => Type.Literal(r))) }, { additionalProperties: false });
+export const ForgotInput = Type.Object({ email: Email }, { additionalProperties: false });
+export const ResetInput = Type.Object({ token: Token, password: Password }, { additionalProperties: false });
 export const UserUpdate = Type.Object({ role: Type.Optional(Type.Union(INVITABLE_ROLES.map((r) => Type.Literal(r)))), disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -93,6 +95,26 @@ export function authRouter(deps: PeopleDeps): Router {
     if (!caller) throw new HttpProblem(401, 'Not signed in', [{ path: '/headers/cookie', message: 'sign in first' }]);
     return caller;
   };
+  // A forgotten password: the same answer whether or not the address has an account.
+  r.post('/forgot-password', route(async (req, res) => {
+    const { email } = parseBody(ForgotInput, req.body);
+    const reset = await startPasswordReset(deps.db, email);
+    if (reset && deps.mailer) {
+      const link = `${deps.publicUrl()}/reset-password#${reset.token}`;
+      await deps.mailer.send({
+        from: deps.mailFrom, to: reset.user.email, subject: 'Reset your Tend password', messageId: `<reset-${crypto.randomUUID()}@tend>`, headers: {},
+        text: `Someone (we hope you) asked to reset the password of your Tend account.\n\nChoose a new one: ${link}\n\nThe link works once, for an hour. If it was not you, ignore this email: your password stays as it is.`,
+        html: `<p>Someone (we hope you) asked to reset the password of your Tend account.</p><p><a href="${escapeHtml(link)}">Choose a new password</a></p><p>The link works once, for an hour. If it was not you, ignore this email: your password stays as it is.</p>`,
+      });
+    }
+    res.status(202).json({ message: 'If an account has this address, an email with a link is on its way.' });
+  }));
+  r.post('/reset-password', route(async (req, res) => {
+    const body = parseBody(ResetInput, req.body);
+    const user = await finishPasswordReset(deps.db, body.token, body.password);
+    await recordAudit(deps.db, { actor: { kind: 'user', id: user.id, name: user.email }, action: 'password reset', target: { kind: 'user', id: user.id }, ip: req.ip });
+    await signedIn(req, res, deps, user);
+  }));
   // Who is signed in in this browser: nobody is an answer too (the editor asks on load).
   r.get('/session', route(async (req, res) => {
     const caller = await sessionCaller(deps.db, req);

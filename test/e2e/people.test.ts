@@ -86,6 +86,19 @@ test('the owner sets up, invites a marketer and a viewer who make their accounts
   await s.screenshot('people-viewer-refused');
   expect((await tend.sql('SELECT count(*)::int AS n FROM programs'))[0].n).toBe(2);
 
+  // Vera forgets her password: the link in the email sets a new one and signs her in.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('Forgot your password?').click();
+  await page.getByLabel('Your address').fill('vera@example.com');
+  await page.getByRole('button', { name: 'Email me a link' }).click();
+  await page.getByRole('status').filter({ hasText: 'an email with a link is on its way' }).waitFor();
+  const reset = await tend.until(async () => tend.mailbox.messages.find((m) => m.subject === 'Reset your Tend password'), 'the reset email');
+  await page.goto(/(http\S+\/reset-password#[A-Za-z0-9_-]+)/.exec(reset.text ?? '')![1]!);
+  await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+  await page.getByLabel('Password').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  expect(await page.getByTestId('whoami').textContent()).toBe('Vera · viewer');
+
   // The audit log names who did what.
   const log = await tend.until(async () => {
     const entries = (await tend.api('GET', '/api/audit-log')).body.entries as { actor: { name: string }; action: string }[];

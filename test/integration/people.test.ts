@@ -209,3 +209,26 @@ test('sign-in: wrong passwords lock the account with back-off; signing out ends 
   const [olive] = await tend.sql<{ id: string }>("SELECT id FROM users WHERE role = 'owner'");
   expect((await owner.call('PATCH', `/api/users/${olive!.id}`, { role: 'viewer' })).status).toBe(409);
 });
+
+test('a forgotten password: the same answer for anyone, a link by email that works once, every session ended', async () => {
+  const before = tend.mailbox.messages.length;
+  const unknown = await browser().call('POST', '/api/auth/forgot-password', { email: 'nobody@example.com' });
+  const known = await browser().call('POST', '/api/auth/forgot-password', { email: 'Mark@example.com' });
+  expect(unknown).toMatchObject({ status: 202 });
+  expect(known.body).toEqual(unknown.body);
+  const mail = (await tend.mailbox.waitFor(before + 1)).at(-1)!;
+  expect(mail.subject).toBe('Reset your Tend password');
+  expect(tend.mailbox.messages.length).toBe(before + 1); // none for the unknown address
+  const token = linkToken(mail, 'reset-password');
+  expect((await browser().call('POST', '/api/auth/reset-password', { token: 'x'.repeat(43), password: 'an entirely new passphrase' })).status).toBe(404);
+  const fresh = browser();
+  const reset = await fresh.call('POST', '/api/auth/reset-password', { token, password: 'an entirely new passphrase' });
+  expect(reset.status, JSON.stringify(reset.body)).toBe(200);
+  expect(reset.body.user.email).toBe('mark@example.com');
+  // The old sessions are gone, the link is used, the old password no longer works.
+  expect((await marketer.call('GET', '/api/flows')).status).toBe(401);
+  expect((await browser().call('POST', '/api/auth/reset-password', { token, password: 'yet another passphrase' })).status).toBe(404);
+  expect((await browser().call('POST', '/api/auth/sign-in', { email: 'mark@example.com', password: PASSWORD })).status).toBe(401);
+  expect((await browser().call('POST', '/api/auth/sign-in', { email: 'mark@example.com', password: 'an entirely new passphrase' })).status).toBe(200);
+  expect((await fresh.call('GET', '/api/flows')).status).toBe(200);
+});

@@ -27,6 +27,7 @@ export function App() {
     : state === 'in' ? <SignedIn />
     : location.pathname === '/setup' ? <AccountForm kind="setup" onSignedIn={signedIn} />
     : location.pathname === '/invitation' ? <AccountForm kind="invitation" onSignedIn={signedIn} />
+    : location.pathname === '/reset-password' ? <AccountForm kind="reset" onSignedIn={signedIn} />
     : <SignIn onSignedIn={signedIn} />;
   return <ErrorBoundary><ToastProvider>{page}</ToastProvider></ErrorBoundary>;
 }
@@ -63,6 +64,10 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     session.signIn(key);
     onSignedIn();
   }, (err) => (err instanceof ApiError && err.status === 401 ? 'That key was not accepted (unknown or revoked). Use the key printed by `npm start` (TEND_API_KEY) or one from `tend keys create`.' : problemText(err)));
+  const [sent, setSent] = useState('');
+  const forgot = useSubmit(async (data) => {
+    setSent((await api<{ message: string }>('POST', '/api/auth/forgot-password', { email: String(data.get('email') ?? '') }, null)).message);
+  }, problemText);
   const [sso, setSso] = useState<{ name: string } | null>(null);
   useEffect(() => { fetch('/api/auth/providers').then((r) => r.json()).then((p: { oidc: { name: string } | null }) => setSso(p.oidc), () => undefined); }, []);
   // Back from the sign-on provider with a reason it did not work.
@@ -86,6 +91,18 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
           <button className="primary wide" type="submit" disabled={withPassword.busy}>{withPassword.busy ? 'Checking…' : 'Sign in'}</button>
         </form>
         <details className="signin-key">
+          <summary>Forgot your password?</summary>
+          <form onSubmit={forgot.onSubmit} aria-label="Reset link">
+            <label className="field">
+              <span className="field-label">Your address</span>
+              <input name="email" type="email" autoComplete="username" required />
+            </label>
+            {forgot.error && <p className="error" role="alert">{forgot.error}</p>}
+            {sent && <p className="muted" role="status">{sent}</p>}
+            <button className="wide" type="submit" disabled={forgot.busy}>Email me a link</button>
+          </form>
+        </details>
+        <details className="signin-key">
           <summary>Use an API key instead</summary>
           <form onSubmit={withKey.onSubmit} aria-label="Sign in with a key">
             <p className="muted">A read key can look but not change. It is kept only for this browser tab.</p>
@@ -103,11 +120,12 @@ function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
 }
 
 /** The owner's account on a new Tend (the link `npm start` printed), or an invited person's: the token is in the link's #fragment, which never reaches a server log. */
-function AccountForm({ kind, onSignedIn }: { kind: 'setup' | 'invitation'; onSignedIn: () => void }) {
+function AccountForm({ kind, onSignedIn }: { kind: 'setup' | 'invitation' | 'reset'; onSignedIn: () => void }) {
   const token = location.hash.slice(1);
   const submit = useSubmit(async (data) => {
     const fields = { token, name: String(data.get('name') ?? ''), password: String(data.get('password') ?? '') };
     if (kind === 'setup') await signInAs('/api/auth/setup', { ...fields, email: String(data.get('email') ?? '') });
+    else if (kind === 'reset') await signInAs('/api/auth/reset-password', { token, password: fields.password });
     else await signInAs('/api/auth/accept-invitation', fields);
     onSignedIn();
   }, problemText);
@@ -115,12 +133,14 @@ function AccountForm({ kind, onSignedIn }: { kind: 'setup' | 'invitation'; onSig
     <main className="signin">
       <form className="signin-card" onSubmit={submit.onSubmit}>
         <div className="brand brand-large"><span className="brand-mark" />Tend</div>
-        <h1>{kind === 'setup' ? 'Create the owner account' : 'Create your account'}</h1>
-        <p className="muted">{kind === 'setup' ? 'You are the first person here: your account owns this Tend and can invite the team.' : 'You were invited to this Tend; your role came with the invitation.'}</p>
-        <label className="field">
-          <span className="field-label">Your name</span>
-          <input name="name" autoComplete="name" autoFocus required />
-        </label>
+        <h1>{kind === 'setup' ? 'Create the owner account' : kind === 'reset' ? 'Choose a new password' : 'Create your account'}</h1>
+        <p className="muted">{kind === 'setup' ? 'You are the first person here: your account owns this Tend and can invite the team.' : kind === 'reset' ? 'Every browser signed in to your account is signed out; this one is signed in with the new password.' : 'You were invited to this Tend; your role came with the invitation.'}</p>
+        {kind !== 'reset' && (
+          <label className="field">
+            <span className="field-label">Your name</span>
+            <input name="name" autoComplete="name" autoFocus required />
+          </label>
+        )}
         {kind === 'setup' && (
           <label className="field">
             <span className="field-label">Email</span>
@@ -133,7 +153,7 @@ function AccountForm({ kind, onSignedIn }: { kind: 'setup' | 'invitation'; onSig
           <span className="field-help muted">At least 12 characters.</span>
         </label>
         {submit.error && <p className="error" role="alert">{submit.error}</p>}
-        <button className="primary wide" type="submit" disabled={submit.busy || !token}>{kind === 'setup' ? 'Create the owner account' : 'Create my account'}</button>
+        <button className="primary wide" type="submit" disabled={submit.busy || !token}>{kind === 'setup' ? 'Create the owner account' : kind === 'reset' ? 'Set the new password' : 'Create my account'}</button>
         {!token && <p className="error" role="alert">This link is incomplete: open the whole link again.</p>}
       </form>
     </main>
