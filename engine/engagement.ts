@@ -2,6 +2,7 @@
 // Tend, each carrying a signed token, so nobody can forge an open or a click for
 // another message, and a click can only lead to a link that was in the email.
 import { sign, signatureValid } from './signing.js';
+import { isUuid } from './uuid.js';
 
 export interface Tracking {
   /** Public base URL of Tend's server, where /o/ and /c/ are served. */
@@ -9,7 +10,6 @@ export interface Tracking {
   secret: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function openToken(secret: string, messageId: string): string {
   return `${messageId}.${sign(secret, `open:${messageId}`)}`;
@@ -21,13 +21,13 @@ export function clickToken(secret: string, messageId: string, link: number): str
 
 export function verifyOpen(secret: string, token: string): string | undefined {
   const [messageId, sig, ...rest] = token.split('.');
-  if (rest.length || !messageId || !sig || !UUID.test(messageId)) return undefined;
+  if (rest.length || !messageId || !sig || !isUuid(messageId)) return undefined;
   return signatureValid(secret, `open:${messageId}`, sig) ? messageId : undefined;
 }
 
 export function verifyClick(secret: string, token: string): { messageId: string; link: number } | undefined {
   const [messageId, index, sig, ...rest] = token.split('.');
-  if (rest.length || !messageId || !index || !sig || !UUID.test(messageId) || !/^\d{1,4}$/.test(index)) return undefined;
+  if (rest.length || !messageId || !index || !sig || !isUuid(messageId) || !/^\d{1,4}$/.test(index)) return undefined;
   return signatureValid(secret, `click:${messageId}:${index}`, sig) ? { messageId, link: Number(index) } : undefined;
 }
 
@@ -64,7 +64,7 @@ export function visitToken(secret: string, contactId: string, now = new Date()):
 
 export function verifyVisitToken(secret: string, token: string, now = new Date()): string | undefined {
   const [contactId, at, sig, ...rest] = token.split('.');
-  if (rest.length || !contactId || !at || !sig || !UUID.test(contactId) || !/^\d{1,12}$/.test(at)) return undefined;
+  if (rest.length || !contactId || !at || !sig || !isUuid(contactId) || !/^\d{1,12}$/.test(at)) return undefined;
   const age = now.getTime() / 1000 - Number(at);
   if (age < -60 || age > VISIT_TOKEN_MAX_AGE_S) return undefined;
   return signatureValid(secret, `visit:${contactId}:${at}`, sig) ? contactId : undefined;

@@ -6,6 +6,7 @@
 //   const log = createLog({ level: 'info' }).child({ component: 'dispatch' });
 //   log.warn('dispatch failed', { err });   // {"level":"warn","time":"…","component":"dispatch","err":{…},"msg":"dispatch failed"}
 import { pino, type Logger } from 'pino';
+import { isUuid } from './uuid.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -96,6 +97,6 @@ export function createLog(opts: LogOptions = {}, bound: Record<string, unknown> 
 export function redactPath(path: string): string {
   return path
     .split('/')
-    .map((seg) => (seg.length >= 24 && /^[A-Za-z0-9_.~%-]+$/.test(seg) && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(seg) ? `${seg.slice(0, 6)}…` : seg))
+    .map((seg) => (seg.length >= 24 && /^[A-Za-z0-9_.~%-]+$/.test(seg) && !isUuid(seg) ? `${seg.slice(0, 6)}…` : seg))
     .join('/');
 }

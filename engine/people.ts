@@ -7,6 +7,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Queryable } from './storage/db.js';
 import { transaction, type Db } from './storage/db.js';
 import { EngineProblem } from './errors.js';
+import { normaliseEmail } from './storage/contacts.js';
 
 export const ROLES = ['owner', 'admin', 'marketer', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -37,7 +38,6 @@ interface UserRow {
 const toUser = (r: UserRow): User => ({ id: r.id, email: r.email, name: r.name, role: r.role, createdAt: r.created_at.toISOString(), disabledAt: r.disabled_at?.toISOString() ?? null });
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 const token = () => crypto.randomBytes(32).toString('base64url');
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /** How long a session lasts without use, and at most. */
 export const SESSION_IDLE_MS = 7 * 24 * 3_600_000;
@@ -107,16 +107,23 @@ export async function startSession(db: Queryable, user: User, from: { ip?: strin
   return { user, sessionId: rows[0]!.id, csrfToken: csrf, token: t };
 }
 
+/** A session in use is extended at most this often: every request of a busy editor would otherwise write a row. */
+const SESSION_TOUCH_MS = 60_000;
+
 /** The session a cookie's token names, if live (not expired, its person not disabled); use extends it. */
 export async function findSession(db: Queryable, t: string): Promise<Session | undefined> {
-  const { rows } = await db.query<UserRow & { session_id: string; csrf_token: string }>(
-    `UPDATE user_sessions s SET last_seen_at = now(), expires_at = now() + $2::interval
-     FROM users u WHERE s.token_hash = $1 AND s.expires_at > now() AND u.id = s.user_id AND u.disabled_at IS NULL
-     RETURNING u.*, s.id AS session_id, s.csrf_token`,
-    [sha256(t), `${SESSION_IDLE_MS / 1000} seconds`],
+  const { rows } = await db.query<UserRow & { session_id: string; csrf_token: string; last_seen_at: Date }>(
+    `SELECT u.*, s.id AS session_id, s.csrf_token, s.last_seen_at
+     FROM user_sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
+    [sha256(t)],
   );
   const r = rows[0];
-  return r ? { user: toUser(r), sessionId: r.session_id, csrfToken: r.csrf_token } : undefined;
+  if (!r) return undefined;
+  if (Date.now() - r.last_seen_at.getTime() >= SESSION_TOUCH_MS) {
+    await db.query('UPDATE user_sessions SET last_seen_at = now(), expires_at = now() + $2::interval WHERE id = $1', [r.session_id, `${SESSION_IDLE_MS / 1000} seconds`]);
+  }
+  return { user: toUser(r), sessionId: r.session_id, csrfToken: r.csrf_token };
 }
 
 export async function endSession(db: Queryable, sessionId: string): Promise<void> {

@@ -125,11 +125,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(['/o', '/c', '/unsubscribe', '/preferences'], limit('links'));
   // Signing in is rate-limited per client as well as locked per account (engine/people.ts).
   app.use('/api/auth', limit('sign-in'));
-  app.use(methodGuard(openApiDocument().paths as Record<string, Record<string, unknown>>, (p) => p === '/t/collect' || p.startsWith('/f/')));
+  // Built once: it depends on nothing that changes while Tend runs.
+  const apiDocument = openApiDocument();
+  app.use(methodGuard(apiDocument.paths as Record<string, Record<string, unknown>>, (p) => p === '/t/collect' || p.startsWith('/f/')));
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.use(opsRouter({ db: deps.db, temporal: deps.temporal?.connection, metrics: deps.metrics, metricsTokens: [deps.apiKey, deps.metricsToken ?? ''] }));
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
-  app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
+  app.get('/api/openapi.json', (_req, res) => void res.json(apiDocument));
   app.use('/unsubscribe', unsubscribeRouter(deps.db, deps.signingSecret));
   app.use('/preferences', preferencesRouter(deps.db, deps.signingSecret));
   app.use(engagementRouter(deps.db, deps.signingSecret));

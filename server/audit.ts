@@ -7,9 +7,10 @@ import type { Db } from '../engine/storage/db.js';
 import type { Log } from '../engine/log.js';
 import { CONTACT_TARGET, recordAudit } from '../engine/audit.js';
 import { actorOf, type Caller } from './auth.js';
-import { permissionFor } from './scopes.js';
+import type { Permission } from './scopes.js';
+import { uuidSegments } from '../engine/uuid.js';
 
-const UUID_SEGMENT = /\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi;
+const UUID_SEGMENT = uuidSegments();
 
 /** The mounts whose changes are recorded; of /contacts, only exports and erasures. */
 const AUDITED = new Set(['/flows', '/segments', '/scoring-rules', '/forms', '/keys', '/site-keys', '/users', '/messaging-policy', '/rfm-settings', '/predictive-score', '/topics']);
@@ -19,10 +20,11 @@ const audited = (mountPath: string, method: string, below: string) =>
 /** What a route may add to its audit entry. */
 export interface AuditNote { target?: { kind: string; id: string | null }; detail?: Record<string, unknown> }
 
+/** Follows requirePermission in the same mount, which leaves the permission the request needed in res.locals. */
 export function auditChanges(db: Db, mountPath: string, log: Log): RequestHandler {
   return (req, res, next) => {
     const below = req.path === '/' ? '' : req.path;
-    const needs = permissionFor(req.method, mountPath + below);
+    const needs = res.locals.permission as Permission;
     // Reads, and the POSTs that only compute an answer, change nothing; events and
     // contact updates are the data flowing through Tend, not changes to how it works
     // (an entry per event would double ingestion's writes). A contact's export and

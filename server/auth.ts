@@ -124,6 +124,8 @@ export function requirePermission(mountPath: string): RequestHandler {
     const below = req.path === '/' ? '' : req.path;
     const needs = permissionFor(req.method, mountPath + below);
     if (!grantsOf(caller).includes(needs)) return next(forbidden(caller, needs, `${req.method} /api${mountPath}${below}`));
+    // The audit middleware, next in the same mount, reads the permission from here.
+    res.locals.permission = needs;
     next();
   };
 }

@@ -31,7 +31,7 @@ export function flagParam(value: unknown, name: string): boolean {
 
 export function intParam(value: unknown, name: string, { min, max, fallback }: { min: number; max: number; fallback: number }): number {
   if (value === undefined) return fallback;
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : NaN;
+  const n = typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new HttpProblem(400, 'Invalid query parameter', [{ path: `?${name}`, message: `must be an integer from ${min} to ${max}` }]);
   return n;
 }

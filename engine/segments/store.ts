@@ -10,6 +10,7 @@ import { toContact, type ContactRow } from '../storage/contacts.js';
 import type { Contact } from '../plugin.js';
 import { clearSegment, forgetSegments, liveSegment, memberSql, rebuildSegment, type SegmentRow } from './membership.js';
 import { conditionSql, Params } from './sql.js';
+import { isUuid } from '../uuid.js';
 
 export const SEGMENT_KEY = '^[a-z0-9][a-z0-9_-]{0,62}$';
 
@@ -65,7 +66,7 @@ export async function listSegments(db: Queryable): Promise<Segment[]> {
 
 /** By id or by key. */
 export async function getSegment(db: Queryable, idOrKey: string): Promise<Segment | undefined> {
-  const column = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrKey) ? 's.id' : 's.key';
+  const column = isUuid(idOrKey) ? 's.id' : 's.key';
   const row = (await db.query<SegmentRow>(`${WITH_COUNT} AND ${column} = $1`, [idOrKey])).rows[0];
   return row ? toSegment(row) : undefined;
 }

@@ -7,8 +7,8 @@ import type { Db } from '../../engine/storage/db.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../engine/api-keys.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
+import { isUuid } from '../../engine/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const ApiKeyInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Who or what uses it, e.g. ci' }),
@@ -27,7 +27,7 @@ export function apiKeysRouter(db: Db): Router {
   }));
   r.delete('/:id', route(async (req, res) => {
     const id = String(req.params.id);
-    const revoked = UUID.test(id) ? await revokeApiKey(db, id) : undefined;
+    const revoked = isUuid(id) ? await revokeApiKey(db, id) : undefined;
     if (!revoked) throw new HttpProblem(404, 'Unknown API key', [{ path: '/id', message: `no API key has id ${id}` }]);
     res.json(revoked);
   }));

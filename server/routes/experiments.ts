@@ -7,8 +7,8 @@ import type { Db } from '../../engine/storage/db.js';
 import * as programs from '../../engine/storage/programs.js';
 import { experimentResults, experimentState } from '../../engine/experiments.js';
 import { route } from '../problem.js';
+import { isUuid } from '../../engine/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ExperimentConfig {
   variants: { name: string }[];
@@ -22,7 +22,7 @@ export function experimentsRouter(db: Db): Router {
   const r = router({ mergeParams: true });
   r.get('/:node', route(async (req, res) => {
     const { id, node } = req.params as { id: string; node: string };
-    const program = UUID.test(id) ? await programs.getProgram(db, id) : undefined;
+    const program = isUuid(id) ? await programs.getProgram(db, id) : undefined;
     if (!program?.live_version) throw new HttpProblem(404, 'Unknown program', [{ path: '/id', message: `no published program has id ${id}` }]);
     const doc = await programs.getVersion(db, id, program.live_version);
     const found = doc?.nodes.find((n) => n.id === node && n.type === 'tend.logic.experiment');

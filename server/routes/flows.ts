@@ -184,25 +184,28 @@ export function flowsRouter(db: Db, registry: Registry): Router {
     res.json({ versions: await programs.listVersions(db, p.id) });
   }));
 
-  const documentOf = async (p: programs.ProgramRow, version: unknown): Promise<FlowDocument> => {
-    if (version === undefined || version === 'draft') return p.draft;
-    const v = version === 'live' ? p.live_version : intParam(version, 'version', { min: 1, max: 1_000_000, fallback: 1 });
+  /** A program's document at a version: its draft, the live one, or a published number. */
+  const documentOf = async (p: programs.ProgramRow, version: 'draft' | 'live' | number): Promise<FlowDocument> => {
+    if (version === 'draft') return p.draft;
+    const v = version === 'live' ? p.live_version : version;
     const doc = v ? await programs.getVersion(db, p.id, v) : undefined;
     if (!doc) throw new HttpProblem(404, 'Unknown version', [{ path: '?version', message: `program ${p.id} has no version ${version}` }]);
     return doc;
   };
+  const versionParam = (value: unknown) => intParam(value, 'version', { min: 1, max: 1_000_000, fallback: 1 });
 
   r.get('/:id/export', route(async (req, res) => {
     const p = await load(String(req.params.id));
-    const doc = await documentOf(p, req.query.version);
+    const asked = req.query.version;
+    const doc = await documentOf(p, asked === undefined || asked === 'draft' ? 'draft' : asked === 'live' ? 'live' : versionParam(asked));
     const file = `${doc.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'program'}.tend.json`;
     res.set('content-disposition', `attachment; filename="${file}"`).json({ $schema: '/schemas/tend.flow.v1.json', ...doc, format: FLOW_FORMAT });
   }));
 
   r.get('/:id/stats', route(async (req, res) => {
     const p = await load(String(req.params.id));
-    const version = req.query.version === undefined ? undefined : intParam(req.query.version, 'version', { min: 1, max: 1_000_000, fallback: 1 });
-    const doc = version ? await documentOf(p, version) : p.live_version ? await documentOf(p, p.live_version) : p.draft;
+    const version = req.query.version === undefined ? undefined : versionParam(req.query.version);
+    const doc = version ? await documentOf(p, version) : p.live_version ? await documentOf(p, 'live') : p.draft;
     res.json({ id: p.id, version: version ?? p.live_version, ...(await programStats(db, p.id, doc, version)) });
   }));
 

@@ -17,8 +17,8 @@ import { getContact } from '../../engine/storage/contacts.js';
 import type { Contact } from '../../engine/plugin.js';
 import { route } from '../problem.js';
 import { openCors, smallJson } from '../public-input.js';
+import { isUuid } from '../../engine/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VISITOR = new RegExp(ANONYMOUS_ID_PATTERN);
 const DEFAULT_THANKS = 'Thank you!';
 
@@ -60,7 +60,7 @@ ${HONEYPOT_HTML}
 }
 
 async function loadForm(db: Db, raw: string): Promise<Form> {
-  const form = UUID.test(raw) ? await getForm(db, raw) : undefined;
+  const form = isUuid(raw) ? await getForm(db, raw) : undefined;
   if (!form) throw new HttpProblem(404, 'Unknown form', [{ path: '/id', message: `no form has id ${raw}` }]);
   return form;
 }
@@ -118,7 +118,7 @@ export function formPagesRouter(db: Db, onStored: () => void): Router {
   const r = router();
 
   r.get('/f/:id', route(async (req, res) => {
-    const form = UUID.test(String(req.params.id)) ? await getForm(db, String(req.params.id)) : undefined;
+    const form = isUuid(String(req.params.id)) ? await getForm(db, String(req.params.id)) : undefined;
     if (!form) return void res.status(404).type('html').send(page('Form not found', '<h1>This form does not exist</h1>'));
     const { vid, contact } = await visitor(db, req.query.vid);
     res.type('html').send(formHtml(form, fieldsToShow(form, contact), vid));

@@ -6,8 +6,8 @@ import type { Db } from '../../engine/storage/db.js';
 import { FormInput, archiveForm, formProblems, getForm, insertForm, listForms, updateForm } from '../../engine/forms.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
+import { isUuid } from '../../engine/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const unknown = (id: string) => new HttpProblem(404, 'Unknown form', [{ path: '/id', message: `no form has id ${id}` }]);
 
 function checked(body: unknown): FormInput {
@@ -18,7 +18,7 @@ function checked(body: unknown): FormInput {
 }
 
 function formId(raw: string): string {
-  if (!UUID.test(raw)) throw unknown(raw);
+  if (!isUuid(raw)) throw unknown(raw);
   return raw;
 }
 

@@ -17,6 +17,7 @@ import { parseBody, intParam } from '../input.js';
 import { route } from '../problem.js';
 import { actorOf, sessionCaller, SESSION_COOKIE, type Caller } from '../auth.js';
 import { escapeHtml } from './preferences.js';
+import { isUuid } from '../../engine/uuid.js';
 
 const Email = Type.String({ format: 'email', maxLength: 320 });
 /** Long enough to resist guessing, short enough that Argon2 stays cheap. */
@@ -32,7 +33,6 @@ export const ForgotInput = Type.Object({ email: Email }, { additionalProperties:
 export const ResetInput = Type.Object({ token: Token, password: Password }, { additionalProperties: false });
 export const UserUpdate = Type.Object({ role: Type.Optional(Type.Union(INVITABLE_ROLES.map((r) => Type.Literal(r)))), disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const smallJson = express.json({ limit: '16kb', strict: true });
 
 export interface PeopleDeps {
@@ -187,14 +187,14 @@ export function usersRouter(deps: PeopleDeps): Router {
     const change = parseBody(UserUpdate, req.body);
     const caller = res.locals.caller as Caller;
     if (caller.kind === 'user' && caller.userId === id) throw new HttpProblem(409, 'Not your own account', [{ path: '/id', message: 'another admin changes your role or switches your account off' }]);
-    const user = UUID.test(id) ? await updateUser(deps.db, id, change) : undefined;
+    const user = isUuid(id) ? await updateUser(deps.db, id, change) : undefined;
     if (!user) throw new HttpProblem(404, 'Unknown person', [{ path: '/id', message: `no account has id ${id}` }]);
     res.locals.audit = { target: { kind: 'user', id }, detail: change };
     res.json(user);
   }));
   r.post('/:id/sign-out', route(async (req, res) => {
     const id = String(req.params.id);
-    if (!UUID.test(id) || !(await getUser(deps.db, id))) throw new HttpProblem(404, 'Unknown person', [{ path: '/id', message: `no account has id ${id}` }]);
+    if (!isUuid(id) || !(await getUser(deps.db, id))) throw new HttpProblem(404, 'Unknown person', [{ path: '/id', message: `no account has id ${id}` }]);
     res.locals.audit = { target: { kind: 'user', id } };
     res.json({ sessionsEnded: await endSessionsOf(deps.db, id) });
   }));

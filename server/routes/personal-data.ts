@@ -9,22 +9,22 @@ import { eraseContact, exportContact } from '../../engine/personal-data.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Log } from '../../engine/log.js';
 import { route } from '../problem.js';
+import { isUuid } from '../../engine/uuid.js';
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const noContact = (id: string) => new HttpProblem(404, 'Not found', [{ path: `/contacts/${id}`, message: 'no such contact' }]);
 
 export function personalDataRouter(deps: { db: Db; temporal?: Client; log?: Log }): Router {
   const r = router();
   r.get('/:id/export', route(async (req, res) => {
     const id = String(req.params.id);
-    const data = uuid.test(id) ? await exportContact(deps.db, id) : undefined;
+    const data = isUuid(id) ? await exportContact(deps.db, id) : undefined;
     if (!data) throw noContact(id);
     res.setHeader('content-disposition', `attachment; filename="contact-${id}.json"`);
     res.json(data);
   }));
   const erase = route(async (req, res) => {
     const id = String(req.params.id);
-    const erasure = uuid.test(id) ? await eraseContact({ ...deps, log: res.locals.log ?? deps.log }, id) : undefined;
+    const erasure = isUuid(id) ? await eraseContact({ ...deps, log: res.locals.log ?? deps.log }, id) : undefined;
     if (!erasure) throw noContact(id);
     // The audit entry says an erasure happened (its number), never whose.
     res.locals.audit = { target: { kind: 'contact', id: null }, detail: { erasureId: erasure.erasureId } };

@@ -7,8 +7,8 @@ import type { Db } from '../../engine/storage/db.js';
 import { ScoringRuleInput, deleteRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/scoring.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
+import { isUuid } from '../../engine/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function checked(body: unknown): ScoringRuleInput {
   const rule = parseBody(ScoringRuleInput, body);
@@ -18,7 +18,7 @@ function checked(body: unknown): ScoringRuleInput {
 }
 
 function ruleId(raw: string): string {
-  if (!UUID.test(raw)) throw new HttpProblem(404, 'Unknown scoring rule', [{ path: '/id', message: `no scoring rule has id ${raw}` }]);
+  if (!isUuid(raw)) throw new HttpProblem(404, 'Unknown scoring rule', [{ path: '/id', message: `no scoring rule has id ${raw}` }]);
   return raw;
 }
 

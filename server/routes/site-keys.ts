@@ -7,8 +7,8 @@ import type { Db } from '../../engine/storage/db.js';
 import { createSiteKey, listSiteKeys, revokeSiteKey } from '../../engine/site-keys.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
+import { isUuid } from '../../engine/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const SiteKeyInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200, description: 'Which site uses it, e.g. www.example.com' }),
@@ -27,7 +27,7 @@ export function siteKeysRouter(db: Db): Router {
   }));
   r.delete('/:id', route(async (req, res) => {
     const id = String(req.params.id);
-    const revoked = UUID.test(id) ? await revokeSiteKey(db, id) : undefined;
+    const revoked = isUuid(id) ? await revokeSiteKey(db, id) : undefined;
     if (!revoked) throw new HttpProblem(404, 'Unknown site key', [{ path: '/id', message: `no site key has id ${id}` }]);
     res.json(revoked);
   }));
