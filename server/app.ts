@@ -7,6 +7,7 @@ import { segmentsRouter } from './routes/segments.js';
 import { experimentsRouter } from './routes/experiments.js';
 import { predictiveRouter } from './routes/predictive.js';
 import { refuseDeepJson, refuseOddUrls } from './input.js';
+import { editorPolicy, securityHeaders } from './security-headers.js';
 import { messagingPolicyRouter } from './routes/messaging-policy.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -88,16 +89,6 @@ export interface AppDeps {
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * The editor's content security policy: its own scripts only (no inline script, no
- * eval), its own API, elk's worker; inline styles (React Flow positions nodes with
- * them); images anywhere (an email preview shows the template's remote images, inside
- * an empty-sandbox iframe).
- */
-const EDITOR_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src * data: blob:", "font-src 'self' data:",
-  "connect-src 'self'", "worker-src 'self' blob:", "frame-src 'self' about: data: blob:", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
-].join('; ');
 const defaultEditorDir = path.join(root, 'editor', 'dist');
 
 export function createApp(deps: AppDeps): express.Express {
@@ -109,11 +100,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust); // a number counts hops
   app.use(refuseOddUrls);
   // No page of Tend's may be framed by another site (clickjacking), except hosted forms,
-  // which a customer may put in an iframe on their own site.
-  app.use((req, res, next) => {
-    if (!req.path.startsWith('/f/')) res.set({ 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'" });
-    next();
-  });
+  // which a customer may put in an iframe on their own site (server/security-headers.ts).
+  app.use(securityHeaders());
   const log = deps.log ?? createLog();
   app.use(requestLog(log, deps.metrics));
   // Every public endpoint is rate-limited per client IP, before any work is done (and
@@ -179,7 +167,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (fs.existsSync(path.join(editorDir, 'index.html'))) {
     app.use(express.static(editorDir, { index: false, maxAge: '1h' }));
     // Any spelling of /api (/API/keys) is the API's 404, never the editor's page.
-    app.get(/^\/(?!api(\/|$))/i, (_req, res) => res.set('Content-Security-Policy', EDITOR_CSP).sendFile(path.join(editorDir, 'index.html')));
+    app.get(/^\/(?!api(\/|$))/i, editorPolicy, (_req, res) => res.sendFile(path.join(editorDir, 'index.html')));
   }
   app.use(notFound);
   app.use(problemHandler);

@@ -8,6 +8,8 @@
 // under #/components/schemas: what is stored was validated by them, so it is read back
 // in the same shape.
 
+import { PERMISSIONS } from './scopes.js';
+
 type Schema = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -159,7 +161,9 @@ const nodeStats = object({
 const embedField: Schema = { allOf: [ref('FormField'), object({ value: { type: 'string', description: 'The known contact\'s email, prefilled' } }, ['value'])] };
 
 const role: Schema = { type: 'string', enum: ['owner', 'admin', 'marketer', 'viewer'] };
-const SignedIn = object({ user: ref('User'), csrfToken: { type: 'string', description: 'Send in X-CSRF-Token with every request that changes something' } });
+/** What the signed-in person may do (the role's row of the permission table): the editor offers only these. */
+const permissions: Schema = { type: 'array', items: { type: 'string', enum: [...PERMISSIONS] }, description: 'What this person may do: read, export (a contact\'s personal data), write, settings, admin' };
+const SignedIn = object({ user: ref('User'), csrfToken: { type: 'string', description: 'Send in X-CSRF-Token with every request that changes something' }, permissions });
 const Invitation = object({ id: uuid, email: string, role, invitedBy: string, createdAt: dateTime, expiresAt: dateTime, acceptedAt: orNull(dateTime) });
 const AuditEntry = object({
   id: string, at: dateTime, actor: object({ kind: { type: 'string', enum: ['user', 'key', 'system'] }, id: orNull(string), name: string }),
@@ -272,7 +276,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'POST /api/auth/setup': { 201: SignedIn },
   'POST /api/auth/sign-in': { 200: SignedIn },
   'POST /api/auth/accept-invitation': { 201: SignedIn },
-  'GET /api/auth/session': { 200: object({ user: orNull(object({ id: uuid, email: string, name: string, role })), csrfToken: orNull(string) }) },
+  'GET /api/auth/session': { 200: object({ user: orNull(object({ id: uuid, email: string, name: string, role })), csrfToken: orNull(string), permissions }) },
   'POST /api/auth/forgot-password': { 202: object({ message: string }) },
   'POST /api/auth/reset-password': { 200: SignedIn },
   'GET /api/auth/providers': { 200: object({ oidc: orNull(object({ name: string })) }) },

@@ -10,7 +10,9 @@ import type { NodeCounts } from './model/mapping.js';
 const KEY = 'tend.apiKey';
 
 export interface Person { id: string; email: string; name: string; role: 'owner' | 'admin' | 'marketer' | 'viewer' }
-interface PersonSession { user: Person; csrfToken: string }
+/** What a caller may do: the server's permission table (server/scopes.ts), sent with the session. */
+export type Permission = 'read' | 'export' | 'write' | 'settings' | 'admin';
+interface PersonSession { user: Person; csrfToken: string; permissions: Permission[] }
 let person: PersonSession | null = null;
 
 export const session = {
@@ -19,6 +21,11 @@ export const session = {
   person: () => person?.user ?? null,
   signIn: (key: string) => sessionStorage.setItem(KEY, key),
   signedInAs: (p: PersonSession) => { person = p; },
+  /**
+   * Whether the signed-in person may do this, so the screens offer only what they may.
+   * A key's scope is not known here: it is offered everything, and the API says no.
+   */
+  may: (p: Permission) => (person ? person.permissions.includes(p) : true),
   /** The sign-in page shows once the server has ended the session (a link clicked at once must not find it alive). */
   signOut: async () => {
     const ending = person ? fetch('/api/auth/sign-out', { method: 'POST' }).catch(() => undefined) : undefined;
@@ -37,8 +44,8 @@ const credentials = (key: string | null): Record<string, string> =>
 export async function whoIsSignedIn(): Promise<PersonSession | null> {
   const res = await fetch('/api/auth/session');
   if (!res.ok) return null;
-  const body = await res.json() as { user: Person | null; csrfToken: string | null };
-  return body.user && body.csrfToken ? { user: body.user, csrfToken: body.csrfToken } : null;
+  const body = await res.json() as { user: Person | null; csrfToken: string | null; permissions: Permission[] };
+  return body.user && body.csrfToken ? { user: body.user, csrfToken: body.csrfToken, permissions: body.permissions } : null;
 }
 
 /** The /api/auth calls that sign a person in (sign-in, owner set-up, accepting an invitation, a new password). */

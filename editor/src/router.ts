@@ -1,12 +1,16 @@
-// Two screens, real URLs: "/" lists programs, "/programs/:id" edits one. The server
-// answers every non-API path with the editor, so links and reloads work.
+// The screens, with real URLs: "/" lists programs, "/programs/:id" edits one, "/team"
+// is the people and their roles, "/audit" the audit log. The server answers every
+// non-API path with the editor, so links and reloads work.
 import { useEffect, useState } from 'react';
 
-export type Route = { page: 'programs' } | { page: 'program'; id: string };
+export type Route = { page: 'programs' } | { page: 'program'; id: string } | { page: 'team' } | { page: 'audit' };
 
 export function parseRoute(pathname: string): Route {
   const m = /^\/programs\/([0-9a-f-]{36})\/?$/i.exec(pathname);
-  return m ? { page: 'program', id: m[1] } : { page: 'programs' };
+  if (m) return { page: 'program', id: m[1]! };
+  if (/^\/team\/?$/.test(pathname)) return { page: 'team' };
+  if (/^\/audit\/?$/.test(pathname)) return { page: 'audit' };
+  return { page: 'programs' };
 }
 
 export function navigate(path: string): void {

@@ -18,6 +18,7 @@ import { route } from '../problem.js';
 import { actorOf, sessionCaller, SESSION_COOKIE, type Caller } from '../auth.js';
 import { escapeHtml } from './preferences.js';
 import { isUuid } from '../../engine/uuid.js';
+import { ROLE_GRANTS } from '../scopes.js';
 
 const Email = Type.String({ format: 'email', maxLength: 320 });
 /** Long enough to resist guessing, short enough that Argon2 stays cheap. */
@@ -59,7 +60,7 @@ const from = (req: Request) => ({ ip: req.ip, userAgent: req.get('user-agent') }
 async function signedIn(req: Request, res: Response, deps: PeopleDeps, user: User, status = 200) {
   const session = await startSession(deps.db, user, from(req));
   setSessionCookie(req, res, deps, session.token);
-  res.status(status).set('Cache-Control', 'no-store').json({ user, csrfToken: session.csrfToken });
+  res.status(status).set('Cache-Control', 'no-store').json({ user, csrfToken: session.csrfToken, permissions: ROLE_GRANTS[user.role] });
 }
 
 /** /api/auth: reachable without a key; the routes that need a person read the cookie. */
@@ -119,8 +120,8 @@ export function authRouter(deps: PeopleDeps): Router {
   r.get('/session', route(async (req, res) => {
     const caller = await sessionCaller(deps.db, req);
     res.set('Cache-Control', 'no-store').json(caller
-      ? { user: { id: caller.userId, email: caller.email, name: caller.name, role: caller.role }, csrfToken: caller.csrfToken }
-      : { user: null, csrfToken: null });
+      ? { user: { id: caller.userId, email: caller.email, name: caller.name, role: caller.role }, csrfToken: caller.csrfToken, permissions: ROLE_GRANTS[caller.role] }
+      : { user: null, csrfToken: null, permissions: [] });
   }));
   // Signing out needs no CSRF token: the worst a forged one does is sign you out.
   r.post('/sign-out', route(async (req, res) => {

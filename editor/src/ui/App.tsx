@@ -1,5 +1,6 @@
 // The shell: sign in (a person's email and password, or an API key; the owner's set-up
-// and invitation links make accounts), then the programs list or one program.
+// and invitation links make accounts), then the programs list, one program, the team
+// or the audit log.
 import { useEffect, useState } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { api, ApiError, session, nodeTypes, signInAs, whoIsSignedIn } from '../api.js';
@@ -8,6 +9,8 @@ import { useRoute } from '../router.js';
 import { ToastProvider } from './toast.js';
 import { ProgramsPage } from './ProgramsPage.js';
 import { EditorPage } from './EditorPage.js';
+import { TeamPage } from './TeamPage.js';
+import { AuditPage } from './AuditPage.js';
 import { warmUpLayout } from './layout-engine.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 
@@ -179,5 +182,7 @@ function SignedIn() {
       </ReactFlowProvider>
     );
   }
+  if (route.page === 'team') return <TeamPage />;
+  if (route.page === 'audit') return <AuditPage />;
   return <ProgramsPage />;
 }

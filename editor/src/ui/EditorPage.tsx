@@ -3,7 +3,7 @@
 // counts; "Edit draft" switches to the draft beside it.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import { api, ApiError, download, type ProgramDetail } from '../api.js';
+import { api, ApiError, download, session, type ProgramDetail } from '../api.js';
 import type { Catalogue, FlowDocument, JsonSchema, NodeType } from '../model/catalogue.js';
 import { nodePorts } from '../model/catalogue.js';
 import { needsLayout } from '../model/mapping.js';
@@ -40,7 +40,9 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const [detail, setDetail] = useState<ProgramDetail>();
   const [view, setView] = useState<View>();
   const [loadError, setLoadError] = useState('');
-  const draft = useDraft(programId, useCallback((d: ProgramDetail) => setDetail((old) => ({ ...d, draft: old?.draft ?? d.draft })), []));
+  // A viewer sees programs and their counts; the server refuses their changes, and the page does not offer them.
+  const mayWrite = session.may('write');
+  const draft = useDraft(programId, useCallback((d: ProgramDetail) => setDetail((old) => ({ ...d, draft: old?.draft ?? d.draft })), []), mayWrite);
   const [selection, setSelection] = useState<{ nodes: string[]; edges: string[] }>({ nodes: [], edges: [] });
   const [selectRequest, setSelectRequest] = useState<{ ids: Set<string>; nonce: number }>();
   const [problemsOpen, setProblemsOpen] = useState(false);
@@ -83,7 +85,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
 
   const doc = view?.kind === 'version' ? view.doc : draft.doc;
   // An archived program is kept for the record: it can be looked at, not edited.
-  const readOnly = view?.kind !== 'draft' || detail?.status === 'archived';
+  const readOnly = !mayWrite || view?.kind !== 'draft' || detail?.status === 'archived';
   const watching = !!detail?.liveVersion;
   const { stats, tick } = useStats(programId, watching && !!view, view?.kind === 'version' ? view.version : undefined);
 
@@ -285,8 +287,8 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
         </div>}
         {draftDiffers && <span className="pill" title="The draft differs from this version">draft has changes</span>}
         <div className="spacer" />
-        {view.kind === 'draft' && <span className={`save-state save-${draft.saveState}`} data-testid="save-state">{saveLabel}</span>}
-        {view.kind === 'draft' && (
+        {view.kind === 'draft' && mayWrite && <span className={`save-state save-${draft.saveState}`} data-testid="save-state">{saveLabel}</span>}
+        {view.kind === 'draft' && mayWrite && (
           <>
             <button className="icon" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={!draft.canUndo} onClick={draft.undo}>↶</button>
             <button className="icon" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={!draft.canRedo} onClick={draft.redo}>↷</button>
@@ -297,11 +299,11 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
           onVersions={(versions) => setDetail((d) => d && { ...d, versions })}
           onShowDraft={() => setView({ kind: 'draft' })} onShowVersion={(v) => void showVersion(v)} />
         <button onClick={() => void draft.saveNow().then(() => download(`/api/flows/${programId}/export${view.kind === 'version' ? `?version=${view.version}` : ''}`, 'program.tend.json')).catch((e: Error) => toast(e.message, 'error'))} data-testid="export">Export</button>
-        {detail.status === 'live' && <button onClick={() => void setStatus('pause')}>Pause</button>}
-        {detail.status === 'paused' && <button onClick={() => void setStatus('resume')}>Resume</button>}
+        {detail.status === 'live' && <button onClick={() => void setStatus('pause')} disabled={!mayWrite}>Pause</button>}
+        {detail.status === 'paused' && <button onClick={() => void setStatus('resume')} disabled={!mayWrite}>Resume</button>}
         {view.kind === 'draft' && (
-          <button className={`primary${placed.length ? ' blocked' : ''}`} onClick={() => void askToPublish()} disabled={publishing || detail.status === 'archived'} data-testid="publish"
-            title={placed.length ? `${placed.length} problem(s) must be fixed before publishing` : 'Publish a new version'}>
+          <button className={`primary${placed.length ? ' blocked' : ''}`} onClick={() => void askToPublish()} disabled={!mayWrite || publishing || detail.status === 'archived'} data-testid="publish"
+            title={!mayWrite ? `A ${session.person()?.role ?? 'viewer'} may not publish` : placed.length ? `${placed.length} problem(s) must be fixed before publishing` : 'Publish a new version'}>
             {publishing ? 'Publishing…' : detail.liveVersion ? `Publish v${Math.max(0, ...detail.versions.map((v) => v.version)) + 1}` : 'Publish'}
           </button>
         )}
@@ -315,19 +317,27 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
           <button className="primary" onClick={draft.keepMine} data-testid="conflict-keep-mine">Keep mine</button>
         </div>
       )}
+      {!mayWrite && (
+        <div className="banner read-only-banner" data-testid="read-only-banner">
+          You are signed in as a {session.person()?.role ?? 'viewer'}: you can look at this program and follow its counts; building, publishing and exporting contacts are for marketers and admins.
+        </div>
+      )}
       <div className="workspace">
-        <Palette types={types} disabled={readOnly} onAdd={(id) => addType(id)} />
+        <Palette types={types} onAdd={(id) => addType(id)} disabled={
+          !mayWrite ? `A ${session.person()?.role ?? 'viewer'} looks at programs; building them is for marketers and admins.`
+            : detail.status === 'archived' ? 'An archived program is kept for the record: it cannot be edited.'
+              : view.kind !== 'draft' ? 'Viewing a published version. Switch to the draft to edit.' : false} />
         <div className="center-column">
           {view.kind === 'version' && (
             <div className="banner" data-testid="watch-banner">
               Watching version {view.version}{view.version === detail.liveVersion ? ' (live)' : ''}: counts refresh every few seconds.{stats?.enrollments && <> {Object.entries(stats.enrollments).map(([k, v]) => `${v} ${k}`).join(' · ')}</>}
               <button className="link" onClick={() => setView({ kind: 'draft' })}>Edit the draft</button>
-              <button className="link" data-testid="restore-version" onClick={() => {
+              {mayWrite && <button className="link" data-testid="restore-version" onClick={() => {
                 // The version becomes the draft as one undoable edit, saved like any other.
                 draft.change({ ...view.doc, name: draft.doc?.name ?? view.doc.name });
                 setView({ kind: 'draft' });
                 toast(`Version ${view.version} restored to the draft (undo brings the previous draft back). Publish it to make it live again.`, 'success');
-              }}>Restore this version to the draft</button>
+              }}>Restore this version to the draft</button>}
             </div>
           )}
           <NodeSearch doc={doc} catalogue={catalogue} onShow={(id) => {

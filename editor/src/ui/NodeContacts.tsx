@@ -1,7 +1,7 @@
 // On a live program: the contacts waiting at a node, and one contact's timeline
 // through the program.
 import { useEffect, useState } from 'react';
-import { api, type Contact, type Enrollment, type TimelineEntry } from '../api.js';
+import { api, download, session, type Contact, type Enrollment, type TimelineEntry } from '../api.js';
 import { ago, precise, when } from './format.js';
 import { formatValue } from '../model/summary.js';
 import { Dialog } from './Dialog.js';
@@ -33,6 +33,7 @@ export function NodeContacts({ programId, nodeId, refresh, nodeTitle }: { progra
 function Timeline({ contactId, programId, nodeTitle, onClose }: { contactId: string; programId: string; nodeTitle: (id: string) => string; onClose: () => void }) {
   const [data, setData] = useState<{ contact: Contact; entries: TimelineEntry[] }>();
   const [all, setAll] = useState(false);
+  const [error, setError] = useState('');
   useEffect(() => { api<{ contact: Contact; entries: TimelineEntry[] }>('GET', `/api/contacts/${contactId}/timeline`).then(setData).catch(() => undefined); }, [contactId]);
   const entries = (data?.entries ?? []).filter((e) => all || e.kind === 'event' || e.programId === programId);
   return (
@@ -40,7 +41,15 @@ function Timeline({ contactId, programId, nodeTitle, onClose }: { contactId: str
       {data && (
         <div className="timeline-contact muted small">Score {data.contact.score}{data.contact.tags.length ? ` · tags ${data.contact.tags.join(', ')}` : ''}</div>
       )}
-      <label className="check small"><input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Include other programs</label>
+      <div className="timeline-tools">
+        <label className="check small"><input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> Include other programs</label>
+        <div className="spacer" />
+        {/* Everything Tend holds about the person, as JSON: what a data-access request asks for. Recorded in the audit log. */}
+        <button data-testid="export-contact" disabled={!session.may('export')} title={session.may('export') ? 'Download everything Tend holds about this contact, as JSON' : `A ${session.person()?.role ?? 'viewer'} may not export a contact's personal data`}
+          onClick={() => void download(`/api/contacts/${contactId}/export`, 'contact.json').catch((e: Error) => setError(e.message))}>Export personal data</button>
+      </div>
+      {!session.may('export') && <p className="muted small" data-testid="export-refused">A {session.person()?.role ?? 'viewer'} may not export a contact's personal data.</p>}
+      {error && <p className="error" role="alert">{error}</p>}
       <ol className="timeline" data-testid="timeline">
         {entries.map((e, i) => (
           <li key={i} className={`tl-${e.kind}`}>

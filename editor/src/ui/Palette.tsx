@@ -7,7 +7,8 @@ import { DRAG_MIME } from './Canvas.js';
 
 const CATEGORY_TITLES: Record<string, string> = { trigger: 'Triggers', wait: 'Waits', logic: 'Logic', action: 'Actions' };
 
-export function Palette({ types, disabled, onAdd }: { types: NodeType[]; disabled: boolean; onAdd: (typeId: string) => void }) {
+/** `disabled` says why nothing can be added (a published version, an archived program, a viewer), or is false. */
+export function Palette({ types, disabled, onAdd }: { types: NodeType[]; disabled: string | false; onAdd: (typeId: string) => void }) {
   const [query, setQuery] = useState('');
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -17,7 +18,7 @@ export function Palette({ types, disabled, onAdd }: { types: NodeType[]; disable
   return (
     <aside className="palette" aria-label="Node palette">
       <input id="palette-search" className="search" type="search" placeholder="Search nodes  ( / )" aria-label="Search nodes" value={query} onChange={(e) => setQuery(e.target.value)} />
-      {disabled && <p className="muted small">Viewing a published version. Switch to the draft to edit.</p>}
+      {disabled && <p className="muted small" data-testid="palette-disabled">{disabled}</p>}
       {groups.map((g) => (
         <section key={g.category}>
           <h3>{CATEGORY_TITLES[g.category]}</h3>

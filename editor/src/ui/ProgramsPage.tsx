@@ -2,12 +2,13 @@
 // the things done to whole programs: create, open, rename, duplicate, archive, import
 // (a file or a bundled template) and export.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, download, session, type ProgramDetail, type ProgramSummary, type Template } from '../api.js';
+import { api, download, type ProgramDetail, type ProgramSummary, type Template } from '../api.js';
 import { emptyDocument } from '../model/catalogue.js';
 import { navigate } from '../router.js';
 import { ago, count } from './format.js';
 import { Dialog, PromptDialog } from './Dialog.js';
 import { useToast } from './toast.js';
+import { TopBar } from './TopBar.js';
 
 type Modal = { kind: 'new' } | { kind: 'rename'; program: ProgramSummary } | { kind: 'archive'; program: ProgramSummary } | { kind: 'gallery' } | null;
 
@@ -42,13 +43,7 @@ export function ProgramsPage() {
 
   return (
     <div className="page">
-      <header className="topbar">
-        <div className="brand"><span className="brand-mark" />Tend</div>
-        <h1>Programs</h1>
-        <div className="spacer" />
-        {session.person() && <span className="whoami" data-testid="whoami">{session.person()!.name} · {session.person()!.role}</span>}
-        <button onClick={() => void session.signOut()}>Sign out</button>
-      </header>
+      <TopBar current="programs" title="Programs" />
       <main className="programs">
         <div className="toolbar">
           <input className="search" type="search" placeholder="Find a program" aria-label="Find a program" value={filter} onChange={(e) => setFilter(e.target.value)} />

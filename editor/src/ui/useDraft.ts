@@ -14,7 +14,8 @@ const SAVE_DELAY_MS = 600;
 /** Keystrokes in one field within this window undo together. */
 const COALESCE_MS = 1200;
 
-export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void) {
+/** `canSave` is false for a person who may not change programs (a viewer): the draft is shown, never saved. */
+export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void, canSave = true) {
   const [doc, setDocState] = useState<FlowDocument>();
   const [problems, setProblems] = useState<{ doc: FlowDocument; list: Problem[] }>();
   const [saveState, setSaveState] = useState<SaveState>('saved');
@@ -39,8 +40,8 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
     setProblems({ doc: d.draft, list: d.problems });
     lastProblems.current = d.problems;
     setHistory(emptyHistory());
-    setSaveState(laidOut ? 'unsaved' : 'saved');
-  }, []);
+    setSaveState(laidOut && canSave ? 'unsaved' : 'saved');
+  }, [canSave]);
 
   /** Applies an edit; `coalesceKey` merges rapid edits of one field into one undo step. */
   const change = useCallback((next: FlowDocument, coalesceKey?: string) => {
@@ -74,6 +75,7 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
     const next = chain.current.then(async () => {
       const d = docRef.current;
       if (!d) return undefined;
+      if (!canSave) return { problems: lastProblems.current };
       const json = JSON.stringify(d);
       if (json === saved.current) {
         setSaveState((s) => (docRef.current === d ? 'saved' : s));
@@ -100,7 +102,7 @@ export function useDraft(programId: string, onSaved: (d: ProgramDetail) => void)
     });
     chain.current = next.catch(() => undefined);
     return next;
-  }, [programId]);
+  }, [programId, canSave]);
 
   useEffect(() => {
     if (saveState !== 'unsaved') return;

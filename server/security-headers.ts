@@ -1,0 +1,55 @@
+// Security headers on every answer, with helmet: no sniffing, no referrer leaking a
+// token in a link, HSTS behind TLS, and a content security policy for each kind of
+// page. Three kinds differ from the rest:
+// - hosted forms (/f/…) may be framed by a customer's own site and may redirect to a
+//   customer's thank-you page after a submission;
+// - what other sites load (t.js, /t/collect, the open pixel /o/, click links /c/) must
+//   be readable cross-origin, or browsers block the pixel in webmail;
+// - the editor's page runs its own scripts only (no inline script, no eval).
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+
+type Directives = Record<string, string[]>;
+
+/** Pages Tend serves itself (preferences, unsubscribe, form pages): no script at all, inline styles. */
+const PAGE: Directives = {
+  defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ["'self'", 'data:'], baseUri: ["'none'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+};
+
+/**
+ * The editor: its own scripts only; inline styles (React Flow positions nodes with
+ * them); images anywhere (an email preview shows the template's remote images, inside
+ * an empty-sandbox iframe); elk's worker from a blob.
+ */
+export const EDITOR: Directives = {
+  defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ['*', 'data:', 'blob:'], fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"], workerSrc: ["'self'", 'blob:'], frameSrc: ["'self'", 'about:', 'data:', 'blob:'], objectSrc: ["'none'"], baseUri: ["'none'"],
+  formAction: ["'self'"], frameAncestors: ["'none'"],
+};
+
+const common = {
+  // Not includeSubDomains: Tend runs on one host of a customer's domain, and must not decide for the others.
+  strictTransportSecurity: { maxAge: 15_552_000, includeSubDomains: false },
+  referrerPolicy: { policy: 'no-referrer' as const },
+  // Nothing here loads cross-origin resources that would need to opt in.
+  crossOriginEmbedderPolicy: false,
+  frameguard: { action: 'deny' as const },
+};
+
+const own = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: PAGE } });
+const { formAction: _formAction, frameAncestors: _frameAncestors, ...embeddablePage } = PAGE;
+const embeddable = helmet({ ...common, frameguard: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, contentSecurityPolicy: { useDefaults: false, directives: embeddablePage } });
+const loadedElsewhere = helmet({ ...common, crossOriginResourcePolicy: { policy: 'cross-origin' }, contentSecurityPolicy: { useDefaults: false, directives: PAGE } });
+
+/** The headers for a path: framed forms, resources other sites load, or everything else. */
+export function securityHeaders(): RequestHandler {
+  return (req, res, next) => {
+    const p = req.path;
+    if (p.startsWith('/f/')) return embeddable(req, res, next);
+    if (p === '/t.js' || p.startsWith('/t/') || p.startsWith('/o/') || p.startsWith('/c/')) return loadedElsewhere(req, res, next);
+    own(req, res, next);
+  };
+}
+
+/** The editor's page: replaces the policy set above with the editor's. */
+export const editorPolicy = helmet.contentSecurityPolicy({ useDefaults: false, directives: EDITOR });
