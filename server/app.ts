@@ -4,6 +4,7 @@
 import { engagementRouter } from './routes/engagement.js';
 import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { segmentsRouter } from './routes/segments.js';
+import { commentsRouter, presenceRouter } from './routes/comments.js';
 import { experimentsRouter } from './routes/experiments.js';
 import { predictiveRouter } from './routes/predictive.js';
 import { refuseDeepJson, refuseOddUrls } from './input.js';
@@ -143,6 +144,8 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/node-types', nodeTypes);
   mount('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR)));
   mount('/flows/:id/experiments', experimentsRouter(deps.db));
+  mount('/flows/:id/comments', commentsRouter(people));
+  mount('/flows/:id/presence', presenceRouter(deps.db));
   mount('/flows', flowsRouter(deps.db, deps.registry));
   mount('/templates', templatesRouter(deps.examplesDir ?? path.join(root, 'examples')));
   mount('/events', eventsRouter(deps.db, deps.onEventsStored ?? (() => undefined)));

@@ -60,6 +60,11 @@ const exported = {
 
 export const responseComponents: Record<string, unknown> = {
   User: object({ id: uuid, email: string, name: string, role: { type: 'string', enum: ['owner', 'admin', 'marketer', 'viewer'] }, createdAt: dateTime, disabledAt: orNull(dateTime) }),
+  Comment: object({
+    id: uuid, programId: uuid, nodeId: { ...orNull(string), description: 'The node it is about; null for the program' }, threadId: { ...orNull(uuid), description: 'The thread\'s first comment, for a reply' },
+    author: object({ kind: { type: 'string', enum: ['user', 'key'] }, id: orNull(uuid), name: string }), body: { ...string, description: 'Empty once deleted' },
+    mentions: array(object({ id: uuid, name: string })), createdAt: dateTime, deletedAt: orNull(dateTime),
+  }),
   FieldError: object({ path: { type: 'string', description: 'JSON Pointer into the request (or document)' }, message: string }),
   NodeType: object({
     id: string, version: integer, category: { type: 'string', enum: ['trigger', 'wait', 'logic', 'action'] }, title: string, description: string,
@@ -218,6 +223,9 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       })),
     }),
   },
+  'GET /api/flows/{id}/comments': { 200: object({ comments: array(ref('Comment')), mentionable: array(object({ id: uuid, name: string })) }) },
+  'POST /api/flows/{id}/comments': { 201: ref('Comment') },
+  'PUT /api/flows/{id}/presence': { 200: object({ others: array(object({ name: string, since: { ...dateTime, description: 'When they opened it' } })) }) },
   'GET /api/flows/{id}/experiments/{node}': {
     200: object({
       node: string, metric: { type: 'string', enum: ['opened', 'clicked', 'conversion'] }, window: string, minSample: integer,

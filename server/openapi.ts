@@ -20,6 +20,7 @@ import { PredictiveSettings } from '../engine/predictive.js';
 import { FormSubmission } from './routes/form-pages.js';
 import { AcceptInput, ForgotInput, InviteInput, ResetInput, SetupInput, SignInInput, UserUpdate } from './routes/people.js';
 import { MAX_BATCH } from './routes/contacts-batch.js';
+import { CommentInput } from './routes/comments.js';
 import { MAX_QUERY_VALUE } from './input.js';
 import { responseComponents, responseSchemas } from './openapi-responses.js';
 /** Shared sub-schemas by their TypeBox `$id` (the condition language), kept once under components. */
@@ -127,6 +128,15 @@ export function openApiDocument() {
       '/api/flows/{id}/export': { get: { summary: 'The draft (or ?version=N|live) as a flow document file', parameters: [...id, query('version', { type: 'string', pattern: `^(draft|live|${VERSION})$` })], responses: { 200: { description: 'The flow document', ...json(ref('FlowDocument')) } } } },
       '/api/flows/{id}/stats': { get: { summary: 'Per-node and per-edge counts (of the live version, or ?version=N)', parameters: [...id, query('version', { type: 'string', pattern: `^(${VERSION})$` })], responses: { 200: ok('Stats') } } },
       '/api/flows/{id}/enrollments': { get: { summary: 'Contacts inside the program, optionally at ?node=', parameters: [...id, query('node', { type: 'string' }), ...paging()], responses: { 200: ok('Enrollments') } } },
+      '/api/flows/{id}/comments': {
+        get: { summary: 'Comments on the program and its nodes, oldest first (a reply names its thread), and the people who may be @mentioned', parameters: id, responses: { 200: ok('Comments'), 404: problem } },
+        post: { summary: 'Comment on the program, on one of its draft\'s nodes (nodeId), or answer a thread (threadId); each person in `mentions` gets an email', parameters: id, requestBody: body(plain(CommentInput), { body: 'Grace, can you check the subject before we publish?', nodeId: 'welcome' }), responses: { 201: ok('The comment'), 404: problem, 422: problem } },
+      },
+      '/api/flows/{id}/comments/{commentId}': { delete: { summary: 'Delete a comment (its author, or an admin); it keeps its place in the thread without its words', parameters: [...id, uuid('commentId')], responses: { 204: { description: 'Deleted' }, 403: problem, 404: problem } } },
+      '/api/flows/{id}/presence': {
+        put: { summary: 'Say this editor has the program open (every 20 s while it does); the answer is who else has it open (seen in the last minute)', parameters: id, responses: { 200: ok('Who else'), 404: problem } },
+        delete: { summary: 'Say this editor closed the program', parameters: id, responses: { 204: { description: 'Gone' }, 404: problem } },
+      },
       '/api/flows/{id}/experiments/{node}': { get: { summary: 'An experiment node of the live version: each arm\'s contacts, goal conversions and the winner once decided', parameters: [...id, { name: 'node', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('Experiment results') } } },
       '/api/events': { post: { summary: 'Store one event (durable before the response) and dispatch it', requestBody: body(ref('Event'), EXAMPLE_EVENT), responses: { 202: ok('Accepted'), 200: ok('Duplicate client id'), 404: problem, 422: problem } } },
       '/api/events/batch': { post: { summary: 'Store up to 1000 events in one transaction', requestBody: body(plain(EventBatch), { events: [EXAMPLE_EVENT] }), responses: { 202: ok('Accepted'), 404: problem, 422: problem } } },

@@ -32,6 +32,8 @@ const RULES: Rule[] = [
   { method: 'POST', path: /^\/flows\/(validate|preview-email)\/?$/, needs: 'read' },
   { method: 'POST', path: /^\/segments\/preview\/?$/, needs: 'read' },
   { method: 'GET', path: /^\/contacts\/[^/]+\/export\/?$/, needs: 'export' },
+  // Saying "I have this program open" changes nothing anyone relies on: whoever may look may say it.
+  { path: /^\/flows\/[^/]+\/presence\/?$/, needs: 'read' },
   { changes: true, path: /^\/(messaging-policy|rfm-settings|predictive-score|scoring-rules|topics)(\/|$)/, needs: 'settings' },
 ];
 

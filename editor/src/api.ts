@@ -170,3 +170,17 @@ export interface Template {
 }
 
 export const nodeTypes = () => api<{ nodeTypes: NodeType[] }>('GET', '/api/node-types').then((r) => r.nodeTypes);
+
+export interface ProgramComment {
+  id: string;
+  programId: string;
+  nodeId: string | null;
+  threadId: string | null;
+  author: { kind: 'user' | 'key'; id: string | null; name: string };
+  body: string;
+  mentions: { id: string; name: string }[];
+  createdAt: string;
+  deletedAt: string | null;
+}
+
+export interface CommentsAnswer { comments: ProgramComment[]; mentionable: { id: string; name: string }[] }

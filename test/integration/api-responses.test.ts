@@ -21,7 +21,8 @@ const EXPECTED: Record<string, string[]> = {
   'GET /api/flows/{id}': ['200'], 'PUT /api/flows/{id}': ['200'], 'PATCH /api/flows/{id}': ['200'],
   'POST /api/flows/{id}/publish': ['200'], 'POST /api/flows/{id}/pause': ['200'], 'POST /api/flows/{id}/resume': ['200'], 'POST /api/flows/{id}/archive': ['200'],
   'POST /api/flows/{id}/duplicate': ['201'], 'GET /api/flows/{id}/versions': ['200'], 'GET /api/flows/{id}/stats': ['200'], 'GET /api/flows/{id}/enrollments': ['200'],
-  'GET /api/flows/{id}/experiments/{node}': ['200'], 'POST /api/events': ['202', '200'], 'POST /api/events/batch': ['202'],
+  'GET /api/flows/{id}/experiments/{node}': ['200'], 'GET /api/flows/{id}/comments': ['200'], 'POST /api/flows/{id}/comments': ['201'],
+  'PUT /api/flows/{id}/presence': ['200'], 'POST /api/events': ['202', '200'], 'POST /api/events/batch': ['202'],
   'GET /api/contacts': ['200'], 'PUT /api/contacts': ['200', '201'], 'POST /api/contacts/batch': ['200'],
   'GET /api/contacts/{id}': ['200'], 'DELETE /api/contacts/{id}': ['200'], 'POST /api/contacts/{id}/erase': ['200'],
   'GET /api/contacts/{id}/export': ['200'], 'GET /api/contacts/{id}/timeline': ['200'],
@@ -110,6 +111,10 @@ test('every real 2xx answer matches its schema', async () => {
   const renamed = await fetch(`${tend.url}/api/flows/${program.id}`, { method: 'PATCH', headers: { authorization: `Bearer ${tend.apiKey}`, 'content-type': 'application/json', 'if-match': `"${saved.revision}"` }, body: JSON.stringify({ name: 'Welcome (renamed)' }) });
   check('PATCH /api/flows/{id}', `/api/flows/${program.id}`, { status: renamed.status, body: await renamed.json() });
   await call('PATCH /api/flows/{id}', `/api/flows/${program.id}`, { name: 'Welcome series', description: 'Renamed back' });
+  const comment = await call('POST /api/flows/{id}/comments', `/api/flows/${program.id}/comments`, { body: 'Check the subject', nodeId: program.draft.nodes[1].id });
+  await call('POST /api/flows/{id}/comments', `/api/flows/${program.id}/comments`, { body: 'Done', threadId: comment.id });
+  await call('GET /api/flows/{id}/comments', `/api/flows/${program.id}/comments`);
+  await call('PUT /api/flows/{id}/presence', `/api/flows/${program.id}/presence`);
   await call('POST /api/flows/{id}/publish', `/api/flows/${program.id}/publish`);
   await call('GET /api/flows/{id}', `/api/flows/${program.id}`);
 

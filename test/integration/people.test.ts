@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
+import { personClient } from '../support/person.js';
 import { setupToken } from '../../engine/people.js';
 import { openApiDocument } from '../../server/openapi.js';
 import { permissionFor, ROLE_GRANTS } from '../../server/scopes.js';
@@ -20,32 +21,7 @@ afterAll(async () => {
 });
 
 /** A browser: keeps the session cookie, and sends the CSRF token with changes unless told not to. */
-function browser() {
-  let cookie = '';
-  let csrf = '';
-  const b = {
-    async call(method: string, url: string, body?: unknown, opts: { csrf?: boolean } = {}) {
-      const res = await fetch(tend.url + url, {
-        method,
-        redirect: 'manual',
-        headers: {
-          ...(cookie ? { cookie } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(csrf && opts.csrf !== false && method !== 'GET' ? { 'x-csrf-token': csrf } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const set = res.headers.get('set-cookie');
-      if (set) cookie = /tend_session=([^;]*)/.exec(set)![1] ? `tend_session=${/tend_session=([^;]*)/.exec(set)![1]}` : '';
-      const text = await res.text();
-      let parsed: any = text;
-      try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-      if (parsed?.csrfToken) csrf = parsed.csrfToken;
-      return { status: res.status, body: parsed, setCookie: set };
-    },
-  };
-  return b;
-}
+const browser = () => personClient(() => tend.url);
 
 const linkToken = (mail: { text?: string }, kind: string) => new RegExp(`/${kind}#([A-Za-z0-9_-]+)`).exec(mail.text ?? '')![1]!;
 const PASSWORD = 'a long enough passphrase';

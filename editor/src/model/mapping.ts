@@ -27,6 +27,8 @@ export interface CanvasNodeData extends Record<string, unknown> {
   counts?: NodeCounts;
   /** Output ports that already have an edge (drawn filled). */
   connected: string[];
+  /** Comments on the node (not deleted), shown as a badge. */
+  comments?: number;
 }
 
 export type CanvasNode = Node<CanvasNodeData, 'tend'>;
@@ -37,6 +39,7 @@ export interface Overlay {
   edgeProblems?: Map<string, string>;
   stats?: { nodes: Record<string, NodeCounts>; edges: Record<string, { count: number; share: number }> };
   selected?: Set<string>;
+  comments?: Map<string, number>;
 }
 
 export function toCanvasNodes(doc: FlowDocument, catalogue: Catalogue, overlay: Overlay = {}): CanvasNode[] {
@@ -63,6 +66,7 @@ export function toCanvasNodes(doc: FlowDocument, catalogue: Catalogue, overlay: 
         problems: (overlay.problems?.get(n.id) ?? []).map((p) => p.message),
         counts: overlay.stats?.nodes[n.id],
         connected: used.get(n.id) ?? [],
+        comments: overlay.comments?.get(n.id),
       },
     };
   });

@@ -23,6 +23,8 @@ import { ProblemsPanel } from './ProblemsPanel.js';
 import { ShortcutsDialog } from './Shortcuts.js';
 import { VersionsMenu } from './VersionsMenu.js';
 import { useDraft } from './useDraft.js';
+import { useComments, usePresence } from './useCollaboration.js';
+import { countsByNode } from '../model/comments.js';
 import { NodeSearch } from './NodeSearch.js';
 import { PublishDialog } from './PublishDialog.js';
 import { useStats } from './useStats.js';
@@ -89,15 +91,29 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const watching = !!detail?.liveVersion;
   const { stats, tick } = useStats(programId, watching && !!view, view?.kind === 'version' ? view.version : undefined);
 
+  const comments = useComments(programId);
+  const others = usePresence(programId);
+  const commentCounts = useMemo(() => countsByNode(comments.comments), [comments.comments]);
   const placed: PlacedProblem[] = useMemo(() => (draft.problems && !readOnly ? placeProblems(draft.problems.doc, draft.problems.list) : []), [draft.problems, readOnly]);
   const overlay = useMemo(() => ({
     problems: problemsByNode(placed),
     edgeProblems: new Map(placed.filter((p) => p.edgeId).map((p) => [p.edgeId!, p.message])),
     stats: stats ? { nodes: stats.nodes, edges: stats.edges } : undefined,
-  }), [placed, stats]);
+    comments: commentCounts,
+  }), [placed, stats, commentCounts]);
 
   const change = draft.change;
   const select = (ids: Iterable<string>) => setSelectRequest({ ids: new Set(ids), nonce: Date.now() + Math.random() });
+  // A link to a node (`?node=welcome`, as a mention's email has) opens with that node selected and shown.
+  const linkedNode = useRef(new URLSearchParams(location.search).get('node'));
+  useEffect(() => {
+    const id = linkedNode.current;
+    if (!id || !view || !doc?.nodes.some((n) => n.id === id)) return;
+    linkedNode.current = null;
+    select([id]);
+    setTimeout(() => void flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1 }), 30);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view, doc]);
 
   const addType = useCallback((typeId: string, position?: XY, edgeId?: string) => {
     const d = draft.doc;
@@ -287,6 +303,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
         </div>}
         {draftDiffers && <span className="pill" title="The draft differs from this version">draft has changes</span>}
         <div className="spacer" />
+        {others.length > 0 && <span className="presence" data-testid="presence" title={others.map((o) => `${o.name}, since ${new Date(o.since).toLocaleTimeString()}`).join('\n')}>Also here: {others.map((o) => o.name).join(', ')}</span>}
         {view.kind === 'draft' && mayWrite && <span className={`save-state save-${draft.saveState}`} data-testid="save-state">{saveLabel}</span>}
         {view.kind === 'draft' && mayWrite && (
           <>
@@ -312,7 +329,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
       {draft.conflict && (
         <div className="conflict-banner" role="alertdialog" aria-labelledby="conflict-title" data-testid="conflict">
           <strong id="conflict-title">This program was changed in another tab or by someone else</strong>
-          <span>{draft.conflict.updatedAt ? ` (saved ${new Date(draft.conflict.updatedAt).toLocaleTimeString()})` : ''} since you opened it. Your latest change is not saved yet.</span>
+          <span>{draft.conflict.updatedAt ? ` (saved ${new Date(draft.conflict.updatedAt).toLocaleTimeString()})` : ''} since you opened it.{others.length ? ` ${others.map((o) => o.name).join(', ')} ${others.length === 1 ? 'has' : 'have'} it open now.` : ''} Your latest change is not saved yet.</span>
           <button onClick={() => void reloadTheirs().catch((e: Error) => toast(e.message, 'error'))} data-testid="conflict-reload">Reload their version</button>
           <button className="primary" onClick={draft.keepMine} data-testid="conflict-keep-mine">Keep mine</button>
         </div>
@@ -373,6 +390,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
           refreshTick={tick}
           onChange={change}
           onDeleteSelection={deleteSelection}
+          comments={comments}
         />
       </div>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}

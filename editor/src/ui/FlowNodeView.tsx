@@ -1,5 +1,5 @@
 // How a node looks on the canvas: title, one-line summary, a labelled handle per output
-// port, a problem badge, and (on a live program) its counts.
+// port, a problem badge, a comment badge, and (on a live program) its counts.
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { CanvasNode } from '../model/mapping.js';
@@ -33,6 +33,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
       <div className="tnode-head">
         <span className="tnode-icon" aria-hidden>{ICONS[data.category]}</span>
         <span className="tnode-title">{data.title}</span>
+        {data.comments ? <span className="tnode-comments" data-testid="comment-badge" aria-label={`${data.comments} comments`} title={`${data.comments} comment(s): select the node to read them`}><svg width="11" height="11" viewBox="0 0 16 16" aria-hidden><path d="M2 2h12v9H6l-4 3z" fill="currentColor" /></svg> {data.comments}</span> : null}
         {data.problems.length > 0 && <span className="tnode-badge" data-testid="problem-badge" aria-label={`${data.problems.length} problems`}>{data.problems.length}</span>}
       </div>
       <div className="tnode-summary">{data.summary}</div>

@@ -1,6 +1,7 @@
 // The right-hand panel: the selected node's generated form (with the email preview
 // where a node has an HTML template), its counts and the contacts at it on a live
-// program; with nothing selected, the program's own name, description and settings.
+// program; with nothing selected, the program's own name, description and settings;
+// under either, the comments on it.
 import { useMemo } from 'react';
 import type { Catalogue, FlowDocument, FlowNode, JsonSchema } from '../model/catalogue.js';
 import { nodePorts } from '../model/catalogue.js';
@@ -12,6 +13,8 @@ import { EmailPreview } from './EmailPreview.js';
 import { NodeContacts } from './NodeContacts.js';
 import { ExperimentResults } from './ExperimentResults.js';
 import { count } from './format.js';
+import { CommentThreads } from './Comments.js';
+import type { CommentsAnswer } from '../api.js';
 
 export interface InspectorProps {
   doc: FlowDocument;
@@ -27,6 +30,7 @@ export interface InspectorProps {
   refreshTick: number;
   onChange: (doc: FlowDocument, coalesceKey?: string) => void;
   onDeleteSelection: () => void;
+  comments: CommentsAnswer & { reload: () => void };
 }
 
 function fieldProblems(problems: PlacedProblem[], pick: (p: PlacedProblem) => string | undefined): Map<string, string[]> {
@@ -55,7 +59,7 @@ export function Inspector(props: InspectorProps) {
   return <aside className="inspector" aria-label="Inspector">{body}</aside>;
 }
 
-function NodePanel({ doc, catalogue, node, readOnly, watching, problems, counts, programId, refreshTick, onChange, onDeleteSelection }: InspectorProps & { node: FlowNode }) {
+function NodePanel({ doc, catalogue, node, readOnly, watching, problems, counts, programId, refreshTick, onChange, onDeleteSelection, comments }: InspectorProps & { node: FlowNode }) {
   const type = catalogue.get(node.type);
   const mine = problems.filter((p) => p.nodeId === node.id);
   const ctx: FormContext = useMemo(() => ({ root: type?.configSchema ?? {}, readOnly, problems: fieldProblems(mine, (p) => p.field) }), [type, readOnly, mine]);
@@ -99,11 +103,12 @@ function NodePanel({ doc, catalogue, node, readOnly, watching, problems, counts,
       {hasHtmlTemplate && <EmailPreview config={node.config} eventType={eventType} programName={doc.name} />}
       {watching && <NodeContacts programId={programId} nodeId={node.id} refresh={refreshTick} nodeTitle={nodeTitle} />}
       {!readOnly && <button className="danger" onClick={onDeleteSelection}>Delete node</button>}
+      <CommentThreads programId={programId} nodeId={node.id} data={comments} onChanged={comments.reload} />
     </div>
   );
 }
 
-function ProgramPanel({ doc, readOnly, problems, settingsSchema, onChange }: InspectorProps) {
+function ProgramPanel({ doc, readOnly, problems, settingsSchema, onChange, programId, comments }: InspectorProps) {
   const ctx: FormContext = useMemo(() => ({
     root: settingsSchema?.root ?? {},
     readOnly,
@@ -134,6 +139,7 @@ function ProgramPanel({ doc, readOnly, problems, settingsSchema, onChange }: Ins
         </>
       )}
       <p className="muted small">Select a node to configure it. Drag nodes in from the left; connect an output on the right of a node to the input on the left of another.</p>
+      <CommentThreads programId={programId} nodeId={null} data={comments} onChanged={comments.reload} />
     </div>
   );
 }
