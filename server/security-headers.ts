@@ -1,6 +1,7 @@
 // Security headers on every answer, with helmet: no sniffing, no referrer leaking a
 // token in a link, HSTS behind TLS, and a content security policy for each kind of
-// page. Three kinds differ from the rest:
+// page:
+// - the API's answers are readable by Tend's own origin only (Cross-Origin-Resource-Policy);
 // - hosted forms (/f/…) may be framed by a customer's own site and may redirect to a
 //   customer's thank-you page after a submission;
 // - what other sites load (t.js, /t/collect, the open pixel /o/, click links /c/) must
@@ -36,18 +37,24 @@ const common = {
   frameguard: { action: 'deny' as const },
 };
 
-const own = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: PAGE } });
+/** The API: its answers hold the data, and no other origin may load them, even as an image or a script. */
+const api = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: PAGE } });
 const { formAction: _formAction, frameAncestors: _frameAncestors, ...embeddablePage } = PAGE;
 const embeddable = helmet({ ...common, frameguard: false, crossOriginResourcePolicy: { policy: 'cross-origin' }, contentSecurityPolicy: { useDefaults: false, directives: embeddablePage } });
-const loadedElsewhere = helmet({ ...common, crossOriginResourcePolicy: { policy: 'cross-origin' }, contentSecurityPolicy: { useDefaults: false, directives: PAGE } });
+/**
+ * Everything else is public or a page: t.js, the pixel and click links are loaded by
+ * other sites and mail clients, and the editor's email preview (an empty-sandbox
+ * iframe, an origin of its own) may load the template's images from Tend.
+ */
+const elsewhere = helmet({ ...common, crossOriginResourcePolicy: { policy: 'cross-origin' }, contentSecurityPolicy: { useDefaults: false, directives: PAGE } });
 
-/** The headers for a path: framed forms, resources other sites load, or everything else. */
+/** The headers for a path: the API, framed forms, or everything else. */
 export function securityHeaders(): RequestHandler {
   return (req, res, next) => {
     const p = req.path;
+    if (p.startsWith('/api/') || p === '/api') return api(req, res, next);
     if (p.startsWith('/f/')) return embeddable(req, res, next);
-    if (p === '/t.js' || p.startsWith('/t/') || p.startsWith('/o/') || p.startsWith('/c/')) return loadedElsewhere(req, res, next);
-    own(req, res, next);
+    elsewhere(req, res, next);
   };
 }
 

@@ -12,6 +12,7 @@
 // 4. Parked (test/bench/parked.ts): 100,000 contacts in a 30-day wait — bytes, memory
 //    and CPU while idle — against bare Temporal workflows sleeping as long.
 // 5. Scaling (test/bench/scaling.ts): the 5-node program with 1, 2 and 4 worker processes.
+// 6. Drain, lead, fan-out (drain.ts, lead.ts, fanout.ts): issue #14's targets 4, 1 and 5.
 //
 // `npm run bench -- editor` runs only the sections named ("engine" is 1 and 2 with
 // ingest); no name runs them all.
@@ -34,6 +35,7 @@ import { benchScaling, printScaling } from './scaling.js';
 import { benchParked, printParked } from './parked.js';
 import { benchDrain, printDrain } from './drain.js';
 import { benchLead, printLead } from './lead.js';
+import { benchFanout, printFanout } from './fanout.js';
 import { spawnTend } from './processes.js';
 import { median, percentile, progress } from './stats.js';
 
@@ -256,7 +258,7 @@ async function main() {
 
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
-const known = ['engine', 'editor', 'parked', 'scaling', 'drain', 'lead'];
+const known = ['engine', 'editor', 'parked', 'scaling', 'drain', 'lead', 'fanout'];
 for (const s of sections) if (!known.includes(s)) throw new Error(`unknown bench section "${s}" (${known.join(', ')})`);
 if (runs('engine')) await main();
 if (runs('editor')) {
@@ -270,3 +272,4 @@ if (runs('parked')) printParked(await benchParked(log));
 if (runs('scaling')) printScaling(await benchScaling(log));
 if (runs('drain')) printDrain(await benchDrain(log));
 if (runs('lead')) printLead(await benchLead(log));
+if (runs('fanout')) printFanout(await benchFanout(log));
