@@ -97,6 +97,10 @@ export function flowsRouter(db: Db, registry: Registry): Router {
       const now = await load(p.id);
       throw new HttpProblem(409, 'The draft changed elsewhere', [{ path: '/headers/if-match', message: `the draft is at revision ${now.revision} (saved ${now.updated_at.toISOString()}), not ${from}: reload it, or save again from revision ${now.revision} to keep yours` }], { extensions: { currentRevision: now.revision, updatedAt: now.updated_at.toISOString() } });
     }
+    // The audit log's entry for a save says what changed in the draft, in the publish dialog's words.
+    const changes = diffPrograms(p.draft, doc, registry).map((c) => c.text);
+    if ((p.draft.description ?? '') !== (doc.description ?? '')) changes.push('Changed the description');
+    res.locals.audit = { target: { kind: 'program', id: p.id }, detail: { name: doc.name, revision: saved.revision, changes: changes.length ? changes : ['Moved nodes (layout only)'] } };
     res.set('etag', `"${saved.revision}"`).json(await detail(saved));
   };
 

@@ -110,6 +110,11 @@ test('the marketer builds and publishes; the viewer looks but cannot change, pub
   for (const change of publishes[0]!.detail.changes!) expect(change).toMatch(/^Changed .* \([a-z_]+\): Subject$/);
   expect(publishes[1]!.detail).toMatchObject({ version: 1, changes: ['First version'] });
   expect(entries.map((e) => e.action)).toContain('PUT /api/flows/:id');
+  // A save's entry says what changed in the draft, as a publish's does.
+  const save = entries.find((e) => e.action === 'PUT /api/flows/:id')!;
+  expect(save.detail.changes!.length).toBeGreaterThan(0);
+  for (const change of save.detail.changes!) expect(change).toMatch(/^Changed .* \([a-z_]+\): Subject$/);
+  expect(save.detail).toMatchObject({ name: doc.name, revision: expect.any(Number) });
   const exports = (await owner.call('GET', `/api/audit-log?action=export`)).body.entries;
   expect(exports).toEqual([expect.objectContaining({ action: 'GET /api/contacts/:id/export', actor: expect.objectContaining({ name: 'mark@example.com' }), target: { kind: 'contact', id: ada!.id } })]);
   // Events and contact updates are the data flowing through, not changes to Tend: not in the log.
