@@ -141,7 +141,12 @@ export function openApiDocument() {
       '/api/events': { post: { summary: 'Store one event (durable before the response) and dispatch it', requestBody: body(ref('Event'), EXAMPLE_EVENT), responses: { 202: ok('Accepted'), 200: ok('Duplicate client id'), 404: problem, 422: problem } } },
       '/api/events/batch': { post: { summary: 'Store up to 1000 events in one transaction', requestBody: body(plain(EventBatch), { events: [EXAMPLE_EVENT] }), responses: { 202: ok('Accepted'), 404: problem, 422: problem } } },
       '/api/contacts': {
-        get: { summary: 'Look up (?email=, ?externalId=) or search (?q=), paginated', parameters: [query('email', { type: 'string' }), query('externalId', { type: 'string' }), query('q', { type: 'string' }), ...paging()], responses: { 200: ok('Contacts') } },
+        get: {
+          summary: 'Look up (?email=, ?externalId=) or search (?q= in email, external id and attributes), filtered by ?tag= and ?segment= (key or id); oldest first, paginated by ?after= (the `next` of the page before: fast at any depth) or ?offset=',
+          parameters: [query('email', { type: 'string' }), query('externalId', { type: 'string' }), query('q', { type: 'string' }), query('tag', { type: 'string' }), query('segment', { type: 'string' }),
+            query('after', { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' }, 'The `next` cursor of the page before'), ...paging()],
+          responses: { 200: ok('Contacts'), 400: problem },
+        },
         put: { summary: 'Create or update a contact, named by contactId, externalId or email (one of them is needed)', requestBody: body(ref('ContactUpsert'), EXAMPLE_CONTACT), responses: { 200: ok('Contact'), 201: ok('Created'), 404: problem, 409: problem, 422: problem } },
       },
       '/api/contacts/batch': { post: { summary: `Create or update up to ${MAX_BATCH} contacts in one transaction; each row is checked on its own and answered by position`, requestBody: body({ type: 'object', required: ['contacts'], additionalProperties: false, properties: { contacts: { type: 'array', minItems: 1, maxItems: MAX_BATCH, items: { type: 'object', description: 'A ContactUpsert; a row that is not one is rejected in the answer, by position, and the others are stored' } } } }, { contacts: [EXAMPLE_CONTACT] }), responses: { 200: ok('Results by position'), 422: problem } } },

@@ -9,6 +9,7 @@ import { getContact, resolveContact, updateContactFields, toContact, normaliseEm
 import { parseBody, intParam } from '../input.js';
 import { route } from '../problem.js';
 import { contactsBatch } from './contacts-batch.js';
+import { isUuid } from '../../engine/uuid.js';
 
 import { ContactUpsert, checkTimezone } from './contact-input.js';
 
@@ -21,6 +22,17 @@ function readCursor(raw: unknown): [string, string, string, string] | undefined 
   try { parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')); } catch { throw bad(); }
   if (!Array.isArray(parsed) || parsed.length !== 4 || !parsed.every((x) => typeof x === 'string' && x.length < 120) || !parsed.slice(0, 2).every((t) => /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/.test(t))) throw bad();
   return parsed as [string, string, string, string];
+}
+
+/** A contact list cursor (`next` of the page before): the last contact's creation time and id. */
+function readListCursor(raw: unknown): [string, string] | undefined {
+  if (raw === undefined) return undefined;
+  const bad = () => new HttpProblem(400, 'Invalid query parameter', [{ path: '?after', message: 'not a cursor this list gave (use the `next` of the page before)' }]);
+  if (typeof raw !== 'string' || raw.length > 200) throw bad();
+  let parsed: unknown;
+  try { parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')); } catch { throw bad(); }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || Number.isNaN(Date.parse(parsed[0])) || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(parsed[0]) || typeof parsed[1] !== 'string' || !isUuid(parsed[1])) throw bad();
+  return parsed as [string, string];
 }
 
 export function contactsRouter(db: Db, onStored: () => void = () => undefined): Router {
@@ -42,22 +54,36 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
   r.get('/', route(async (req, res) => {
     const limit = intParam(req.query.limit, 'limit', { min: 1, max: 500, fallback: 50 });
     const offset = intParam(req.query.offset, 'offset', { min: 0, max: 10_000_000, fallback: 0 });
-    const { email, externalId, q } = req.query;
+    const after = readListCursor(req.query.after);
+    if (after && offset) throw new HttpProblem(400, 'Invalid query parameter', [{ path: '?after', message: 'page with after (the `next` of the page before) or with offset, not both' }]);
+    const { email, externalId, q, tag, segment } = req.query;
     // Merged visitors are shells pointing at their survivor (engine/identity.ts): not listed.
     let where = 'merged_into IS NULL';
     const params: unknown[] = [];
-    if (typeof email === 'string') { params.push(normaliseEmail(email)); where += ` AND email = $${params.length}`; }
-    else if (typeof externalId === 'string') { params.push(externalId); where += ` AND external_id = $${params.length}`; }
+    const param = (v: unknown) => { params.push(v); return `$${params.length}`; };
+    if (typeof email === 'string') where += ` AND email = ${param(normaliseEmail(email))}`;
+    else if (typeof externalId === 'string') where += ` AND external_id = ${param(externalId)}`;
     else if (typeof q === 'string' && q.trim()) {
-      params.push(`%${q.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
-      where += ` AND (email ILIKE $${params.length} OR external_id ILIKE $${params.length} OR attributes::text ILIKE $${params.length})`;
+      const like = param(`%${q.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+      where += ` AND (email ILIKE ${like} OR external_id ILIKE ${like} OR attributes::text ILIKE ${like})`;
     }
+    if (typeof tag === 'string' && tag) where += ` AND tags @> ARRAY[${param(tag)}]::text[]`;
+    if (typeof segment === 'string' && segment) {
+      const s = param(segment);
+      where += ` AND EXISTS (SELECT 1 FROM segment_members m JOIN segments sg ON sg.id = m.segment_id WHERE m.contact_id = contacts.id AND sg.active AND (sg.key = ${s} OR sg.id::text = ${s}))`;
+    }
+    // Keyset paging reads only the page, however deep: (created_at, id) orders every contact.
+    const page = after ? `${where} AND (created_at, id) > (${param(after[0])}::timestamptz, ${param(after[1])}::uuid)` : where;
+    const countParams = [...params.slice(0, after ? params.length - 2 : params.length)];
     // The total counts every match, also when the page asked for lies past the last one.
     const [{ rows }, counted] = await Promise.all([
-      db.query<ContactRow>(`SELECT * FROM contacts WHERE ${where} ORDER BY created_at, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, limit, offset]),
-      db.query<{ total: number }>(`SELECT count(*)::int AS total FROM contacts WHERE ${where}`, params),
+      // The cursor keeps the microseconds PostgreSQL stores (a JavaScript Date would drop them).
+      db.query<ContactRow & { cursor_at: string }>(`SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM contacts WHERE ${page} ORDER BY created_at, id LIMIT ${param(limit)} OFFSET ${param(offset)}`, params),
+      db.query<{ total: number }>(`SELECT count(*)::int AS total FROM contacts WHERE ${where}`, countParams),
     ]);
-    res.json({ contacts: rows.map(toContact), total: counted.rows[0]!.total, limit, offset });
+    const last = rows.length === limit ? rows.at(-1) : undefined;
+    const next = last ? Buffer.from(JSON.stringify([last.cursor_at, last.id])).toString('base64url') : null;
+    res.json({ contacts: rows.map(toContact), total: counted.rows[0]!.total, limit, offset, next });
   }));
 
   const load = async (id: string) => {
