@@ -150,9 +150,16 @@ export interface Contact {
   id: string;
   email: string | null;
   externalId: string | null;
+  phone?: string | null;
   attributes: Record<string, unknown>;
   score: number;
   tags: string[];
+  consent?: Record<string, unknown>;
+  unsubscribed?: boolean;
+  timezone?: string | null;
+  createdAt?: string;
+  /** Keys of the segments the contact is in. */
+  segments?: string[];
 }
 
 export interface TimelineEntry {

@@ -17,7 +17,7 @@ test('keyset pages give every contact once, in order', async () => {
   let after: string | null = null;
   let pages = 0;
   do {
-    const res = await tend.api('GET', `/api/contacts?limit=500${after ? `&after=${after}` : ''}`);
+    const res: { status: number; body: any } = await tend.api('GET', `/api/contacts?limit=500${after ? `&after=${after}` : ''}`);
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(1200);
     seen.push(...res.body.contacts.map((c: { id: string }) => c.id));

@@ -10,6 +10,8 @@ import { ToastProvider } from './toast.js';
 import { ProgramsPage } from './ProgramsPage.js';
 import { EditorPage } from './EditorPage.js';
 import { TeamPage } from './TeamPage.js';
+import { ContactsPage } from './ContactsPage.js';
+import { ContactPage } from './ContactPage.js';
 import { AuditPage } from './AuditPage.js';
 import { warmUpLayout } from './layout-engine.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -182,6 +184,8 @@ function SignedIn() {
       </ReactFlowProvider>
     );
   }
+  if (route.page === 'contacts') return <ContactsPage />;
+  if (route.page === 'contact') return <ContactPage key={route.id} contactId={route.id} />;
   if (route.page === 'team') return <TeamPage />;
   if (route.page === 'audit') return <AuditPage />;
   return <ProgramsPage />;

@@ -7,12 +7,13 @@ import { navigate, type Route } from '../router.js';
 
 const SCREENS: { page: Route['page']; path: string; label: string; admin: boolean }[] = [
   { page: 'programs', path: '/', label: 'Programs', admin: false },
+  { page: 'contacts', path: '/contacts', label: 'Contacts', admin: false },
   { page: 'team', path: '/team', label: 'Team', admin: true },
   { page: 'audit', path: '/audit', label: 'Audit log', admin: true },
 ];
 
 
-export function TopBar({ current, title, children }: { current: Route['page']; title: string; children?: ReactNode }) {
+export function TopBar({ current, title, children }: { current: Route['page']; title: ReactNode; children?: ReactNode }) {
   const person = session.person();
   return (
     <header className="topbar">

@@ -1,0 +1,100 @@
+// The Contacts screen as a marketer uses it: the list pages forward and back and
+// filters by search, tag and segment; a profile shows the contact's fields, segments,
+// the program they wait in, the email sent to them and their timeline (newest first,
+// filtered); the personal data downloads as JSON; erasure names what goes, asks for
+// "erase", and the contact is gone.
+import fs from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startTend, type Tend } from '../support/tend.js';
+import { expectNoBrowserErrors, openBrowser, signIn, type Session } from './support/browser.js';
+
+let tend: Tend;
+let s: Session;
+beforeAll(async () => { [tend, s] = await Promise.all([startTend(), openBrowser()]); });
+afterAll(async () => { await s?.close(); await tend?.stop(); });
+
+test('find a contact, read their profile and timeline, export them, erase them', async () => {
+  const { page } = s;
+  const program = await tend.publish({
+    format: 'tend.flow/v1', name: 'Welcome',
+    nodes: [
+      { id: 'signup', type: 'tend.trigger.event', version: 1, config: { eventType: 'signed_up' } },
+      { id: 'welcome', type: 'tend.action.email', version: 1, config: { subject: 'Welcome, {{contact.attributes.first_name}}', html: '<p>Hi</p>' } },
+      { id: 'wait', type: 'tend.wait.event', version: 1, config: { eventType: 'purchased', timeout: '7 days' } },
+    ],
+    edges: [{ id: 'e1', source: 'signup', sourcePort: 'next', target: 'welcome' }, { id: 'e2', source: 'welcome', sourcePort: 'next', target: 'wait' }],
+  });
+  await tend.sql("INSERT INTO contacts (email) SELECT 'bulk' || lpad(g::text, 3, '0') || '@example.com' FROM generate_series(1, 120) g");
+  await tend.api('PUT', '/api/contacts', { email: 'ada@example.com', attributes: { first_name: 'Ada', plan: 'pro' }, tags: ['vip'] });
+  await tend.api('POST', '/api/segments', { key: 'vips', name: 'VIPs', condition: { field: 'contact.tags', op: 'contains', value: 'vip' } });
+  await tend.event({ type: 'signed_up', email: 'ada@example.com' });
+  await tend.mailbox.waitFor(1, 30_000);
+  await tend.until(async () => (await tend.api('GET', `/api/flows/${program}/stats`)).body.nodes.wait?.waiting === 1, 'Ada waiting', 30_000);
+
+  await signIn(page, tend);
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Contacts' }).click();
+  await page.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
+  await page.getByTestId('contacts-total').filter({ hasText: '121 contacts' }).waitFor();
+  // Pages of 50, forward and back, on the list's own cursor: every contact on exactly one page.
+  const emails = async () => (await page.getByTestId('contact-row').locator('td:first-child').allTextContents());
+  await page.getByText('1–50 of 121').waitFor();
+  const pages = [await emails()];
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('51–100 of 121').waitFor();
+  pages.push(await emails());
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('101–121 of 121').waitFor();
+  pages.push(await emails());
+  expect(pages.map((p) => p.length)).toEqual([50, 50, 21]);
+  expect(new Set(pages.flat()).size).toBe(121);
+  expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await page.getByText('51–100 of 121').waitFor();
+  expect(await emails()).toEqual(pages[1]);
+  // Filters: the segment, the tag, a search for an attribute's value.
+  await page.getByLabel('Segment').selectOption({ label: 'VIPs' });
+  await page.getByTestId('contacts-total').filter({ hasText: '1 contact' }).waitFor();
+  await page.getByLabel('Segment').selectOption({ label: 'Every segment' });
+  await page.getByLabel('Search contacts').fill('pro');
+  await page.getByTestId('contacts-total').filter({ hasText: '1 contact' }).waitFor();
+  await s.screenshot('contacts');
+
+  await page.getByRole('link', { name: 'ada@example.com' }).click();
+  await page.getByTestId('contact-name').filter({ hasText: 'ada@example.com' }).waitFor();
+  expect(await page.getByTestId('contact-tags').textContent()).toBe('vip');
+  expect(await page.getByTestId('contact-segments').textContent()).toBe('vips');
+  await page.getByRole('table', { name: 'Attributes' }).getByText('pro').waitFor();
+  const inProgram = page.getByTestId('contact-program');
+  await inProgram.filter({ hasText: 'Welcome' }).filter({ hasText: 'wait' }).filter({ hasText: 'waiting' }).waitFor();
+  await page.getByTestId('contact-message').filter({ hasText: 'Welcome, Ada' }).filter({ hasText: 'sent' }).waitFor();
+  // The timeline, newest first: the wait comes before the event that started it all.
+  const timeline = page.getByTestId('timeline').locator('li');
+  const lines = await timeline.allTextContents();
+  expect(lines[0]).toContain('wait');
+  expect(lines.findIndex((l) => l.includes('Event signed_up'))).toBeGreaterThan(lines.findIndex((l) => l.includes('welcome')));
+  await page.getByLabel('Show').selectOption({ label: 'Messages' });
+  expect(await timeline.count()).toBe(1);
+  await s.screenshot('contact-profile');
+
+  // Export: the file is the contact's whole record.
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-contact').click()]);
+  const exported = JSON.parse(fs.readFileSync((await file.path())!, 'utf8'));
+  expect(exported.contact.email).toBe('ada@example.com');
+  expect(exported.messages.map((m: { subject: string }) => m.subject)).toEqual(['Welcome, Ada']);
+
+  // Erasure names what goes and asks for the word.
+  const adaId = (await tend.api('GET', '/api/contacts?email=ada@example.com')).body.contacts[0].id;
+  const events = (await tend.api('GET', `/api/contacts/${adaId}/timeline`)).body.entries.filter((e: { kind: string }) => e.kind === 'event').length;
+  expect(events).toBeGreaterThanOrEqual(2); // the upsert's change events and signed_up
+  await page.getByTestId('erase-contact').click();
+  const dialog = page.getByRole('dialog', { name: 'Erase ada@example.com?' });
+  await dialog.getByTestId('erase-what').filter({ hasText: `their ${events} event(s) and 1 message record(s)` }).filter({ hasText: 'runs in 1 program(s) end now' }).waitFor();
+  expect(await dialog.getByRole('button', { name: 'Erase for good' }).isDisabled()).toBe(true);
+  await dialog.getByLabel('Type erase to confirm').fill('erase');
+  await s.screenshot('contact-erase');
+  await dialog.getByRole('button', { name: 'Erase for good' }).click();
+  await page.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
+  await page.getByTestId('toast').filter({ hasText: 'ada@example.com was erased' }).waitFor();
+  expect((await tend.api('GET', '/api/contacts?email=ada@example.com')).body.contacts).toEqual([]);
+  expectNoBrowserErrors(s);
+});
