@@ -44,13 +44,22 @@ const factField = (fact: 'count' | 'sum', event: string, property?: string) => `
  * the properties of the event that started the run, and facts about past events. Fields
  * a condition already names but the data has not shown (yet) are kept, under "Other".
  */
-export function builderFields(catalogue: DataCatalogue | undefined, inUse: string[] = []): BuilderField[] {
+/**
+ * What a condition may read. A program's conditions read the contact, the event that
+ * started the run and past events; a segment's read no event of a run and no segment
+ * (membership cannot depend on membership).
+ */
+export interface FieldScope { runEvent: boolean; segments: boolean }
+export const PROGRAM_SCOPE: FieldScope = { runEvent: true, segments: true };
+export const SEGMENT_SCOPE: FieldScope = { runEvent: false, segments: false };
+
+export function builderFields(catalogue: DataCatalogue | undefined, inUse: string[] = [], scope: FieldScope = PROGRAM_SCOPE): BuilderField[] {
   const fields: BuilderField[] = [];
   const seen = new Set<string>();
   const add = (f: BuilderField) => { if (!seen.has(f.name)) { seen.add(f.name); fields.push(f); } };
-  for (const f of catalogue?.contact ?? []) add({ name: f.path, label: f.label, type: f.type, examples: f.examples, group: 'Contact' });
+  for (const f of catalogue?.contact ?? []) if (scope.segments || f.path !== 'contact.segments') add({ name: f.path, label: f.label, type: f.type, examples: f.examples, group: 'Contact' });
   for (const f of catalogue?.attributes ?? []) add({ name: f.path, label: f.label, type: f.type, examples: f.examples, group: 'Contact attributes' });
-  for (const e of catalogue?.events ?? []) {
+  for (const e of scope.runEvent ? catalogue?.events ?? [] : []) {
     for (const p of e.properties) add({ name: p.path, label: `${p.label} (${e.type})`, type: p.type, examples: p.examples, group: 'The event that started the run' });
   }
   for (const e of catalogue?.events ?? []) {

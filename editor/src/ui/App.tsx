@@ -12,6 +12,7 @@ import { EditorPage } from './EditorPage.js';
 import { TeamPage } from './TeamPage.js';
 import { ContactsPage } from './ContactsPage.js';
 import { ContactPage } from './ContactPage.js';
+import { SegmentsPage, SegmentPage } from './SegmentsPage.js';
 import { AuditPage } from './AuditPage.js';
 import { warmUpLayout } from './layout-engine.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -186,6 +187,8 @@ function SignedIn() {
   }
   if (route.page === 'contacts') return <ContactsPage />;
   if (route.page === 'contact') return <ContactPage key={route.id} contactId={route.id} />;
+  if (route.page === 'segments') return <SegmentsPage />;
+  if (route.page === 'segment') return <SegmentPage key={route.id} segmentId={route.id} />;
   if (route.page === 'team') return <TeamPage />;
   if (route.page === 'audit') return <AuditPage />;
   return <ProgramsPage />;

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { QueryBuilder, type Field as RqbField, type ValueEditorProps, type RuleGroupType } from 'react-querybuilder';
 import 'react-querybuilder/dist/query-builder.css';
-import { builderFields, fieldsInUse, fromQuery, operatorsFor, toQuery, FACT_PREFIX, type BuilderField, type FactValue } from '../model/condition-query.js';
+import { builderFields, fieldsInUse, fromQuery, operatorsFor, toQuery, FACT_PREFIX, PROGRAM_SCOPE, type BuilderField, type FactValue, type FieldScope } from '../model/condition-query.js';
 import { useCatalogue } from './useCatalogue.js';
 
 const WINDOWS = ['', '1 day', '7 days', '30 days', '90 days', '365 days'];
@@ -18,6 +18,8 @@ interface Props {
   /** Messages by path relative to this condition ('' is the condition itself). */
   problems: { path: string; message: string }[];
   id: string;
+  /** What the condition may read (a segment's reads no run event and no segment). */
+  scope?: FieldScope;
 }
 
 /** "/all/1/any/0/value" → "Row 2.1". */
@@ -26,10 +28,10 @@ export function rowName(path: string): string {
   return indexes.length ? `Row ${indexes.join('.')}` : 'The condition';
 }
 
-export function ConditionBuilder({ value, onChange, readOnly, problems, id }: Props) {
+export function ConditionBuilder({ value, onChange, readOnly, problems, id, scope = PROGRAM_SCOPE }: Props) {
   const catalogue = useCatalogue();
   const query = useMemo(() => toQuery(value), [value]);
-  const fields = useMemo(() => builderFields(catalogue, fieldsInUse(query)), [catalogue, query]);
+  const fields = useMemo(() => builderFields(catalogue, fieldsInUse(query), scope), [catalogue, query, scope]);
   const byName = useMemo(() => new Map(fields.map((f) => [f.name, f])), [fields]);
   const rqbFields = useMemo(() => groupFields(fields), [fields]);
 

@@ -8,6 +8,7 @@ import { navigate, type Route } from '../router.js';
 const SCREENS: { page: Route['page']; path: string; label: string; admin: boolean }[] = [
   { page: 'programs', path: '/', label: 'Programs', admin: false },
   { page: 'contacts', path: '/contacts', label: 'Contacts', admin: false },
+  { page: 'segments', path: '/segments', label: 'Segments', admin: false },
   { page: 'team', path: '/team', label: 'Team', admin: true },
   { page: 'audit', path: '/audit', label: 'Audit log', admin: true },
 ];
