@@ -223,6 +223,14 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       })),
     }),
   },
+  'GET /api/dashboard': {
+    200: object({
+      days: integer, contacts: object({ total: integer, newThisWeek: integer }),
+      perDay: array(object({ day: { type: 'string', format: 'date' }, events: integer, sent: integer, opened: integer, clicked: integer, unsubscribed: integer })),
+      programs: array(object({ id: uuid, name: string, version: orNull(integer), inside: integer, entered: integer, goals: integer })),
+      failing: object({ failedMessages: integer, failedSteps: integer, outbox: integer, oldestOutboxSeconds: orNull(integer), byProgram: array(object({ id: uuid, name: string, failedMessages: integer, failedSteps: integer })) }),
+    }),
+  },
   'GET /api/flows/{id}/comments': { 200: object({ comments: array(ref('Comment')), mentionable: array(object({ id: uuid, name: string })) }) },
   'POST /api/flows/{id}/comments': { 201: ref('Comment') },
   'PUT /api/flows/{id}/presence': { 200: object({ others: array(object({ name: string, since: { ...dateTime, description: 'When they opened it' } })) }) },

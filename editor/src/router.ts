@@ -1,15 +1,16 @@
-// The screens, with real URLs: "/" lists programs, "/programs/:id" edits one,
+// The screens, with real URLs: "/dashboard" is the home screen's figures, "/" lists programs, "/programs/:id" edits one,
 // "/contacts" lists contacts and "/contacts/:id" is one's profile, "/segments" lists
 // segments and "/segments/:id" (or "/segments/new") builds one, "/team" is the
 // people and their roles, "/audit" the audit log. The server answers every
 // non-API path with the editor, so links and reloads work.
 import { useEffect, useState } from 'react';
 
-export type Route = { page: 'programs' } | { page: 'program'; id: string } | { page: 'contacts' } | { page: 'contact'; id: string } | { page: 'segments' } | { page: 'segment'; id: string | 'new' } | { page: 'team' } | { page: 'audit' };
+export type Route = { page: 'dashboard' } | { page: 'programs' } | { page: 'program'; id: string } | { page: 'contacts' } | { page: 'contact'; id: string } | { page: 'segments' } | { page: 'segment'; id: string | 'new' } | { page: 'team' } | { page: 'audit' };
 
 export function parseRoute(pathname: string): Route {
   const m = /^\/programs\/([0-9a-f-]{36})\/?$/i.exec(pathname);
   if (m) return { page: 'program', id: m[1]! };
+  if (/^\/dashboard\/?$/.test(pathname)) return { page: 'dashboard' };
   const contact = /^\/contacts\/([0-9a-f-]{36})\/?$/i.exec(pathname);
   if (contact) return { page: 'contact', id: contact[1]! };
   if (/^\/contacts\/?$/.test(pathname)) return { page: 'contacts' };

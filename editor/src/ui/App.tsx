@@ -10,6 +10,7 @@ import { ToastProvider } from './toast.js';
 import { ProgramsPage } from './ProgramsPage.js';
 import { EditorPage } from './EditorPage.js';
 import { TeamPage } from './TeamPage.js';
+import { DashboardPage } from './DashboardPage.js';
 import { ContactsPage } from './ContactsPage.js';
 import { ContactPage } from './ContactPage.js';
 import { SegmentsPage, SegmentPage } from './SegmentsPage.js';
@@ -185,6 +186,7 @@ function SignedIn() {
       </ReactFlowProvider>
     );
   }
+  if (route.page === 'dashboard') return <DashboardPage />;
   if (route.page === 'contacts') return <ContactsPage />;
   if (route.page === 'contact') return <ContactPage key={route.id} contactId={route.id} />;
   if (route.page === 'segments') return <SegmentsPage />;

@@ -6,6 +6,7 @@ import { session } from '../api.js';
 import { navigate, type Route } from '../router.js';
 
 const SCREENS: { page: Route['page']; path: string; label: string; admin: boolean }[] = [
+  { page: 'dashboard', path: '/dashboard', label: 'Dashboard', admin: false },
   { page: 'programs', path: '/', label: 'Programs', admin: false },
   { page: 'contacts', path: '/contacts', label: 'Contacts', admin: false },
   { page: 'segments', path: '/segments', label: 'Segments', admin: false },
