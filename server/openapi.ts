@@ -146,7 +146,7 @@ export function openApiDocument() {
           summary: 'Look up (?email=, ?externalId=) or search (?q= in email, external id and attributes), filtered by ?tag= and ?segment= (key or id); oldest first, paginated by ?after= (the `next` of the page before: fast at any depth) or ?offset=',
           parameters: [query('email', { type: 'string' }), query('externalId', { type: 'string' }), query('q', { type: 'string' }), query('tag', { type: 'string' }), query('segment', { type: 'string' }),
             query('after', { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' }, 'The `next` cursor of the page before'), ...paging()],
-          responses: { 200: ok('Contacts'), 400: problem },
+          responses: { 200: ok('Contacts'), 400: problem, 422: problem },
         },
         put: { summary: 'Create or update a contact, named by contactId, externalId or email (one of them is needed)', requestBody: body(ref('ContactUpsert'), EXAMPLE_CONTACT), responses: { 200: ok('Contact'), 201: ok('Created'), 404: problem, 409: problem, 422: problem } },
       },

@@ -27,7 +27,8 @@ function readCursor(raw: unknown): [string, string, string, string] | undefined 
 /** A contact list cursor (`next` of the page before): the last contact's creation time and id. */
 function readListCursor(raw: unknown): [string, string] | undefined {
   if (raw === undefined) return undefined;
-  const bad = () => new HttpProblem(400, 'Invalid query parameter', [{ path: '?after', message: 'not a cursor this list gave (use the `next` of the page before)' }]);
+  // 422, as the timeline's: well-formed text that is not a cursor Tend gave.
+  const bad = () => new HttpProblem(422, 'Invalid query parameter', [{ path: '?after', message: 'not a cursor this list gave (use the `next` of the page before)' }]);
   if (typeof raw !== 'string' || raw.length > 200) throw bad();
   let parsed: unknown;
   try { parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')); } catch { throw bad(); }

@@ -11,6 +11,7 @@ import { ProgramsPage } from './ProgramsPage.js';
 import { EditorPage } from './EditorPage.js';
 import { TeamPage } from './TeamPage.js';
 import { DashboardPage } from './DashboardPage.js';
+import { SettingsPage } from './SettingsPage.js';
 import { ContactsPage } from './ContactsPage.js';
 import { ContactPage } from './ContactPage.js';
 import { SegmentsPage, SegmentPage } from './SegmentsPage.js';
@@ -193,5 +194,6 @@ function SignedIn() {
   if (route.page === 'segment') return <SegmentPage key={route.id} segmentId={route.id} />;
   if (route.page === 'team') return <TeamPage />;
   if (route.page === 'audit') return <AuditPage />;
+  if (route.page === 'settings') return <SettingsPage />;
   return <ProgramsPage />;
 }
