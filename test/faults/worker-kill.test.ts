@@ -57,6 +57,10 @@ test('a worker killed during sends, webhook calls and waits loses nothing and re
   smtpGate.open();
 
   // 2. Webhook calls in flight: the CRM holds its answers until the worker is dead.
+  // The welcome email and the CRM call are one step (runStep runs a run's nodes until
+  // its first wait in one activity), so this kill lands in the middle of a multi-node
+  // step: the email is sent, the call is not answered. The step runs again from its
+  // start; the tally below shows each effect happened once.
   const crmGate = gate();
   crm.respond = async () => {
     await crmGate.opened;
