@@ -12,6 +12,7 @@ import { EditorPage } from './EditorPage.js';
 import { TeamPage } from './TeamPage.js';
 import { DashboardPage } from './DashboardPage.js';
 import { SettingsPage } from './SettingsPage.js';
+import { ScoringPage } from './ScoringPage.js';
 import { ContactsPage } from './ContactsPage.js';
 import { ContactPage } from './ContactPage.js';
 import { SegmentsPage, SegmentPage } from './SegmentsPage.js';
@@ -195,5 +196,6 @@ function SignedIn() {
   if (route.page === 'team') return <TeamPage />;
   if (route.page === 'audit') return <AuditPage />;
   if (route.page === 'settings') return <SettingsPage />;
+  if (route.page === 'scoring') return <ScoringPage />;
   return <ProgramsPage />;
 }
