@@ -1,12 +1,17 @@
 // The screens, with real URLs: "/dashboard" is the home screen's figures, "/" lists
 // programs and "/programs/:id" edits one, "/contacts" lists contacts and
 // "/contacts/:id" is one's profile, "/segments" lists segments and "/segments/:id" (or
-// "/segments/new") builds one, "/scoring" the lead-scoring rules, "/team" is the people and their roles, "/audit" the
-// audit log, "/settings" API and site keys. The server answers every non-API path with
-// the editor, so links and reloads work.
+// "/segments/new") builds one, "/scoring" the lead-scoring rules, "/forms" the forms
+// and "/forms/:id" (or "/forms/new") builds one, "/team" is the people and their
+// roles, "/audit" the audit log, "/settings" API and site keys. The server answers
+// every non-API path with the editor, so links and reloads work.
 import { useEffect, useState } from 'react';
 
-export type Route = { page: 'dashboard' } | { page: 'programs' } | { page: 'program'; id: string } | { page: 'contacts' } | { page: 'contact'; id: string } | { page: 'segments' } | { page: 'segment'; id: string | 'new' } | { page: 'scoring' } | { page: 'team' } | { page: 'audit' } | { page: 'settings' };
+export type Route =
+  | { page: 'dashboard' } | { page: 'programs' } | { page: 'program'; id: string }
+  | { page: 'contacts' } | { page: 'contact'; id: string } | { page: 'segments' } | { page: 'segment'; id: string | 'new' }
+  | { page: 'scoring' } | { page: 'forms' } | { page: 'form'; id: string | 'new' }
+  | { page: 'team' } | { page: 'audit' } | { page: 'settings' };
 
 export function parseRoute(pathname: string): Route {
   const m = /^\/programs\/([0-9a-f-]{36})\/?$/i.exec(pathname);
@@ -19,6 +24,9 @@ export function parseRoute(pathname: string): Route {
   if (segment) return { page: 'segment', id: segment[1]! };
   if (/^\/segments\/?$/.test(pathname)) return { page: 'segments' };
   if (/^\/scoring\/?$/.test(pathname)) return { page: 'scoring' };
+  const form = /^\/forms\/([0-9a-f-]{36}|new)\/?$/i.exec(pathname);
+  if (form) return { page: 'form', id: form[1]! };
+  if (/^\/forms\/?$/.test(pathname)) return { page: 'forms' };
   if (/^\/team\/?$/.test(pathname)) return { page: 'team' };
   if (/^\/audit\/?$/.test(pathname)) return { page: 'audit' };
   if (/^\/settings\/?$/.test(pathname)) return { page: 'settings' };

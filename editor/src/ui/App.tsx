@@ -13,6 +13,7 @@ import { TeamPage } from './TeamPage.js';
 import { DashboardPage } from './DashboardPage.js';
 import { SettingsPage } from './SettingsPage.js';
 import { ScoringPage } from './ScoringPage.js';
+import { FormPage, FormsPage } from './FormsPage.js';
 import { ContactsPage } from './ContactsPage.js';
 import { ContactPage } from './ContactPage.js';
 import { SegmentsPage, SegmentPage } from './SegmentsPage.js';
@@ -197,5 +198,7 @@ function SignedIn() {
   if (route.page === 'audit') return <AuditPage />;
   if (route.page === 'settings') return <SettingsPage />;
   if (route.page === 'scoring') return <ScoringPage />;
+  if (route.page === 'forms') return <FormsPage />;
+  if (route.page === 'form') return <FormPage key={route.id} formId={route.id} />;
   return <ProgramsPage />;
 }
