@@ -4,12 +4,12 @@
 import path from 'node:path';
 import type { Api } from './api.js';
 import { readRecords } from './rows.js';
-import { build, chunks, describeProblem, effectiveMap, parseMap, type ValueType } from './mapping.js';
+import { build, chunks, contactTypeOf, CONTACT_TARGET, describeProblem, effectiveMap, parseMap } from '../../engine/import-mapping.js';
 import { progressBar } from './progress.js';
 import { printReport, type Rejection } from './report.js';
 
-const TARGET = /^(email|externalId|contactId|phone|timezone|tags|attributes\.[A-Za-z_][A-Za-z0-9_]{0,63}|consent\.[a-z_]{1,32})$/;
-const typeOf = (target: string): ValueType => (target === 'tags' ? 'list' : target.startsWith('consent.') ? 'boolean' : 'string');
+const TARGET = CONTACT_TARGET;
+const typeOf = contactTypeOf;
 
 interface BatchAnswer {
   results: ({ index: number; status: 'created' | 'updated' | 'unchanged'; id: string } | { index: number; status: 'rejected'; errors: { path: string; message: string }[] })[];

@@ -6,6 +6,8 @@ import { api, type Contact } from '../api.js';
 import { navigate } from '../router.js';
 import { ago, count, when } from './format.js';
 import { TopBar } from './TopBar.js';
+import { ContactImport } from './ContactImport.js';
+import { session } from '../api.js';
 
 interface Page { contacts: Contact[]; total: number; next: string | null }
 interface Filter { q: string; tag: string; segment: string }
@@ -20,6 +22,9 @@ export function ContactsPage() {
   const [page, setPage] = useState<Page & { query: string }>();
   const [error, setError] = useState('');
   const [segments, setSegments] = useState<{ key: string; name: string }[]>([]);
+  const [importing, setImporting] = useState(false);
+  /** Bumped after an import: the list asks again. */
+  const [reloads, setReloads] = useState(0);
   useEffect(() => {
     document.title = 'Contacts · Tend';
     api<{ segments: { key: string; name: string }[] }>('GET', '/api/segments').then((r) => setSegments(r.segments), () => undefined);
@@ -35,14 +40,17 @@ export function ContactsPage() {
     // Typing reloads after a pause, not at every key.
     const t = setTimeout(() => api<Page>('GET', `/api/contacts?${query}`).then((p) => { setPage({ ...p, query }); setError(''); }, (e: Error) => setError(e.message)), 250);
     return () => clearTimeout(t);
-  }, [query]);
+  }, [query, reloads]);
   const loading = page?.query !== query;
   const refilter = (f: Filter) => { setFilter(f); setTrail([null]); };
+
   const first = (trail.length - 1) * PAGE;
 
   return (
     <div className="page">
-      <TopBar current="contacts" title="Contacts" />
+      <TopBar current="contacts" title="Contacts">
+        {session.may('write') && <button onClick={() => setImporting(true)}>Import CSV…</button>}
+      </TopBar>
       <main className="programs">
         <form className="toolbar" role="search" aria-label="Find contacts" onSubmit={(e) => e.preventDefault()}>
           <input className="search" type="search" placeholder="Email, external id or any attribute" aria-label="Search contacts" value={filter.q} onChange={(e) => refilter({ ...filter, q: e.target.value })} />
@@ -80,6 +88,7 @@ export function ContactsPage() {
           </div>
         )}
       </main>
+      {importing && <ContactImport onClose={() => setImporting(false)} onDone={() => setReloads((n) => n + 1)} />}
     </div>
   );
 }

@@ -1,7 +1,24 @@
-// Column mapping for imports: `--map email=E-mail,attributes.plan=Plan,attributes.ltv:number=LTV`
-// names, for each field Tend stores, the column (CSV) or path (JSONL) it comes from and,
-// optionally, how to read the text: number, boolean, json; tags split on ";" or "|".
-import type { SourceRecord } from './rows.js';
+// Column mapping for imports, one set of rules for `tend contacts import` / `tend
+// events import` (server/cli) and the editor's CSV import: for each field Tend stores,
+// the column (CSV) or path (JSONL) it comes from and, optionally, how to read the text:
+// number, boolean, json; tags split on ";" or "|". (`--map email=E-mail,
+// attributes.plan=Plan,attributes.ltv:number=LTV` on the command line.)
+
+/** One row of a file being imported. */
+export interface SourceRecord {
+  line: number;
+  /** A value by column name (CSV) or by dot path (JSONL). */
+  get(name: string): unknown;
+  /** JSONL: the parsed object; CSV: the row as { header: value }. */
+  raw: Record<string, unknown>;
+  /** The text of the record, for ids derived from content. */
+  text: string;
+}
+
+/** What a contact import may fill. */
+export const CONTACT_TARGET = /^(email|externalId|contactId|phone|timezone|tags|attributes\.[A-Za-z_][A-Za-z0-9_]{0,63}|consent\.[a-z_]{1,32})$/;
+/** How a contact field's text is read when the mapping does not say. */
+export const contactTypeOf = (target: string): ValueType => (target === 'tags' ? 'list' : target.startsWith('consent.') ? 'boolean' : 'string');
 
 export type ValueType = 'string' | 'number' | 'boolean' | 'json' | 'list';
 export interface FieldMap { target: string; source: string; type?: ValueType }
