@@ -11,8 +11,8 @@ beforeAll(async () => { [tend, s] = await Promise.all([startTend(), openBrowser(
 afterAll(async () => { await s?.close(); await tend?.stop(); });
 
 test('write a scoring rule by picking; scores follow it, capped', async () => {
-  // What the catalogue offers: a page_viewed event with a url.
-  await tend.event({ type: 'page_viewed', email: 'seen@example.com', properties: { url: '/home' } });
+  // What the catalogue offers: a page_view event with a url.
+  await tend.event({ type: 'page_view', email: 'seen@example.com', properties: { url: '/home' } });
 
   const { page } = s;
   await signIn(page, tend);
@@ -21,7 +21,7 @@ test('write a scoring rule by picking; scores follow it, capped', async () => {
   await page.getByRole('button', { name: 'New rule' }).click();
   const dialog = page.getByRole('dialog', { name: 'New scoring rule' });
   await dialog.getByLabel('Name', { exact: true }).fill('Visited pricing');
-  await dialog.getByLabel('Event type').fill('page_viewed');
+  await dialog.getByLabel('Event type').fill('page_view');
   await dialog.getByLabel('Points', { exact: true }).fill('5');
   await dialog.getByLabel('Cap: points').fill('15');
   await dialog.getByLabel('Cap period: amount').fill('1');
@@ -32,7 +32,7 @@ test('write a scoring rule by picking; scores follow it, capped', async () => {
   const builder = dialog.getByTestId('condition-builder');
   await builder.getByRole('button', { name: '+ Condition' }).first().click();
   const row = builder.locator('.rule').nth(0);
-  await row.getByTitle('Field').selectOption({ label: 'Url (page_viewed)' });
+  await row.getByTitle('Field').selectOption({ label: 'Url (page_view)' });
   await row.getByTitle('How to compare').selectOption({ label: 'contains' });
   await row.getByLabel('Value').fill('pricing');
   await s.screenshot('scoring-rule');
@@ -41,10 +41,10 @@ test('write a scoring rule by picking; scores follow it, capped', async () => {
   await rule.filter({ hasText: '+5' }).filter({ hasText: '15 per 1 day' }).filter({ hasText: '30 days' }).filter({ hasText: 'with a condition' }).waitFor();
 
   const stored = (await tend.api('GET', '/api/scoring-rules')).body.rules;
-  expect(stored).toEqual([expect.objectContaining({ name: 'Visited pricing', eventType: 'page_viewed', points: 5, cap: { points: 15, per: '1 day' }, expiresAfter: '30 days', where: { all: [{ field: 'event.properties.url', op: 'contains', value: 'pricing' }] } })]);
+  expect(stored).toEqual([expect.objectContaining({ name: 'Visited pricing', eventType: 'page_view', points: 5, cap: { points: 15, per: '1 day' }, expiresAfter: '30 days', where: { all: [{ field: 'event.properties.url', op: 'contains', value: 'pricing' }] } })]);
 
-  for (let i = 0; i < 4; i++) await tend.event({ type: 'page_viewed', email: 'ada@example.com', properties: { url: '/pricing' } });
-  await tend.event({ type: 'page_viewed', email: 'bob@example.com', properties: { url: '/blog' } });
+  for (let i = 0; i < 4; i++) await tend.event({ type: 'page_view', email: 'ada@example.com', properties: { url: '/pricing' } });
+  await tend.event({ type: 'page_view', email: 'bob@example.com', properties: { url: '/blog' } });
   const score = async (email: string) => (await tend.api('GET', `/api/contacts?email=${email}`)).body.contacts[0]?.score;
   await tend.until(async () => (await score('ada@example.com')) === 15, 'Ada at the cap of 15');
   expect(await score('bob@example.com')).toBe(0);

@@ -28,7 +28,7 @@ test('click → deeper content → pricing → task; no click → resend; demo r
   expect(landed.headers.get('location')).toBe('https://example.com/playbook.pdf');
   await tend.event({ type: 'demo_requested', email: 'demo@example.com' });
   await tend.until(async () => to('reader@example.com').length === 2, 'the deeper content');
-  await tend.event({ type: 'page_viewed', email: 'reader@example.com', properties: { path: '/pricing/teams' } });
+  await tend.event({ type: 'page_view', email: 'reader@example.com', properties: { path: '/pricing/teams' } });
   await tend.until(async () => to('sales@team.example').length === 1, 'the sales task', 20000);
   await tend.until(async () => to('skimmer@example.com').length === 2, 'the resend', 20000);
   await new Promise((r) => setTimeout(r, 5000));

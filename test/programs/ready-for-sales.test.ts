@@ -30,14 +30,14 @@ test('hot leads go to sales once, in turn or to their own owner; cold ones do no
   await tend.api('PUT', '/api/contacts', { email: 'own@example.com', attributes: { owner: 'cat@sales.example' } });
   // 4 pricing views (4 × 6) + 2 webinars (20) + 2 guides (6) = 50.
   for (const lead of ['first@example.com', 'second@example.com', 'own@example.com']) {
-    await send(lead, 'page_viewed', 4, { path: '/pricing' });
+    await send(lead, 'page_view', 4, { path: '/pricing' });
     await send(lead, 'webinar_attended', 2);
     await send(lead, 'guide_downloaded', 2);
     await tend.until(async () => (await contact(lead))?.score === 50, `${lead} at 50`);
     await tend.until(async () => mailFor(lead).length === 1, `${lead} handed over`);
   }
   // 25 blog views: capped at 20 points a day.
-  await send('cold@example.com', 'page_viewed', 25, { path: '/blog' });
+  await send('cold@example.com', 'page_view', 25, { path: '/blog' });
   await tend.until(async () => (await contact('cold@example.com'))?.score === 20, 'the cold lead at the cap');
 
   expect(mailFor('first@example.com')).toEqual(['ann@sales.example']);
@@ -50,7 +50,7 @@ test('hot leads go to sales once, in turn or to their own owner; cold ones do no
   // Unsubscribing costs 40 points; climbing back over 50 within 30 days hands nobody over again.
   await send('first@example.com', 'unsubscribed');
   await tend.until(async () => (await contact('first@example.com')).score === 10, 'the drop');
-  await send('first@example.com', 'page_viewed', 7, { path: '/pricing' });
+  await send('first@example.com', 'page_view', 7, { path: '/pricing' });
   await tend.until(async () => (await contact('first@example.com')).score === 52, 'the climb back');
   await new Promise((r) => setTimeout(r, 1500));
   expect(await entries()).toBe(3);

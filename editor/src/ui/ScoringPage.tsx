@@ -102,7 +102,7 @@ function RuleDialog({ draft, onClose, onSaved }: { draft: Draft; onClose: () => 
       <div className="rule-form">
         <label className="field"><span className="field-label">Name</span><input value={d.name} maxLength={200} placeholder="Visited pricing" onChange={(e) => setD({ ...d, name: e.target.value })} /></label>
         <label className="field"><span className="field-label">Event type</span>
-          <input value={d.eventType} list="rule-event-types" placeholder="page_viewed" onChange={(e) => setD({ ...d, eventType: e.target.value })} />
+          <input value={d.eventType} list="rule-event-types" placeholder="page_view" onChange={(e) => setD({ ...d, eventType: e.target.value })} />
           <datalist id="rule-event-types">{(catalogue?.events ?? []).map((e) => <option key={e.type} value={e.type} />)}</datalist>
         </label>
         <label className="field"><span className="field-label">Points</span><input type="number" value={d.points} min={-10000} max={10000} onChange={(e) => setD({ ...d, points: Number(e.target.value) })} /></label>
