@@ -13,6 +13,9 @@ export interface SiteKey {
   domains: string[];
   createdAt: string;
   revokedAt: string | null;
+  /** When a page last sent a page view with this key, and its address: the installation check. */
+  lastSeenAt: string | null;
+  lastPage: string | null;
 }
 
 interface SiteKeyRow {
@@ -22,9 +25,14 @@ interface SiteKeyRow {
   domains: string[];
   created_at: Date;
   revoked_at: Date | null;
+  last_seen_at: Date | null;
+  last_page: string | null;
 }
 
-const toSiteKey = (r: SiteKeyRow): SiteKey => ({ id: r.id, name: r.name, prefix: r.prefix, domains: r.domains, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null });
+const toSiteKey = (r: SiteKeyRow): SiteKey => ({
+  id: r.id, name: r.name, prefix: r.prefix, domains: r.domains, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
+  lastSeenAt: r.last_seen_at?.toISOString() ?? null, lastPage: r.last_page,
+});
 
 export const SITE_KEY_PATTERN = '^pk_[A-Za-z0-9_-]{20,64}$';
 
@@ -44,6 +52,11 @@ export async function listSiteKeys(db: Queryable): Promise<SiteKey[]> {
 export async function revokeSiteKey(db: Queryable, id: string): Promise<SiteKey | undefined> {
   const { rows } = await db.query<SiteKeyRow>('UPDATE site_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *', [id]);
   return rows[0] ? toSiteKey(rows[0]) : undefined;
+}
+
+/** A page view arrived with this key: noted at most every ten seconds (a busy site must not write a row per view). */
+export async function noteSiteKeySeen(db: Queryable, id: string, page: string): Promise<void> {
+  await db.query("UPDATE site_keys SET last_seen_at = now(), last_page = $2 WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < now() - interval '10 seconds')", [id, page.slice(0, 2000)]);
 }
 
 /** The id of the live site key `key`, or undefined for an unknown or revoked one. */

@@ -115,7 +115,7 @@ export const responseComponents: Record<string, unknown> = {
     })),
   }),
   Topic: object({ key: string, name: string, description: string, archived: boolean, createdAt: dateTime, updatedAt: dateTime }),
-  SiteKey: object({ id: uuid, name: string, prefix: string, domains: array(string), createdAt: dateTime, revokedAt: orNull(dateTime) }),
+  SiteKey: object({ id: uuid, name: string, prefix: string, domains: array(string), createdAt: dateTime, revokedAt: orNull(dateTime), lastSeenAt: { ...orNull(dateTime), description: 'When a page last sent a page view with this key' }, lastPage: orNull(string) }),
   ApiKey: object({ id: uuid, name: string, scope: { type: 'string', enum: ['read', 'write', 'admin'] }, prefix: string, createdAt: dateTime, lastUsedAt: orNull(dateTime), revokedAt: orNull(dateTime) }),
   FormField: object({
     name: string, label: string, type: { type: 'string', enum: ['text', 'email', 'tel', 'select', 'checkbox'] }, required: boolean,

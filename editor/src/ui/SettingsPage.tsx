@@ -9,7 +9,7 @@ import { TopBar } from './TopBar.js';
 import { useToast } from './toast.js';
 
 interface ApiKey { id: string; name: string; scope: 'read' | 'write' | 'admin'; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
-interface SiteKey { id: string; name: string; prefix: string; domains: string[]; createdAt: string; revokedAt: string | null }
+interface SiteKey { id: string; name: string; prefix: string; domains: string[]; createdAt: string; revokedAt: string | null; lastSeenAt: string | null; lastPage: string | null }
 
 const SCOPES: Record<ApiKey['scope'], string> = {
   read: 'read: looks, validates and previews; changes nothing',
@@ -69,7 +69,8 @@ export function SettingsPage() {
           <p className="muted small">A site key is public: it goes in the snippet on your pages, which records page views and lets forms and sign-ins name the visitor. It can only add page views and identify; it reads nothing.</p>
           <CreateForm label="New site key" onCreate={(d) => create('site', d)} extra={
             <label className="field"><span className="field-label">Your domains (optional)</span><input name="domains" placeholder="www.example.com shop.example.com" /></label>} />
-          <KeyTable rows={sites} columns={['Domains']} cells={(k: SiteKey) => [k.domains.join(', ') || '—']} onRevoke={(k) => setRevoking({ kind: 'site', id: k.id, name: k.name })} testId="site-key-row" />
+          <KeyTable rows={sites} columns={['Domains', 'Last page view']} cells={(k: SiteKey) => [k.domains.join(', ') || '—', k.lastSeenAt ? `${ago(k.lastSeenAt)}: ${k.lastPage ?? ''}` : 'none yet: paste the snippet on a page and open it']} onRevoke={(k) => setRevoking({ kind: 'site', id: k.id, name: k.name })} testId="site-key-row" />
+          {sites && sites.length > 0 && <button onClick={load} data-testid="check-tracking">Check again</button>}
         </section>
       </main>
       {made && (
