@@ -17,7 +17,7 @@ export default definePlugin({
   summary: 'Enters {{segment}}',
   configSchema: Type.Object(
     {
-      segment: Type.String({ pattern: SEGMENT_KEY, title: 'Segment key' }),
+      segment: Type.String({ pattern: SEGMENT_KEY, title: 'Segment key', 'x-tend-suggest': 'segment' }),
       exitWhenLeft: Type.Optional(Type.Boolean({ title: 'End the run when the contact leaves the segment', default: false })),
     },
     { additionalProperties: false },

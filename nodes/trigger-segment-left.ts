@@ -14,7 +14,7 @@ export default definePlugin({
   title: 'Segment left',
   description: 'Starts the program when a contact leaves a segment.',
   summary: 'Leaves {{segment}}',
-  configSchema: Type.Object({ segment: Type.String({ pattern: SEGMENT_KEY, title: 'Segment key' }) }, { additionalProperties: false }),
+  configSchema: Type.Object({ segment: Type.String({ pattern: SEGMENT_KEY, title: 'Segment key', 'x-tend-suggest': 'segment' }) }, { additionalProperties: false }),
   ports: [{ name: 'next', label: 'Next' }],
   trigger: (config) => ({ eventType: 'tend.segment_left', where: { field: 'event.properties.segment', op: 'eq', value: config.segment } }),
   run: () => directive.next(),

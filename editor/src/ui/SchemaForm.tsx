@@ -299,14 +299,15 @@ function ConditionField({ ctx, schema, name, path, value, required, onChange, ba
 
 /**
  * A text field whose schema says what it names (`x-tend-suggest`): a combobox of what
- * this Tend's data has seen — event types, attribute names — free text still allowed.
+ * this Tend's data has seen — event types, attribute names, segments — free text still allowed.
  */
 function SuggestInput({ common, kind, value, placeholder, onChange }: { common: Common; kind: string; value: string; placeholder?: string; onChange: (v: string) => void }) {
   const catalogue = useCatalogue();
   const attributes = (catalogue?.attributes ?? []).map((a) => a.path.slice('contact.attributes.'.length));
   const options = kind === 'eventType' ? (catalogue?.events ?? []).map((e) => ({ value: e.type, label: `${e.count} seen` }))
     : kind === 'attribute' ? [...attributes.map((a) => ({ value: a, label: 'attribute' })), ...['email', 'phone', 'timezone'].map((f) => ({ value: f, label: 'contact field' }))]
-    : kind === 'attributePath' ? attributes.map((a) => ({ value: `attributes.${a}`, label: 'attribute' })) : [];
+    : kind === 'attributePath' ? attributes.map((a) => ({ value: `attributes.${a}`, label: 'attribute' }))
+    : kind === 'segment' ? (catalogue?.segments ?? []).map((s) => ({ value: s.key, label: s.name })) : [];
   const listId = `${String(common.id)}-seen`;
   return (
     <>
