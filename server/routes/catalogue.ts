@@ -9,7 +9,8 @@ import { route } from '../problem.js';
 export function catalogueRouter(db: Db): Router {
   const r = router();
   r.get('/', route(async (_req, res) => {
-    res.set('cache-control', 'private, max-age=30').json(await dataCatalogue(db));
+    // Not kept by the browser: the editor keeps it 30 s itself, and forgets it when a change must show (a new segment).
+    res.set('cache-control', 'no-store').json(await dataCatalogue(db));
   }));
   return r;
 }

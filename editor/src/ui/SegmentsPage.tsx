@@ -7,6 +7,7 @@ import { api, ApiError, session, type Contact } from '../api.js';
 import { SEGMENT_SCOPE } from '../model/condition-query.js';
 import { navigate } from '../router.js';
 import { ConditionBuilder } from './ConditionBuilder.js';
+import { forgetCatalogue } from './useCatalogue.js';
 import { ago, count, when } from './format.js';
 import { TopBar } from './TopBar.js';
 import { Dialog } from './Dialog.js';
@@ -97,6 +98,7 @@ export function SegmentPage({ segmentId }: { segmentId: string }) {
       const body = { key: keyTouched ? key : keyFrom(name), name, description, condition };
       const s = isNew ? await api<Segment>('POST', '/api/segments', body) : await api<Segment>('PUT', `/api/segments/${segmentId}`, body);
       toast(`Saved “${s.name}”: ${count(s.members)} contact(s) in it now`, 'success');
+      forgetCatalogue(); // programs' segment pickers offer it at once
       if (isNew) navigate(`/segments/${s.id}`);
       else { setSaved(s); }
     } catch (e) {
@@ -108,7 +110,7 @@ export function SegmentPage({ segmentId }: { segmentId: string }) {
   const [deleting, setDeleting] = useState(false);
   const remove = async () => {
     if (!saved) return;
-    try { await api('DELETE', `/api/segments/${saved.id}`); toast(`Deleted “${saved.name}”`, 'success'); navigate('/segments'); } catch (e) { toast((e as Error).message, 'error'); }
+    try { await api('DELETE', `/api/segments/${saved.id}`); forgetCatalogue(); toast(`Deleted “${saved.name}”`, 'success'); navigate('/segments'); } catch (e) { toast((e as Error).message, 'error'); }
   };
 
   const title = <><a href="/segments" onClick={go('/segments')} className="crumb">Segments</a> / {isNew ? 'New segment' : saved?.name ?? '…'}</>;

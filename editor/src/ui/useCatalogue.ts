@@ -13,6 +13,11 @@ function load(): Promise<DataCatalogue | undefined> {
   return cached.promise;
 }
 
+/** After a change the pickers must show at once (a new segment): the next form asks again. */
+export function forgetCatalogue(): void {
+  cached = undefined;
+}
+
 export function useCatalogue(): DataCatalogue | undefined {
   const [catalogue, setCatalogue] = useState<DataCatalogue | undefined>();
   useEffect(() => {
