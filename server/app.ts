@@ -143,7 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
   const nodeTypes = router();
   nodeTypes.get('/', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
   mount('/node-types', nodeTypes);
-  mount('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR)));
+  mount('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR), { mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>' }));
   mount('/flows/:id/experiments', experimentsRouter(deps.db));
   mount('/flows/:id/comments', commentsRouter(people));
   mount('/flows/:id/presence', presenceRouter(deps.db));

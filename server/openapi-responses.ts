@@ -223,6 +223,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       })),
     }),
   },
+  'POST /api/flows/preview-email/send': { 200: object({ to: string, subject: string }) },
   'GET /api/dashboard': {
     200: object({
       days: integer, contacts: object({ total: integer, newThisWeek: integer }),

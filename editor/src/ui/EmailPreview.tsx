@@ -1,8 +1,8 @@
 // Live preview of an email node: the server renders the templates (same Handlebars
 // environment and layouts as the worker) for a chosen sample contact and their latest
-// triggering event.
+// triggering event; "Send a test" mails that rendering to an address, marked [Test].
 import { useEffect, useState } from 'react';
-import { api, ApiError, type Contact } from '../api.js';
+import { api, ApiError, session, type Contact } from '../api.js';
 
 interface Rendered { problems: { path: string; message: string }[]; subject: string; html: string; text: string; contact: { id: string | null; email: string | null }; event: { type: string } | null }
 
@@ -13,6 +13,17 @@ export function EmailPreview({ config, eventType, programName }: { config: Recor
   const [rendered, setRendered] = useState<Rendered>();
   const [error, setError] = useState('');
   const [tab, setTab] = useState<'html' | 'text'>('html');
+  const [testTo, setTestTo] = useState(session.person()?.email ?? '');
+  const [testState, setTestState] = useState<{ busy: boolean; text: string; ok: boolean }>({ busy: false, text: '', ok: true });
+  const sendTest = async () => {
+    setTestState({ busy: true, text: '', ok: true });
+    try {
+      const r = await api<{ to: string; subject: string }>('POST', '/api/flows/preview-email/send', { ...JSON.parse(body), to: testTo.trim() });
+      setTestState({ busy: false, text: `Sent “${r.subject}” to ${r.to}`, ok: true });
+    } catch (e) {
+      setTestState({ busy: false, text: e instanceof ApiError ? e.problems.map((p) => `${p.path.replace(/^\//, '')}: ${p.message}`).join('; ') || e.title : String(e), ok: false });
+    }
+  };
 
   useEffect(() => {
     const t = setTimeout(() => {
@@ -56,6 +67,13 @@ export function EmailPreview({ config, eventType, programName }: { config: Recor
           {tab === 'html'
             ? <iframe className="preview-frame" title="Email preview" sandbox="" srcDoc={rendered.html} data-testid="preview-frame" />
             : <pre className="preview-text">{rendered.text}</pre>}
+          {session.may('write') && (
+            <form className="test-send" aria-label="Send a test" onSubmit={(e) => { e.preventDefault(); void sendTest(); }}>
+              <input type="email" required aria-label="Send a test to" placeholder="you@example.com" value={testTo} onChange={(e) => setTestTo(e.target.value)} />
+              <button type="submit" disabled={testState.busy || !testTo.trim()}>{testState.busy ? 'Sending…' : 'Send a test'}</button>
+              {testState.text && <p className={testState.ok ? 'muted small' : 'error small'} role="status" data-testid="test-send-result">{testState.text}</p>}
+            </form>
+          )}
         </>
       )}
     </section>
