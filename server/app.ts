@@ -6,6 +6,7 @@ import { scoringRulesRouter } from './routes/scoring-rules.js';
 import { segmentsRouter } from './routes/segments.js';
 import { commentsRouter, presenceRouter } from './routes/comments.js';
 import { dashboardRouter } from './routes/dashboard.js';
+import { messagesRouter } from './routes/messages.js';
 import { experimentsRouter } from './routes/experiments.js';
 import { predictiveRouter } from './routes/predictive.js';
 import { refuseDeepJson, refuseOddUrls } from './input.js';
@@ -163,6 +164,7 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/forms', formsRouter(deps.db));
   mount('/catalogue', catalogueRouter(deps.db));
   mount('/dashboard', dashboardRouter(deps.db));
+  mount('/messages', messagesRouter(deps.db));
   mount('/users', usersRouter(people));
   mount('/audit-log', auditRouter(deps.db));
   api.use(notFound);

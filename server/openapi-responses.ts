@@ -224,6 +224,15 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
     }),
   },
   'POST /api/flows/preview-email/send': { 200: object({ to: string, subject: string }) },
+  'GET /api/messages': {
+    200: object({
+      messages: array(object({
+        id: uuid, channel: string, status: string, recipient: orNull(string), subject: orNull(string), reason: orNull(string), contactId: orNull(uuid),
+        programId: orNull(uuid), programName: orNull(string), nodeId: orNull(string), createdAt: dateTime, sentAt: orNull(dateTime), openedAt: orNull(dateTime), clickedAt: orNull(dateTime),
+      })),
+      next: { ...orNull(string), description: 'Pass as ?before= for the next page; null on the last' },
+    }),
+  },
   'GET /api/dashboard': {
     200: object({
       days: integer, contacts: object({ total: integer, newThisWeek: integer }),

@@ -2,7 +2,8 @@
 // programs and "/programs/:id" edits one, "/contacts" lists contacts and
 // "/contacts/:id" is one's profile, "/segments" lists segments and "/segments/:id" (or
 // "/segments/new") builds one, "/scoring" the lead-scoring rules, "/forms" the forms
-// and "/forms/:id" (or "/forms/new") builds one, "/team" is the people and their
+// and "/forms/:id" (or "/forms/new") builds one, "/messages" every message sent,
+// "/team" is the people and their
 // roles, "/audit" the audit log, "/settings" API and site keys. The server answers
 // every non-API path with the editor, so links and reloads work.
 import { useEffect, useState } from 'react';
@@ -10,7 +11,7 @@ import { useEffect, useState } from 'react';
 export type Route =
   | { page: 'dashboard' } | { page: 'programs' } | { page: 'program'; id: string }
   | { page: 'contacts' } | { page: 'contact'; id: string } | { page: 'segments' } | { page: 'segment'; id: string | 'new' }
-  | { page: 'scoring' } | { page: 'forms' } | { page: 'form'; id: string | 'new' }
+  | { page: 'scoring' } | { page: 'forms' } | { page: 'form'; id: string | 'new' } | { page: 'messages' }
   | { page: 'team' } | { page: 'audit' } | { page: 'settings' };
 
 export function parseRoute(pathname: string): Route {
@@ -27,6 +28,7 @@ export function parseRoute(pathname: string): Route {
   const form = /^\/forms\/([0-9a-f-]{36}|new)\/?$/i.exec(pathname);
   if (form) return { page: 'form', id: form[1]! };
   if (/^\/forms\/?$/.test(pathname)) return { page: 'forms' };
+  if (/^\/messages\/?$/.test(pathname)) return { page: 'messages' };
   if (/^\/team\/?$/.test(pathname)) return { page: 'team' };
   if (/^\/audit\/?$/.test(pathname)) return { page: 'audit' };
   if (/^\/settings\/?$/.test(pathname)) return { page: 'settings' };

@@ -22,7 +22,7 @@ const EXPECTED: Record<string, string[]> = {
   'POST /api/flows/{id}/publish': ['200'], 'POST /api/flows/{id}/pause': ['200'], 'POST /api/flows/{id}/resume': ['200'], 'POST /api/flows/{id}/archive': ['200'],
   'POST /api/flows/{id}/duplicate': ['201'], 'GET /api/flows/{id}/versions': ['200'], 'GET /api/flows/{id}/stats': ['200'], 'GET /api/flows/{id}/enrollments': ['200'],
   'GET /api/flows/{id}/experiments/{node}': ['200'], 'GET /api/flows/{id}/comments': ['200'], 'POST /api/flows/{id}/comments': ['201'],
-  'PUT /api/flows/{id}/presence': ['200'], 'GET /api/dashboard': ['200'], 'POST /api/flows/preview-email/send': ['200'], 'POST /api/events': ['202', '200'], 'POST /api/events/batch': ['202'],
+  'PUT /api/flows/{id}/presence': ['200'], 'GET /api/dashboard': ['200'], 'GET /api/messages': ['200'], 'POST /api/flows/preview-email/send': ['200'], 'POST /api/events': ['202', '200'], 'POST /api/events/batch': ['202'],
   'GET /api/contacts': ['200'], 'PUT /api/contacts': ['200', '201'], 'POST /api/contacts/batch': ['200'],
   'GET /api/contacts/{id}': ['200'], 'DELETE /api/contacts/{id}': ['200'], 'POST /api/contacts/{id}/erase': ['200'],
   'GET /api/contacts/{id}/export': ['200'], 'GET /api/contacts/{id}/timeline': ['200'],
@@ -116,6 +116,7 @@ test('every real 2xx answer matches its schema', async () => {
   await call('GET /api/flows/{id}/comments', `/api/flows/${program.id}/comments`);
   await call('PUT /api/flows/{id}/presence', `/api/flows/${program.id}/presence`);
   await call('GET /api/dashboard', '/api/dashboard?days=3');
+  await call('GET /api/messages', '/api/messages?limit=5');
   await call('POST /api/flows/preview-email/send', '/api/flows/preview-email/send', { subject: 'Hello {{contact.attributes.first_name}}', html: '<p>Hi</p>', to: 'me@example.com' });
   await call('POST /api/flows/{id}/publish', `/api/flows/${program.id}/publish`);
   await call('GET /api/flows/{id}', `/api/flows/${program.id}`);

@@ -14,6 +14,7 @@ import { DashboardPage } from './DashboardPage.js';
 import { SettingsPage } from './SettingsPage.js';
 import { ScoringPage } from './ScoringPage.js';
 import { FormPage, FormsPage } from './FormsPage.js';
+import { MessagesPage } from './MessagesPage.js';
 import { ContactsPage } from './ContactsPage.js';
 import { ContactPage } from './ContactPage.js';
 import { SegmentsPage, SegmentPage } from './SegmentsPage.js';
@@ -199,6 +200,7 @@ function SignedIn() {
   if (route.page === 'settings') return <SettingsPage />;
   if (route.page === 'scoring') return <ScoringPage />;
   if (route.page === 'forms') return <FormsPage />;
+  if (route.page === 'messages') return <MessagesPage />;
   if (route.page === 'form') return <FormPage key={route.id} formId={route.id} />;
   return <ProgramsPage />;
 }
