@@ -54,8 +54,15 @@ export async function revokeSiteKey(db: Queryable, id: string): Promise<SiteKey 
   return rows[0] ? toSiteKey(rows[0]) : undefined;
 }
 
-/** A page view arrived with this key: noted at most every ten seconds (a busy site must not write a row per view). */
+const SEEN_EVERY_MS = 10_000;
+/** When this process last noted each key: a busy site costs no query per page view. */
+const notedAt = new Map<string, number>();
+
+/** A page view arrived with this key: noted at most every ten seconds (per process here, across processes by the WHERE). */
 export async function noteSiteKeySeen(db: Queryable, id: string, page: string): Promise<void> {
+  const now = Date.now();
+  if (now - (notedAt.get(id) ?? 0) < SEEN_EVERY_MS) return;
+  notedAt.set(id, now);
   await db.query("UPDATE site_keys SET last_seen_at = now(), last_page = $2 WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < now() - interval '10 seconds')", [id, page.slice(0, 2000)]);
 }
 

@@ -35,6 +35,9 @@ export function parseRoute(pathname: string): Route {
   return { page: 'programs' };
 }
 
+/** The onClick of an in-app link: the editor moves to `path` without reloading the page. */
+export const linkTo = (path: string) => (e: { preventDefault(): void }) => { e.preventDefault(); navigate(path); };
+
 export function navigate(path: string): void {
   if (location.pathname === path) return;
   history.pushState(null, '', path);

@@ -14,7 +14,7 @@ import { addComment, deleteComment, getComment, leavePresence, listComments, men
 import { isUuid } from '../../engine/uuid.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
-import { grantsOf, type Caller } from '../auth.js';
+import { actorOf, grantsOf, type Caller } from '../auth.js';
 import { escapeHtml } from './preferences.js';
 
 const NodeId = Type.String({ minLength: 1, maxLength: 200 });
@@ -31,9 +31,8 @@ export const CommentInput = Type.Object({
 
 export interface CommentsDeps { db: Db; mailer?: Mailer; mailFrom: string; publicUrl: () => string }
 
-const authorOf = (caller: Caller): CommentAuthor => (caller.kind === 'key'
-  ? { kind: 'key', id: caller.keyId, name: caller.keyId ? `key ${caller.name}` : 'TEND_API_KEY' }
-  : { kind: 'user', id: caller.userId, name: caller.name });
+/** As the audit log names a caller, but a person by their name, not their email. */
+const authorOf = (caller: Caller): CommentAuthor => (caller.kind === 'key' ? actorOf(caller) as CommentAuthor : { kind: 'user', id: caller.userId, name: caller.name });
 /** One row of presence per person (or key), whatever the number of their tabs. */
 const presenceKey = (caller: Caller) => (caller.kind === 'key' ? `key:${caller.keyId ?? 'env'}` : `user:${caller.userId}`);
 
@@ -62,7 +61,7 @@ export function commentsRouter(deps: CommentsDeps): Router {
       if (!thread || thread.threadId) throw new HttpProblem(422, 'Unknown thread', [{ path: '/threadId', message: 'answer the first comment of a thread of this program' }]);
       nodeId = thread.nodeId; // a reply is about what its thread is about
     }
-    const people = await mentionable(deps.db);
+    const people = input.mentions?.length ? await mentionable(deps.db) : [];
     const named = (input.mentions ?? []).map((id, i) => {
       const who = people.find((u) => u.id === id);
       if (!who) throw new HttpProblem(422, 'Unknown person', [{ path: `/mentions/${i}`, message: `no active account has id ${id}` }]);

@@ -9,7 +9,7 @@ import { getContact, resolveContact, updateContactFields, toContact, normaliseEm
 import { parseBody, intParam } from '../input.js';
 import { route } from '../problem.js';
 import { contactsBatch } from './contacts-batch.js';
-import { isUuid } from '../../engine/uuid.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 
 import { ContactUpsert, checkTimezone } from './contact-input.js';
 
@@ -22,18 +22,6 @@ function readCursor(raw: unknown): [string, string, string, string] | undefined 
   try { parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')); } catch { throw bad(); }
   if (!Array.isArray(parsed) || parsed.length !== 4 || !parsed.every((x) => typeof x === 'string' && x.length < 120) || !parsed.slice(0, 2).every((t) => /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)$/.test(t))) throw bad();
   return parsed as [string, string, string, string];
-}
-
-/** A contact list cursor (`next` of the page before): the last contact's creation time and id. */
-function readListCursor(raw: unknown): [string, string] | undefined {
-  if (raw === undefined) return undefined;
-  // 422, as the timeline's: well-formed text that is not a cursor Tend gave.
-  const bad = () => new HttpProblem(422, 'Invalid query parameter', [{ path: '?after', message: 'not a cursor this list gave (use the `next` of the page before)' }]);
-  if (typeof raw !== 'string' || raw.length > 200) throw bad();
-  let parsed: unknown;
-  try { parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')); } catch { throw bad(); }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || Number.isNaN(Date.parse(parsed[0])) || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(parsed[0]) || typeof parsed[1] !== 'string' || !isUuid(parsed[1])) throw bad();
-  return parsed as [string, string];
 }
 
 export function contactsRouter(db: Db, onStored: () => void = () => undefined): Router {
@@ -55,7 +43,7 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
   r.get('/', route(async (req, res) => {
     const limit = intParam(req.query.limit, 'limit', { min: 1, max: 500, fallback: 50 });
     const offset = intParam(req.query.offset, 'offset', { min: 0, max: 10_000_000, fallback: 0 });
-    const after = readListCursor(req.query.after);
+    const after = decodeCursor(req.query.after, 'after');
     if (after && offset) throw new HttpProblem(400, 'Invalid query parameter', [{ path: '?after', message: 'page with after (the `next` of the page before) or with offset, not both' }]);
     const { email, externalId, q, tag, segment } = req.query;
     // Merged visitors are shells pointing at their survivor (engine/identity.ts): not listed.
@@ -83,7 +71,7 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
       db.query<{ total: number }>(`SELECT count(*)::int AS total FROM contacts WHERE ${where}`, countParams),
     ]);
     const last = rows.length === limit ? rows.at(-1) : undefined;
-    const next = last ? Buffer.from(JSON.stringify([last.cursor_at, last.id])).toString('base64url') : null;
+    const next = last ? encodeCursor([last.cursor_at, last.id]) : null;
     res.json({ contacts: rows.map(toContact), total: counted.rows[0]!.total, limit, offset, next });
   }));
 

@@ -32,7 +32,7 @@ export const PreviewRequest = Type.Object(
 );
 
 export const TestSendRequest = Type.Composite([
-  Type.Omit(PreviewRequest, []),
+  PreviewRequest,
   Type.Object({ to: Type.String({ format: 'email', maxLength: 320, description: 'Where the test goes' }) }),
 ], { additionalProperties: false });
 

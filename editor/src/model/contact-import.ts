@@ -2,13 +2,14 @@
 // same rules as `tend contacts import` (engine/import-rows.ts, engine/import-mapping.ts),
 // guessing a mapping from the headers that the person then adjusts.
 import { readCsv, type ReadResult } from '../../../engine/import-rows.js';
+import { attributeName } from './names.js';
 import { build, CONTACT_TARGET, contactTypeOf, describeProblem, type FieldMap, type ValueType } from '../../../engine/import-mapping.js';
 
 export type { ReadResult };
 export const readContactsCsv = (text: string): ReadResult => readCsv(text.replace(/^\uFEFF/, ''));
 
-/** "First Name" → "first_name": an attribute name the server accepts. */
-export const attributeName = (header: string) => header.trim().toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, '_$1').slice(0, 64) || 'column';
+/** "First Name" → "first_name": the attribute a column fills by default. */
+export const columnAttribute = (header: string) => attributeName(header, 'column');
 
 const GUESSES: [RegExp, string][] = [
   [/^e-?mail( address)?$/i, 'email'],
@@ -21,7 +22,7 @@ const GUESSES: [RegExp, string][] = [
 /** What a column fills, from its header: a contact field, else an attribute of the same name. */
 export function guessTarget(header: string): string {
   if (CONTACT_TARGET.test(header)) return header;
-  return GUESSES.find(([re]) => re.test(header.trim()))?.[1] ?? `attributes.${attributeName(header)}`;
+  return GUESSES.find(([re]) => re.test(header.trim()))?.[1] ?? `attributes.${columnAttribute(header)}`;
 }
 
 /** A column's mapping as the screen holds it: where it goes ('' skips it) and how to read it. */

@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { api } from '../api.js';
 import { chunks, describeProblem } from '../../../engine/import-mapping.js';
-import { contactBodies, guessTarget, mappingProblems, readContactsCsv, type ColumnMap, type ReadResult } from '../model/contact-import.js';
+import { columnAttribute, contactBodies, guessTarget, mappingProblems, readContactsCsv, type ColumnMap, type ReadResult } from '../model/contact-import.js';
 import { Dialog } from './Dialog.js';
 import { count } from './format.js';
 
@@ -76,7 +76,7 @@ export function ContactImport({ onClose, onDone }: { onClose: () => void; onDone
                 <tr key={m.column} data-testid="column-map">
                   <td>{m.column}</td>
                   <td>
-                    <select aria-label={`“${m.column}” goes to`} value={attribute ? 'attribute' : m.target} onChange={(e) => set(i, { target: e.target.value === 'attribute' ? guessTarget(m.column).startsWith('attributes.') ? guessTarget(m.column) : `attributes.${m.column.toLowerCase().replace(/[^a-z0-9]+/g, '_')}` : e.target.value, type: undefined })}>
+                    <select aria-label={`“${m.column}” goes to`} value={attribute ? 'attribute' : m.target} onChange={(e) => set(i, { target: e.target.value === 'attribute' ? `attributes.${columnAttribute(m.column)}` : e.target.value, type: undefined })}>
                       {FIELDS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
                       <option value="attribute">An attribute…</option>
                     </select>

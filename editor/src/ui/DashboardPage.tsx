@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api.js';
-import { navigate } from '../router.js';
+import { linkTo } from '../router.js';
 import { count, percent } from './format.js';
 import { TopBar } from './TopBar.js';
 
@@ -17,7 +17,6 @@ interface Dashboard {
   failing: { failedMessages: number; failedSteps: number; outbox: number; oldestOutboxSeconds: number | null; byProgram: { id: string; name: string; failedMessages: number; failedSteps: number }[] };
 }
 
-const go = (path: string) => (e: React.MouseEvent) => { e.preventDefault(); navigate(path); };
 const short = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 export function DashboardPage() {
@@ -84,13 +83,13 @@ export function DashboardPage() {
             <section className="dash-lists">
               <div>
                 <h2 className="section-title">Live programs</h2>
-                {d.programs.length === 0 ? <p className="muted">No program is live. <a href="/" onClick={go('/')}>Build one</a>.</p> : (
+                {d.programs.length === 0 ? <p className="muted">No program is live. <a href="/" onClick={linkTo('/')}>Build one</a>.</p> : (
                   <table className="table" aria-label="Live programs">
                     <thead><tr><th>Program</th><th className="num">Inside now</th><th className="num">Entered</th><th className="num">Reached the goal</th></tr></thead>
                     <tbody>
                       {d.programs.map((p) => (
                         <tr key={p.id} data-testid="dash-program">
-                          <td><a href={`/programs/${p.id}`} onClick={go(`/programs/${p.id}`)}>{p.name}</a> <span className="muted small">v{p.version}</span></td>
+                          <td><a href={`/programs/${p.id}`} onClick={linkTo(`/programs/${p.id}`)}>{p.name}</a> <span className="muted small">v{p.version}</span></td>
                           <td className="num">{count(p.inside)}</td>
                           <td className="num">{count(p.entered)}</td>
                           <td className="num">{p.goals ? `${count(p.goals)} (${percent(p.goals / Math.max(1, p.entered))})` : '—'}</td>
@@ -104,7 +103,7 @@ export function DashboardPage() {
                 <h2 className="section-title">Needs attention</h2>
                 <ul className="attention" data-testid="attention">
                   {d.failing.byProgram.map((p) => (
-                    <li key={p.id} className="bad"><a href={`/programs/${p.id}`} onClick={go(`/programs/${p.id}`)}>{p.name}</a>: {[p.failedMessages ? `${count(p.failedMessages)} failed send(s)` : '', p.failedSteps ? `${count(p.failedSteps)} failed step(s)` : ''].filter(Boolean).join(', ')} in 7 days</li>
+                    <li key={p.id} className="bad"><a href={`/programs/${p.id}`} onClick={linkTo(`/programs/${p.id}`)}>{p.name}</a>: {[p.failedMessages ? `${count(p.failedMessages)} failed send(s)` : '', p.failedSteps ? `${count(p.failedSteps)} failed step(s)` : ''].filter(Boolean).join(', ')} in 7 days</li>
                   ))}
                   {d.failing.outbox > 500 && <li className="bad">{count(d.failing.outbox)} events wait to be dispatched (the oldest for {d.failing.oldestOutboxSeconds}s)</li>}
                   {d.failing.byProgram.length === 0 && d.failing.outbox <= 500 && <li className="good">Nothing failing: every send and step of the last 7 days went through, and events are dispatched as they come ({count(d.failing.outbox)} waiting).</li>}

@@ -4,10 +4,11 @@
 // its preview once saved, the hosted link and the embed snippet.
 import { useEffect, useState } from 'react';
 import { api, ApiError, session } from '../api.js';
-import { navigate } from '../router.js';
+import { linkTo, navigate } from '../router.js';
 import { Dialog } from './Dialog.js';
 import { ago, when } from './format.js';
 import { TopBar } from './TopBar.js';
+import { attributeName } from '../model/names.js';
 import { useToast } from './toast.js';
 
 type FieldType = 'text' | 'email' | 'tel' | 'select' | 'checkbox';
@@ -16,10 +17,9 @@ interface Form { id: string; name: string; fields: Field[]; hidden?: Record<stri
 type Draft = Omit<Form, 'id' | 'createdAt' | 'updatedAt'>;
 
 const TYPES: [FieldType, string][] = [['text', 'Text'], ['email', 'Email'], ['tel', 'Phone'], ['select', 'Choice'], ['checkbox', 'Checkbox']];
-const go = (path: string) => (e: React.MouseEvent) => { e.preventDefault(); navigate(path); };
 const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ') || e.title : (e as Error).message);
-/** "First name" → "first_name": the attribute a label fills, as the server accepts names. */
-export const nameFrom = (label: string) => label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, '_$1').slice(0, 64) || 'field';
+/** "First name" → "first_name": the attribute a field's label fills until the person changes it. */
+const nameFrom = (label: string) => attributeName(label, 'field');
 
 export function FormsPage() {
   const [forms, setForms] = useState<Form[]>();
@@ -36,7 +36,7 @@ export function FormsPage() {
             <thead><tr><th>Name</th><th className="num">Fields</th><th>Hosted page</th><th>Changed</th></tr></thead>
             <tbody>{forms.map((f) => (
               <tr key={f.id} data-testid="form-row">
-                <td><a href={`/forms/${f.id}`} onClick={go(`/forms/${f.id}`)}>{f.name}</a></td>
+                <td><a href={`/forms/${f.id}`} onClick={linkTo(`/forms/${f.id}`)}>{f.name}</a></td>
                 <td className="num">{f.fields.length}</td>
                 <td><a href={`/f/${f.id}`} target="_blank" rel="noreferrer"><code>/f/{f.id.slice(0, 8)}…</code></a></td>
                 <td title={when(f.updatedAt)}>{ago(f.updatedAt)}</td>
@@ -94,7 +94,7 @@ export function FormPage({ formId }: { formId: string }) {
     } catch (e) { setError(message(e)); } finally { setBusy(false); }
   };
   const hosted = saved ? `${location.origin}/f/${saved.id}` : '';
-  const title = <><a href="/forms" onClick={go('/forms')} className="crumb">Forms</a> / {isNew ? 'New form' : saved?.name ?? '…'}</>;
+  const title = <><a href="/forms" onClick={linkTo('/forms')} className="crumb">Forms</a> / {isNew ? 'New form' : saved?.name ?? '…'}</>;
 
   return (
     <div className="page">

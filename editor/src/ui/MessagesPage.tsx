@@ -3,14 +3,13 @@
 // not go, whether it was opened or clicked, and the program and contact it belongs to.
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
-import { navigate } from '../router.js';
+import { linkTo } from '../router.js';
 import { ago, precise } from './format.js';
 import { TopBar } from './TopBar.js';
 
 interface Message { id: string; channel: string; status: string; recipient: string | null; subject: string | null; reason: string | null; contactId: string | null; programId: string | null; programName: string | null; nodeId: string | null; createdAt: string; sentAt: string | null; openedAt: string | null; clickedAt: string | null }
 interface Filter { q: string; status: string; channel: string }
 
-const go = (path: string) => (e: React.MouseEvent) => { e.preventDefault(); navigate(path); };
 
 export function MessagesPage() {
   const [filter, setFilter] = useState<Filter>({ q: '', status: '', channel: '' });
@@ -53,11 +52,11 @@ export function MessagesPage() {
             <tbody>{page.messages.map((m) => (
               <tr key={m.id} data-testid="message-row">
                 <td title={precise(m.createdAt)}>{ago(m.createdAt)}</td>
-                <td>{m.contactId ? <a href={`/contacts/${m.contactId}`} onClick={go(`/contacts/${m.contactId}`)}>{m.recipient ?? '—'}</a> : m.recipient ?? '—'} <span className="muted small">{m.channel}</span></td>
+                <td>{m.contactId ? <a href={`/contacts/${m.contactId}`} onClick={linkTo(`/contacts/${m.contactId}`)}>{m.recipient ?? '—'}</a> : m.recipient ?? '—'} <span className="muted small">{m.channel}</span></td>
                 <td>{m.subject ?? '—'}</td>
                 <td><span className={`status status-${m.status}`}>{m.status}</span>{m.reason && <div className="muted small" data-testid="message-reason">{m.reason}</div>}</td>
                 <td className="small">{[m.openedAt ? 'opened' : '', m.clickedAt ? 'clicked' : ''].filter(Boolean).join(', ') || '—'}</td>
-                <td>{m.programId ? <a href={`/programs/${m.programId}${m.nodeId ? `?node=${encodeURIComponent(m.nodeId)}` : ''}`} onClick={go(`/programs/${m.programId}${m.nodeId ? `?node=${encodeURIComponent(m.nodeId)}` : ''}`)}>{m.programName ?? m.programId.slice(0, 8)}</a> : '—'}</td>
+                <td>{m.programId ? <a href={`/programs/${m.programId}${m.nodeId ? `?node=${encodeURIComponent(m.nodeId)}` : ''}`} onClick={linkTo(`/programs/${m.programId}${m.nodeId ? `?node=${encodeURIComponent(m.nodeId)}` : ''}`)}>{m.programName ?? m.programId.slice(0, 8)}</a> : '—'}</td>
               </tr>
             ))}</tbody>
           </table>

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, ApiError, session, type Contact } from '../api.js';
 import { SEGMENT_SCOPE } from '../model/condition-query.js';
-import { navigate } from '../router.js';
+import { linkTo, navigate } from '../router.js';
 import { ConditionBuilder } from './ConditionBuilder.js';
 import { forgetCatalogue } from './useCatalogue.js';
 import { ago, count, when } from './format.js';
@@ -16,7 +16,6 @@ import { useToast } from './toast.js';
 interface Segment { id: string; key: string; name: string; description: string; condition: unknown; members: number; createdAt: string; updatedAt: string }
 type Problem = { path: string; message: string };
 
-const go = (path: string) => (e: React.MouseEvent) => { e.preventDefault(); navigate(path); };
 
 export function SegmentsPage() {
   const [segments, setSegments] = useState<Segment[]>();
@@ -39,7 +38,7 @@ export function SegmentsPage() {
             <tbody>
               {segments.map((s) => (
                 <tr key={s.id} data-testid="segment-row">
-                  <td><a href={`/segments/${s.id}`} onClick={go(`/segments/${s.id}`)}>{s.name}</a>{s.description && <div className="muted small">{s.description}</div>}</td>
+                  <td><a href={`/segments/${s.id}`} onClick={linkTo(`/segments/${s.id}`)}>{s.name}</a>{s.description && <div className="muted small">{s.description}</div>}</td>
                   <td><code>{s.key}</code></td>
                   <td className="num">{count(s.members)}</td>
                   <td title={when(s.updatedAt)}>{ago(s.updatedAt)}</td>
@@ -113,7 +112,7 @@ export function SegmentPage({ segmentId }: { segmentId: string }) {
     try { await api('DELETE', `/api/segments/${saved.id}`); forgetCatalogue(); toast(`Deleted “${saved.name}”`, 'success'); navigate('/segments'); } catch (e) { toast((e as Error).message, 'error'); }
   };
 
-  const title = <><a href="/segments" onClick={go('/segments')} className="crumb">Segments</a> / {isNew ? 'New segment' : saved?.name ?? '…'}</>;
+  const title = <><a href="/segments" onClick={linkTo('/segments')} className="crumb">Segments</a> / {isNew ? 'New segment' : saved?.name ?? '…'}</>;
   if (error) return <div className="page"><TopBar current="segments" title={title} /><main className="programs"><p className="error" role="alert">{error}</p></main></div>;
   return (
     <div className="page">
@@ -139,7 +138,7 @@ export function SegmentPage({ segmentId }: { segmentId: string }) {
             <>
               <p className="preview-count" data-testid="segment-preview-count"><strong>{count(preview.count)}</strong> contact{preview.count === 1 ? '' : 's'}</p>
               <ul className="contact-list" aria-label="Sample">
-                {preview.sample.map((c) => <li key={c.id}><a href={`/contacts/${c.id}`} onClick={go(`/contacts/${c.id}`)}>{c.email ?? c.externalId ?? c.id}</a></li>)}
+                {preview.sample.map((c) => <li key={c.id}><a href={`/contacts/${c.id}`} onClick={linkTo(`/contacts/${c.id}`)}>{c.email ?? c.externalId ?? c.id}</a></li>)}
               </ul>
             </>
           ) : <p className="muted">{problems.length ? 'Fix the condition to see who it picks.' : 'Counting…'}</p>}
@@ -166,7 +165,7 @@ function Members({ segment }: { segment: Segment }) {
       <h2 className="section-title">Members (saved) <span className="muted small">{page ? count(page.count) : ''}</span></h2>
       {page && page.contacts.length === 0 ? <p className="muted">Nobody yet.</p> : (
         <ul className="contact-list" aria-label="Members" data-testid="segment-members">
-          {page?.contacts.map((c) => <li key={c.id}><a href={`/contacts/${c.id}`} onClick={go(`/contacts/${c.id}`)}>{c.email ?? c.externalId ?? c.id}</a></li>)}
+          {page?.contacts.map((c) => <li key={c.id}><a href={`/contacts/${c.id}`} onClick={linkTo(`/contacts/${c.id}`)}>{c.email ?? c.externalId ?? c.id}</a></li>)}
         </ul>
       )}
       {page && page.count > 20 && (

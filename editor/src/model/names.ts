@@ -1,0 +1,5 @@
+// Names made from what a person typed, in the shape the server accepts.
+
+/** "First Name" → "first_name": a contact attribute name (form fields, CSV columns). */
+export const attributeName = (text: string, fallback: string) =>
+  text.trim().toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, '_$1').slice(0, 64) || fallback;
