@@ -3,6 +3,7 @@
 // properties seen in a sample of stored contacts and events, with their type, a few
 // example values and how many carry them; and the segments. Sampled (TABLESAMPLE)
 // rather than scanned, so it stays cheap on a large database.
+import { STAGE_ATTRIBUTE, readStages } from './stages.js';
 import type { Queryable } from './storage/db.js';
 
 export type ValueType = 'string' | 'number' | 'boolean' | 'list' | 'date' | 'object';
@@ -35,6 +36,8 @@ export interface DataCatalogue {
   attributes: CatalogueField[];
   events: CatalogueEvent[];
   segments: { key: string; name: string }[];
+  /** The lifecycle stages defined (engine/stages.ts), in order. */
+  stages: string[];
 }
 
 const SAMPLE_ROWS = 20_000;
@@ -118,5 +121,11 @@ export async function dataCatalogue(db: Queryable): Promise<DataCatalogue> {
   }));
   const segments = (await db.query<{ key: string; name: string }>('SELECT key, name FROM segments WHERE active ORDER BY name')).rows;
   contact.find((f) => f.path === 'contact.segments')!.examples = segments.map((s) => s.key);
-  return { sampled: { contacts: totals.contacts, events: totals.events }, contact, attributes, events, segments };
+  // The stage attribute offers the defined stages first, also before any contact has one.
+  const { stages } = await readStages(db);
+  const stagePath = `contact.attributes.${STAGE_ATTRIBUTE}`;
+  const stage = attributes.find((a) => a.path === stagePath);
+  if (stage) stage.examples = [...new Set([...stages, ...stage.examples])];
+  else attributes.push({ path: stagePath, label: labelOf(STAGE_ATTRIBUTE), type: 'string', examples: stages, count: 0 });
+  return { sampled: { contacts: totals.contacts, events: totals.events }, contact, attributes, events, segments, stages };
 }

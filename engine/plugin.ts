@@ -344,5 +344,6 @@ export { DURATION_PATTERN, addDuration } from './duration.js';
 export { atLocalTime, isTimeZone } from './zoned-time.js';
 /** The key a subscription topic may have. */
 export { TOPIC_KEY_PATTERN } from './topics.js';
+export { STAGE_ATTRIBUTE, STAGE_PATTERN } from './stages.js';
 /** The schedule triggers' event type, signatures and cron check. */
 export { SCHEDULE_REACHED, calendarSignature, cronProblem, scheduleSignature, type CalendarSchedule } from './schedule-rules.js';

@@ -12,6 +12,7 @@ import { conditionProblems, evaluate } from './conditions.js';
 import { DURATION_PATTERN, durationMs } from './duration.js';
 import { appendEvent, toEvent, type EventRow } from './storage/events.js';
 import { getContact } from './storage/contacts.js';
+import type { Contact, TendEvent } from './plugin.js';
 
 export const SCORE_CHANGED = 'tend.score_changed';
 
@@ -155,6 +156,55 @@ async function activeRules(db: Queryable, type: string): Promise<RuleRow[]> {
   return ruleCache.byType.get(type) ?? [];
 }
 
+/**
+ * What one rule gives this contact for this event, and if nothing, why: the one place
+ * the condition and the cap are applied, for real awards and for the check.
+ */
+async function decideAward(db: Queryable, rule: RuleRow, contact: Contact, event: TendEvent): Promise<{ points: number; why?: string }> {
+  if (rule.where && !evaluate(rule.where, { contact, event })) return { points: 0, why: 'its condition does not hold for this event' };
+  if (rule.cap_points === null || !rule.cap_period) return { points: rule.points };
+  const since = new Date(Date.now() - durationMs(rule.cap_period));
+  const { rows: [used] } = await db.query<{ sum: number }>(
+    'SELECT coalesce(sum(points), 0)::int AS sum FROM score_awards WHERE contact_id = $1 AND rule_id = $2 AND awarded_at > $3',
+    [contact.id, rule.id, since],
+  );
+  const points = Math.min(rule.points, rule.cap_points - used!.sum);
+  return points > 0 ? { points } : { points: 0, why: `its cap is used up: ${used!.sum} of ${rule.cap_points} points within ${rule.cap_period}` };
+}
+
+/** "What would this contact's score be": a contact (by id or email) and an event as if it happened now. */
+export const ScoreCheckInput = Type.Object(
+  {
+    contactId: Type.Optional(Type.String({ format: 'uuid' })),
+    email: Type.Optional(Type.String({ minLength: 3, maxLength: 320 })),
+    eventType: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' }),
+    properties: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), { maxProperties: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export interface ScoreCheck {
+  score: number;
+  /** The score after this event, were it to happen now (decay not counted). */
+  scoreAfter: number;
+  rules: { id: string; name: string; points: number; why?: string }[];
+}
+
+/**
+ * "What would this contact's score be": the active rules for the event's type applied
+ * to the contact as they are now, caps counted, nothing written. Undefined for an
+ * unknown contact.
+ */
+export async function checkScore(db: Queryable, contactId: string, event: { type: string; properties: Record<string, unknown> }): Promise<ScoreCheck | undefined> {
+  const contact = await getContact(db, contactId);
+  if (!contact) return undefined;
+  const { rows } = await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE active AND deleted_at IS NULL AND event_type = $1 ORDER BY created_at, id', [event.type]);
+  const asIf: TendEvent = { id: '00000000-0000-0000-0000-000000000000', type: event.type, properties: event.properties, occurredAt: new Date().toISOString() };
+  const rules = [];
+  for (const rule of rows) rules.push({ id: rule.id, name: rule.name, ...(await decideAward(db, rule, contact, asIf)) });
+  return { score: contact.score, scoreAfter: contact.score + rules.reduce((sum, r) => sum + r.points, 0), rules };
+}
+
 /** Applies the active rules for this event's type; returns the points awarded. */
 export async function scoreEvent(db: Db, row: EventRow): Promise<number> {
   if (row.type === SCORE_CHANGED) return 0;
@@ -178,17 +228,8 @@ export async function scoreEvent(db: Db, row: EventRow): Promise<number> {
     const event = toEvent(row);
     let total = 0;
     for (const rule of rules) {
-      if (rule.where && !evaluate(rule.where, { contact, event })) continue;
-      let points = rule.points;
-      if (rule.cap_points !== null && rule.cap_period) {
-        const since = new Date(Date.now() - durationMs(rule.cap_period));
-        const { rows: [used] } = await tx.query<{ sum: number }>(
-          'SELECT coalesce(sum(points), 0)::int AS sum FROM score_awards WHERE contact_id = $1 AND rule_id = $2 AND awarded_at > $3',
-          [row.contact_id, rule.id, since],
-        );
-        points = Math.min(points, rule.cap_points - used!.sum);
-        if (points <= 0) continue;
-      }
+      const { points } = await decideAward(tx, rule, contact, event);
+      if (points === 0) continue;
       const expiresAt = rule.expires_after ? new Date(Date.now() + durationMs(rule.expires_after)) : null;
       const award = await tx.query(
         'INSERT INTO score_awards (contact_id, rule_id, event_id, points, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (rule_id, event_id) DO NOTHING',

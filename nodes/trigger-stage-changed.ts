@@ -1,9 +1,9 @@
 // tend.trigger.stage-changed: a contact enters when their lifecycle stage changes,
 // optionally only from or to a given stage.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, type Condition } from '../engine/plugin.js';
+import { definePlugin, directive, STAGE_PATTERN, type Condition } from '../engine/plugin.js';
 
-const Stage = (title: string) => Type.Optional(Type.String({ pattern: '^[A-Za-z0-9 _-]{1,40}$', title }));
+const Stage = (title: string) => Type.Optional(Type.String({ pattern: STAGE_PATTERN, title, 'x-tend-suggest': 'stage' }));
 
 export default definePlugin({
   id: 'tend.trigger.stage-changed',

@@ -35,6 +35,7 @@ import { unsubscribeRouter } from './routes/unsubscribe.js';
 import { preferencesRouter } from './routes/preferences.js';
 import { topicsRouter } from './routes/topics.js';
 import { rfmSettingsRouter } from './routes/rfm-settings.js';
+import { stagesRouter } from './routes/stages.js';
 import { openApiDocument } from './openapi.js';
 import { previewRouter } from './routes/preview.js';
 import { templatesRouter } from './routes/templates.js';
@@ -159,6 +160,7 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/predictive-score', predictiveRouter(deps.db));
   mount('/topics', topicsRouter(deps.db));
   mount('/rfm-settings', rfmSettingsRouter(deps.db));
+  mount('/stages', stagesRouter(deps.db));
   mount('/site-keys', siteKeysRouter(deps.db));
   mount('/keys', apiKeysRouter(deps.db));
   mount('/forms', formsRouter(deps.db));

@@ -271,6 +271,22 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'POST /api/scoring-rules': { 201: ScoringRule },
   'GET /api/scoring-rules/{id}': { 200: ScoringRule },
   'PUT /api/scoring-rules/{id}': { 200: ScoringRule },
+  'POST /api/scoring-rules/check': {
+    200: object({
+      score: integer,
+      scoreAfter: { type: 'integer', description: 'The score were the event to happen now (decay not counted)' },
+      rules: array(object({ id: uuid, name: string, points: integer, why: { type: 'string', description: 'Why the rule gives nothing: its condition, or its cap' } }, ['why'])),
+    }),
+  },
+  'GET /api/stages': { 200: object({ stages: array(string) }) },
+  'PUT /api/stages': { 200: object({ stages: array(string) }) },
+  'GET /api/stages/funnel': {
+    200: object({
+      stages: array(object({ stage: string, contacts: { type: 'integer', description: 'At this stage now' }, reached: { type: 'integer', description: 'At this stage or a later one' } })),
+      elsewhere: { ...array(object({ stage: string, contacts: integer })), description: 'Contacts at a stage not in the list' },
+      none: { type: 'integer', description: 'Contacts with no stage' },
+    }),
+  },
   'GET /api/segments': { 200: object({ segments: array(Segment) }) },
   'POST /api/segments': { 201: Segment },
   'POST /api/segments/preview': { 200: object({ count: integer, sample: array(Contact) }) },

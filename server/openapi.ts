@@ -6,9 +6,10 @@ import { FlowDocument } from '../engine/flow/document.js';
 import { EventInput, EventBatch } from './routes/events.js';
 import { ContactPatch, ContactUpsert } from './routes/contact-input.js';
 import { MessagingPolicy, MessagingPolicyInput } from '../engine/channel-policy.js';
-import { ScoringRuleInput } from '../engine/scoring.js';
+import { ScoreCheckInput, ScoringRuleInput } from '../engine/scoring.js';
 import { TopicInput, TopicUpdate } from '../engine/topics.js';
 import { RfmSettings, RfmSettingsInput } from '../engine/rfm.js';
+import { StagesInput } from '../engine/stages.js';
 import { SiteKeyInput } from './routes/site-keys.js';
 import { ApiKeyInput } from './routes/api-keys.js';
 import { CollectInput } from './routes/collect.js';
@@ -105,7 +106,7 @@ export function openApiDocument() {
       '/api/node-types': { get: { summary: 'The node plugin catalogue with config JSON Schemas and ports', responses: { 200: ok('Node types') } } },
       '/api/flows/preview-email': { post: { summary: 'Render email templates for a sample contact (the editor\'s live preview)', requestBody: body(plain(PreviewRequest), { subject: 'Hi {{contact.attributes.first_name}}', html: '<p>Welcome, {{contact.attributes.first_name}}!</p>' }), responses: { 200: ok('{ problems (template errors, by field), subject, html, text, contact, event }'), 404: problem, 422: problem } } },
       '/api/flows/preview-email/send': { post: { summary: 'Send the preview\'s rendering to an address as a test ("[Test]" before the subject; no tracking, nothing recorded on the contact); 422 when a template does not render', requestBody: body(plain(TestSendRequest), { subject: 'Hi {{contact.attributes.first_name}}', html: '<p>Welcome!</p>', to: 'me@example.com' }), responses: { 200: ok('{ to, subject }'), 404: problem, 422: problem, 503: problem } } },
-      '/api/catalogue': { get: { summary: 'Contact fields, attributes, event types and their properties seen in a sample of the stored data (type, examples, counts), and the segments: what the editor offers in its pickers', responses: { 200: { description: 'The catalogue', ...json({ type: 'object', required: ['sampled', 'contact', 'attributes', 'events', 'segments'], properties: { sampled: { type: 'object', properties: { contacts: { type: 'integer' }, events: { type: 'integer' } } }, contact: { type: 'array', items: ref('CatalogueField') }, attributes: { type: 'array', items: ref('CatalogueField') }, events: { type: 'array', items: { type: 'object', required: ['type', 'count', 'contacts', 'properties'], properties: { type: { type: 'string' }, count: { type: 'integer' }, contacts: { type: 'integer' }, properties: { type: 'array', items: ref('CatalogueField') } } } }, segments: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, name: { type: 'string' } } } } } }) } } } },
+      '/api/catalogue': { get: { summary: 'Contact fields, attributes, event types and their properties seen in a sample of the stored data (type, examples, counts), and the segments: what the editor offers in its pickers', responses: { 200: { description: 'The catalogue', ...json({ type: 'object', required: ['sampled', 'contact', 'attributes', 'events', 'segments', 'stages'], properties: { sampled: { type: 'object', properties: { contacts: { type: 'integer' }, events: { type: 'integer' } } }, contact: { type: 'array', items: ref('CatalogueField') }, attributes: { type: 'array', items: ref('CatalogueField') }, events: { type: 'array', items: { type: 'object', required: ['type', 'count', 'contacts', 'properties'], properties: { type: { type: 'string' }, count: { type: 'integer' }, contacts: { type: 'integer' }, properties: { type: 'array', items: ref('CatalogueField') } } } }, segments: { type: 'array', items: { type: 'object', properties: { key: { type: 'string' }, name: { type: 'string' } } } }, stages: { type: 'array', items: { type: 'string' }, description: 'The lifecycle stages, in order' } } }) } } } },
       '/api/dashboard': { get: { summary: 'The home screen: contacts (total, new in 7 days); per day (UTC) events received, emails sent, opened, clicked and unsubscribes; live programs with contacts inside, entered and goals reached; what is failing (failed sends and steps in 7 days by program, the dispatch backlog)', parameters: [query('days', { type: 'integer', minimum: 1, maximum: 90 }, 'Days of history (default 14)')], responses: { 200: ok('The dashboard') } } },
       '/api/messages': { get: { summary: 'Every message sent or tried (email, SMS, webhook), newest first: ?q= searches recipient and subject; ?status=, ?channel=, ?program= filter; ?before= (the `next` of the page before) pages', parameters: [query('q', { type: 'string' }), query('status', { type: 'string', enum: ['sending', 'sent', 'failed', 'skipped'] }), query('channel', { type: 'string' }), query('program', { type: 'string', format: 'uuid' }), query('before', { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' }, 'The `next` cursor of the page before'), query('limit', { type: 'integer', minimum: 1, maximum: 200 })], responses: { 200: ok('Messages'), 400: problem, 422: problem } } },
       '/api/templates': { get: { summary: 'Program templates bundled in examples/', responses: { 200: ok('{ templates: [{ file, name, description, nodes, document }] }') } } },
@@ -162,13 +163,19 @@ export function openApiDocument() {
       '/api/contacts/{id}/timeline': { get: { summary: 'Events, node visits and messages in time order; `next` is the cursor for more (?after=)', parameters: [...id, query('limit', { type: 'integer', minimum: 1, maximum: 5000 }), query('after', { type: 'string', maxLength: 500 })], responses: { 200: ok('Timeline'), 422: problem } } },
       '/api/scoring-rules': {
         get: { summary: 'Lead-scoring rules in force', responses: { 200: ok('{ rules }') } },
-        post: { summary: 'Add a rule: event type + condition → points, optional cap and decay', requestBody: body(plain(ScoringRuleInput), { name: 'Pricing page', eventType: 'page_viewed', points: 5 }), responses: { 201: ok('ScoringRule'), 422: problem } },
+        post: { summary: 'Add a rule: event type + condition → points, optional cap and decay', requestBody: body(plain(ScoringRuleInput), { name: 'Pricing page', eventType: 'page_view', points: 5 }), responses: { 201: ok('ScoringRule'), 422: problem } },
       },
       '/api/scoring-rules/{id}': {
         get: { summary: 'A rule in force (404 once deleted)', parameters: id, responses: { 200: ok('ScoringRule'), 404: problem } },
         put: { summary: 'Replace a rule', parameters: id, requestBody: body(plain(ScoringRuleInput)), responses: { 200: ok('ScoringRule'), 404: problem, 422: problem } },
         delete: { summary: 'Delete a rule: it awards no more points; past awards keep their reason', parameters: id, responses: { 204: { description: 'Deleted' }, 404: problem } },
       },
+      '/api/scoring-rules/check': { post: { summary: 'What a contact\'s score would be after an event, were it to happen now: each rule in force for that event type with its points or why none; nothing is written', requestBody: body(plain(ScoreCheckInput), { email: 'ada@example.com', eventType: 'page_view', properties: { path: '/pricing' } }), responses: { 200: ok('ScoreCheck'), 404: problem, 422: problem } } },
+      '/api/stages': {
+        get: { summary: 'The lifecycle stages, first to last', responses: { 200: ok('{ stages }') } },
+        put: { summary: 'Replace the lifecycle stages (their order is the funnel\'s)', requestBody: body(plain(StagesInput), { stages: ['subscriber', 'lead', 'MQL', 'SQL', 'customer'] }), responses: { 200: ok('{ stages }'), 422: problem } },
+      },
+      '/api/stages/funnel': { get: { summary: 'Contacts at each stage now, and at it or a later one (the funnel)', responses: { 200: ok('{ stages, elsewhere, none }') } } },
       '/api/segments': {
         get: { summary: 'Segments with their member counts', responses: { 200: ok('{ segments }') } },
         post: { summary: 'Add a segment: a condition over contacts, kept up to date as they change', requestBody: body(plain(SegmentInput)), responses: { 201: ok('Segment'), 409: problem, 422: problem } },

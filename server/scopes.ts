@@ -3,10 +3,11 @@
 // set of them.
 //
 // - read: look (and the POSTs that only compute an answer: validate a document,
-//   preview an email or a segment);
+//   preview an email or a segment, check what a contact's score would be);
 // - export: a contact's whole personal data as one file;
 // - write: change programs, segments, forms, contacts, events;
-// - settings: change the messaging policy, RFM, predictive score, scoring rules, topics;
+// - settings: change the messaging policy, RFM, predictive score, scoring rules, topics,
+//   lifecycle stages;
 // - admin: API keys, site keys, people and the audit log.
 import type { Scope } from '../engine/api-keys.js';
 import type { Role } from '../engine/people.js';
@@ -31,10 +32,11 @@ const RULES: Rule[] = [
   { path: /^\/(keys|site-keys|users|audit-log)(\/|$)/, needs: 'admin' },
   { method: 'POST', path: /^\/flows\/(validate|preview-email)\/?$/, needs: 'read' },
   { method: 'POST', path: /^\/segments\/preview\/?$/, needs: 'read' },
+  { method: 'POST', path: /^\/scoring-rules\/check\/?$/, needs: 'read' },
   { method: 'GET', path: /^\/contacts\/[^/]+\/export\/?$/, needs: 'export' },
   // Saying "I have this program open" changes nothing anyone relies on: whoever may look may say it.
   { path: /^\/flows\/[^/]+\/presence\/?$/, needs: 'read' },
-  { changes: true, path: /^\/(messaging-policy|rfm-settings|predictive-score|scoring-rules|topics)(\/|$)/, needs: 'settings' },
+  { changes: true, path: /^\/(messaging-policy|rfm-settings|predictive-score|scoring-rules|topics|stages)(\/|$)/, needs: 'settings' },
 ];
 
 const READING = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -4,11 +4,11 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { ScoringRuleInput, deleteRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/scoring.js';
+import { ScoreCheckInput, ScoringRuleInput, checkScore, deleteRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/scoring.js';
+import { normaliseEmail } from '../../engine/storage/contacts.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 import { isUuid } from '../../engine/uuid.js';
-
 
 function checked(body: unknown): ScoringRuleInput {
   const rule = parseBody(ScoringRuleInput, body);
@@ -25,6 +25,15 @@ function ruleId(raw: string): string {
 export function scoringRulesRouter(db: Db): Router {
   const r = router();
   r.get('/', route(async (_req, res) => void res.json({ rules: await listRules(db) })));
+  r.post('/check', route(async (req, res) => {
+    const input = parseBody(ScoreCheckInput, req.body);
+    if (!input.contactId === !input.email) throw new HttpProblem(422, 'Invalid score check', [{ path: '/contactId', message: 'name the contact by contactId or by email (one of them)' }]);
+    const contactId = input.contactId
+      ?? (await db.query<{ id: string }>('SELECT id FROM contacts WHERE email = $1 AND merged_into IS NULL', [normaliseEmail(input.email!)])).rows[0]?.id;
+    const check = contactId ? await checkScore(db, contactId, { type: input.eventType, properties: input.properties ?? {} }) : undefined;
+    if (!check) throw new HttpProblem(404, 'Unknown contact', [{ path: input.contactId ? '/contactId' : '/email', message: `no contact is ${input.contactId ?? input.email}` }]);
+    res.json(check);
+  }));
   r.post('/', route(async (req, res) => {
     const rule = await insertRule(db, checked(req.body));
     res.status(201).location(`/api/scoring-rules/${rule.id}`).json(rule);

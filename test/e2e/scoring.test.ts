@@ -1,6 +1,8 @@
 // Lead scoring in the browser: an admin writes "Visited pricing: +5, at most 15 a day,
 // taken back after 30 days, only when the page is the pricing page" by picking, and
 // the contacts' scores follow the rule: four pricing visits give 15, a blog visit none.
+// Then the check says what one more visit would give (nothing: capped), and the admin
+// orders the lifecycle stages and reads the funnel of contacts at each.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { expectNoBrowserErrors, openBrowser, signIn, type Session } from './support/browser.js';
@@ -49,5 +51,51 @@ test('write a scoring rule by picking; scores follow it, capped', async () => {
   await tend.until(async () => (await score('ada@example.com')) === 15, 'Ada at the cap of 15');
   expect(await score('bob@example.com')).toBe(0);
   await s.screenshot('scoring');
+  expectNoBrowserErrors(s);
+});
+
+test('check what a contact\'s score would be; order the stages and read the funnel', async () => {
+  const { page } = s;
+  const check = page.getByRole('region', { name: 'Score check' });
+  await check.getByLabel("Contact's email").fill('ada@example.com');
+  await check.getByLabel('After the event').fill('page_view');
+  await check.getByRole('button', { name: '+ Property' }).click();
+  await check.getByLabel('Property 1: name').fill('url');
+  await check.getByLabel('Property 1: value').fill('/pricing/teams');
+  await check.getByRole('button', { name: 'Check' }).click();
+  const result = check.getByRole('status', { name: 'Score check result' });
+  await result.waitFor();
+  expect(await result.getByTestId('score-now').textContent()).toBe('15');
+  expect(await result.getByTestId('score-after').textContent()).toBe('15');
+  expect(await result.getByTestId('check-rule').textContent()).toContain('its cap is used up: 15 of 15 points within 1 day');
+  await check.getByLabel('Property 1: value').fill('/blog');
+  await check.getByRole('button', { name: 'Check' }).click();
+  await result.getByText('its condition does not hold for this event').waitFor();
+  expect(await tend.api('GET', '/api/contacts?email=ada@example.com').then((r) => r.body.contacts[0].score)).toBe(15); // nothing written
+
+  // Contacts at stages; "partner" is not in the list.
+  for (const [email, stage] of [['ada@example.com', 'MQL'], ['bob@example.com', 'lead'], ['cy@example.com', 'lead'], ['di@example.com', 'customer'], ['ed@example.com', 'partner']]) {
+    await tend.api('PUT', '/api/contacts', { email, attributes: { stage } });
+  }
+  const stages = page.getByRole('region', { name: 'Lifecycle stages' });
+  await stages.getByRole('button', { name: 'Edit stages' }).click();
+  const editor = stages.getByRole('group', { name: 'Stages, first to last' });
+  // subscriber, lead, MQL, SQL, opportunity, customer → lead, MQL, customer, partner
+  await editor.getByRole('button', { name: 'Remove stage 1' }).click();
+  await editor.getByRole('button', { name: 'Remove stage 3' }).click(); // SQL
+  await editor.getByRole('button', { name: 'Remove stage 3' }).click(); // opportunity
+  await editor.getByRole('button', { name: '+ Stage' }).click();
+  await editor.getByRole('textbox', { name: 'Stage 4', exact: true }).fill('partner');
+  await editor.getByRole('button', { name: 'Move stage 4 up' }).click();
+  await editor.getByRole('button', { name: 'Save stages' }).click();
+  await stages.getByTestId('chart-funnel').waitFor();
+  expect((await tend.api('GET', '/api/stages')).body.stages).toEqual(['lead', 'MQL', 'partner', 'customer']);
+  const now = async (stage: string) => stages.locator(`[data-testid=stage-row][data-stage="${stage}"]`).getByTestId('stage-now').textContent();
+  expect([await now('lead'), await now('MQL'), await now('partner'), await now('customer')]).toEqual(['2', '1', '1', '1']);
+  // reached: lead 5, MQL 3, partner 2, customer 1; "went on" from lead to MQL: 3 of 5.
+  await stages.locator('[data-testid=stage-row][data-stage="MQL"]').getByText('60 %').waitFor();
+  expect(await stages.getByTestId('stage-none').textContent()).toBe('1'); // seen@example.com
+  await stages.getByTestId('chart-funnel').scrollIntoViewIfNeeded();
+  await s.screenshot('scoring-funnel');
   expectNoBrowserErrors(s);
 });

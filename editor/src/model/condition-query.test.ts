@@ -8,6 +8,7 @@ const catalogue: DataCatalogue = {
   attributes: [{ path: 'contact.attributes.tier', label: 'Tier', type: 'string', examples: ['vip', 'regular'], count: 3 }],
   events: [{ type: 'cart_updated', count: 4, contacts: 3, properties: [{ path: 'event.properties.total', label: 'Total', type: 'number', examples: [150, 50], count: 4 }] }],
   segments: [],
+  stages: [],
 };
 
 test('the fields offered: contact, attributes, event properties and facts, plus any a condition already names', () => {

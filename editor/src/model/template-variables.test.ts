@@ -8,6 +8,7 @@ const catalogue: DataCatalogue = {
   attributes: [{ path: 'contact.attributes.firstName', label: 'First name', type: 'string', examples: ['Ada'], count: 2 }],
   events: [{ type: 'order_completed', count: 2, contacts: 2, properties: [{ path: 'event.properties.total', label: 'Total', type: 'number', examples: [10], count: 2 }] }],
   segments: [],
+  stages: [],
 };
 
 test('a path the data never carried is flagged with the nearest one seen; known paths and built-in fields are not', () => {

@@ -299,7 +299,7 @@ function ConditionField({ ctx, schema, name, path, value, required, onChange, ba
 
 /**
  * A text field whose schema says what it names (`x-tend-suggest`): a combobox of what
- * this Tend's data has seen — event types, attribute names, segments — free text still allowed.
+ * this Tend's data has seen — event types, attribute names, segments, stages — free text still allowed.
  */
 function SuggestInput({ common, kind, value, placeholder, onChange }: { common: Common; kind: string; value: string; placeholder?: string; onChange: (v: string) => void }) {
   const catalogue = useCatalogue();
@@ -307,7 +307,8 @@ function SuggestInput({ common, kind, value, placeholder, onChange }: { common: 
   const options = kind === 'eventType' ? (catalogue?.events ?? []).map((e) => ({ value: e.type, label: `${e.count} seen` }))
     : kind === 'attribute' ? [...attributes.map((a) => ({ value: a, label: 'attribute' })), ...['email', 'phone', 'timezone'].map((f) => ({ value: f, label: 'contact field' }))]
     : kind === 'attributePath' ? attributes.map((a) => ({ value: `attributes.${a}`, label: 'attribute' }))
-    : kind === 'segment' ? (catalogue?.segments ?? []).map((s) => ({ value: s.key, label: s.name })) : [];
+    : kind === 'segment' ? (catalogue?.segments ?? []).map((s) => ({ value: s.key, label: s.name }))
+    : kind === 'stage' ? (catalogue?.stages ?? []).map((s, i) => ({ value: s, label: `stage ${i + 1}` })) : [];
   const listId = `${String(common.id)}-seen`;
   return (
     <>

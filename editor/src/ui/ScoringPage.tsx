@@ -1,11 +1,14 @@
 // Lead scoring: the rules that turn events into points ("signed up: +10", "visited
 // pricing: +5, at most 15 a day", "unsubscribed: -20"), each with an optional condition
-// on the event, a cap per period and a decay. Changing them is a setting (admins);
-// everyone may read them.
+// on the event, a cap per period and a decay; a check of what a contact's score would
+// be after an event; and the lifecycle stages with their funnel. Changing rules and
+// stages is a setting (admins); everyone may read them.
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, session } from '../api.js';
 import { DURATION_UNITS, joinDuration, splitDuration, type DurationUnit } from '../model/duration.js';
 import { ConditionBuilder } from './ConditionBuilder.js';
+import { ScoreCheck } from './ScoreCheck.js';
+import { StageFunnel } from './StageFunnel.js';
 import { Dialog } from './Dialog.js';
 import { ago, when } from './format.js';
 import { TopBar } from './TopBar.js';
@@ -60,6 +63,8 @@ export function ScoringPage() {
             </tbody>
           </table>
         )}
+        <ScoreCheck />
+        <StageFunnel />
       </main>
       {editing && <RuleDialog draft={editing} onClose={() => setEditing(undefined)} onSaved={(r) => { setEditing(undefined); toast(`Saved “${r.name}”`, 'success'); load(); }} />}
       {deleting && (
