@@ -10,6 +10,17 @@ import { transaction } from './storage/db.js';
 import { EngineProblem } from './errors.js';
 import { normaliseEmail, resolveContact, updateContactFields, type ContactFields } from './storage/contacts.js';
 
+/**
+ * An RFC 3339 time as PostgreSQL surely reads it: RFC 3339 allows offsets up to ±23:59,
+ * PostgreSQL only up to ±15:59, so "…+23:53" would fail the insert. JavaScript reads
+ * both; what it cannot read (a leap second) goes as it came, which PostgreSQL takes.
+ */
+function inUtc(at: string | undefined): string | null {
+  if (!at) return null;
+  const t = new Date(at);
+  return Number.isNaN(t.getTime()) ? at : t.toISOString();
+}
+
 export interface IncomingEvent {
   type: string;
   contactId?: string;
@@ -150,7 +161,7 @@ export async function ingestIn(tx: pg.PoolClient, inputs: IncomingEvent[], pathO
         fresh.map((i) => inputs[i]!.type),
         fresh.map((i) => JSON.stringify(inputs[i]!.properties ?? {})),
         fresh.map((i) => inputs[i]!.clientId ?? null),
-        fresh.map((i) => inputs[i]!.occurredAt ?? null),
+        fresh.map((i) => inUtc(inputs[i]!.occurredAt)),
         source,
       ],
     );

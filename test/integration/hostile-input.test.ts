@@ -127,3 +127,11 @@ test('odd URLs: a NUL or an over-long query value is 400 naming it, before any r
   for (const offset of ['', 'abc', '1e3', ' 5']) expect(await get(`/api/contacts?offset=${encodeURIComponent(offset)}`), offset).toMatchObject({ status: 400, body: { errors: [{ path: '?offset' }] } });
   expect(await get(`/f/00000000-0000-4000-8000-000000000000/embed?vid=${'v'.repeat(5000)}`)).toMatchObject({ status: 400, body: { errors: [{ path: '?vid' }] } });
 });
+
+test('a time with an offset RFC 3339 allows and PostgreSQL does not (+23:53) is stored, in UTC', async () => {
+  // Found by schemathesis: PostgreSQL takes offsets up to ±15:59 and answered with an error, Tend with 500.
+  const res = await tend.api('POST', '/api/events/batch', { events: [{ type: 'far_east', email: 'offset@example.com', occurredAt: '2026-01-01T00:00:00.5+23:53' }] });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  const { rows: [stored] } = await db.query("SELECT occurred_at FROM events WHERE type = 'far_east'");
+  expect(stored.occurred_at.toISOString()).toBe('2025-12-31T00:07:00.500Z');
+});
