@@ -33,6 +33,16 @@ export async function rotateSigningSecret(db: Queryable): Promise<void> {
      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
   );
   await db.query("INSERT INTO settings (key, value) VALUES ('signing_secret', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [newSecret()]);
+  await db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [ROTATED_AT, new Date().toISOString()]);
+}
+
+const ROTATED_AT = 'signing_secret_rotated_at';
+
+/** For the Settings screen: when the secret was last rotated (null: never), and whether links signed before it still work. */
+export async function signingSecretStatus(db: Queryable): Promise<{ rotatedAt: string | null; previousAccepted: boolean }> {
+  const { rows } = await db.query<{ key: string; value: string }>("SELECT key, value FROM settings WHERE key IN ('signing_secret_previous', $1)", [ROTATED_AT]);
+  const value = (key: string) => rows.find((r) => r.key === key)?.value;
+  return { rotatedAt: value(ROTATED_AT) ?? null, previousAccepted: value('signing_secret_previous') !== undefined };
 }
 
 const ring = (secret: string) => secret.split(' ').filter(Boolean);

@@ -36,6 +36,7 @@ import { preferencesRouter } from './routes/preferences.js';
 import { topicsRouter } from './routes/topics.js';
 import { rfmSettingsRouter } from './routes/rfm-settings.js';
 import { stagesRouter } from './routes/stages.js';
+import { secretsRouter } from './routes/secrets.js';
 import { openApiDocument } from './openapi.js';
 import { previewRouter } from './routes/preview.js';
 import { templatesRouter } from './routes/templates.js';
@@ -161,6 +162,7 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/topics', topicsRouter(deps.db));
   mount('/rfm-settings', rfmSettingsRouter(deps.db));
   mount('/stages', stagesRouter(deps.db));
+  mount('/secrets', secretsRouter(deps.db));
   mount('/site-keys', siteKeysRouter(deps.db));
   mount('/keys', apiKeysRouter(deps.db));
   mount('/forms', formsRouter(deps.db));

@@ -303,6 +303,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'GET /api/site-keys': { 200: object({ siteKeys: array(ref('SiteKey')) }) },
   'POST /api/site-keys': { 201: { allOf: [ref('SiteKey'), object({ key: { type: 'string', description: 'The whole key, shown this once' } })] } },
   'DELETE /api/site-keys/{id}': { 200: ref('SiteKey') },
+  'GET /api/secrets': { 200: object({ signing: object({ rotatedAt: { ...orNull(dateTime), description: 'Null: not rotated since set-up' }, previousAccepted: { type: 'boolean', description: 'Links signed with the secret before still work' } }) }) },
   'GET /api/keys': { 200: object({ keys: array(ref('ApiKey')) }) },
   'POST /api/keys': { 201: { allOf: [ref('ApiKey'), object({ key: { type: 'string', description: 'The whole key, shown this once' } })] } },
   'DELETE /api/keys/{id}': { 200: ref('ApiKey') },

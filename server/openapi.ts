@@ -218,6 +218,7 @@ export function openApiDocument() {
         get: { summary: 'API keys (prefixes only); admin scope', responses: { 200: ok('{ keys }'), 403: problem } },
         post: { summary: 'Create an API key with scope read, write or admin; the whole key is in this response only', requestBody: body(plain(ApiKeyInput), { name: 'ci', scope: 'read' }), responses: { 201: ok('ApiKey with key'), 403: problem, 422: problem } },
       },
+      '/api/secrets': { get: { summary: 'The state of the signing secret of links (when last rotated, whether links signed before still work), never its value; admin', responses: { 200: ok('{ signing }'), 403: problem } } },
       '/api/keys/{id}': { delete: { summary: 'Revoke an API key', parameters: id, responses: { 200: ok('ApiKey'), 403: problem, 404: problem } } },
       '/api/forms': {
         get: { summary: 'Forms in use', responses: { 200: ok('{ forms }') } },

@@ -8,7 +8,7 @@
 // - write: change programs, segments, forms, contacts, events;
 // - settings: change the messaging policy, RFM, predictive score, scoring rules, topics,
 //   lifecycle stages;
-// - admin: API keys, site keys, people and the audit log.
+// - admin: API keys, site keys, people, the audit log and the secrets' state.
 import type { Scope } from '../engine/api-keys.js';
 import type { Role } from '../engine/people.js';
 
@@ -29,7 +29,7 @@ interface Rule {
 }
 
 const RULES: Rule[] = [
-  { path: /^\/(keys|site-keys|users|audit-log)(\/|$)/, needs: 'admin' },
+  { path: /^\/(keys|site-keys|users|audit-log|secrets)(\/|$)/, needs: 'admin' },
   { method: 'POST', path: /^\/flows\/(validate|preview-email)\/?$/, needs: 'read' },
   { method: 'POST', path: /^\/segments\/preview\/?$/, needs: 'read' },
   { method: 'POST', path: /^\/scoring-rules\/check\/?$/, needs: 'read' },

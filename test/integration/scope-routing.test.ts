@@ -27,7 +27,7 @@ async function as(key: string, method: string, path: string, body?: unknown) {
 
 const READ_POSTS = /^\/api\/(flows\/(validate|preview-email|\{id\}\/presence)|segments\/preview|scoring-rules\/check)$/;
 const needs = (method: string, template: string) =>
-  /^\/api\/(keys|site-keys|users|audit-log)(\/|$)/.test(template) ? 'admin' : method === 'GET' || READ_POSTS.test(template) ? 'read' : 'write';
+  /^\/api\/(keys|site-keys|users|audit-log|secrets)(\/|$)/.test(template) ? 'admin' : method === 'GET' || READ_POSTS.test(template) ? 'read' : 'write';
 const RANK = { read: 0, write: 1, admin: 2 } as const;
 
 /** The ways outside testing (and a curious attacker) spell one path. */

@@ -1,9 +1,11 @@
 // Settings an admin manages in the browser: API keys (for machines: a scope each, the
-// whole key shown once, revoke) and site keys (the public key of the website tracking
-// snippet, with the snippet to paste). Owners and admins only (the server's `admin`).
+// whole key shown once, revoke), site keys (the public key of the website tracking
+// snippet, with the snippet to paste), the messaging policy, and the state of the
+// signing secret. Owners and admins only (the server's `admin`).
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { Dialog } from './Dialog.js';
+import { MessagingPolicyForm } from './MessagingPolicyForm.js';
 import { ago, when } from './format.js';
 import { TopBar } from './TopBar.js';
 import { useToast } from './toast.js';
@@ -72,6 +74,8 @@ export function SettingsPage() {
           <KeyTable rows={sites} columns={['Domains', 'Last page view']} cells={(k: SiteKey) => [k.domains.join(', ') || '—', k.lastSeenAt ? `${ago(k.lastSeenAt)}: ${k.lastPage ?? ''}` : 'none yet: paste the snippet on a page and open it']} onRevoke={(k) => setRevoking({ kind: 'site', id: k.id, name: k.name })} testId="site-key-row" />
           {sites && sites.length > 0 && <button onClick={load} data-testid="check-tracking">Check again</button>}
         </section>
+        <MessagingPolicyForm />
+        <SigningSecret />
       </main>
       {made && (
         <Dialog title={`${made.kind === 'api' ? 'API key' : 'Site key'} “${made.name}”`} onClose={() => setMade(undefined)}>
@@ -134,5 +138,20 @@ function KeyTable<K extends { id: string; name: string; prefix: string; createdA
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** When the links' signing secret was last rotated; rotating is a command, where the processes restart. */
+function SigningSecret() {
+  const [status, setStatus] = useState<{ rotatedAt: string | null; previousAccepted: boolean }>();
+  useEffect(() => { api<{ signing: { rotatedAt: string | null; previousAccepted: boolean } }>('GET', '/api/secrets').then((r) => setStatus(r.signing), () => undefined); }, []);
+  return (
+    <section aria-label="Signing secret">
+      <h2 className="section-title">Signing secret</h2>
+      <p className="muted small">Signs unsubscribe, preference and tracking links so nobody can act for another contact. Rotate it with <code>tend secrets rotate</code>, then restart servers and workers: links signed before keep working until the next rotation.</p>
+      {!status ? <p className="muted">Loading…</p> : (
+        <p data-testid="signing-status">{status.rotatedAt ? <>Last rotated <span title={when(status.rotatedAt)}>{ago(status.rotatedAt)}</span>{status.previousAccepted ? '; links signed with the secret before still work.' : '.'}</> : 'Not rotated since Tend was set up.'}</p>
+      )}
+    </section>
   );
 }

@@ -1,0 +1,109 @@
+// The messaging policy on the Settings screen: the consent model per channel, frequency
+// caps across all programs, quiet hours and the time zone for contacts without one
+// (GET / PUT /api/messaging-policy; engine/channel-policy.ts decides each send).
+// Hand-written rather than generated from the schema: quiet hours read best as two
+// time inputs and caps as sentences ("at most 3 emails per 7 days").
+import { useEffect, useState } from 'react';
+import { api, ApiError, session } from '../api.js';
+import { DURATION_UNITS, joinDuration, splitDuration, type DurationUnit } from '../model/duration.js';
+import { useToast } from './toast.js';
+
+type Channel = 'email' | 'sms';
+interface Policy {
+  consent: Record<Channel, 'opt-out' | 'opt-in'>;
+  caps: { channel: Channel; max: number; per: string }[];
+  quietHours?: { start: string; end: string; channels: Channel[] };
+  defaultTimezone: string;
+}
+const CHANNELS: [Channel, string][] = [['email', 'Email'], ['sms', 'SMS']];
+const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ') || e.title : (e as Error).message);
+/** The browser's own list of IANA zones, when it has one. */
+const ZONES: string[] = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+
+export function MessagingPolicyForm() {
+  const toast = useToast();
+  const [policy, setPolicy] = useState<Policy>();
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const may = session.may('settings');
+  useEffect(() => { api<Policy>('GET', '/api/messaging-policy').then(setPolicy, (e) => setError(message(e))); }, []);
+  if (!policy) return <section aria-label="Messaging policy"><h2 className="section-title">Messaging policy</h2>{error ? <p className="error" role="alert">{error}</p> : <p className="muted">Loading…</p>}</section>;
+
+  const set = (p: Partial<Policy>) => setPolicy({ ...policy, ...p });
+  const setCap = (i: number, c: Partial<Policy['caps'][number]>) => set({ caps: policy.caps.map((x, j) => (j === i ? { ...x, ...c } : x)) });
+  const save = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      setPolicy(await api<Policy>('PUT', '/api/messaging-policy', policy));
+      toast('Messaging policy saved', 'success');
+    } catch (err) { setError(message(err)); } finally { setBusy(false); }
+  };
+
+  return (
+    <section aria-label="Messaging policy">
+      <h2 className="section-title">Messaging policy</h2>
+      <p className="muted small">Holds for every marketing message of every program; messages marked as not marketing (a receipt, a password reset) pass.</p>
+      <form className="policy" onSubmit={(e) => void save(e)}>
+        <fieldset disabled={!may}>
+          <legend>Consent</legend>
+          {CHANNELS.map(([c, label]) => (
+            <label key={c} className="field"><span className="field-label">{label}</span>
+              <select aria-label={`${label} consent`} value={policy.consent[c]} onChange={(e) => set({ consent: { ...policy.consent, [c]: e.target.value as 'opt-in' | 'opt-out' } })}>
+                <option value="opt-out">opt-out: send unless they said no</option>
+                <option value="opt-in">opt-in: send only when they said yes</option>
+              </select>
+            </label>
+          ))}
+        </fieldset>
+        <fieldset disabled={!may}>
+          <legend>Frequency caps</legend>
+          {policy.caps.length === 0 && <p className="muted small">No cap: a contact in several programs may get a message from each.</p>}
+          {policy.caps.map((cap, i) => {
+            const per = splitDuration(cap.per) ?? { amount: 7, unit: 'days' as DurationUnit, negative: false };
+            return (
+              <div key={i} className="row-inline" role="group" aria-label={`Cap ${i + 1}`} data-testid="cap-row">
+                <span>At most</span>
+                <input type="number" min={1} max={1000} aria-label={`Cap ${i + 1}: messages`} value={cap.max} onChange={(e) => setCap(i, { max: Number(e.target.value) })} />
+                <select aria-label={`Cap ${i + 1}: channel`} value={cap.channel} onChange={(e) => setCap(i, { channel: e.target.value as Channel })}>
+                  {CHANNELS.map(([c, label]) => <option key={c} value={c}>{label.toLowerCase()} messages</option>)}
+                </select>
+                <span>per</span>
+                <input type="number" min={1} aria-label={`Cap ${i + 1}: period`} value={per.amount} onChange={(e) => setCap(i, { per: joinDuration({ ...per, amount: Math.max(1, Number(e.target.value)) }) })} />
+                <select aria-label={`Cap ${i + 1}: period unit`} value={per.unit} onChange={(e) => setCap(i, { per: joinDuration({ ...per, unit: e.target.value as DurationUnit }) })}>
+                  {DURATION_UNITS.filter((u) => u !== 'seconds').map((u) => <option key={u} value={u}>{u}</option>)}
+                </select>
+                <button type="button" aria-label={`Remove cap ${i + 1}`} onClick={() => set({ caps: policy.caps.filter((_, j) => j !== i) })}>×</button>
+              </div>
+            );
+          })}
+          <span><button type="button" onClick={() => set({ caps: [...policy.caps, { channel: 'email', max: 3, per: '7 days' }] })} disabled={policy.caps.length >= 20}>+ Cap</button></span>
+        </fieldset>
+        <fieldset disabled={!may}>
+          <legend>Quiet hours</legend>
+          <label className="check"><input type="checkbox" checked={Boolean(policy.quietHours)} onChange={(e) => set({ quietHours: e.target.checked ? { start: '21:00', end: '08:00', channels: ['sms'] } : undefined })} /> No marketing messages at night, in the contact's time: they wait until the end</label>
+          {policy.quietHours && (
+            <div className="row-inline">
+              <label>From <input type="time" aria-label="Quiet from" value={policy.quietHours.start} onChange={(e) => set({ quietHours: { ...policy.quietHours!, start: e.target.value } })} /></label>
+              <label>until <input type="time" aria-label="Quiet until" value={policy.quietHours.end} onChange={(e) => set({ quietHours: { ...policy.quietHours!, end: e.target.value } })} /></label>
+              {CHANNELS.map(([c, label]) => (
+                <label key={c} className="check"><input type="checkbox" checked={policy.quietHours!.channels.includes(c)}
+                  onChange={(e) => set({ quietHours: { ...policy.quietHours!, channels: e.target.checked ? [...policy.quietHours!.channels, c] : policy.quietHours!.channels.filter((x) => x !== c) } })} /> {label}</label>
+              ))}
+            </div>
+          )}
+        </fieldset>
+        <fieldset disabled={!may}>
+          <legend>Time zone</legend>
+          <label className="field"><span className="field-label">For contacts whose time zone is unknown</span>
+            <input value={policy.defaultTimezone} list="policy-zones" onChange={(e) => set({ defaultTimezone: e.target.value })} />
+            <datalist id="policy-zones">{ZONES.map((z) => <option key={z} value={z} />)}</datalist>
+          </label>
+        </fieldset>
+        {error && <p className="error" role="alert">{error}</p>}
+        {may && <div><button className="primary" type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save the policy'}</button></div>}
+      </form>
+    </section>
+  );
+}
