@@ -12,6 +12,7 @@ import { contactsBatch } from './contacts-batch.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
 import { ContactUpsert, checkTimezone } from './contact-input.js';
+import { actorOf, type Caller } from '../auth.js';
 
 /** A timeline cursor (`next` of the page before), checked field by field. */
 function readCursor(raw: unknown): [string, string, string, string] | undefined {
@@ -35,7 +36,8 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
     const { contactId, externalId, email, ...fields } = body;
     const result = await transaction(db, async (tx) => {
       const { contact, created } = await resolveContact(tx, { contactId, externalId, email });
-      return { contact: await updateContactFields(tx, contact.id, fields), created };
+      // The contact's history of changes names who made this one (a person, a key).
+      return { contact: await updateContactFields(tx, contact.id, fields, { by: actorOf(res.locals.caller as Caller).name }), created };
     });
     res.status(result.created ? 201 : 200).json(result.contact);
   }));

@@ -2,7 +2,9 @@
 // filters by search, tag and segment; a profile shows the contact's fields, segments,
 // the program they wait in, the email sent to them and their timeline (newest first,
 // filtered); the personal data downloads as JSON; erasure names what goes, asks for
-// "erase", and the contact is gone.
+// "erase", and the contact is gone. Edited by hand, a contact's attributes, tags and
+// phone change as typed, and the history of changes says what changed and who did it,
+// beside the changes a program made.
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
@@ -96,5 +98,60 @@ test('find a contact, read their profile and timeline, export them, erase them',
   await page.getByRole('heading', { name: 'Contacts', exact: true }).waitFor();
   await page.getByTestId('toast').filter({ hasText: 'ada@example.com was erased' }).waitFor();
   expect((await tend.api('GET', '/api/contacts?email=ada@example.com')).body.contacts).toEqual([]);
+  expectNoBrowserErrors(s);
+});
+
+test('edit a contact; the history of changes names each change and who made it', async () => {
+  const { page } = s;
+  const program = await tend.publish({
+    format: 'tend.flow/v1', name: 'VIP on order',
+    nodes: [
+      { id: 'order', type: 'tend.trigger.event', version: 1, config: { eventType: 'order_placed' } },
+      { id: 'vip', type: 'tend.action.update-contact', version: 1, config: { operations: [{ op: 'set', field: 'tier', value: 'vip' }] } },
+    ],
+    edges: [{ id: 'e1', source: 'order', sourcePort: 'next', target: 'vip' }],
+  });
+  const id = (await tend.api('PUT', '/api/contacts', { email: 'bea@example.com', attributes: { city: 'Berlin', plan: 'pro', visits: 3 }, tags: ['newsletter'] })).body.id as string;
+  await tend.event({ type: 'order_placed', email: 'bea@example.com' });
+  await tend.until(async () => (await tend.api('GET', `/api/contacts/${id}`)).body.attributes.tier === 'vip', 'the program to set the tier');
+
+  await page.goto(`${tend.url}/contacts/${id}`);
+  await page.getByTestId('edit-contact').click();
+  const dialog = page.getByRole('dialog', { name: 'Edit bea@example.com' });
+  const row = (name: string) => dialog.getByTestId('attribute-row').filter({ has: page.locator(`input[value="${name}"]`) });
+  await row('city').getByRole('textbox').nth(1).fill('Paris');
+  await row('plan').getByRole('button').click(); // removed
+  await dialog.getByRole('button', { name: '+ Attribute' }).click();
+  const n = await dialog.getByTestId('attribute-row').count();
+  await dialog.getByLabel(`Attribute ${n}: name`).fill('company_size');
+  await dialog.getByLabel(`Attribute ${n}: value`).fill('250');
+  await dialog.getByLabel('Tags (comma between)').fill('newsletter, partner');
+  await dialog.getByLabel('Phone').fill('+49 30 1234567');
+  await dialog.getByLabel('Time zone').fill('Moon/Base');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  expect(await dialog.getByRole('alert').textContent()).toContain('/timezone: "Moon/Base" is not an IANA time zone');
+  expect((await tend.api('GET', `/api/contacts/${id}`)).body.attributes.city).toBe('Berlin'); // nothing half-stored
+  expect(s.errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
+  s.errors.length = 0;
+  await dialog.getByLabel('Time zone').fill('Europe/Paris');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('toast').filter({ hasText: 'Contact saved' }).waitFor();
+
+  expect((await tend.api('GET', `/api/contacts/${id}`)).body).toMatchObject({
+    phone: '+49 30 1234567', timezone: 'Europe/Paris', tags: ['newsletter', 'partner'],
+    attributes: { city: 'Paris', visits: 3, company_size: 250, tier: 'vip' },
+  });
+  expect((await tend.api('GET', `/api/contacts/${id}`)).body.attributes).not.toHaveProperty('plan');
+
+  await page.getByRole('combobox', { name: 'Show' }).selectOption('changes');
+  const changes = page.getByTestId('change-entry');
+  // Newest first: the hand edit (by the key this browser signed in with), then the program's, then the first upsert.
+  await expect.poll(() => changes.count()).toBe(3);
+  const edit = await changes.nth(0).textContent();
+  expect(edit).toContain('Changed by TEND_API_KEY');
+  for (const line of ['Phone: — → +49 30 1234567', 'Time zone: — → Europe/Paris', 'Tags: newsletter → newsletter, partner', 'city: Berlin → Paris', 'plan: pro → —', 'company_size: — → 250']) expect(edit).toContain(line);
+  expect(await changes.nth(1).textContent()).toBe('Changed by VIP on order · vip:tier: — → vip');
+  await s.screenshot('contact-history');
+  expect(program).toBeTruthy();
   expectNoBrowserErrors(s);
 });

@@ -1,18 +1,23 @@
 // One contact's profile: who they are (fields, attributes, score, tags, segments,
 // consent), the programs they are in and where, the messages sent to them, and the
-// timeline of everything, newest first. Export (everything Tend holds, as JSON) and
-// erasure (with what will be deleted named first) for those who may.
+// timeline of everything, newest first, with the history of changes to the contact in
+// words. Editing, export (everything Tend holds, as JSON) and erasure (with what will be
+// deleted named first) for those who may.
 import { useEffect, useMemo, useState } from 'react';
 import { api, ApiError, download, session, type Contact, type ProgramSummary, type TimelineEntry } from '../api.js';
 import { formatValue } from '../model/summary.js';
+import { changeLines, changedBy } from '../model/contact-changes.js';
+import { ContactEditDialog } from './ContactEditDialog.js';
 import { navigate } from '../router.js';
 import { ago, precise, when } from './format.js';
 import { Dialog } from './Dialog.js';
 import { TopBar } from './TopBar.js';
 import { useToast } from './toast.js';
 
-type Kind = 'all' | TimelineEntry['kind'];
-const KINDS: [Kind, string][] = [['all', 'Everything'], ['event', 'Events'], ['node', 'Program steps'], ['message', 'Messages']];
+type Kind = 'all' | TimelineEntry['kind'] | 'changes';
+const KINDS: [Kind, string][] = [['all', 'Everything'], ['event', 'Events'], ['changes', 'Changes to the contact'], ['node', 'Program steps'], ['message', 'Messages']];
+const CONTACT_CHANGED = 'tend.contact_changed';
+const isChange = (e: TimelineEntry) => e.kind === 'event' && e.type === CONTACT_CHANGED;
 
 export function ContactPage({ contactId }: { contactId: string }) {
   const toast = useToast();
@@ -21,6 +26,8 @@ export function ContactPage({ contactId }: { contactId: string }) {
   const [error, setError] = useState('');
   const [kind, setKind] = useState<Kind>('all');
   const [erasing, setErasing] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [loads, setLoads] = useState(0);
   useEffect(() => {
     Promise.all([
       api<Contact>('GET', `/api/contacts/${contactId}`),
@@ -28,7 +35,7 @@ export function ContactPage({ contactId }: { contactId: string }) {
     ]).then(([contact, t]) => { setData({ contact, entries: t.entries, truncated: t.truncated }); document.title = `${contact.email ?? contact.externalId ?? 'Contact'} · Tend`; },
       (e) => setError(e instanceof ApiError && e.status === 404 ? 'No such contact (erased, or never here).' : (e as Error).message));
     api<{ programs: ProgramSummary[] }>('GET', '/api/flows?archived=true').then((r) => setPrograms(new Map(r.programs.map((p) => [p.id, p.name]))), () => undefined);
-  }, [contactId]);
+  }, [contactId, loads]);
 
   const newestFirst = useMemo(() => [...(data?.entries ?? [])].reverse(), [data]);
   /** Each program's latest step for this contact: where they are, or where they ended. */
@@ -42,7 +49,7 @@ export function ContactPage({ contactId }: { contactId: string }) {
   const c = data.contact;
   const name = c.email ?? c.externalId ?? c.id;
   const messages = newestFirst.filter((e) => e.kind === 'message');
-  const shown = newestFirst.filter((e) => kind === 'all' || e.kind === kind);
+  const shown = newestFirst.filter((e) => kind === 'all' || (kind === 'changes' ? isChange(e) : e.kind === kind));
   const programName = (id: unknown) => programs.get(String(id)) ?? `program ${String(id).slice(0, 8)}`;
 
   return (
@@ -50,6 +57,7 @@ export function ContactPage({ contactId }: { contactId: string }) {
       <TopBar current="contacts" title={<><a href="/contacts" onClick={(e) => { e.preventDefault(); navigate('/contacts'); }} className="crumb">Contacts</a> / <span data-testid="contact-name">{name}</span></>}>
         <button data-testid="export-contact" disabled={!session.may('export')} title={session.may('export') ? 'Everything Tend holds about this contact, as JSON' : `A ${session.person()?.role ?? 'viewer'} may not export a contact's personal data`}
           onClick={() => void download(`/api/contacts/${c.id}/export`, 'contact.json').catch((e: Error) => toast(e.message, 'error'))}>Export personal data</button>
+        <button data-testid="edit-contact" disabled={!session.may('write')} onClick={() => setEditing(true)}>Edit</button>
         <button className="danger" data-testid="erase-contact" disabled={!session.may('write')} onClick={() => setErasing(true)}>Erase…</button>
       </TopBar>
       <main className="programs profile">
@@ -104,7 +112,8 @@ export function ContactPage({ contactId }: { contactId: string }) {
             {shown.map((e, i) => (
               <li key={i} className={`tl-${e.kind}`}>
                 <time title={e.at}>{precise(e.at)}</time>
-                {e.kind === 'event' && <span>Event <strong>{String(e.type)}</strong></span>}
+                {isChange(e) ? <ChangeEntry properties={(e.properties ?? {}) as Record<string, unknown>} by={changedBy((e.properties ?? {}) as Record<string, unknown>, programName)} />
+                  : e.kind === 'event' && <span>Event <strong>{String(e.type)}</strong></span>}
                 {e.kind === 'node' && <span>{programName(e.programId)} · {String(e.node)} <span className={`status status-${String(e.status)}`}>{String(e.status)}</span>{e.port ? <> → {String(e.port)}</> : null}</span>}
                 {e.kind === 'message' && <span>{String(e.channel)} “{String(e.subject ?? '')}” <span className={`status status-${String(e.status)}`}>{String(e.status)}</span></span>}
               </li>
@@ -114,8 +123,17 @@ export function ContactPage({ contactId }: { contactId: string }) {
           {data.truncated && <p className="muted small">The oldest entries are not shown (more than 5,000).</p>}
         </section>
       </main>
+      {editing && <ContactEditDialog contact={c} onClose={() => setEditing(false)} onSaved={() => { setEditing(false); toast('Contact saved', 'success'); setLoads((n) => n + 1); }} />}
       {erasing && <EraseDialog contact={c} entries={data.entries} programs={inPrograms.length} onClose={() => setErasing(false)} />}
     </div>
+  );
+}
+
+function ChangeEntry({ properties, by }: { properties: Record<string, unknown>; by: string }) {
+  return (
+    <span data-testid="change-entry">Changed by <strong>{by}</strong>:
+      <ul className="change-lines">{changeLines(properties).map((l, i) => <li key={i}><span className="muted">{l.what}:</span> {l.from} → <strong>{l.to}</strong></li>)}</ul>
+    </span>
   );
 }
 
