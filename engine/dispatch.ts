@@ -8,6 +8,7 @@ import { calendarSignature, fireDueCalendars, planNewCalendars } from './calenda
 import type { DateSchedule } from './plugin.js';
 import { expireDueAwards, scoreEvent } from './scoring.js';
 import { recheckDue, refreshForEvent } from './segments/membership.js';
+import { noteSegmentSizes } from './segments/sizes.js';
 import { predictiveOnEvent, retrainIfDue } from './predictive.js';
 import { recheckDueRfm, rfmOnEvent } from './rfm.js';
 import { historyHolds } from './history.js';
@@ -197,9 +198,10 @@ export function createDispatcher(opts: DispatcherOptions) {
     return enrollmentId;
   }
 
-  /** Time-driven work, each second: decayed points, segment windows that moved, and dates that came round. */
+  /** Time-driven work, each second: decayed points, segment windows that moved, and dates that came round (and hourly, segments' sizes). */
   async function sweep(): Promise<void> {
     await expireDueAwards(db);
+    await noteSegmentSizes(db);
     if ((await recheckDue(db)) > 0) void kick();
     await recheckDueRfm(db);
     const schedules = (await triggers()).map((t) => t.spec.dateSchedule).filter((s): s is DateSchedule => s !== undefined && !knownSchedules.has(scheduleSignature(s)));

@@ -12,6 +12,31 @@ const DEFAULT_LAYOUT = `<!doctype html>
 <div style="max-width:600px;margin:0 auto;background:#fff;padding:24px;border-radius:8px">{{{body}}}</div>
 </body></html>`;
 
+/** A layout or partial as the Messages screen lists it. */
+export interface TemplatePart { name: string; from: 'built in' | 'templates folder'; template: string }
+
+/**
+ * The layouts (`layout-<name>`, chosen by an email node's Layout) and other partials
+ * this Tend renders with: the built-in ones, then the templates folder's `.hbs` files,
+ * which may replace a built-in one of the same name (as createRenderer does).
+ */
+export function templateParts(templatesDir?: string): { layouts: TemplatePart[]; partials: TemplatePart[] } {
+  const parts = new Map<string, TemplatePart>([
+    ['layout-default', { name: 'layout-default', from: 'built in', template: DEFAULT_LAYOUT }],
+    ['layout-plain', { name: 'layout-plain', from: 'built in', template: '{{{body}}}' }],
+  ]);
+  if (templatesDir && fs.existsSync(templatesDir)) {
+    for (const file of fs.readdirSync(templatesDir).sort()) {
+      if (file.endsWith('.hbs')) parts.set(path.basename(file, '.hbs'), { name: path.basename(file, '.hbs'), from: 'templates folder', template: fs.readFileSync(path.join(templatesDir, file), 'utf8') });
+    }
+  }
+  const all = [...parts.values()];
+  return {
+    layouts: all.filter((p) => p.name.startsWith('layout-')).map((p) => ({ ...p, name: p.name.slice('layout-'.length) })),
+    partials: all.filter((p) => !p.name.startsWith('layout-')),
+  };
+}
+
 export function createRenderer(templatesDir?: string): Renderer {
   const hb = Handlebars.create();
   hb.registerPartial('layout-default', DEFAULT_LAYOUT);

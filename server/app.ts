@@ -37,6 +37,8 @@ import { topicsRouter } from './routes/topics.js';
 import { rfmSettingsRouter } from './routes/rfm-settings.js';
 import { stagesRouter } from './routes/stages.js';
 import { secretsRouter } from './routes/secrets.js';
+import { preferencePageRouter } from './routes/preference-page.js';
+import { emailDesignRouter } from './routes/email-design.js';
 import { openApiDocument } from './openapi.js';
 import { previewRouter } from './routes/preview.js';
 import { templatesRouter } from './routes/templates.js';
@@ -163,6 +165,8 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/rfm-settings', rfmSettingsRouter(deps.db));
   mount('/stages', stagesRouter(deps.db));
   mount('/secrets', secretsRouter(deps.db));
+  mount('/preference-page', preferencePageRouter(deps.db));
+  mount('/email-design', emailDesignRouter({ mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', templatesDir: process.env.TEND_TEMPLATES_DIR }));
   mount('/site-keys', siteKeysRouter(deps.db));
   mount('/keys', apiKeysRouter(deps.db));
   mount('/forms', formsRouter(deps.db));

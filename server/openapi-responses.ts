@@ -293,10 +293,20 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'GET /api/segments/{id}': { 200: Segment },
   'PUT /api/segments/{id}': { 200: Segment },
   'GET /api/segments/{id}/members': { 200: object({ segment: { type: 'string', description: 'The segment\'s key' }, count: integer, contacts: array(Contact) }) },
+  'GET /api/segments/{id}/sizes': { 200: object({ segment: string, days: integer, sizes: array(object({ day: { type: 'string', format: 'date' }, members: integer })) }) },
+  'GET /api/segments/{id}/used-by': { 200: object({ segment: string, programs: array(object({ id: uuid, name: string, status: programStatus, draft: { ...array(string), description: 'Nodes of the draft that name it' }, live: { ...array(string), description: 'Nodes of the live version that name it' } })) }) },
   'GET /api/predictive-score': { 200: PredictiveScore },
   'PUT /api/predictive-score': { 200: PredictiveScore },
   'POST /api/predictive-score/train': { 200: { allOf: [PredictiveScore, object({ rescored: { type: 'integer', description: 'Contacts whose readiness changed' } })] } },
-  'GET /api/topics': { 200: object({ topics: array(Topic) }) },
+  'GET /api/topics': { 200: object({ topics: array({ allOf: [Topic, object({ optedOut: { type: 'integer', description: 'With ?optOuts=true: contacts who left this topic' } }, ['optedOut'])] }) }) },
+  'GET /api/email-design': {
+    200: object({
+      sender: object({ from: { type: 'string', description: 'The From of every email (TEND_MAIL_FROM)' } }),
+      layouts: array(object({ name: string, from: { type: 'string', enum: ['built in', 'templates folder'] }, template: string })),
+      partials: array(object({ name: string, from: { type: 'string', enum: ['built in', 'templates folder'] }, template: string })),
+    }),
+  },
+  'GET /api/preference-page/preview': { 200: object({ html: { type: 'string', description: 'A whole HTML page' } }) },
   'POST /api/topics': { 201: Topic },
   'GET /api/topics/{key}': { 200: Topic },
   'PUT /api/topics/{key}': { 200: Topic },
@@ -311,6 +321,23 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'POST /api/forms': { 201: Form },
   'GET /api/forms/{id}': { 200: Form },
   'PUT /api/forms/{id}': { 200: Form },
+  'GET /api/forms/{id}/submissions': {
+    200: object({
+      submissions: array(object({
+        eventId: uuid, contactId: uuid, email: { ...orNull(string), description: 'The contact\'s email now; the one typed is in values' }, submittedAt: dateTime,
+        values: { ...anyObject, description: 'Field name → answer' }, hidden: { ...anyObject, description: 'The hidden fields sent with it (name → text)' },
+        page: { ...string, description: 'The page the embedded form was on' },
+      }, ['page'])),
+      next: { ...orNull(string), description: 'Pass as ?after= for the next page; null on the last' },
+    }),
+  },
+  'GET /api/forms/{id}/stats': {
+    200: object({
+      views: { ...integer, description: 'Loads of the hosted page and the embed' }, submissions: integer,
+      conversionRate: { ...orNull(number), description: 'submissions / views; null with no views. It may pass 1 (an embed submitted without being loaded)' },
+      perDay: array(object({ day: { type: 'string', format: 'date' }, views: integer, submissions: integer })),
+    }),
+  },
   'POST /t/collect': { 202: object({ accepted: { type: 'integer', description: 'Events taken (a re-sent client id counts too)' } }) },
   'GET /f/{id}/embed': { 200: object({ id: uuid, fields: array(embedField), hidden: dictionary(string), submitLabel: string }) },
   'POST /f/{id}/submit': { 200: object({ message: string, redirect: { ...orNull({ type: 'string', format: 'uri' }), description: 'Where the page should go instead of showing the message' } }) },

@@ -75,6 +75,8 @@ const query = (name: string, schema: Record<string, unknown>, description?: stri
 const paging = (maxOffset = 10_000_000) => [query('limit', { type: 'integer', minimum: 1, maximum: 500 }), query('offset', { type: 'integer', minimum: 0, maximum: maxOffset })];
 const VERSION = '[1-9][0-9]{0,5}|1000000';
 const ifMatch = { name: 'If-Match', in: 'header', required: false, description: 'The draft revision the change was made from, e.g. "3" (the program\'s `revision`, also its ETag)', schema: { type: 'string', pattern: '^(W/)?"?[0-9]{1,9}"?$' } };
+/** The editor's preview of a form's page: shown like any load, not counted as a view. */
+const PREVIEW = query('preview', { type: 'string' }, 'Any value: the editor\'s preview, not counted as a view');
 /** The signed-link pages answer 404 with a page, and take form posts from the page itself. */
 const linkForm = (fields: Record<string, unknown>) => ({ content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: fields } } } });
 
@@ -187,6 +189,8 @@ export function openApiDocument() {
         delete: { summary: 'Delete a segment', parameters: key.map((k) => ({ ...k, name: 'id' })), responses: { 204: { description: 'Deleted' }, 404: problem } },
       },
       '/api/segments/{id}/members': { get: { summary: 'The segment\'s members, paginated', parameters: [...key.map((k) => ({ ...k, name: 'id' })), ...paging(1_000_000)], responses: { 200: ok('{ segment, count, contacts }'), 404: problem } } },
+      '/api/segments/{id}/sizes': { get: { summary: 'The segment\'s member count per day (UTC), noted hourly and after each change, oldest first; days without a note are left out', parameters: [...key.map((k) => ({ ...k, name: 'id' })), query('days', { type: 'integer', minimum: 1, maximum: 366 })], responses: { 200: ok('{ segment, days, sizes }'), 400: problem, 404: problem } } },
+      '/api/segments/{id}/used-by': { get: { summary: 'The programs whose draft or live version names the segment (a trigger on entering or leaving it, a condition on membership), with the nodes', parameters: key.map((k) => ({ ...k, name: 'id' })), responses: { 200: ok('{ segment, programs }'), 404: problem } } },
       '/api/predictive-score': {
         get: { summary: 'The predictive lead score: its settings and the model in use', responses: { 200: ok('{ settings, model }') } },
         put: { summary: 'Replace the predictive score settings', requestBody: body(plain(PredictiveSettings)), responses: { 200: ok('{ settings, model }'), 422: problem } },
@@ -197,9 +201,11 @@ export function openApiDocument() {
         put: { summary: 'Replace the messaging policy (parts left out take their defaults)', requestBody: body(plain(MessagingPolicyInput)), responses: { 200: { description: 'The policy', ...json(plain(MessagingPolicy)) }, 422: problem } },
       },
       '/api/topics': {
-        get: { summary: 'Subscription topics (?archived=true includes archived ones)', parameters: [query('archived', { type: 'string', enum: ['true', 'false'] })], responses: { 200: ok('{ topics }') } },
+        get: { summary: 'Subscription topics (?archived=true includes archived ones; ?optOuts=true adds how many contacts left each)', parameters: [query('archived', { type: 'string', enum: ['true', 'false'] }), query('optOuts', { type: 'string', enum: ['true', 'false'] })], responses: { 200: ok('{ topics }'), 400: problem } },
         post: { summary: 'Add a topic that email nodes may name and contacts may leave on the preference page', requestBody: body(plain(TopicInput), { key: 'product-news', name: 'Product news' }), responses: { 201: ok('Topic'), 409: problem, 422: problem } },
       },
+      '/api/email-design': { get: { summary: 'The sender address, the layouts an email node may choose and the other partials, with their Handlebars source and where each comes from (built in, or the templates folder)', responses: { 200: ok('{ sender, layouts, partials }') } } },
+      '/api/preference-page/preview': { get: { summary: 'The hosted preference page as a subscriber with no choices made sees it, with this Tend\'s topics, as HTML to show in a sandboxed frame', responses: { 200: ok('{ html }') } } },
       '/api/topics/{key}': {
         get: { summary: 'A topic (404 once archived; GET /api/topics?archived=true lists those)', parameters: key, responses: { 200: ok('Topic'), 404: problem } },
         put: { summary: 'Rename or describe a topic', parameters: key, requestBody: body(plain(TopicUpdate)), responses: { 200: ok('Topic'), 404: problem, 422: problem } },
@@ -229,10 +235,12 @@ export function openApiDocument() {
         put: { summary: 'Replace a form', parameters: id, requestBody: body(plain(FormInput)), responses: { 200: ok('Form'), 404: problem, 422: problem } },
         delete: { summary: 'Archive a form: its pages answer 404; submissions keep their events', parameters: id, responses: { 204: { description: 'Archived' }, 404: problem } },
       },
+      '/api/forms/{id}/submissions': { get: { summary: 'A form\'s submissions (its form_submitted events), newest first, each with the contact, the answers and the hidden fields; ?after= (the `next` of the page before) pages', parameters: [...id, query('after', { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' }, 'The `next` cursor of the page before'), query('limit', { type: 'integer', minimum: 1, maximum: 200 })], responses: { 200: ok('Submissions'), 400: problem, 404: problem, 422: problem } } },
+      '/api/forms/{id}/stats': { get: { summary: 'A form\'s views (loads of its hosted page and embed), submissions and conversion rate over the last days, and both per day (UTC)', parameters: [...id, query('days', { type: 'integer', minimum: 1, maximum: 90 }, 'Days of history, today included (default 30)')], responses: { 200: ok('Views and submissions'), 400: problem, 404: problem } } },
       '/t/collect': { post: { security: [], summary: 'Public, CORS-open: tracking events and identify from t.js, authorised by a site key (text/plain JSON, at most 16 kB)', requestBody: body(plain(CollectInput)), responses: { 202: ok('{ accepted }'), 400: problem, 401: problem, 413: problem, 415: problem, 422: problem, 429: problem } } },
       '/t.js': { get: { security: [], summary: 'Public: the tracking script a site includes', responses: { 200: { description: 'JavaScript', content: { 'application/javascript': { schema: { type: 'string' } } } } } } },
-      '/f/{id}': { get: { security: [], summary: 'Public: the hosted page of a form (progressive profiling by ?vid=)', parameters: [...id, query('vid', { type: 'string' })], responses: { 200: html('The form'), 404: html('No such form'), 429: problem } } },
-      '/f/{id}/embed': { get: { security: [], summary: 'Public: the fields to show (progressive profiling by ?vid=)', parameters: [...id, query('vid', { type: 'string' })], responses: { 200: ok('{ id, fields, hidden, submitLabel }'), 404: problem, 429: problem } } },
+      '/f/{id}': { get: { security: [], summary: 'Public: the hosted page of a form (progressive profiling by ?vid=); each load counts as a view of the form', parameters: [...id, query('vid', { type: 'string' }), PREVIEW], responses: { 200: html('The form'), 404: html('No such form'), 429: problem } } },
+      '/f/{id}/embed': { get: { security: [], summary: 'Public: the fields to show (progressive profiling by ?vid=); each load counts as a view of the form', parameters: [...id, query('vid', { type: 'string' }), PREVIEW], responses: { 200: ok('{ id, fields, hidden, submitLabel }'), 404: problem, 429: problem } } },
       '/f/{id}/submit': { post: { security: [], summary: 'Public: submit a form (form-encoded from the hosted page, or JSON {values, hidden, shown, anonymousId, page, honeypot} from the embed; a filled honeypot is thanked and stores nothing)', parameters: id, requestBody: { required: true, content: { 'application/json': { schema: FormSubmission, example: { values: { email: 'ada@example.com' } } }, 'application/x-www-form-urlencoded': { schema: { type: 'object', description: 'Field name → answer, plus _vid, _shown, _page and the honeypot _comment' } } } }, responses: { 200: ok('{ message, redirect }'), 303: redirect('Redirect after a hosted-page submit'), 400: problem, 404: problem, 413: problem, 415: problem, 422: { description: 'Answers missing or wrong: the problems (JSON), or the hosted page again with a message under each field (form-encoded)', content: { ...problem.content, 'text/html': { schema: { type: 'string' } } } }, 429: problem } } },
       '/o/{token}': { get: { security: [], summary: 'Public: the open-tracking pixel of an email (always the pixel; a valid token records the first open)', parameters: token, responses: { 200: { description: 'A 1×1 GIF', content: { 'image/gif': { schema: { type: 'string', format: 'binary' } } } }, 429: problem } } },
       '/c/{token}': { get: { security: [], summary: 'Public: a tracked link of an email: records the click and redirects to the link', parameters: token, responses: { 302: redirect('To the link'), 404: text('Not a link Tend signed'), 429: problem } } },

@@ -11,6 +11,7 @@ import type { Contact } from '../plugin.js';
 import { clearSegment, forgetSegments, liveSegment, memberSql, rebuildSegment, type SegmentRow } from './membership.js';
 import { conditionSql, Params } from './sql.js';
 import { isUuid } from '../uuid.js';
+import { noteSegmentSize } from './sizes.js';
 
 export const SEGMENT_KEY = '^[a-z0-9][a-z0-9_-]{0,62}$';
 
@@ -83,6 +84,7 @@ export async function insertSegment(db: Db, input: SegmentInput): Promise<Segmen
     );
     if (!rows[0]) return undefined;
     await rebuildSegment(tx, liveSegment(rows[0]));
+    await noteSegmentSize(tx, rows[0].id);
     return rows[0].id;
   });
   forgetSegments();
@@ -101,6 +103,7 @@ export async function updateSegment(db: Db, id: string, input: SegmentInput): Pr
     );
     if (!rows[0]) return 'missing' as const;
     await rebuildSegment(tx, liveSegment(rows[0]));
+    await noteSegmentSize(tx, rows[0].id);
     return rows[0].id;
   });
   forgetSegments();

@@ -3,6 +3,7 @@
 // POST /f/:id/submit, which takes the hosted page's form encoding or the embed's JSON.
 // `vid` / `anonymousId` is the tracking cookie's visitor id: it picks the fields for
 // progressive profiling and is merged into the contact on submit.
+// Each load of either (GET, not the editor's ?preview) counts as a view of the form.
 // Both kinds of form carry a honeypot: a text field people never see. A submission
 // that fills it is answered like any other and stores nothing (engine/SECURITY.md).
 import express, { type Router, type Request, type Response } from 'express';
@@ -14,6 +15,7 @@ import { HOSTED_PAGE_FIELDS, checkSubmission, fieldsToShow, getForm, type Form, 
 import { recordSubmission } from '../../engine/form-submissions.js';
 import { ANONYMOUS_ID_PATTERN, knownVisitor } from '../../engine/identity.js';
 import { getContact } from '../../engine/storage/contacts.js';
+import { countFormView } from '../../engine/storage/form-stats.js';
 import type { Contact } from '../../engine/plugin.js';
 import { route } from '../problem.js';
 import { openCors, smallJson } from '../public-input.js';
@@ -71,6 +73,17 @@ async function visitor(db: Db, vid: unknown): Promise<{ vid?: string; contact?: 
   return { vid, contact: id ? await getContact(db, id) : undefined };
 }
 
+/**
+ * Counts a view of the form. Not for the editor's preview of the hosted page (?preview=,
+ * the marketer looking at their own form) nor for HEAD (nothing shown to anyone). A
+ * count that fails is logged and the form served all the same: a view missing from a
+ * figure costs less than a visitor who cannot sign up.
+ */
+async function countView(db: Db, form: Form, req: Request, res: Response): Promise<void> {
+  if (req.method !== 'GET' || req.query.preview !== undefined) return;
+  await countFormView(db, form.id).catch((err: unknown) => res.locals.log?.warn('form view not counted', { form: form.id, err }));
+}
+
 /** What the embed posts (JSON), as the API document states it; checked field by field below. */
 export const FormSubmission = {
   type: 'object', required: ['values'], additionalProperties: false,
@@ -121,6 +134,7 @@ export function formPagesRouter(db: Db, onStored: () => void): Router {
     const form = isUuid(String(req.params.id)) ? await getForm(db, String(req.params.id)) : undefined;
     if (!form) return void res.status(404).type('html').send(page('Form not found', '<h1>This form does not exist</h1>'));
     const { vid, contact } = await visitor(db, req.query.vid);
+    await countView(db, form, req, res);
     res.type('html').send(formHtml(form, fieldsToShow(form, contact), vid));
   }));
 
@@ -128,6 +142,7 @@ export function formPagesRouter(db: Db, onStored: () => void): Router {
   r.get('/f/:id/embed', route(async (req, res) => {
     const form = await loadForm(db, String(req.params.id));
     const { contact } = await visitor(db, req.query.vid);
+    await countView(db, form, req, res);
     res.set('cache-control', 'no-store').json({ id: form.id, fields: fieldsToShow(form, contact), hidden: form.hidden ?? {}, submitLabel: form.submitLabel ?? 'Submit' });
   }));
 

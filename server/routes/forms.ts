@@ -1,10 +1,13 @@
-// /api/forms: create, list, read, change and archive forms (bearer key).
+// /api/forms: create, list, read, change and archive forms (bearer key); a form's
+// submissions, newest first, and its views, submissions and conversion per day.
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { FormInput, archiveForm, formProblems, getForm, insertForm, listForms, updateForm } from '../../engine/forms.js';
-import { parseBody } from '../input.js';
+import { formStats, listFormSubmissions } from '../../engine/storage/form-stats.js';
+import { intParam, parseBody } from '../input.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import { route } from '../problem.js';
 import { isUuid } from '../../engine/uuid.js';
 
@@ -39,6 +42,20 @@ export function formsRouter(db: Db): Router {
     const form = await updateForm(db, id, checked(req.body));
     if (!form) throw unknown(id);
     res.json(form);
+  }));
+  r.get('/:id/submissions', route(async (req, res) => {
+    const id = formId(String(req.params.id));
+    const limit = intParam(req.query.limit, 'limit', { min: 1, max: 200, fallback: 50 });
+    const after = decodeCursor(req.query.after, 'after');
+    if (!(await getForm(db, id))) throw unknown(id);
+    const page = await listFormSubmissions(db, id, { after, limit });
+    res.set('Cache-Control', 'no-store').json({ submissions: page.submissions, next: page.next ? encodeCursor(page.next) : null });
+  }));
+  r.get('/:id/stats', route(async (req, res) => {
+    const id = formId(String(req.params.id));
+    const days = intParam(req.query.days, 'days', { min: 1, max: 90, fallback: 30 });
+    if (!(await getForm(db, id))) throw unknown(id);
+    res.set('Cache-Control', 'no-store').json(await formStats(db, id, days));
   }));
   r.delete('/:id', route(async (req, res) => {
     const id = formId(String(req.params.id));

@@ -10,7 +10,8 @@ import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { getContact } from '../../engine/storage/contacts.js';
 import { verifyUnsubscribeToken } from '../../engine/signing.js';
-import { listTopics, topicChoices } from '../../engine/topics.js';
+import { listTopics, topicChoices, type Topic } from '../../engine/topics.js';
+import type { Contact } from '../../engine/plugin.js';
 import { resubscribe, setTopicChoices, unsubscribeAll } from '../../engine/preferences.js';
 import { route } from '../problem.js';
 
@@ -35,6 +36,27 @@ export const invalidLink = (res: Response) => sendPage(res, 404, 'Link not valid
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
+/**
+ * The page's content for a contact: their topics to keep or leave and "unsubscribe from
+ * all", or "subscribe again" once they left all. The Messages screen previews it for a
+ * sample contact (GET /api/preference-page/preview).
+ */
+export function preferencePageBody(contact: Pick<Contact, 'email' | 'unsubscribed' | 'consent'>, topics: Topic[], saved = false): string {
+  const intro = `<h1>Email preferences</h1>${contact.email ? `<p>For <strong>${escapeHtml(contact.email)}</strong></p>` : ''}${saved ? '<p class="note" role="status">Your choices are saved.</p>' : ''}`;
+  if (contact.unsubscribed || contact.consent.email === false) {
+    return `${intro}<p>You are unsubscribed from all marketing email.</p>
+<form method="post"><input type="hidden" name="action" value="resubscribe"><button type="submit">Subscribe again</button></form>`;
+  }
+  const choices = topicChoices(contact);
+  const boxes = topics.map((t) => `<label><input type="checkbox" name="topic" value="${escapeHtml(t.key)}"${choices[t.key] === false ? '' : ' checked'}> <strong>${escapeHtml(t.name)}</strong>${t.description ? `<br><small>${escapeHtml(t.description)}</small>` : ''}<input type="hidden" name="shown" value="${escapeHtml(t.key)}"></label>`).join('\n');
+  const topicForm = topics.length
+    ? `<form method="post" action=""><input type="hidden" name="action" value="topics"><fieldset><legend>Email me about</legend>\n${boxes}\n</fieldset><button type="submit">Save my choices</button></form>`
+    : '';
+  // The unsubscribe-all form carries no fields: a bare POST means "unsubscribe from all", as it always has.
+  return `${intro}${topicForm}<p>Or stop all marketing email from us:</p>
+<form method="post"><button type="submit">Unsubscribe from all</button></form>`;
+}
+
 export function preferencesRouter(db: Db, secret: string): Router {
   const r = router();
   r.use(express.urlencoded({ extended: false, limit: '16kb' }));
@@ -43,21 +65,7 @@ export function preferencesRouter(db: Db, secret: string): Router {
     const contactId = verifyUnsubscribeToken(secret, String(req.params.token));
     const contact = contactId ? await getContact(db, contactId) : undefined;
     if (!contact) return invalidLink(res);
-    const saved = req.query.saved === '1' ? '<p class="note" role="status">Your choices are saved.</p>' : '';
-    const intro = `<h1>Email preferences</h1>${contact.email ? `<p>For <strong>${escapeHtml(contact.email)}</strong></p>` : ''}${saved}`;
-    if (contact.unsubscribed || contact.consent.email === false) {
-      return sendPage(res, 200, 'Email preferences', `${intro}<p>You are unsubscribed from all marketing email.</p>
-<form method="post"><input type="hidden" name="action" value="resubscribe"><button type="submit">Subscribe again</button></form>`);
-    }
-    const choices = topicChoices(contact);
-    const topics = await listTopics(db);
-    const boxes = topics.map((t) => `<label><input type="checkbox" name="topic" value="${escapeHtml(t.key)}"${choices[t.key] === false ? '' : ' checked'}> <strong>${escapeHtml(t.name)}</strong>${t.description ? `<br><small>${escapeHtml(t.description)}</small>` : ''}<input type="hidden" name="shown" value="${escapeHtml(t.key)}"></label>`).join('\n');
-    const topicForm = topics.length
-      ? `<form method="post" action=""><input type="hidden" name="action" value="topics"><fieldset><legend>Email me about</legend>\n${boxes}\n</fieldset><button type="submit">Save my choices</button></form>`
-      : '';
-    // The unsubscribe-all form carries no fields: a bare POST means "unsubscribe from all", as it always has.
-    sendPage(res, 200, 'Email preferences', `${intro}${topicForm}<p>Or stop all marketing email from us:</p>
-<form method="post"><button type="submit">Unsubscribe from all</button></form>`);
+    sendPage(res, 200, 'Email preferences', preferencePageBody(contact, await listTopics(db), req.query.saved === '1'));
   }));
 
   r.post('/:token', route(async (req, res) => {

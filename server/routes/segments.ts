@@ -5,6 +5,8 @@ import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { PreviewInput, SegmentInput, deleteSegment, getSegment, insertSegment, listSegments, previewCondition, segmentConditionProblems, segmentMembers, updateSegment, type Segment } from '../../engine/segments/store.js';
+import { programsUsingSegment } from '../../engine/segments/usage.js';
+import { segmentSizes } from '../../engine/segments/sizes.js';
 import { intParam, parseBody } from '../input.js';
 import { route } from '../problem.js';
 
@@ -42,6 +44,15 @@ export function segmentsRouter(db: Db): Router {
     const limit = intParam(req.query.limit, 'limit', { min: 1, max: 500, fallback: 50 });
     const offset = intParam(req.query.offset, 'offset', { min: 0, max: 1_000_000, fallback: 0 });
     res.json({ segment: segment.key, count: segment.members, contacts: await segmentMembers(db, segment.id, limit, offset) });
+  }));
+  r.get('/:id/sizes', route(async (req, res) => {
+    const segment = await found(db, String(req.params.id));
+    const days = intParam(req.query.days, 'days', { min: 1, max: 366, fallback: 90 });
+    res.set('Cache-Control', 'no-store').json({ segment: segment.key, days, sizes: await segmentSizes(db, segment.id, days) });
+  }));
+  r.get('/:id/used-by', route(async (req, res) => {
+    const segment = await found(db, String(req.params.id));
+    res.json({ segment: segment.key, programs: await programsUsingSegment(db, segment.key) });
   }));
   r.put('/:id', route(async (req, res) => {
     const existing = await found(db, String(req.params.id));

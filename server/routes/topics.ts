@@ -5,7 +5,7 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { TOPIC_KEY_PATTERN, TopicInput, TopicUpdate, archiveTopic, getTopic, insertTopic, listTopics, updateTopic } from '../../engine/topics.js';
+import { TOPIC_KEY_PATTERN, TopicInput, TopicUpdate, archiveTopic, getTopic, insertTopic, listTopics, topicOptOuts, updateTopic } from '../../engine/topics.js';
 import { flagParam, parseBody } from '../input.js';
 import { route } from '../problem.js';
 
@@ -18,7 +18,12 @@ function topicKey(raw: string): string {
 
 export function topicsRouter(db: Db): Router {
   const r = router();
-  r.get('/', route(async (req, res) => void res.json({ topics: await listTopics(db, flagParam(req.query.archived, 'archived')) })));
+  r.get('/', route(async (req, res) => {
+    const topics = await listTopics(db, flagParam(req.query.archived, 'archived'));
+    if (!flagParam(req.query.optOuts, 'optOuts')) return void res.json({ topics });
+    const left = await topicOptOuts(db);
+    res.json({ topics: topics.map((t) => ({ ...t, optedOut: left[t.key] ?? 0 })) });
+  }));
   r.post('/', route(async (req, res) => {
     const body = parseBody(TopicInput, req.body);
     const topic = await insertTopic(db, body);

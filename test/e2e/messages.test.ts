@@ -1,6 +1,9 @@
 // The Messages screen: every email a program sent or tried, newest first; a refused
 // address shows as failed with the server's reason; search by recipient, filter by
-// status; each row leads to the contact and to the program's node.
+// status; each row leads to the contact and to the program's node. Topics: a marketer
+// adds "Product news", a reader leaves it on the real preference page (reached from the
+// email's link), and the screen counts them and shows the page as a subscriber sees
+// it. Layouts and sender: each layout's source beside its rendering.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { expectNoBrowserErrors, openBrowser, signIn, type Session } from './support/browser.js';
@@ -42,5 +45,51 @@ test('find sent and failed messages, and where they came from', async () => {
   await expect.poll(() => page.getByTestId('message-row').count()).toBe(1);
   await ben.getByRole('link', { name: 'Welcome' }).click();
   await expect.poll(() => page.getByTestId('inspector-node').getAttribute('data-node')).toBe('welcome');
+  expectNoBrowserErrors(s);
+});
+
+test('topics: add one, a reader leaves it on the preference page, the screen counts them; layouts and sender', async () => {
+  const { page } = s;
+  await page.goto(`${tend.url}/messages`);
+  await page.getByRole('tab', { name: 'Topics' }).click();
+  await page.getByRole('button', { name: 'New topic' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New topic' });
+  await dialog.getByLabel('Name (the contact reads it)').fill('Product news');
+  expect(await dialog.getByLabel('Key').inputValue()).toBe('product-news');
+  await dialog.getByLabel('Description (one line under the name)').fill('New features, once a month');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  const row = page.getByTestId('topic-row').filter({ hasText: 'Product news' });
+  await row.waitFor();
+  expect(await row.getByTestId('topic-opted-out').textContent()).toBe('0');
+  expect(await page.frameLocator('[data-testid=preference-frame]').getByText('New features, once a month').count()).toBe(1);
+
+  // A reader gets a news email and leaves the topic on the page its link opens.
+  await tend.publish({
+    format: 'tend.flow/v1', name: 'News',
+    nodes: [
+      { id: 'sub', type: 'tend.trigger.event', version: 1, config: { eventType: 'subscribed' } },
+      { id: 'news', type: 'tend.action.email', version: 1, config: { subject: 'What is new', html: '<p>News</p>', topic: 'product-news' } },
+    ],
+    edges: [{ id: 'e1', source: 'sub', sourcePort: 'next', target: 'news' }],
+  });
+  await tend.event({ type: 'subscribed', email: 'reader@example.com' });
+  await tend.until(async () => tend.mailbox.messages.some((m) => m.subject === 'What is new'), 'the news email');
+  const mail = tend.mailbox.messages.find((m) => m.subject === 'What is new')!;
+  const link = /href="([^"]*\/(?:unsubscribe|preferences)\/[^"]+)"/.exec(String(mail.html))![1]!;
+  const prefs = await fetch(link);
+  const form = new URLSearchParams({ action: 'topics', shown: 'product-news' }); // the box left unticked
+  expect((await fetch(prefs.url, { method: 'POST', body: form, redirect: 'manual' })).status).toBe(303);
+
+  await page.reload();
+  await page.getByTestId('topic-row').filter({ hasText: 'Product news' }).getByTestId('topic-opted-out').filter({ hasText: '1' }).waitFor();
+  await s.screenshot('messages-topics');
+
+  await page.getByRole('tab', { name: 'Layouts and sender' }).click();
+  expect(await page.getByTestId('sender-from').textContent()).toContain('@');
+  expect(await page.getByTestId('layout-source').textContent()).toContain('{{{body}}}');
+  await page.frameLocator('[data-testid=layout-frame]').getByRole('heading', { name: /^Hello / }).waitFor();
+  await page.getByRole('tab', { name: 'plain' }).click();
+  expect(await page.getByTestId('layout-source').textContent()).toBe('{{{body}}}');
+  await s.screenshot('messages-layouts');
   expectNoBrowserErrors(s);
 });

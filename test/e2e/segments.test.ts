@@ -1,7 +1,9 @@
 // A marketer builds a segment in the browser: "VIPs who bought at least once", picked
 // row by row with the program editor's condition builder; the count and a sample follow
 // each change before anything is saved; once created, its members are listed and the
-// segments list shows its size. The server holds the condition that was drawn.
+// segments list shows its size. The server holds the condition that was drawn. Its
+// page then charts its size by day and names the programs that use it, and deleting it
+// names them first.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { expectNoBrowserErrors, openBrowser, signIn, type Session } from './support/browser.js';
@@ -69,5 +71,37 @@ test('build a segment by picking, watch the count, create it, see its members', 
   // The one refusal the test provoked: the preview of the empty condition (422, shown in words).
   expect(s.errors.filter((e) => !/status of 422/.test(e))).toEqual([]);
   s.errors.length = 0;
+  expectNoBrowserErrors(s);
+});
+
+test('the segment page charts its size and names the programs that use it, also when deleting', async () => {
+  const { page } = s;
+  const segment = (await tend.api('GET', '/api/segments/vip-buyers')).body;
+  await tend.publish({
+    format: 'tend.flow/v1', name: 'Thank VIP buyers',
+    nodes: [
+      { id: 'entered', type: 'tend.trigger.segment-entered', version: 1, config: { segment: 'vip-buyers' } },
+      { id: 'thanks', type: 'tend.action.email', version: 1, config: { subject: 'Thank you', html: '<p>Thanks</p>' } },
+    ],
+    edges: [{ id: 'e1', source: 'entered', sourcePort: 'next', target: 'thanks' }],
+  });
+  // Earlier days' notes, as the hourly sweep would have left them.
+  for (const [ago, members] of [[3, 0], [2, 1], [1, 1]]) {
+    await tend.sql("INSERT INTO segment_sizes (segment_id, day, members) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - $2::int, $3)", [segment.id, ago, members]);
+  }
+  await page.goto(`${tend.url}/segments/${segment.id}`);
+  const users = page.getByRole('table', { name: 'Programs using the segment' });
+  await users.getByTestId('segment-user').filter({ hasText: 'Thank VIP buyers' }).filter({ hasText: 'entered' }).waitFor();
+  expect(await page.getByTestId('chart-segment-size').getAttribute('data-points')).toBe('4');
+  await page.getByTestId('chart-segment-size').locator('.recharts-line-dots circle').first().waitFor();
+  await page.getByTestId('chart-segment-size').scrollIntoViewIfNeeded();
+  await s.screenshot('segment-insights');
+
+  await page.getByRole('button', { name: 'Delete…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete “VIP buyers”?' });
+  expect(await dialog.getByTestId('delete-users').textContent()).toBe('1 program(s) use it: Thank VIP buyers.');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await users.getByRole('link', { name: 'Thank VIP buyers' }).click();
+  await expect.poll(() => page.url()).toMatch(/\/programs\/[0-9a-f-]{36}\?node=entered$/);
   expectNoBrowserErrors(s);
 });

@@ -33,6 +33,7 @@ const EXPECTED: Record<string, string[]> = {
   'GET /api/site-keys': ['200'], 'POST /api/site-keys': ['201'], 'DELETE /api/site-keys/{id}': ['200'],
   'GET /api/keys': ['200'], 'POST /api/keys': ['201'], 'DELETE /api/keys/{id}': ['200'],
   'GET /api/forms': ['200'], 'POST /api/forms': ['201'], 'GET /api/forms/{id}': ['200'], 'PUT /api/forms/{id}': ['200'],
+  'GET /api/forms/{id}/submissions': ['200'], 'GET /api/forms/{id}/stats': ['200'],
   'POST /t/collect': ['202'], 'GET /f/{id}/embed': ['200'], 'POST /f/{id}/submit': ['200'], 'GET /healthz': ['200'], 'GET /readyz': ['200'],
 };
 
@@ -228,12 +229,18 @@ test('every real 2xx answer matches its schema', async () => {
   await call('GET /api/forms', '/api/forms');
   await call('GET /api/forms/{id}', `/api/forms/${form.id}`);
   await call('PUT /api/forms/{id}', `/api/forms/${form.id}`, { name: 'Newsletter', fields, hidden: { campaign: 'summer' }, thankYou: 'Thank you!', maxFields: 2 });
+  await call('GET /api/forms/{id}/stats', `/api/forms/${form.id}/stats`);
   await call('GET /f/{id}/embed', `/f/${form.id}/embed`);
   await call('GET /f/{id}/embed', `/f/${form.id}/embed?vid=${visitor}`);
   await call('GET /f/{id}/embed', `/f/${redirecting.id}/embed`);
   await call('POST /f/{id}/submit', `/f/${form.id}/submit`, { values: { email: 'ada@example.com', first_name: 'Ada' }, shown: ['email', 'first_name'], anonymousId: visitor, page: 'https://www.example.com/' });
   await call('POST /f/{id}/submit', `/f/${redirecting.id}/submit`, { values: { email: 'hopper@example.com' } });
   await call('POST /f/{id}/submit', `/f/${form.id}/submit`, { values: { email: 'bot@example.com' }, honeypot: 'buy now' });
+  await call('POST /f/{id}/submit', `/f/${form.id}/submit`, { values: { email: 'grace@example.com', first_name: 'Grace' }, shown: ['email', 'first_name'] });
+  const submissions = await call('GET /api/forms/{id}/submissions', `/api/forms/${form.id}/submissions?limit=1`);
+  await call('GET /api/forms/{id}/submissions', `/api/forms/${form.id}/submissions?limit=1&after=${submissions.next}`);
+  await call('GET /api/forms/{id}/submissions', `/api/forms/${redirecting.id}/submissions`);
+  await call('GET /api/forms/{id}/stats', `/api/forms/${form.id}/stats?days=7`);
 
   // Topics.
   await call('POST /api/topics', '/api/topics', { key: 'product-news', name: 'Product news', description: 'What is new' });

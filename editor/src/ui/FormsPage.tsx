@@ -1,7 +1,7 @@
 // Forms: the list, and a form builder — fields in order (label, the contact attribute
 // it fills, type, required, options), what happens after a submission (a thank-you or
-// a redirect), progressive profiling, hidden values — with the real hosted page as
-// its preview once saved, the hosted link and the embed snippet.
+// a redirect), progressive profiling, hidden fields — with the real hosted page as
+// its preview once saved, the hosted link, the embed snippet and its submissions.
 import { useEffect, useState } from 'react';
 import { api, ApiError, session } from '../api.js';
 import { linkTo, navigate } from '../router.js';
@@ -10,6 +10,8 @@ import { ago, when } from './format.js';
 import { TopBar } from './TopBar.js';
 import { attributeName } from '../model/names.js';
 import { useToast } from './toast.js';
+import { HiddenFields, hiddenMap, hiddenRows, type HiddenRow } from './HiddenFields.js';
+import { FormSubmissions } from './FormSubmissions.js';
 
 type FieldType = 'text' | 'email' | 'tel' | 'select' | 'checkbox';
 interface Field { name: string; label: string; type: FieldType; required?: boolean; options?: string[] }
@@ -59,6 +61,7 @@ export function FormPage({ formId }: { formId: string }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [after, setAfter] = useState<'thanks' | 'redirect'>('thanks');
+  const [hidden, setHidden] = useState<HiddenRow[]>([]);
   const [archiving, setArchiving] = useState(false);
   /** Bumped after each save: the preview iframe loads the page again. */
   const [version, setVersion] = useState(0);
@@ -67,7 +70,7 @@ export function FormPage({ formId }: { formId: string }) {
     if (isNew) { document.title = 'New form · Tend'; return; }
     api<Form>('GET', `/api/forms/${formId}`).then((f) => {
       const { id: _i, createdAt: _c, updatedAt: _u, ...draft } = f;
-      setD(draft); setSaved(f); setAfter(f.redirectUrl ? 'redirect' : 'thanks'); document.title = `${f.name} · Tend`;
+      setD(draft); setSaved(f); setHidden(hiddenRows(f.hidden)); setAfter(f.redirectUrl ? 'redirect' : 'thanks'); document.title = `${f.name} · Tend`;
     }, (e) => setError(message(e)));
   }, [formId, isNew]);
 
@@ -79,11 +82,13 @@ export function FormPage({ formId }: { formId: string }) {
     setD({ ...d, fields });
   };
   const save = async () => {
+    const hiddenFields = hiddenMap(hidden);
+    if ('problem' in hiddenFields) { setError(hiddenFields.problem); return; }
     setBusy(true);
     setError('');
     const body: Draft = {
       name: d.name, fields: d.fields.map((f) => ({ name: f.name, label: f.label, type: f.type, ...(f.required ? { required: true } : {}), ...(f.type === 'select' ? { options: f.options ?? [] } : {}) })),
-      ...(d.submitLabel ? { submitLabel: d.submitLabel } : {}), ...(d.maxFields ? { maxFields: d.maxFields } : {}), ...(d.hidden && Object.keys(d.hidden).length ? { hidden: d.hidden } : {}),
+      ...(d.submitLabel ? { submitLabel: d.submitLabel } : {}), ...(d.maxFields ? { maxFields: d.maxFields } : {}), ...(Object.keys(hiddenFields.hidden).length ? { hidden: hiddenFields.hidden } : {}),
       ...(after === 'redirect' ? { redirectUrl: d.redirectUrl } : d.thankYou ? { thankYou: d.thankYou } : {}),
     };
     try {
@@ -124,6 +129,7 @@ export function FormPage({ formId }: { formId: string }) {
             ))}
           </ol>
           {!readOnly && <button onClick={() => setD({ ...d, fields: [...d.fields, { name: '', label: '', type: 'text' }] })}>+ Field</button>}
+          <HiddenFields rows={hidden} onChange={setHidden} readOnly={readOnly} />
           <h3>After a submission</h3>
           <label className="check"><input type="radio" name="after" checked={after === 'thanks'} disabled={readOnly} onChange={() => setAfter('thanks')} /> Say thank you</label>
           {after === 'thanks' && <label className="field"><span className="field-label">Thank-you message</span><input value={d.thankYou ?? ''} disabled={readOnly} maxLength={2000} onChange={(e) => setD({ ...d, thankYou: e.target.value })} /></label>}
@@ -143,6 +149,7 @@ export function FormPage({ formId }: { formId: string }) {
             </>
           )}
         </section>
+        {saved && <FormSubmissions formId={saved.id} />}
       </main>
       {archiving && saved && (
         <Dialog title={`Archive “${saved.name}”?`} onClose={() => setArchiving(false)}>

@@ -1,17 +1,43 @@
-// Every message Tend sent or tried — email, SMS, webhook calls — newest first: search by
-// recipient or subject, filter by status and channel, why a failed or skipped one did
-// not go, whether it was opened or clicked, and the program and contact it belongs to.
+// The Messages screen. Sent: every message Tend sent or tried — email, SMS, webhook
+// calls — newest first: search by recipient or subject, filter by status and channel,
+// why a failed or skipped one did not go, whether it was opened or clicked, and the
+// program and contact it belongs to. Topics: subscription topics and the preference
+// page. Design: the sender, layouts and partials.
 import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { linkTo } from '../router.js';
 import { ago, precise } from './format.js';
 import { TopBar } from './TopBar.js';
+import { TopicsPanel } from './MessagingTopics.js';
+import { EmailDesignPanel } from './EmailDesign.js';
 
 interface Message { id: string; channel: string; status: string; recipient: string | null; subject: string | null; reason: string | null; contactId: string | null; programId: string | null; programName: string | null; nodeId: string | null; createdAt: string; sentAt: string | null; openedAt: string | null; clickedAt: string | null }
 interface Filter { q: string; status: string; channel: string }
 
+type Tab = 'sent' | 'topics' | 'design';
+const TABS: [Tab, string][] = [['sent', 'Sent'], ['topics', 'Topics'], ['design', 'Layouts and sender']];
 
 export function MessagesPage() {
+  const [tab, setTab] = useState<Tab>(() => {
+    const asked = new URLSearchParams(location.search).get('tab');
+    return TABS.some(([t]) => t === asked) ? (asked as Tab) : 'sent';
+  });
+  const show = (t: Tab) => { setTab(t); history.replaceState(null, '', t === 'sent' ? '/messages' : `/messages?tab=${t}`); };
+  useEffect(() => { document.title = 'Messages · Tend'; }, []);
+  return (
+    <div className="page">
+      <TopBar current="messages" title="Messages" />
+      <main className="programs">
+        <div className="view-switch page-tabs" role="tablist" aria-label="Messages">
+          {TABS.map(([t, label]) => <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'on' : ''} onClick={() => show(t)}>{label}</button>)}
+        </div>
+        {tab === 'sent' ? <SentMessages /> : tab === 'topics' ? <TopicsPanel /> : <EmailDesignPanel />}
+      </main>
+    </div>
+  );
+}
+
+function SentMessages() {
   const [filter, setFilter] = useState<Filter>({ q: '', status: '', channel: '' });
   const [trail, setTrail] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<{ messages: Message[]; next: string | null; query: string }>();
@@ -23,7 +49,6 @@ export function MessagesPage() {
   const before = trail.at(-1);
   if (before) q.set('before', before);
   const query = q.toString();
-  useEffect(() => { document.title = 'Messages · Tend'; }, []);
   useEffect(() => {
     const t = setTimeout(() => api<{ messages: Message[]; next: string | null }>('GET', `/api/messages?${query}`).then((p) => { setPage({ ...p, query }); setError(''); }, (e: Error) => setError(e.message)), 250);
     return () => clearTimeout(t);
@@ -32,9 +57,7 @@ export function MessagesPage() {
   const refilter = (f: Filter) => { setFilter(f); setTrail([null]); };
 
   return (
-    <div className="page">
-      <TopBar current="messages" title="Messages" />
-      <main className="programs">
+    <>
         <form className="toolbar" role="search" aria-label="Find messages" onSubmit={(e) => e.preventDefault()}>
           <input className="search" type="search" placeholder="Recipient or subject" aria-label="Search messages" value={filter.q} onChange={(e) => refilter({ ...filter, q: e.target.value })} />
           <select aria-label="Status" value={filter.status} onChange={(e) => refilter({ ...filter, status: e.target.value })}>
@@ -67,7 +90,6 @@ export function MessagesPage() {
             <button disabled={loading || !page.next} onClick={() => setTrail([...trail, page.next])}>Older</button>
           </div>
         )}
-      </main>
-    </div>
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { api, ApiError, session, type Contact } from '../api.js';
 import { SEGMENT_SCOPE } from '../model/condition-query.js';
 import { linkTo, navigate } from '../router.js';
 import { ConditionBuilder } from './ConditionBuilder.js';
+import { SegmentSizes, SegmentUsers, useSegmentUsers } from './SegmentInsights.js';
 import { forgetCatalogue } from './useCatalogue.js';
 import { ago, count, when } from './format.js';
 import { TopBar } from './TopBar.js';
@@ -107,6 +108,7 @@ export function SegmentPage({ segmentId }: { segmentId: string }) {
     }
   };
   const [deleting, setDeleting] = useState(false);
+  const users = useSegmentUsers(saved?.id);
   const remove = async () => {
     if (!saved) return;
     try { await api('DELETE', `/api/segments/${saved.id}`); forgetCatalogue(); toast(`Deleted “${saved.name}”`, 'success'); navigate('/segments'); } catch (e) { toast((e as Error).message, 'error'); }
@@ -143,11 +145,14 @@ export function SegmentPage({ segmentId }: { segmentId: string }) {
             </>
           ) : <p className="muted">{problems.length ? 'Fix the condition to see who it picks.' : 'Counting…'}</p>}
           {saved && <Members segment={saved} />}
+          {saved && <SegmentSizes segmentId={saved.id} version={saved} />}
+          {saved && <SegmentUsers users={users} />}
         </section>
       </main>
       {deleting && saved && (
         <Dialog title={`Delete “${saved.name}”?`} onClose={() => setDeleting(false)}>
           <p>Its {count(saved.members)} member(s) stay contacts; programs that start when someone enters or leaves it stop starting, and conditions that name <code>{saved.key}</code> find nobody in it.</p>
+          {users && users.length > 0 && <p data-testid="delete-users"><strong>{users.length} program(s) use it:</strong> {users.map((u) => u.name).join(', ')}.</p>}
           <div className="dialog-actions"><button onClick={() => setDeleting(false)}>Cancel</button><button className="danger primary" onClick={() => void remove()}>Delete</button></div>
         </Dialog>
       )}
