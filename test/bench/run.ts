@@ -13,6 +13,7 @@
 //    and CPU while idle — against bare Temporal workflows sleeping as long.
 // 5. Scaling (test/bench/scaling.ts): the 5-node program with 1, 2 and 4 worker processes.
 // 6. Drain, lead, fan-out (drain.ts, lead.ts, fanout.ts): issue #14's targets 4, 1 and 5.
+// 7. Contacts (contacts-list.ts): the Contacts list's pages at 1,000,000 contacts (#16).
 //
 // `npm run bench -- editor` runs only the sections named ("engine" is 1 and 2 with
 // ingest); no name runs them all.
@@ -36,6 +37,7 @@ import { benchParked, printParked } from './parked.js';
 import { benchDrain, printDrain } from './drain.js';
 import { benchLead, printLead } from './lead.js';
 import { benchFanout, printFanout } from './fanout.js';
+import { benchContactsList, printContactsList } from './contacts-list.js';
 import { spawnTend } from './processes.js';
 import { median, percentile, progress } from './stats.js';
 
@@ -258,7 +260,7 @@ async function main() {
 
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
-const known = ['engine', 'editor', 'parked', 'scaling', 'drain', 'lead', 'fanout'];
+const known = ['engine', 'editor', 'parked', 'scaling', 'drain', 'lead', 'fanout', 'contacts'];
 for (const s of sections) if (!known.includes(s)) throw new Error(`unknown bench section "${s}" (${known.join(', ')})`);
 if (runs('engine')) await main();
 if (runs('editor')) {
@@ -273,3 +275,4 @@ if (runs('scaling')) printScaling(await benchScaling(log));
 if (runs('drain')) printDrain(await benchDrain(log));
 if (runs('lead')) printLead(await benchLead(log));
 if (runs('fanout')) printFanout(await benchFanout(log));
+if (runs('contacts')) printContactsList(await benchContactsList(log));

@@ -34,6 +34,9 @@ const EXPECTED: Record<string, string[]> = {
   'GET /api/keys': ['200'], 'POST /api/keys': ['201'], 'DELETE /api/keys/{id}': ['200'],
   'GET /api/forms': ['200'], 'POST /api/forms': ['201'], 'GET /api/forms/{id}': ['200'], 'PUT /api/forms/{id}': ['200'],
   'GET /api/forms/{id}/submissions': ['200'], 'GET /api/forms/{id}/stats': ['200'],
+  'POST /api/scoring-rules/check': ['200'], 'GET /api/stages': ['200'], 'PUT /api/stages': ['200'], 'GET /api/stages/funnel': ['200'],
+  'GET /api/segments/{id}/sizes': ['200'], 'GET /api/segments/{id}/used-by': ['200'], 'GET /api/preference-page/preview': ['200'],
+  'GET /api/email-design': ['200'], 'GET /api/secrets': ['200'],
   'POST /t/collect': ['202'], 'GET /f/{id}/embed': ['200'], 'POST /f/{id}/submit': ['200'], 'GET /healthz': ['200'], 'GET /readyz': ['200'],
 };
 
@@ -251,6 +254,19 @@ test('every real 2xx answer matches its schema', async () => {
   await call('GET /api/topics', '/api/topics?archived=true');
   await call('GET /api/topics/{key}', '/api/topics/product-news');
   await call('PUT /api/topics/{key}', '/api/topics/product-news', { name: 'News' });
+  await call('GET /api/topics', '/api/topics?optOuts=true');
+  await call('GET /api/preference-page/preview', '/api/preference-page/preview');
+  await call('GET /api/email-design', '/api/email-design');
+
+  // The score check, stages, a segment's sizes and users, the secrets' state.
+  await call('POST /api/scoring-rules/check', '/api/scoring-rules/check', { email: 'ada@example.com', eventType: 'signed_up', properties: { plan: 'pro' } });
+  await call('POST /api/scoring-rules/check', '/api/scoring-rules/check', { email: 'ada@example.com', eventType: 'page_view' });
+  await call('GET /api/stages', '/api/stages');
+  await call('PUT /api/stages', '/api/stages', { stages: ['lead', 'customer'] });
+  await call('GET /api/stages/funnel', '/api/stages/funnel');
+  await call('GET /api/segments/{id}/sizes', `/api/segments/${segment.id}/sizes`);
+  await call('GET /api/segments/{id}/used-by', '/api/segments/pro/used-by');
+  await call('GET /api/secrets', '/api/secrets');
 
   // API keys.
   const reader = await call('POST /api/keys', '/api/keys', { name: 'ci', scope: 'read' });
