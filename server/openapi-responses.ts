@@ -139,7 +139,7 @@ const PredictiveScore = ref('PredictiveScore');
 const Erasure = ref('Erasure');
 const Readiness = ref('Readiness');
 
-const contactsPage = object({ contacts: array(Contact), total: integer, limit: integer, offset: integer, next: { ...orNull(string), description: 'Pass as ?after= for the next page; null on the last' } });
+const contactsPage = object({ contacts: array(Contact), total: { ...orNull(integer), description: 'Every match, counted on a page asked for without ?after=; null on the pages after it' }, limit: integer, offset: integer, next: { ...orNull(string), description: 'Pass as ?after= for the next page; null on the last' } });
 const batchRow: Schema = {
   oneOf: [
     object({ index: integer, status: { type: 'string', enum: ['created', 'updated', 'unchanged'] }, id: uuid }),

@@ -148,7 +148,7 @@ export function openApiDocument() {
       '/api/events/batch': { post: { summary: 'Store up to 1000 events in one transaction', requestBody: body(plain(EventBatch), { events: [EXAMPLE_EVENT] }), responses: { 202: ok('Accepted'), 404: problem, 422: problem } } },
       '/api/contacts': {
         get: {
-          summary: 'Look up (?email=, ?externalId=) or search (?q= in email, external id and attributes), filtered by ?tag= and ?segment= (key or id); oldest first, paginated by ?after= (the `next` of the page before: fast at any depth) or ?offset=',
+          summary: 'Look up (?email=, ?externalId=) or search (?q= in email, external id and attributes), filtered by ?tag= and ?segment= (key or id); oldest first, paginated by ?after= (the `next` of the page before: fast at any depth) or ?offset=; `total` counts every match on a page asked for without ?after= and is null on the pages after it',
           parameters: [query('email', { type: 'string' }), query('externalId', { type: 'string' }), query('q', { type: 'string' }), query('tag', { type: 'string' }), query('segment', { type: 'string' }),
             query('after', { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$' }, 'The `next` cursor of the page before'), ...paging()],
           responses: { 200: ok('Contacts'), 400: problem, 422: problem },

@@ -19,7 +19,8 @@ test('keyset pages give every contact once, in order', async () => {
   do {
     const res: { status: number; body: any } = await tend.api('GET', `/api/contacts?limit=500${after ? `&after=${after}` : ''}`);
     expect(res.status).toBe(200);
-    expect(res.body.total).toBe(1200);
+    // Counted on the first page only: the pages after it carry on from it.
+    expect(res.body.total).toBe(after ? null : 1200);
     seen.push(...res.body.contacts.map((c: { id: string }) => c.id));
     after = res.body.next;
     pages += 1;

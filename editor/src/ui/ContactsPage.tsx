@@ -9,7 +9,7 @@ import { TopBar } from './TopBar.js';
 import { ContactImport } from './ContactImport.js';
 import { session } from '../api.js';
 
-interface Page { contacts: Contact[]; total: number; next: string | null }
+interface Page { contacts: Contact[]; total: number | null; next: string | null }
 interface Filter { q: string; tag: string; segment: string }
 
 const PAGE = 50;
@@ -38,7 +38,8 @@ export function ContactsPage() {
   const query = q.toString();
   useEffect(() => {
     // Typing reloads after a pause, not at every key.
-    const t = setTimeout(() => api<Page>('GET', `/api/contacts?${query}`).then((p) => { setPage({ ...p, query }); setError(''); }, (e: Error) => setError(e.message)), 250);
+    // Pages after the first carry no total (the server counts on the first only): keep the first's.
+    const t = setTimeout(() => api<Page>('GET', `/api/contacts?${query}`).then((p) => { setPage((before) => ({ ...p, total: p.total ?? before?.total ?? null, query })); setError(''); }, (e: Error) => setError(e.message)), 250);
     return () => clearTimeout(t);
   }, [query, reloads]);
   const loading = page?.query !== query;
@@ -60,7 +61,7 @@ export function ContactsPage() {
             {segments.map((s) => <option key={s.key} value={s.key}>{s.name}</option>)}
           </select>
           <div className="spacer" />
-          {page && <span className="muted" data-testid="contacts-total">{count(page.total)} contact{page.total === 1 ? '' : 's'}</span>}
+          {page && page.total !== null && <span className="muted" data-testid="contacts-total">{count(page.total)} contact{page.total === 1 ? '' : 's'}</span>}
         </form>
         {error ? <p className="error" role="alert">{error}</p> : !page ? <p className="muted">Loading…</p> : page.contacts.length === 0 ? (
           <div className="empty"><h2>No contact matches</h2><p className="muted">Contacts arrive with events, forms, the website tracker, the API or a CSV import (<code>tend contacts import</code>).</p></div>
@@ -83,7 +84,7 @@ export function ContactsPage() {
         {page && page.contacts.length > 0 && (
           <div className="row more pager">
             <button disabled={loading || trail.length === 1} onClick={() => setTrail(trail.slice(0, -1))}>Previous</button>
-            <span className="muted small" aria-live="polite">{loading ? 'Loading…' : `${first + 1}–${first + page.contacts.length} of ${count(page.total)}`}</span>
+            <span className="muted small" aria-live="polite">{loading ? 'Loading…' : `${first + 1}–${first + page.contacts.length}${page.total === null ? '' : ` of ${count(page.total)}`}`}</span>
             <button disabled={loading || !page.next} onClick={() => setTrail([...trail, page.next])}>Next</button>
           </div>
         )}
