@@ -39,6 +39,7 @@ import { stagesRouter } from './routes/stages.js';
 import { secretsRouter } from './routes/secrets.js';
 import { preferencePageRouter } from './routes/preference-page.js';
 import { emailDesignRouter } from './routes/email-design.js';
+import { pageViewsRouter } from './routes/page-views.js';
 import { openApiDocument } from './openapi.js';
 import { previewRouter } from './routes/preview.js';
 import { templatesRouter } from './routes/templates.js';
@@ -166,6 +167,7 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/stages', stagesRouter(deps.db));
   mount('/secrets', secretsRouter(deps.db));
   mount('/preference-page', preferencePageRouter(deps.db));
+  mount('/page-views', pageViewsRouter(deps.db));
   mount('/email-design', emailDesignRouter({ mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', templatesDir: process.env.TEND_TEMPLATES_DIR }));
   mount('/site-keys', siteKeysRouter(deps.db));
   mount('/keys', apiKeysRouter(deps.db));

@@ -299,6 +299,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'PUT /api/predictive-score': { 200: PredictiveScore },
   'POST /api/predictive-score/train': { 200: { allOf: [PredictiveScore, object({ rescored: { type: 'integer', description: 'Contacts whose readiness changed' } })] } },
   'GET /api/topics': { 200: object({ topics: array({ allOf: [Topic, object({ optedOut: { type: 'integer', description: 'With ?optOuts=true: contacts who left this topic' } }, ['optedOut'])] }) }) },
+  'GET /api/page-views': { 200: object({ pageViews: array(object({ id: uuid, at: dateTime, page: orNull(string), title: orNull(string), contactId: uuid, email: { ...orNull(string), description: 'Null: an anonymous visitor' } })) }) },
   'GET /api/email-design': {
     200: object({
       sender: object({ from: { type: 'string', description: 'The From of every email (TEND_MAIL_FROM)' } }),

@@ -204,6 +204,7 @@ export function openApiDocument() {
         get: { summary: 'Subscription topics (?archived=true includes archived ones; ?optOuts=true adds how many contacts left each)', parameters: [query('archived', { type: 'string', enum: ['true', 'false'] }), query('optOuts', { type: 'string', enum: ['true', 'false'] })], responses: { 200: ok('{ topics }'), 400: problem } },
         post: { summary: 'Add a topic that email nodes may name and contacts may leave on the preference page', requestBody: body(plain(TopicInput), { key: 'product-news', name: 'Product news' }), responses: { 201: ok('Topic'), 409: problem, 422: problem } },
       },
+      '/api/page-views': { get: { summary: 'The newest page views from the tracking snippet, newest first: when, the page without its query, the contact or anonymous visitor', parameters: [query('limit', { type: 'integer', minimum: 1, maximum: 100 })], responses: { 200: ok('{ pageViews }'), 400: problem } } },
       '/api/email-design': { get: { summary: 'The sender address, the layouts an email node may choose and the other partials, with their Handlebars source and where each comes from (built in, or the templates folder)', responses: { 200: ok('{ sender, layouts, partials }') } } },
       '/api/preference-page/preview': { get: { summary: 'The hosted preference page as a subscriber with no choices made sees it, with this Tend\'s topics, as HTML to show in a sandboxed frame', responses: { 200: ok('{ html }') } } },
       '/api/topics/{key}': {

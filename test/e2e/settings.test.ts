@@ -67,6 +67,12 @@ test('make an API key and a site key, use the API key, revoke it', async () => {
   // The address without its query: it may carry a visitor's details.
   await siteRow.filter({ hasText: `a few seconds ago: ${landing}` }).waitFor();
   expect(await siteRow.textContent()).not.toContain('someone@example.com');
+  // The live view showed the visit without a reload: the page (no query) and an anonymous visitor.
+  const view = page.getByRole('region', { name: 'Live page views' }).getByTestId('page-view-row').first();
+  await view.filter({ hasText: landing }).filter({ hasText: 'an anonymous visitor' }).waitFor();
+  expect(await view.textContent()).not.toContain('someone@example.com');
+  await page.getByRole('region', { name: 'Live page views' }).scrollIntoViewIfNeeded();
+  await s.screenshot('settings-live-views');
 
   // Revoked: refused from then on.
   await row.getByRole('button', { name: 'Revoke' }).click();

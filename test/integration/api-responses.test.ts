@@ -36,7 +36,7 @@ const EXPECTED: Record<string, string[]> = {
   'GET /api/forms/{id}/submissions': ['200'], 'GET /api/forms/{id}/stats': ['200'],
   'POST /api/scoring-rules/check': ['200'], 'GET /api/stages': ['200'], 'PUT /api/stages': ['200'], 'GET /api/stages/funnel': ['200'],
   'GET /api/segments/{id}/sizes': ['200'], 'GET /api/segments/{id}/used-by': ['200'], 'GET /api/preference-page/preview': ['200'],
-  'GET /api/email-design': ['200'], 'GET /api/secrets': ['200'],
+  'GET /api/email-design': ['200'], 'GET /api/secrets': ['200'], 'GET /api/page-views': ['200'],
   'POST /t/collect': ['202'], 'GET /f/{id}/embed': ['200'], 'POST /f/{id}/submit': ['200'], 'GET /healthz': ['200'], 'GET /readyz': ['200'],
 };
 
@@ -267,6 +267,7 @@ test('every real 2xx answer matches its schema', async () => {
   await call('GET /api/segments/{id}/sizes', `/api/segments/${segment.id}/sizes`);
   await call('GET /api/segments/{id}/used-by', '/api/segments/pro/used-by');
   await call('GET /api/secrets', '/api/secrets');
+  await call('GET /api/page-views', '/api/page-views?limit=5');
 
   // API keys.
   const reader = await call('POST /api/keys', '/api/keys', { name: 'ci', scope: 'read' });

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../api.js';
 import { Dialog } from './Dialog.js';
 import { MessagingPolicyForm } from './MessagingPolicyForm.js';
+import { LivePageViews } from './LivePageViews.js';
 import { ago, when } from './format.js';
 import { TopBar } from './TopBar.js';
 import { useToast } from './toast.js';
@@ -73,6 +74,7 @@ export function SettingsPage() {
             <label className="field"><span className="field-label">Your domains (optional)</span><input name="domains" placeholder="www.example.com shop.example.com" /></label>} />
           <KeyTable rows={sites} columns={['Domains', 'Last page view']} cells={(k: SiteKey) => [k.domains.join(', ') || '—', k.lastSeenAt ? `${ago(k.lastSeenAt)}: ${k.lastPage ?? ''}` : 'none yet: paste the snippet on a page and open it']} onRevoke={(k) => setRevoking({ kind: 'site', id: k.id, name: k.name })} testId="site-key-row" />
           {sites && sites.length > 0 && <button onClick={load} data-testid="check-tracking">Check again</button>}
+          <LivePageViews />
         </section>
         <MessagingPolicyForm />
         <SigningSecret />
