@@ -55,11 +55,24 @@ test('find a contact, read their profile and timeline, export them, erase them',
   expect(await emails()).toEqual(pages[1]);
   // Filters: the segment, the tag, a search for an attribute's value.
   await page.getByLabel('Segment').selectOption({ label: 'VIPs' });
-  await page.getByTestId('contacts-total').filter({ hasText: '1 contact' }).waitFor();
+  await page.getByTestId('contacts-total').filter({ hasText: /^1 contact$/ }).waitFor();
   await page.getByLabel('Segment').selectOption({ label: 'Every segment' });
   await page.getByLabel('Search contacts').fill('pro');
-  await page.getByTestId('contacts-total').filter({ hasText: '1 contact' }).waitFor();
+  await page.getByTestId('contacts-total').filter({ hasText: /^1 contact$/ }).waitFor();
+  // Columns chosen by the person: the plan attribute in, the external id out; kept on reload.
+  const header = () => page.getByRole('table', { name: 'Contacts' }).locator('thead th').allTextContents();
+  expect(await header()).toEqual(['Email', 'External id', 'Score', 'Tags', 'Created']);
+  await page.getByText('Columns', { exact: true }).click();
+  const menu = page.getByRole('group', { name: 'Columns shown' });
+  await menu.getByRole('checkbox', { name: 'plan attribute' }).check();
+  await menu.getByRole('checkbox', { name: 'External id' }).uncheck();
+  expect(await header()).toEqual(['Email', 'Score', 'Tags', 'Created', 'plan']);
+  expect(await page.getByTestId('contact-row').first().locator('td').last().textContent()).toBe('pro');
   await s.screenshot('contacts');
+  await page.reload();
+  await page.getByLabel('Search contacts').fill('pro');
+  await page.getByTestId('contacts-total').filter({ hasText: /^1 contact$/ }).waitFor();
+  expect(await header()).toEqual(['Email', 'Score', 'Tags', 'Created', 'plan']);
 
   await page.getByRole('link', { name: 'ada@example.com' }).click();
   await page.getByTestId('contact-name').filter({ hasText: 'ada@example.com' }).waitFor();

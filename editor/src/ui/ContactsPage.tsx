@@ -2,12 +2,11 @@
 // segment on the server, a page at a time: "Next" follows the list's own cursor, so a
 // page deep in a million contacts is as quick as the first.
 import { useEffect, useState } from 'react';
-import { api, type Contact } from '../api.js';
-import { navigate } from '../router.js';
-import { ago, count, when } from './format.js';
+import { api, session, type Contact } from '../api.js';
+import { count } from './format.js';
 import { TopBar } from './TopBar.js';
 import { ContactImport } from './ContactImport.js';
-import { session } from '../api.js';
+import { ContactsTable } from './ContactsTable.js';
 
 interface Page { contacts: Contact[]; total: number | null; next: string | null }
 interface Filter { q: string; tag: string; segment: string }
@@ -66,20 +65,7 @@ export function ContactsPage() {
         {error ? <p className="error" role="alert">{error}</p> : !page ? <p className="muted">Loading…</p> : page.contacts.length === 0 ? (
           <div className="empty"><h2>No contact matches</h2><p className="muted">Contacts arrive with events, forms, the website tracker, the API or a CSV import (<code>tend contacts import</code>).</p></div>
         ) : (
-          <table className="table" aria-label="Contacts">
-            <thead><tr><th>Email</th><th>External id</th><th className="num">Score</th><th>Tags</th><th>Created</th></tr></thead>
-            <tbody>
-              {page.contacts.map((c) => (
-                <tr key={c.id} data-testid="contact-row">
-                  <td><a href={`/contacts/${c.id}`} onClick={(e) => { e.preventDefault(); navigate(`/contacts/${c.id}`); }}>{c.email ?? <span className="muted">(no email)</span>}</a></td>
-                  <td>{c.externalId ?? '—'}</td>
-                  <td className="num">{c.score}</td>
-                  <td>{c.tags.map((t) => <span key={t} className="pill">{t}</span>)}</td>
-                  <td title={when(c.createdAt)}>{ago(c.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ContactsTable contacts={page.contacts} />
         )}
         {page && page.contacts.length > 0 && (
           <div className="row more pager">
