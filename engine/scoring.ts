@@ -262,3 +262,13 @@ export async function expireDueAwards(db: Db, limit = 200): Promise<number> {
     return rows.length;
   });
 }
+
+/** A contact's awarded points that decay has still to take back, soonest first (the profile's score panel). */
+export async function decayingAwards(db: Queryable, contactId: string): Promise<{ rule: string; points: number; awardedAt: string; expiresAt: string }[]> {
+  const { rows } = await db.query<{ name: string; points: number; awarded_at: Date; expires_at: Date }>(
+    `SELECT r.name, a.points, a.awarded_at, a.expires_at FROM score_awards a JOIN scoring_rules r ON r.id = a.rule_id
+     WHERE a.contact_id = $1 AND a.expires_at IS NOT NULL AND a.expired_at IS NULL ORDER BY a.expires_at, a.id LIMIT 200`,
+    [contactId],
+  );
+  return rows.map((r) => ({ rule: r.name, points: r.points, awardedAt: r.awarded_at.toISOString(), expiresAt: r.expires_at.toISOString() }));
+}

@@ -98,6 +98,7 @@ export const responseComponents: Record<string, unknown> = {
       object({
         kind: { const: 'message' }, at: dateTime, id: uuid, channel: string, status: messageStatus, subject: orNull(string), recipient: orNull(string),
         reason: orNull(string), programId: orNull(uuid), node: orNull(string), sentAt: orNull(dateTime),
+        openedAt: { ...orNull(dateTime), description: 'First opened (email)' }, clickedAt: { ...orNull(dateTime), description: 'First clicked (email)' },
       }),
     ],
   },
@@ -261,6 +262,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'DELETE /api/contacts/{id}': { 200: Erasure },
   'POST /api/contacts/{id}/erase': { 200: Erasure },
   'GET /api/contacts/{id}/export': { 200: contactExport },
+  'GET /api/contacts/{id}/decaying-points': { 200: object({ awards: array(object({ rule: string, points: integer, awardedAt: dateTime, expiresAt: dateTime })) }) },
   'GET /api/contacts/{id}/timeline': {
     200: object({
       contact: Contact, entries: array(ref('TimelineEntry')), truncated: boolean,

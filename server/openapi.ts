@@ -162,6 +162,7 @@ export function openApiDocument() {
       },
       '/api/contacts/{id}/erase': { post: { summary: 'Erase a contact (the same as DELETE /api/contacts/{id})', parameters: id, responses: { 200: ok('{ erasureId, erasedAt, counts }'), 404: problem, 503: problem } } },
       '/api/contacts/{id}/export': { get: { summary: 'Everything about a contact as one JSON document (tend.contact-export/v1)', parameters: id, responses: { 200: ok('{ contact, mergedContacts, identities, events, messages, enrollments (with visits), segments, scoreAwards, rfmPurchases, merges, dateSchedules }'), 404: problem } } },
+      '/api/contacts/{id}/decaying-points': { get: { summary: 'Points awarded by scoring rules that decay will take back, soonest first (at most 200)', parameters: id, responses: { 200: ok('{ awards }'), 404: problem } } },
       '/api/contacts/{id}/timeline': { get: { summary: 'Events, node visits and messages in time order; `next` is the cursor for more (?after=)', parameters: [...id, query('limit', { type: 'integer', minimum: 1, maximum: 5000 }), query('after', { type: 'string', maxLength: 500 })], responses: { 200: ok('Timeline'), 422: problem } } },
       '/api/scoring-rules': {
         get: { summary: 'Lead-scoring rules in force', responses: { 200: ok('{ rules }') } },

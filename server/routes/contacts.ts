@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 
 import { ContactUpsert, checkTimezone } from './contact-input.js';
 import { actorOf, type Caller } from '../auth.js';
+import { decayingAwards } from '../../engine/scoring.js';
 
 /** A timeline cursor (`next` of the page before), checked field by field. */
 function readCursor(raw: unknown): [string, string, string, string] | undefined {
@@ -92,6 +93,12 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
     res.json(merged ? { ...c, mergedInto: merged } : c);
   }));
 
+  // Points still to be taken back (decay), soonest first, with the rule that gave them.
+  r.get('/:id/decaying-points', route(async (req, res) => {
+    const c = await load(String(req.params.id));
+    res.json({ awards: await decayingAwards(db, c.id) });
+  }));
+
   r.get('/:id/timeline', route(async (req, res) => {
     const c = await load(String(req.params.id));
     const limit = intParam(req.query.limit, 'limit', { min: 1, max: 5000, fallback: 500 });
@@ -104,7 +111,7 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
          SELECT 'node', v.entered_at, v.entered_at, v.enrollment_id::text || ':' || v.node_id || ':' || v.visit, jsonb_build_object('programId', v.program_id, 'version', v.version, 'node', v.node_id, 'visit', v.visit, 'status', v.status, 'port', v.port, 'leftAt', v.left_at, 'wakeAt', v.wake_at, 'error', v.error)
            FROM node_visits v JOIN enrollments e ON e.id = v.enrollment_id WHERE e.contact_id = $1
          UNION ALL
-         SELECT 'message', created_at, created_at, id::text, jsonb_build_object('id', id, 'channel', channel, 'status', status, 'subject', subject, 'recipient', recipient, 'reason', reason, 'programId', program_id, 'node', node_id, 'sentAt', sent_at) FROM messages WHERE contact_id = $1
+         SELECT 'message', created_at, created_at, id::text, jsonb_build_object('id', id, 'channel', channel, 'status', status, 'subject', subject, 'recipient', recipient, 'reason', reason, 'programId', program_id, 'node', node_id, 'sentAt', sent_at, 'openedAt', first_opened_at, 'clickedAt', first_clicked_at) FROM messages WHERE contact_id = $1
        ) t
        WHERE $3::timestamptz IS NULL OR (at, seq, kind, k) > ($3::timestamptz, $4::timestamptz, $5::text, $6::text)
        ORDER BY at, seq, kind, k LIMIT $2`,

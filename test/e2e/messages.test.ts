@@ -83,6 +83,11 @@ test('topics: add one, a reader leaves it on the preference page, the screen cou
   await page.reload();
   await page.getByTestId('topic-row').filter({ hasText: 'Product news' }).getByTestId('topic-opted-out').filter({ hasText: '1' }).waitFor();
   await s.screenshot('messages-topics');
+  // The reader's profile says which topic they left.
+  const reader = (await tend.api('GET', '/api/contacts?email=reader@example.com')).body.contacts[0].id as string;
+  await page.goto(`${tend.url}/contacts/${reader}`);
+  expect(await page.getByTestId('contact-topics-left').textContent()).toBe('product-news');
+  await page.goto(`${tend.url}/messages?tab=topics`);
 
   await page.getByRole('tab', { name: 'Layouts and sender' }).click();
   expect(await page.getByTestId('sender-from').textContent()).toContain('@');

@@ -97,5 +97,13 @@ test('check what a contact\'s score would be; order the stages and read the funn
   expect(await stages.getByTestId('stage-none').textContent()).toBe('1'); // seen@example.com
   await stages.getByTestId('chart-funnel').scrollIntoViewIfNeeded();
   await s.screenshot('scoring-funnel');
+
+  // Ada's profile explains her 15: three pricing visits of +5, each taken back in 30 days.
+  const ada = (await tend.api('GET', '/api/contacts?email=ada@example.com')).body.contacts[0].id as string;
+  await page.goto(`${tend.url}/contacts/${ada}`);
+  const changes = page.getByRole('table', { name: 'Score changes' }).getByTestId('score-change');
+  await expect.poll(() => changes.count()).toBe(3);
+  expect(await changes.first().textContent()).toMatch(/^Visited pricing\+515/);
+  expect(await page.getByTestId('decaying').textContent()).toBe('Decay takes back 5 (Visited pricing) in 30 days, 5 (Visited pricing) in 30 days, 5 (Visited pricing) in 30 days.');
   expectNoBrowserErrors(s);
 });

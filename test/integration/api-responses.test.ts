@@ -36,7 +36,7 @@ const EXPECTED: Record<string, string[]> = {
   'GET /api/forms/{id}/submissions': ['200'], 'GET /api/forms/{id}/stats': ['200'],
   'POST /api/scoring-rules/check': ['200'], 'GET /api/stages': ['200'], 'PUT /api/stages': ['200'], 'GET /api/stages/funnel': ['200'],
   'GET /api/segments/{id}/sizes': ['200'], 'GET /api/segments/{id}/used-by': ['200'], 'GET /api/preference-page/preview': ['200'],
-  'GET /api/email-design': ['200'], 'GET /api/secrets': ['200'], 'GET /api/page-views': ['200'],
+  'GET /api/email-design': ['200'], 'GET /api/secrets': ['200'], 'GET /api/page-views': ['200'], 'GET /api/contacts/{id}/decaying-points': ['200'],
   'POST /t/collect': ['202'], 'GET /f/{id}/embed': ['200'], 'POST /f/{id}/submit': ['200'], 'GET /healthz': ['200'], 'GET /readyz': ['200'],
 };
 
@@ -291,6 +291,7 @@ test('every real 2xx answer matches its schema', async () => {
   await tend.until(async () => (await tend.sql('SELECT 1 FROM messages WHERE contact_id = $1', [ada])).length > 0, 'the welcome mail recorded');
   await call('GET /api/flows/{id}/stats', `/api/flows/${program.id}/stats`);
   await call('GET /api/contacts/{id}/export', `/api/contacts/${ada}/export`);
+  await call('GET /api/contacts/{id}/decaying-points', `/api/contacts/${ada}/decaying-points`);
   const timeline = await call('GET /api/contacts/{id}/timeline', `/api/contacts/${ada}/timeline`);
   expect(new Set(timeline.entries.map((e: { kind: string }) => e.kind))).toEqual(new Set(['event', 'node', 'message']));
   const first = await call('GET /api/contacts/{id}/timeline', `/api/contacts/${ada}/timeline?limit=1`);

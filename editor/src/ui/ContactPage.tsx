@@ -17,6 +17,7 @@ import { useToast } from './toast.js';
 type Kind = 'all' | TimelineEntry['kind'] | 'changes';
 const KINDS: [Kind, string][] = [['all', 'Everything'], ['event', 'Events'], ['changes', 'Changes to the contact'], ['node', 'Program steps'], ['message', 'Messages']];
 const CONTACT_CHANGED = 'tend.contact_changed';
+const SCORE_CHANGED = 'tend.score_changed';
 const isChange = (e: TimelineEntry) => e.kind === 'event' && e.type === CONTACT_CHANGED;
 
 export function ContactPage({ contactId }: { contactId: string }) {
@@ -72,7 +73,8 @@ export function ContactPage({ contactId }: { contactId: string }) {
             <div><dt>Tags</dt><dd data-testid="contact-tags">{c.tags.length ? c.tags.map((t) => <span key={t} className="pill">{t}</span>) : '—'}</dd></div>
             <div><dt>Segments</dt><dd data-testid="contact-segments">{c.segments?.length ? c.segments.map((s) => <span key={s} className="pill pill-segment">{s}</span>) : '—'}</dd></div>
             <div><dt>Marketing email</dt><dd>{c.unsubscribed ? 'unsubscribed from all' : 'subscribed'}</dd></div>
-            {Object.entries(c.consent ?? {}).map(([k, v]) => <div key={k}><dt>Consent: {k}</dt><dd>{formatValue(v)}</dd></div>)}
+            {Object.entries(c.consent ?? {}).filter(([k]) => k !== 'topics').map(([k, v]) => <div key={k}><dt>Consent: {k}</dt><dd>{formatValue(v)}</dd></div>)}
+            <div><dt>Topics left</dt><dd data-testid="contact-topics-left">{topicsLeft(c).length ? topicsLeft(c).map((t) => <span key={t} className="pill">{t}</span>) : 'none'}</dd></div>
           </dl>
           <h3>Attributes</h3>
           {Object.keys(c.attributes).length === 0 ? <p className="muted small">None yet.</p> : (
@@ -95,10 +97,12 @@ export function ContactPage({ contactId }: { contactId: string }) {
               ))}
             </tbody></table>
           )}
+          <ScorePanel contactId={c.id} score={c.score} changes={newestFirst.filter((e) => e.kind === 'event' && e.type === SCORE_CHANGED)} />
           <h2 className="section-title">Messages <span className="muted small">{messages.length}</span></h2>
           {messages.length === 0 ? <p className="muted">Nothing sent yet.</p> : (
-            <table className="table" aria-label="Messages"><thead><tr><th>Channel</th><th>Subject</th><th>Status</th><th>When</th></tr></thead><tbody>
-              {messages.map((m) => <tr key={String(m.id)} data-testid="contact-message"><td>{String(m.channel)}</td><td>{String(m.subject ?? '')}</td><td><span className={`status status-${String(m.status)}`}>{String(m.status)}</span></td><td title={precise(m.at)}>{ago(m.at)}</td></tr>)}
+            <table className="table" aria-label="Messages"><thead><tr><th>Channel</th><th>Subject</th><th>Status</th><th>Engagement</th><th>When</th></tr></thead><tbody>
+              {messages.map((m) => <tr key={String(m.id)} data-testid="contact-message"><td>{String(m.channel)}</td><td>{String(m.subject ?? '')}</td><td><span className={`status status-${String(m.status)}`}>{String(m.status)}</span></td>
+                <td className="small">{[m.openedAt ? 'opened' : '', m.clickedAt ? 'clicked' : ''].filter(Boolean).join(', ') || '—'}</td><td title={precise(m.at)}>{ago(m.at)}</td></tr>)}
             </tbody></table>
           )}
         </section>
@@ -126,6 +130,32 @@ export function ContactPage({ contactId }: { contactId: string }) {
       {editing && <ContactEditDialog contact={c} onClose={() => setEditing(false)} onSaved={() => { setEditing(false); toast('Contact saved', 'success'); setLoads((n) => n + 1); }} />}
       {erasing && <EraseDialog contact={c} entries={data.entries} programs={inPrograms.length} onClose={() => setErasing(false)} />}
     </div>
+  );
+}
+
+/** Topics the contact left on the preference page (consent.topics: key → false). */
+function topicsLeft(c: Contact): string[] {
+  const topics = (c.consent ?? {}).topics;
+  return topics && typeof topics === 'object' ? Object.entries(topics as Record<string, unknown>).filter(([, v]) => v === false).map(([k]) => k) : [];
+}
+
+/** The score: its latest changes with their reasons, and the points decay will take back, and when. */
+function ScorePanel({ contactId, score, changes }: { contactId: string; score: number; changes: TimelineEntry[] }) {
+  const [decaying, setDecaying] = useState<{ rule: string; points: number; expiresAt: string }[]>();
+  useEffect(() => { api<{ awards: { rule: string; points: number; expiresAt: string }[] }>('GET', `/api/contacts/${contactId}/decaying-points`).then((r) => setDecaying(r.awards), () => setDecaying([])); }, [contactId, score]);
+  const props = (e: TimelineEntry) => (e.properties ?? {}) as { delta?: number; reason?: string; score?: number };
+  return (
+    <>
+      <h2 className="section-title">Score <span className="muted small">{score}</span></h2>
+      {changes.length === 0 ? <p className="muted">No points yet.</p> : (
+        <table className="table compact" aria-label="Score changes"><thead><tr><th>Why</th><th className="num">Points</th><th className="num">Score</th><th>When</th></tr></thead><tbody>
+          {changes.slice(0, 10).map((e, i) => { const p = props(e); return <tr key={i} data-testid="score-change"><td>{p.reason ?? '—'}</td><td className="num">{(p.delta ?? 0) > 0 ? `+${p.delta}` : p.delta}</td><td className="num">{p.score}</td><td title={precise(e.at)}>{ago(e.at)}</td></tr>; })}
+        </tbody></table>
+      )}
+      {decaying && decaying.length > 0 && (
+        <p className="muted small" data-testid="decaying">Decay takes back {decaying.map((d, i) => <span key={i}>{i > 0 ? ', ' : ''}{d.points} ({d.rule}) <span title={when(d.expiresAt)}>{ago(d.expiresAt)}</span></span>)}.</p>
+      )}
+    </>
   );
 }
 
