@@ -1,6 +1,7 @@
 // The node plugin contract: the one public API that built-in and third-party nodes
 // are written against. A plugin's description (id, schema, ports) is plain data the
 // editor can read; `run` executes only inside a Temporal activity on a worker.
+import type { BestHour } from './send-time.js';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Condition, Fact } from './conditions.js';
 
@@ -183,6 +184,12 @@ export interface RunContext<C> {
    * `tend.experiment_assigned` events), and its winner once decided.
    */
   experiment(spec: ExperimentQuery): Promise<ExperimentState>;
+  /**
+   * The local hour (in `zone`, the contact's time zone or the policy's default) this
+   * contact most often opens or clicks email, or everyone's when they have too few
+   * opens and clicks (engine/send-time.ts).
+   */
+  bestSendHour(): Promise<BestHour & { zone: string }>;
 }
 
 export interface ExperimentQuery {
@@ -345,5 +352,6 @@ export { atLocalTime, isTimeZone } from './zoned-time.js';
 /** The key a subscription topic may have. */
 export { TOPIC_KEY_PATTERN } from './topics.js';
 export { STAGE_ATTRIBUTE, STAGE_PATTERN } from './stages.js';
+export type { BestHour } from './send-time.js';
 /** The schedule triggers' event type, signatures and cron check. */
 export { SCHEDULE_REACHED, calendarSignature, cronProblem, scheduleSignature, type CalendarSchedule } from './schedule-rules.js';

@@ -17,6 +17,8 @@ import { evaluateMeasured, type Fact } from '../conditions.js';
 import { goalNodes, type GoalNode } from '../goals.js';
 import { measureFact } from '../segments/facts.js';
 import { experimentState } from '../experiments.js';
+import { bestSendHour, zoneOf } from '../send-time.js';
+import { readPolicy } from '../channel-policy.js';
 import { NotRetryableError, RetryAfterError, type Contact, type Directive, type Logger, type NodePlugin, type TendEvent } from '../plugin.js';
 import { createEffects, type EffectDeps, type VisitTracker } from '../effects.js';
 import type { Renderer } from '../templates.js';
@@ -277,6 +279,10 @@ export function createActivities(deps: ActivityDeps) {
           sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${enrollment.program_id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
           measure,
           experiment: (query) => experimentState(db, { ...query, programId: enrollment.program_id, nodeId: input.nodeId }),
+          bestSendHour: async () => {
+            const zone = zoneOf(contact.timezone, (await readPolicy(db)).defaultTimezone);
+            return { ...(await bestSendHour(db, contact, zone)), zone };
+          },
         });
         const declared = portsOf(compiled.plugin, compiled.config).map((p) => p.name);
         const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'exit' || directive.kind === 'again' ? [] : [directive.port];

@@ -20,6 +20,7 @@ import { createRenderer, type Renderer } from '../templates.js';
 import { portsOf } from '../ports.js';
 import { createMemoryWorld, type HttpHandler, type MemoryWorld, type RecordedEffects, type SendDecider, type WorldOptions } from './memory-world.js';
 import { measureEvents } from '../conditions.js';
+import { chooseHour, CONTACT_WINDOW_DAYS, ENGAGEMENT_TYPES, zoneOf } from '../send-time.js';
 
 export type { RecordedEffects, HttpHandler, SendDecider } from './memory-world.js';
 export { createMemoryWorld, applyToContact } from './memory-world.js';
@@ -184,6 +185,12 @@ export async function runVisit(v: Visit): Promise<Directive> {
     sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${v.program.id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
     measure: async (fact) => measureEvents(v.history ?? [], fact, v.now),
     experiment: async (query) => v.experiment ?? { results: query.variants.map((variant) => ({ variant, assigned: 0, converted: 0, rate: 0 })) },
+    // From the contact's own opens and clicks in the history; a simulation has no population.
+    bestSendHour: async () => {
+      const zone = zoneOf(contact.timezone, 'UTC');
+      const own = (v.history ?? []).filter((e) => (ENGAGEMENT_TYPES as readonly string[]).includes(e.type) && v.now.getTime() - Date.parse(e.occurredAt) < CONTACT_WINDOW_DAYS * 86_400_000).map((e) => new Date(e.occurredAt));
+      return { ...(await chooseHour(own, zone, async () => ({ hour: undefined, signals: 0 }))), zone };
+    },
   });
   const declared = portsOf(v.plugin, v.config).map((p) => p.name);
   const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'next' || directive.kind === 'sleep' ? [directive.port] : [];

@@ -14,6 +14,7 @@
 // 5. Scaling (test/bench/scaling.ts): the 5-node program with 1, 2 and 4 worker processes.
 // 6. Drain, lead, fan-out (drain.ts, lead.ts, fanout.ts): issue #14's targets 4, 1 and 5.
 // 7. Contacts (contacts-list.ts): the Contacts list's pages at 1,000,000 contacts (#16).
+// 8. Send time (send-time.ts): choosing a contact's best hour at 1,000,000 contacts (#18).
 //
 // `npm run bench -- editor` runs only the sections named ("engine" is 1 and 2 with
 // ingest); no name runs them all.
@@ -38,6 +39,7 @@ import { benchDrain, printDrain } from './drain.js';
 import { benchLead, printLead } from './lead.js';
 import { benchFanout, printFanout } from './fanout.js';
 import { benchContactsList, printContactsList } from './contacts-list.js';
+import { benchSendTime, printSendTime } from './send-time.js';
 import { spawnTend } from './processes.js';
 import { median, percentile, progress } from './stats.js';
 
@@ -260,7 +262,7 @@ async function main() {
 
 const sections = process.argv.slice(2);
 const runs = (section: string) => sections.length === 0 || sections.includes(section);
-const known = ['engine', 'editor', 'parked', 'scaling', 'drain', 'lead', 'fanout', 'contacts'];
+const known = ['engine', 'editor', 'parked', 'scaling', 'drain', 'lead', 'fanout', 'contacts', 'sendtime'];
 for (const s of sections) if (!known.includes(s)) throw new Error(`unknown bench section "${s}" (${known.join(', ')})`);
 if (runs('engine')) await main();
 if (runs('editor')) {
@@ -276,3 +278,4 @@ if (runs('drain')) printDrain(await benchDrain(log));
 if (runs('lead')) printLead(await benchLead(log));
 if (runs('fanout')) printFanout(await benchFanout(log));
 if (runs('contacts')) printContactsList(await benchContactsList(log));
+if (runs('sendtime')) printSendTime(await benchSendTime(log));

@@ -134,6 +134,21 @@ describe('waits', () => {
     expect(tokyo.directive).toMatchObject({ until: '2030-03-12T00:00:00.000Z' });
   });
 
+  test('tend.wait.best-time: the contact\'s own best hour in their zone, now when it is that hour, the default hour without history, at once beyond the window', async () => {
+    const p = node('tend.wait.best-time');
+    const opens = (...isos: string[]) => isos.map((occurredAt) => ({ type: 'email_opened', occurredAt }));
+    // Three opens at 07:xx Berlin (06:xxZ in winter): the run waits for tomorrow 07:00 Berlin.
+    const berlin = { timezone: 'Europe/Berlin' };
+    const history = opens('2030-02-20T06:10:00Z', '2030-02-22T06:40:00Z', '2030-02-25T06:05:00Z', '2030-02-26T18:00:00Z');
+    expect((await runPlugin(p, { config: { within: '24 hours' }, now: NOW, contact: berlin, history })).directive).toEqual({ kind: 'sleep', until: '2030-03-02T06:00:00.000Z', port: 'next' });
+    // Within that hour: at once.
+    expect((await runPlugin(p, { config: { within: '24 hours' }, now: '2030-03-02T06:30:00Z', contact: berlin, history })).directive).toEqual({ kind: 'next', port: 'next' });
+    // Clicks count too; two signals are too few: the default hour, 10:00 in their zone (UTC without one).
+    expect((await runPlugin(p, { config: { within: '24 hours' }, now: NOW, history: [...opens('2030-02-20T21:00:00Z'), { type: 'email_clicked', occurredAt: '2030-02-21T21:00:00Z' }] })).directive).toEqual({ kind: 'sleep', until: '2030-03-02T10:00:00.000Z', port: 'next' });
+    // Tomorrow 07:00 Berlin is 18 hours away: beyond a 6-hour window, go on at once.
+    expect((await runPlugin(p, { config: { within: '6 hours' }, now: NOW, contact: berlin, history })).directive).toEqual({ kind: 'next', port: 'next' });
+  });
+
   test('tend.wait.until: no time zone means UTC; a past date goes straight on; no date leaves by missing', async () => {
     const p = node('tend.wait.until');
     const config = { property: 'event.properties.delivery', atLocalTime: '18:30' };
