@@ -190,6 +190,11 @@ export interface RunContext<C> {
    * opens and clicks (engine/send-time.ts).
    */
   bestSendHour(): Promise<BestHour & { zone: string }>;
+  /**
+   * A place in this node's queue, one every `everyMs` across all its runs, in the order
+   * they came (engine/pacing.ts): when this visit may pass. A retry keeps its place.
+   */
+  takePlace(everyMs: number): Promise<Date>;
 }
 
 export interface ExperimentQuery {
@@ -283,6 +288,8 @@ export interface PluginDescription<S extends TSchema = TSchema> {
   summary?: string;
   /** Whether this node waits, so a cycle through it is allowed. */
   waits?: boolean;
+  /** What the canvas calls the contacts at this node ("queued" for a throttle); "here" unless set. */
+  waitingLabel?: string;
   /** Whether this node lets a contact round a cycle only a bounded number of times, so a cycle through it is allowed too. */
   boundsLoops?: boolean;
   /**

@@ -138,6 +138,7 @@ export class Registry {
       dynamicPorts: p.dynamicPorts,
       summary: p.summary,
       waits: p.waits ?? false,
+      ...(p.waitingLabel ? { waitingLabel: p.waitingLabel } : {}),
       source: this.sources.get(p.id) ?? 'built-in',
     }));
   }

@@ -18,6 +18,7 @@ import { goalNodes, type GoalNode } from '../goals.js';
 import { measureFact } from '../segments/facts.js';
 import { experimentState } from '../experiments.js';
 import { bestSendHour, zoneOf } from '../send-time.js';
+import { takePlace } from '../pacing.js';
 import { readPolicy } from '../channel-policy.js';
 import { NotRetryableError, RetryAfterError, type Contact, type Directive, type Logger, type NodePlugin, type TendEvent } from '../plugin.js';
 import { createEffects, type EffectDeps, type VisitTracker } from '../effects.js';
@@ -279,6 +280,8 @@ export function createActivities(deps: ActivityDeps) {
           sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${enrollment.program_id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
           measure,
           experiment: (query) => experimentState(db, { ...query, programId: enrollment.program_id, nodeId: input.nodeId }),
+          // One queue per program node, across versions: a republish keeps the pace.
+          takePlace: (everyMs) => takePlace(db, `${enrollment.program_id}:${input.nodeId}`, everyMs, idempotencyKey),
           bestSendHour: async () => {
             const zone = zoneOf(contact.timezone, (await readPolicy(db)).defaultTimezone);
             return { ...(await bestSendHour(db, contact, zone)), zone };

@@ -185,6 +185,8 @@ export async function runVisit(v: Visit): Promise<Directive> {
     sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${v.program.id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
     measure: async (fact) => measureEvents(v.history ?? [], fact, v.now),
     experiment: async (query) => v.experiment ?? { results: query.variants.map((variant) => ({ variant, assigned: 0, converted: 0, rate: 0 })) },
+    // A simulation runs one contact: first in every queue.
+    takePlace: async () => v.now,
     // From the contact's own opens and clicks in the history; a simulation has no population.
     bestSendHour: async () => {
       const zone = zoneOf(contact.timezone, 'UTC');

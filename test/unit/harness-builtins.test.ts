@@ -149,6 +149,12 @@ describe('waits', () => {
     expect((await runPlugin(p, { config: { within: '6 hours' }, now: NOW, contact: berlin, history })).directive).toEqual({ kind: 'next', port: 'next' });
   });
 
+  test('tend.logic.throttle: alone in its queue (a simulation has one contact), it goes on at once', async () => {
+    const p = node('tend.logic.throttle');
+    expect((await runPlugin(p, { config: { max: 60, per: '1 minute' }, now: NOW })).directive).toEqual({ kind: 'next', port: 'next' });
+    expect(p.waitingLabel).toBe('queued');
+  });
+
   test('tend.wait.until: no time zone means UTC; a past date goes straight on; no date leaves by missing', async () => {
     const p = node('tend.wait.until');
     const config = { property: 'event.properties.delivery', atLocalTime: '18:30' };

@@ -26,6 +26,8 @@ export interface NodeType {
   dynamicPorts?: { field: string; nameKey: string; labelKey?: string };
   summary?: string;
   waits: boolean;
+  /** What the canvas calls the contacts at the node ("queued"); "here" without it. */
+  waitingLabel?: string;
   source: string;
 }
 

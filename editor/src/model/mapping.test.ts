@@ -15,6 +15,16 @@ describe('document → canvas', () => {
     expect(nodes.find((n) => n.id === 'pause')!.data.summary).toBe('Wait 3 days');
   });
 
+  test('a node type that names its waiting contacts ("queued") passes the word to the canvas', () => {
+    const doc = cartProgram();
+    doc.nodes.push({ id: 'pace', type: 'tend.logic.throttle', version: 1, config: { max: 10, per: '1 minute' } });
+    const types = new Map(catalogue);
+    types.set('tend.logic.throttle', { ...catalogue.get('tend.wait.duration')!, id: 'tend.logic.throttle', title: 'Throttle', waitingLabel: 'queued' });
+    const nodes = toCanvasNodes(doc, types);
+    expect(nodes.find((n) => n.id === 'pace')!.data.waitingLabel).toBe('queued');
+    expect(nodes.find((n) => n.id === 'pause')!.data.waitingLabel).toBeUndefined();
+  });
+
   test('a label replaces the title; an unknown type still shows, marked as such', () => {
     const doc = cartProgram();
     doc.nodes[2].label = 'Reminder';

@@ -29,6 +29,8 @@ export interface CanvasNodeData extends Record<string, unknown> {
   connected: string[];
   /** Comments on the node (not deleted), shown as a badge. */
   comments?: number;
+  /** What the counts call the contacts at the node ("queued"); "here" without it. */
+  waitingLabel?: string;
 }
 
 export type CanvasNode = Node<CanvasNodeData, 'tend'>;
@@ -61,6 +63,7 @@ export function toCanvasNodes(doc: FlowDocument, catalogue: Catalogue, overlay: 
         typeId: n.type,
         summary: type ? summarise(type, n.config) : 'This node type is not installed on the server',
         category: type?.category ?? 'unknown',
+        ...(type?.waitingLabel ? { waitingLabel: type.waitingLabel } : {}),
         ports,
         hasInput: type?.category !== 'trigger',
         problems: (overlay.problems?.get(n.id) ?? []).map((p) => p.message),

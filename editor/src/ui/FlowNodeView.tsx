@@ -22,7 +22,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
       {c && (
         <div className="tnode-counts" data-testid="node-counts" aria-label="Counts">
           <span title="Entered">{count(c.entered)} in</span>
-          {c.waiting + (c.active ?? 0) > 0 && <span className="waiting" title="Here now">{count(c.waiting + (c.active ?? 0))} here</span>}
+          {c.waiting + (c.active ?? 0) > 0 && <span className="waiting" title="Here now">{count(c.waiting + (c.active ?? 0))} {data.waitingLabel ?? 'here'}</span>}
           <span title="Completed">{count(c.completed)} done</span>
           {sent !== undefined && <span title="Sent">{count(sent)} sent</span>}
           {c.messages?.opened !== undefined && <span title="Opened">{count(c.messages.opened)} opened</span>}

@@ -1,0 +1,24 @@
+// Pacing: contacts through a point of a program at most N per period, in the order they
+// came. A queue per key holds when its next place falls due; taking a place moves that
+// on by one interval (from now, if the queue has been idle), under the queue row's lock,
+// so places are handed out in arrival order. A visit's place is kept under its
+// idempotency key, in the same transaction: a retried step gets the same place, never
+// a second one. The run then sleeps until its place like any wait, durably.
+import type { Db } from './storage/db.js';
+import { transaction } from './storage/db.js';
+
+/** When this visit may pass: its place in the queue `queue`, one place every `everyMs`. */
+export async function takePlace(db: Db, queue: string, everyMs: number, idempotencyKey: string): Promise<Date> {
+  return transaction(db, async (tx) => {
+    const kept = await tx.query<{ at: Date }>('SELECT at FROM pacing_places WHERE idempotency_key = $1', [idempotencyKey]);
+    if (kept.rows[0]) return kept.rows[0].at;
+    const { rows: [place] } = await tx.query<{ at: Date }>(
+      `INSERT INTO pacing_queues (key, next_at) VALUES ($1, now() + make_interval(secs => $2::float8 / 1000))
+       ON CONFLICT (key) DO UPDATE SET next_at = greatest(pacing_queues.next_at, now()) + make_interval(secs => $2::float8 / 1000)
+       RETURNING next_at - make_interval(secs => $2::float8 / 1000) AS at`,
+      [queue, everyMs],
+    );
+    await tx.query('INSERT INTO pacing_places (idempotency_key, queue, at) VALUES ($1, $2, $3)', [idempotencyKey, queue, place!.at]);
+    return place!.at;
+  });
+}
