@@ -1,7 +1,9 @@
 /* Tend tracking script: page views, time on page, CTA clicks, custom events, identify,
    and embedded forms. No dependencies; paste
    <script src="https://tend.example/t.js" data-key="pk_..." async></script>
-   The visitor id lives in a first-party cookie on this site's own domain. */
+   The visitor id lives in a first-party cookie on this site's own domain.
+   With data-consent="required" the script sets no cookie and records nothing until the
+   site's consent banner calls tend.consent('analytics', true); forms still work. */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -9,6 +11,10 @@
   if (!key || (window.tend && window.tend.loaded)) return;
   var base = script.src.replace(/\/t\.js(\?.*)?$/, '');
   var COOKIE = 'tend_vid';
+  var secure = location.protocol === 'https:' ? '; Secure' : '';
+  // Consent: without data-consent="required", tracking starts at once (the site decided);
+  // with it, only once tend.consent('analytics', true) is called, and again on each page.
+  var granted = script.getAttribute('data-consent') !== 'required';
 
   function randomId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -20,12 +26,16 @@
     var m = document.cookie.match(/(?:^|;\s*)tend_vid=([A-Za-z0-9_-]{8,64})/);
     return m && m[1];
   }
-  var vid = readCookie() || randomId();
-  // Refreshed on every page: two years after the last visit.
-  document.cookie = COOKIE + '=' + vid + '; path=/; max-age=63072000; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+  // Before consent the visitor id is this page's alone: never stored, never sent with an event.
+  var vid = (granted && readCookie()) || randomId();
+  function keepVisitor() {
+    // Refreshed on every page: two years after the last visit.
+    document.cookie = COOKIE + '=' + vid + '; path=/; max-age=63072000; SameSite=Lax' + secure;
+  }
 
   // text/plain JSON: a "simple" request, so neither fetch nor sendBeacon needs a CORS preflight.
   function send(body, beacon) {
+    if (!granted) return Promise.resolve();
     body.key = key;
     body.anonymousId = vid;
     var json = JSON.stringify(body);
@@ -53,11 +63,15 @@
   var viewId = randomId();
   var visibleSince = Date.now();
   var visibleMs = 0;
-  var first = { events: [event('page_view', { url: location.href, path: location.pathname, title: document.title, referrer: document.referrer, viewId: viewId })] };
-  if (contactToken) first.contactToken = contactToken;
-  send(first);
+  function start() {
+    keepVisitor();
+    var first = { events: [event('page_view', { url: location.href, path: location.pathname, title: document.title, referrer: document.referrer, viewId: viewId })] };
+    if (contactToken) first.contactToken = contactToken;
+    send(first);
+  }
+  if (granted) start();
   function left() {
-    if (visibleSince === null) return;
+    if (visibleSince === null || !granted) return;
     visibleMs += Date.now() - visibleSince;
     visibleSince = null;
     var p = page();
@@ -116,7 +130,8 @@
   }
   function mountForm(el) {
     var id = el.getAttribute('data-tend-form');
-    fetch(base + '/f/' + encodeURIComponent(id) + '/embed?vid=' + encodeURIComponent(vid), { credentials: 'omit' })
+    // Progressive profiling knows the visitor only with consent to keep them.
+    fetch(base + '/f/' + encodeURIComponent(id) + '/embed' + (granted ? '?vid=' + encodeURIComponent(vid) : ''), { credentials: 'omit' })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (spec) {
         if (!spec) return; // an unknown or archived form: leave the page as it is
@@ -149,7 +164,8 @@
             var input = form.elements[f.name];
             values[f.name] = f.type === 'checkbox' ? input.checked : input.value;
           });
-          var body = { values: values, hidden: spec.hidden, shown: spec.fields.map(function (f) { return f.name; }), anonymousId: vid, page: location.href, honeypot: trap.value };
+          var body = { values: values, hidden: spec.hidden, shown: spec.fields.map(function (f) { return f.name; }), page: location.href, honeypot: trap.value };
+          if (granted) body.anonymousId = vid; // the visitor's browsing joins the contact only with consent
           fetch(base + '/f/' + encodeURIComponent(id) + '/submit', { method: 'POST', body: JSON.stringify(body), credentials: 'omit', headers: { 'content-type': 'text/plain' } })
             .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
             .then(function (res) {
@@ -180,6 +196,19 @@
 
   var api = {
     loaded: true,
+    /** From the site's consent banner: tend.consent('analytics', true) starts tracking (the cookie and this page's view); false stops it and deletes the cookie. */
+    consent: function (purpose, yes) {
+      if (purpose !== 'analytics') return;
+      if (yes && !granted) {
+        granted = true;
+        vid = readCookie() || vid;
+        start();
+      } else if (!yes) {
+        granted = false;
+        document.cookie = COOKIE + '=; path=/; max-age=0; SameSite=Lax' + secure;
+        vid = randomId();
+      }
+    },
     /** tend.track('video_played', {video: 'intro'}) */
     track: function (type, properties) { return send({ events: [event(type, properties)] }); },
     /** tend.identify({email: 'ada@example.com', first_name: 'Ada'}) */

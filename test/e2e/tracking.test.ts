@@ -2,7 +2,8 @@
 // origin pastes the snippet; an anonymous visitor views two pages, clicks a CTA and
 // submits the embedded form, and becomes a known contact whose timeline holds the
 // earlier page views in order, with the merge recorded. The same person in a fresh
-// browser identifies with the same email and is merged in too.
+// browser identifies with the same email and is merged in too. With data-consent,
+// nothing is stored and no cookie set before the banner says yes; no says stop.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -32,6 +33,8 @@ beforeAll(async () => {
   const pages: Record<string, string> = {
     '/': `<!doctype html><title>Home</title><h1>Acme</h1><a href="/pricing" data-tend-cta="see-pricing">See pricing</a>${snippet}`,
     '/pricing': `<!doctype html><title>Pricing</title><h1>Pricing</h1><div data-tend-form="${formId}"></div>${snippet}`,
+    // A site with a consent banner: the snippet waits for it.
+    '/consent': `<!doctype html><title>Consent</title><h1>Cookies?</h1><button onclick="tend.consent('analytics', true)">Accept</button><button onclick="tend.consent('analytics', false)">Reject</button>${snippet.replace('async>', 'data-consent="required" async>')}`,
   };
   site = http.createServer((req, res) => {
     if (req.url === '/favicon.ico') return void res.writeHead(204).end();
@@ -145,5 +148,31 @@ test('a click on an email link lands on the site identified: the browser joins t
   }, 'both page views on the contact');
   expect(events.filter((e: any) => e.type === 'page_view').map((e: any) => e.properties.url)).toEqual([`${siteUrl}/pricing`, `${siteUrl}/?utm_source=mail`]);
   expect(events.find((e: any) => e.type === 'tend.contacts_merged').properties).toMatchObject({ reason: 'email click' });
+  await context.close();
+});
+
+test('with data-consent="required": no cookie and no page view before consent; accepting starts both; rejecting stops and deletes the cookie', async () => {
+  const context = await s.browser.newContext();
+  const page = await context.newPage();
+  const views = async () => (await tend.sql<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE type = 'page_view' AND properties->>'path' = '/consent'"))[0]!.n;
+  const cookie = async () => (await context.cookies(siteUrl)).find((c) => c.name === 'tend_vid');
+  await page.goto(siteUrl + '/consent');
+  await page.waitForFunction(() => (window as unknown as { tend?: { loaded?: boolean } }).tend?.loaded === true);
+  await page.evaluate(() => (window as unknown as { tend: { track: (t: string) => Promise<unknown> } }).tend.track('before_consent'));
+  await new Promise((r) => setTimeout(r, 500));
+  expect(await views()).toBe(0);
+  expect(await cookie()).toBeUndefined();
+  expect((await tend.sql("SELECT 1 FROM events WHERE type = 'before_consent'")).length).toBe(0);
+
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await tend.until(async () => (await views()) === 1, 'the page view once accepted');
+  const vid = (await cookie())?.value;
+  expect(vid).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+
+  await page.getByRole('button', { name: 'Reject' }).click();
+  await expect.poll(async () => (await cookie())?.value).toBeUndefined();
+  await page.evaluate(() => (window as unknown as { tend: { track: (t: string) => Promise<unknown> } }).tend.track('after_rejecting'));
+  await new Promise((r) => setTimeout(r, 500));
+  expect((await tend.sql("SELECT 1 FROM events WHERE type = 'after_rejecting'")).length).toBe(0);
   await context.close();
 });
