@@ -218,7 +218,9 @@
       return send({ identify: { email: traits.email, attributes: attributes } });
     },
   };
-  // Calls made before the script loaded: window.tend = [['track', 'x', {...}], ...]
+  // Calls made before the script loaded: window.tend = [['track', 'x', {...}], ...];
+  // tend.push keeps working after it loaded, for snippets written that way.
+  api.push = function (call) { if (call && typeof api[call[0]] === 'function') api[call[0]].apply(null, call.slice(1)); };
   var queued = Array.isArray(window.tend) ? window.tend : [];
   window.tend = api;
   queued.forEach(function (call) { api[call[0]].apply(null, call.slice(1)); });
