@@ -34,6 +34,7 @@ export const FormInput = Type.Object(
     redirectUrl: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000 })),
     maxFields: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Progressive profiling: show at most this many fields, skipping those the contact already answered' })),
     submitLabel: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    doubleOptIn: Type.Optional(Type.Boolean({ description: 'Double opt-in: a new subscriber gets marketing email only after confirming by the link emailed to them' })),
   },
   { additionalProperties: false },
 );

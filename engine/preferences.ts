@@ -9,7 +9,7 @@ import { getContact, toContact, type ContactRow } from './storage/contacts.js';
 import { recordContactChanges } from './storage/contact-changes.js';
 import { appendEvent } from './storage/events.js';
 
-export type ChangeMethod = 'one-click' | 'link' | 'preference-page';
+export type ChangeMethod = 'one-click' | 'link' | 'preference-page' | 'double-opt-in';
 
 async function changed(tx: pg.PoolClient, before: Contact, row: ContactRow | undefined, method: ChangeMethod): Promise<boolean> {
   if (!row) return false;
@@ -34,7 +34,7 @@ export async function unsubscribeAll(tx: pg.PoolClient, contactId: string, metho
  * `false` (from an earlier opt-out) becomes `true`; do-not-contact, an operator's
  * decision, stays as it is.
  */
-export async function resubscribe(tx: pg.PoolClient, contactId: string): Promise<boolean> {
+export async function resubscribe(tx: pg.PoolClient, contactId: string, method: ChangeMethod = 'preference-page'): Promise<boolean> {
   const before = await getContact(tx, contactId, true);
   if (!before) return false;
   const { rows } = await tx.query<ContactRow>(
@@ -44,7 +44,7 @@ export async function resubscribe(tx: pg.PoolClient, contactId: string): Promise
      WHERE id = $1 RETURNING *`,
     [contactId],
   );
-  return changed(tx, before, rows[0], 'preference-page');
+  return changed(tx, before, rows[0], method);
 }
 
 /** Sets the given topics on (true) or off (false), leaving other topics as they are. */

@@ -118,7 +118,7 @@ export function createApp(deps: AppDeps): express.Express {
   const limit = createRateLimiter(store, deps.rateLimit);
   app.use('/t/collect', limit('tracking'));
   app.use('/f', limit('forms'));
-  app.use(['/o', '/c', '/unsubscribe', '/preferences'], limit('links'));
+  app.use(['/o', '/c', '/unsubscribe', '/preferences', '/confirm'], limit('links'));
   // Signing in is rate-limited per client as well as locked per account (engine/people.ts).
   app.use('/api/auth', limit('sign-in'));
   // Built once: it depends on nothing that changes while Tend runs.
@@ -134,7 +134,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Website tracking: the script and where it sends (public, site key only).
   app.get('/t.js', trackerScript());
   app.use(collectRouter(deps.db, deps.signingSecret, deps.onEventsStored ?? (() => undefined)));
-  app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined)));
+  app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined), { mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', secret: deps.signingSecret, publicUrl: () => deps.publicUrl?.() ?? '' }));
 
   // People sign in here, with no key; what a session may do is judged as for keys, below.
   const people = { db: deps.db, mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', publicUrl: () => (deps.publicUrl?.() ?? '').replace(/\/$/, ''), secureCookies: (deps.publicUrl?.() ?? '').startsWith('https:'), sso: deps.sso };

@@ -13,6 +13,9 @@ import { HttpProblem } from '../http-problem.js';
 import type { FieldError } from '../../engine/errors.js';
 import { HOSTED_PAGE_FIELDS, checkSubmission, fieldsToShow, getForm, type Form, type FormField, type Submission } from '../../engine/forms.js';
 import { recordSubmission } from '../../engine/form-submissions.js';
+import { confirmEmail, confirmToken, requestConfirmation, verifyConfirmToken } from '../../engine/double-opt-in.js';
+import type { Mailer } from '../../engine/mailer.js';
+import crypto from 'node:crypto';
 import { ANONYMOUS_ID_PATTERN, knownVisitor } from '../../engine/identity.js';
 import { getContact } from '../../engine/storage/contacts.js';
 import { countFormView } from '../../engine/storage/form-stats.js';
@@ -127,7 +130,21 @@ function readSubmission(req: Request): { submission: Submission; anonymousId?: s
   return { submission: { values: values as Record<string, unknown>, hidden: hidden as Record<string, unknown>, shown: shown as string[] }, anonymousId: anonymousId as string | undefined, page: (at as string | undefined)?.slice(0, 2000), honeypot: honeypot as string | undefined, html: false };
 }
 
-export function formPagesRouter(db: Db, onStored: () => void): Router {
+/** What a double opt-in form needs to send its confirmation. */
+export interface ConfirmationMail { mailer?: Mailer; mailFrom: string; secret: string; publicUrl: () => string }
+
+/** Emails the signed confirmation link; a failure is logged and the submission stands (they may submit again). */
+async function sendConfirmation(mail: ConfirmationMail, to: string, contactId: string, res: Response): Promise<void> {
+  if (!mail.mailer) return;
+  const link = `${mail.publicUrl().replace(/\/$/, '')}/confirm/${confirmToken(mail.secret, contactId)}`;
+  await mail.mailer.send({
+    from: mail.mailFrom, to, subject: 'Please confirm your subscription', messageId: `<confirm-${crypto.randomUUID()}@tend>`, headers: {},
+    text: `Please confirm that you want our emails: ${link}\n\nIf you did not ask for them, ignore this email: you will not hear from us.`,
+    html: `<p>Please confirm that you want our emails.</p><p><a href="${escape(link)}">Yes, subscribe me</a></p><p>If you did not ask for them, ignore this email: you will not hear from us.</p>`,
+  }).catch((err: unknown) => res.locals.log?.error('confirmation email not sent', { err, contact: contactId }));
+}
+
+export function formPagesRouter(db: Db, onStored: () => void, confirmation?: ConfirmationMail): Router {
   const r = router();
 
   r.get('/f/:id', route(async (req, res) => {
@@ -163,9 +180,24 @@ export function formPagesRouter(db: Db, onStored: () => void): Router {
       const shown = form.fields.filter((f) => !submission.shown || submission.shown.includes(f.name) || f.name === 'email');
       return void res.status(422).type('html').send(formHtml(form, shown, vid, submission.values, problems));
     }
-    await recordSubmission(db, form, { answers, hidden, anonymousId: vid, page: at });
+    const { contactId } = await recordSubmission(db, form, { answers, hidden, anonymousId: vid, page: at });
+    if (form.doubleOptIn && confirmation && (await requestConfirmation(db, contactId, form.id))) await sendConfirmation(confirmation, String(answers.email), contactId, res);
     onStored();
     thank(res, form, html);
+  }));
+  // The confirmation link: GET shows a button (a link scanner opening it confirms
+  // nothing); POST confirms.
+  r.use('/confirm', express.urlencoded({ extended: false, limit: '1kb' }));
+  r.get('/confirm/:token', route(async (req, res) => {
+    const contactId = confirmation && verifyConfirmToken(confirmation.secret, String(req.params.token));
+    if (!contactId) return void res.status(404).type('html').send(page('Link not valid', '<h1>This link is not valid</h1><p>It may have been copied incompletely.</p>'));
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).type('html').send(page('Confirm your subscription', '<h1>One more step</h1><p>Confirm that you want our emails.</p><form method="post"><button type="submit">Yes, subscribe me</button></form>'));
+  }));
+  r.post('/confirm/:token', route(async (req, res) => {
+    const contactId = confirmation && verifyConfirmToken(confirmation.secret, String(req.params.token));
+    if (!contactId || !(await confirmEmail(db, contactId))) return void res.status(404).type('html').send(page('Link not valid', '<h1>This link is not valid</h1><p>It may have been copied incompletely.</p>'));
+    onStored();
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' }).type('html').send(page('Subscribed', '<h1>Thank you</h1><p>You are subscribed. Every email has a link to change your mind.</p>'));
   }));
   return r;
 }

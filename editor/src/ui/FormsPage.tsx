@@ -15,7 +15,7 @@ import { FormSubmissions } from './FormSubmissions.js';
 
 type FieldType = 'text' | 'email' | 'tel' | 'select' | 'checkbox';
 interface Field { name: string; label: string; type: FieldType; required?: boolean; options?: string[] }
-interface Form { id: string; name: string; fields: Field[]; hidden?: Record<string, string>; thankYou?: string; redirectUrl?: string; maxFields?: number; submitLabel?: string; createdAt: string; updatedAt: string }
+interface Form { id: string; name: string; fields: Field[]; hidden?: Record<string, string>; thankYou?: string; redirectUrl?: string; maxFields?: number; submitLabel?: string; doubleOptIn?: boolean; createdAt: string; updatedAt: string }
 type Draft = Omit<Form, 'id' | 'createdAt' | 'updatedAt'>;
 
 const TYPES: [FieldType, string][] = [['text', 'Text'], ['email', 'Email'], ['tel', 'Phone'], ['select', 'Choice'], ['checkbox', 'Checkbox']];
@@ -88,7 +88,7 @@ export function FormPage({ formId }: { formId: string }) {
     setError('');
     const body: Draft = {
       name: d.name, fields: d.fields.map((f) => ({ name: f.name, label: f.label, type: f.type, ...(f.required ? { required: true } : {}), ...(f.type === 'select' ? { options: f.options ?? [] } : {}) })),
-      ...(d.submitLabel ? { submitLabel: d.submitLabel } : {}), ...(d.maxFields ? { maxFields: d.maxFields } : {}), ...(Object.keys(hiddenFields.hidden).length ? { hidden: hiddenFields.hidden } : {}),
+      ...(d.submitLabel ? { submitLabel: d.submitLabel } : {}), ...(d.maxFields ? { maxFields: d.maxFields } : {}), ...(d.doubleOptIn ? { doubleOptIn: true } : {}), ...(Object.keys(hiddenFields.hidden).length ? { hidden: hiddenFields.hidden } : {}),
       ...(after === 'redirect' ? { redirectUrl: d.redirectUrl } : d.thankYou ? { thankYou: d.thankYou } : {}),
     };
     try {
@@ -136,6 +136,7 @@ export function FormPage({ formId }: { formId: string }) {
           <label className="check"><input type="radio" name="after" checked={after === 'redirect'} disabled={readOnly} onChange={() => setAfter('redirect')} /> Go to a page of yours</label>
           {after === 'redirect' && <label className="field"><span className="field-label">Page address</span><input type="url" value={d.redirectUrl ?? ''} disabled={readOnly} placeholder="https://www.example.com/thanks" onChange={(e) => setD({ ...d, redirectUrl: e.target.value })} /></label>}
           <label className="field"><span className="field-label">Button</span><input value={d.submitLabel ?? ''} disabled={readOnly} maxLength={100} onChange={(e) => setD({ ...d, submitLabel: e.target.value })} /></label>
+          <label className="check"><input type="checkbox" checked={d.doubleOptIn ?? false} disabled={readOnly} onChange={(e) => setD({ ...d, doubleOptIn: e.target.checked })} /> Double opt-in: new subscribers get marketing email only after confirming by the link we email them</label>
           <label className="field"><span className="field-label">Ask at most this many fields (progressive profiling: known answers are skipped)</span><input type="number" min={1} max={50} value={d.maxFields ?? ''} disabled={readOnly} placeholder="every field" onChange={(e) => setD({ ...d, maxFields: e.target.value ? Number(e.target.value) : undefined })} /></label>
           {error && <p className="error" role="alert">{error}</p>}
         </section>
