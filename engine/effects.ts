@@ -136,6 +136,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
       const recipient = message.to ?? contact.email;
       const intent: Intent | null = message.to ? null : { channel: 'email', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip', topic: message.marketing ? message.topic : undefined };
       const row = await claim(key, contact, 'email', recipient, message.subject, intent, 'no email address');
+      if (message.connected?.length) await db.query('UPDATE messages SET connected = $2 WHERE id = $1', [row.id, JSON.stringify(message.connected)]);
       const messageId = `<${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}@tend>`;
       const done = settled(row, messageId);
       if (done) return done;

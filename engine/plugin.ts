@@ -95,7 +95,15 @@ export interface EmailMessage {
   topic?: string;
   from?: string;
   replyTo?: string;
+  /** The connected content fetched for it, recorded on the message. */
+  connected?: ConnectedRecord[];
 }
+
+/** Connected content: the answer of a fetch made at send time (RunContext.fetchJson). */
+export type FetchedJson = { ok: true; data: unknown; cached: boolean } | { ok: false; reason: string };
+
+/** One connected-content fetch, as the message records it. */
+export interface ConnectedRecord { name: string; url: string; status: 'fetched' | 'cached' | 'failed'; reason?: string }
 
 export interface SmsMessage {
   body: string;
@@ -195,6 +203,12 @@ export interface RunContext<C> {
    * they came (engine/pacing.ts): when this visit may pass. A retry keeps its place.
    */
   takePlace(everyMs: number): Promise<Date>;
+  /**
+   * Connected content: JSON from a URL, fetched now through the outbound guard (private
+   * addresses refused unless allowed), with a timeout; kept for `ttl` ("10 minutes") per
+   * URL. A failure answers `ok: false` with the reason (engine/connected-content.ts).
+   */
+  fetchJson(url: string, opts?: { ttl?: string; timeoutMs?: number }): Promise<FetchedJson>;
 }
 
 export interface ExperimentQuery {

@@ -36,7 +36,8 @@ export async function rotateSigningSecret(db: Queryable): Promise<void> {
   await db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [ROTATED_AT, new Date().toISOString()]);
 }
 
-const ROTATED_AT = 'signing_secret_rotated_at';
+// Not under signing_secret…: those keys hold secrets, and only the current and previous are kept.
+const ROTATED_AT = 'signing_rotated_at';
 
 /** For the Settings screen: when the secret was last rotated (null: never), and whether links signed before it still work. */
 export async function signingSecretStatus(db: Queryable): Promise<{ rotatedAt: string | null; previousAccepted: boolean }> {

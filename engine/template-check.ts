@@ -6,10 +6,10 @@
 // every send.
 import fs from 'node:fs';
 import Handlebars from 'handlebars';
-import { separateClosingBraces, templateSyntaxProblem } from './templates.js';
+import { separateClosingBraces, templateSyntaxProblem, TEND_HELPERS } from './templates.js';
 
 /** Helpers createRenderer registers, and Handlebars' built-ins. */
-export const KNOWN_HELPERS = new Set(['json', 'default', 'eq', 'gt', 'money', 'date', 'if', 'unless', 'each', 'with', 'lookup', 'log']);
+export const KNOWN_HELPERS = new Set<string>([...TEND_HELPERS, 'if', 'unless', 'each', 'with', 'lookup', 'log']);
 const FORBIDDEN = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__', 'hasOwnProperty', 'valueOf', 'toString']);
 
 const partialsByDir = new Map<string, Set<string>>();

@@ -4,6 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 
+/** The helpers createRenderer registers (engine/template-check.ts checks templates against them). */
+export const TEND_HELPERS = ['json', 'default', 'eq', 'gt', 'money', 'date', 'urlencode'] as const;
+
 export type Renderer = (template: string, scope: Record<string, unknown>, options?: { escape?: boolean }) => string;
 
 const DEFAULT_LAYOUT = `<!doctype html>
@@ -44,6 +47,8 @@ export function createRenderer(templatesDir?: string): Renderer {
   hb.registerHelper('json', (v: unknown) => new hb.SafeString(JSON.stringify(v ?? null)));
   hb.registerHelper('default', (v: unknown, d: unknown) => (v === undefined || v === null || v === '' ? d : v));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // For values put into URLs (connected content, links): "a+b@x.com" → "a%2Bb%40x.com".
+  hb.registerHelper('urlencode', (v: unknown) => (v === undefined || v === null ? '' : encodeURIComponent(String(v))));
   hb.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
   hb.registerHelper('money', (v: unknown, currency: unknown) => {
     const n = Number(v);
@@ -54,6 +59,8 @@ export function createRenderer(templatesDir?: string): Renderer {
     const d = new Date(String(v));
     return Number.isNaN(d.getTime()) ? '' : d.toISOString().slice(0, 10);
   });
+  // One list of Tend's helpers: the check of templates reads TEND_HELPERS.
+  for (const name of TEND_HELPERS) if (!hb.helpers[name]) throw new Error(`helper ${name} is listed but not registered`);
   if (templatesDir && fs.existsSync(templatesDir)) {
     for (const file of fs.readdirSync(templatesDir)) {
       if (file.endsWith('.hbs')) hb.registerPartial(path.basename(file, '.hbs'), fs.readFileSync(path.join(templatesDir, file), 'utf8'));

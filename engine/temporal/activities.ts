@@ -19,6 +19,9 @@ import { measureFact } from '../segments/facts.js';
 import { experimentState } from '../experiments.js';
 import { bestSendHour, zoneOf } from '../send-time.js';
 import { takePlace } from '../pacing.js';
+import { fetchJson } from '../connected-content.js';
+import { createOutbound } from '../outbound.js';
+import { durationMs } from '../duration.js';
 import { readPolicy } from '../channel-policy.js';
 import { NotRetryableError, RetryAfterError, type Contact, type Directive, type Logger, type NodePlugin, type TendEvent } from '../plugin.js';
 import { createEffects, type EffectDeps, type VisitTracker } from '../effects.js';
@@ -73,6 +76,9 @@ export interface FinishInput {
   left?: Left;
 }
 
+
+/** Without a configured outbound: the guard with no private target allowed. */
+const guardOnly = createOutbound();
 export interface ActivityDeps extends EffectDeps {
   registry: Registry;
   render: Renderer;
@@ -280,6 +286,7 @@ export function createActivities(deps: ActivityDeps) {
           sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${enrollment.program_id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
           measure,
           experiment: (query) => experimentState(db, { ...query, programId: enrollment.program_id, nodeId: input.nodeId }),
+          fetchJson: (url, opts) => fetchJson(deps.outbound ?? guardOnly, url, { ttlMs: opts?.ttl ? durationMs(opts.ttl) : 0, timeoutMs: opts?.timeoutMs }),
           // One queue per program node, across versions: a republish keeps the pace.
           takePlace: (everyMs) => takePlace(db, `${enrollment.program_id}:${input.nodeId}`, everyMs, idempotencyKey),
           bestSendHour: async () => {

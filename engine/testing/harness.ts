@@ -185,6 +185,16 @@ export async function runVisit(v: Visit): Promise<Directive> {
     sticky: (salt) => crypto.createHash('sha256').update(`${contact.id}:${v.program.id}:${salt}`).digest().readUInt32BE(0) / 2 ** 32,
     measure: async (fact) => measureEvents(v.history ?? [], fact, v.now),
     experiment: async (query) => v.experiment ?? { results: query.variants.map((variant) => ({ variant, assigned: 0, converted: 0, rate: 0 })) },
+    // Answered by the test's HTTP handler (`http`), as a webhook would be; never cached.
+    fetchJson: async (url) => {
+      try {
+        const r = await v.world.effectsFor(`${idempotencyKey}:fetch:${url}`).http({ method: 'GET', url });
+        if (r.status < 200 || r.status > 299) return { ok: false, reason: `HTTP ${r.status}` };
+        return { ok: true, data: JSON.parse(r.body) as unknown, cached: false };
+      } catch (err) {
+        return { ok: false, reason: (err as Error).message };
+      }
+    },
     // A simulation runs one contact: first in every queue.
     takePlace: async () => v.now,
     // From the contact's own opens and clicks in the history; a simulation has no population.
