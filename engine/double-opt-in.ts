@@ -21,11 +21,18 @@ export function verifyConfirmToken(secret: string, token: string): string | unde
   return signatureValid(secret, `confirm:${contactId}`, sig) ? contactId : undefined;
 }
 
-/** After a submission of a double opt-in form: whether a confirmation is to be sent (the contact has not confirmed yet). */
-export async function requestConfirmation(db: Db, contactId: string, formId: string): Promise<boolean> {
+/**
+ * After a submission of a double opt-in form: whether a confirmation is to be sent.
+ * Anyone can type anyone's address into a form, so a contact who was here before the
+ * submission keeps their consent as it was: only a new contact is held back (email
+ * consent false) until confirming, and an existing one is asked only when they are
+ * not marketable now (they opted out: confirming brings them back).
+ */
+export async function requestConfirmation(db: Db, contactId: string, formId: string, existedBefore: boolean): Promise<boolean> {
   return transaction(db, async (tx) => {
     const contact = await getContact(tx, contactId, true);
     if (!contact || contact.consent.email === true) return false;
+    if (existedBefore) return contact.consent.email === false || contact.unsubscribed;
     if (contact.consent.email !== false) await updateContactFields(tx, contactId, { consent: { email: false } }, { by: 'double opt-in: waiting for confirmation', formId });
     return true;
   });

@@ -17,7 +17,7 @@ import { confirmEmail, confirmToken, requestConfirmation, verifyConfirmToken } f
 import type { Mailer } from '../../engine/mailer.js';
 import crypto from 'node:crypto';
 import { ANONYMOUS_ID_PATTERN, knownVisitor } from '../../engine/identity.js';
-import { getContact } from '../../engine/storage/contacts.js';
+import { getContact, normaliseEmail } from '../../engine/storage/contacts.js';
 import { countFormView } from '../../engine/storage/form-stats.js';
 import type { Contact } from '../../engine/plugin.js';
 import { route } from '../problem.js';
@@ -180,8 +180,11 @@ export function formPagesRouter(db: Db, onStored: () => void, confirmation?: Con
       const shown = form.fields.filter((f) => !submission.shown || submission.shown.includes(f.name) || f.name === 'email');
       return void res.status(422).type('html').send(formHtml(form, shown, vid, submission.values, problems));
     }
+    // Double opt-in needs a way to send the link; without one the form works as a plain one.
+    const confirming = form.doubleOptIn && confirmation?.mailer ? confirmation : undefined;
+    const existedBefore = confirming ? Boolean((await db.query('SELECT 1 FROM contacts WHERE email = $1 AND merged_into IS NULL', [normaliseEmail(String(answers.email))])).rows[0]) : false;
     const { contactId } = await recordSubmission(db, form, { answers, hidden, anonymousId: vid, page: at });
-    if (form.doubleOptIn && confirmation && (await requestConfirmation(db, contactId, form.id))) await sendConfirmation(confirmation, String(answers.email), contactId, res);
+    if (confirming && (await requestConfirmation(db, contactId, form.id, existedBefore))) await sendConfirmation(confirming, String(answers.email), contactId, res);
     onStored();
     thank(res, form, html);
   }));

@@ -68,6 +68,18 @@ test('sign up, confirm by the emailed link, get the welcome; nothing marketing b
   expect((await tend.sql("SELECT count(*)::int AS n FROM events WHERE type = 'email_confirmed'"))[0].n).toBe(1);
   // A forged link is refused.
   expect((await fetch(link.replace(/\.[^.]+$/, '.forged'), { method: 'POST' })).status).toBe(404);
+
+  // Someone types an existing customer's address into the form: their consent stays as it
+  // was (marketable under the opt-out policy), and no confirmation is sent to them.
+  const customer = (await tend.api('PUT', '/api/contacts', { email: 'long.time@example.com' })).body.id as string;
+  await visitor.goto(`${tend.url}/f/${formId}`);
+  await visitor.getByLabel('Email').fill('long.time@example.com');
+  await visitor.getByRole('button', { name: 'Sign up' }).click();
+  await visitor.getByText('Thank you!').waitFor();
+  await tend.until(async () => (await tend.sql("SELECT 1 FROM events WHERE type = 'form_submitted' AND contact_id = $1", [customer])).length === 1, 'the submission');
+  expect((await tend.api('GET', `/api/contacts/${customer}`)).body.consent.email).toBeUndefined();
+  await new Promise((r) => setTimeout(r, 500));
+  expect(tend.mailbox.messages.filter((m) => m.subject === 'Please confirm your subscription')).toHaveLength(1);
   await visitor.close();
   expectNoBrowserErrors(s);
 });

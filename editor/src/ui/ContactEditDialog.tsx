@@ -15,7 +15,8 @@ function valueOf(row: Row): unknown {
   if (row.original !== undefined && row.value === formatValue(row.original)) return row.original;
   const v = row.value.trim();
   if (v === 'true' || v === 'false') return v === 'true';
-  if (v !== '' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  // Only what reads back the same ("01234" and long ids stay text).
+  if (v !== '' && String(Number(v)) === v) return Number(v);
   return row.value;
 }
 
