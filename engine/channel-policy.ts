@@ -9,6 +9,7 @@ import { DURATION_PATTERN, durationMs } from './duration.js';
 import { isTimeZone, localParts, zonedInstant } from './zoned-time.js';
 import type { CapPolicy, Contact } from './plugin.js';
 import type { Queryable } from './storage/db.js';
+import { readSetting, writeSetting } from './storage/settings.js';
 import { topicRefusal } from './topics.js';
 
 export const CHANNELS = ['email', 'sms'] as const;
@@ -65,12 +66,11 @@ export function withDefaults(input: MessagingPolicyInput): MessagingPolicy {
 const SETTINGS_KEY = 'messaging_policy';
 
 export async function readPolicy(db: Queryable): Promise<MessagingPolicy> {
-  const row = (await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [SETTINGS_KEY])).rows[0];
-  return row ? (JSON.parse(row.value) as MessagingPolicy) : DEFAULT_POLICY;
+  return (await readSetting<MessagingPolicy>(db, SETTINGS_KEY)) ?? DEFAULT_POLICY;
 }
 
 export async function writePolicy(db: Queryable, policy: MessagingPolicy): Promise<void> {
-  await db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [SETTINGS_KEY, JSON.stringify(policy)]);
+  await writeSetting(db, SETTINGS_KEY, policy);
 }
 
 /** Problems a schema cannot see, with paths into the policy. */

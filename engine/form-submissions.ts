@@ -21,10 +21,11 @@ export interface CheckedSubmission {
   page?: string;
 }
 
-export async function recordSubmission(db: Db, form: Form, s: CheckedSubmission): Promise<{ contactId: string; eventId: string }> {
+/** `existed`: the contact was here before this submission (anyone may type anyone's address). */
+export async function recordSubmission(db: Db, form: Form, s: CheckedSubmission): Promise<{ contactId: string; eventId: string; existed: boolean }> {
   return transaction(db, async (tx) => {
     const email = String(s.answers.email);
-    const { contactId } = await identify(tx, { email, anonymousId: s.anonymousId, reason: `form ${form.id}` });
+    const { contactId, existed } = await identify(tx, { email, anonymousId: s.anonymousId, reason: `form ${form.id}` });
     const answers = Object.fromEntries(Object.entries(s.answers).filter(([name]) => name !== 'email'));
     // Anyone can type a customer's email into a form: the answers fill what is empty, and
     // change more only for a browser a signed link proved (engine/browser-trust.ts).
@@ -39,6 +40,6 @@ export async function recordSubmission(db: Db, form: Form, s: CheckedSubmission)
       source: 'web',
       properties: { formId: form.id, formName: form.name, values: s.answers, hidden: s.hidden, ...(s.page ? { page: s.page } : {}) },
     });
-    return { contactId, eventId: event!.id };
+    return { contactId, eventId: event!.id, existed };
   }, { deadlockRetries: 3 });
 }

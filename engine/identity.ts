@@ -149,7 +149,8 @@ export interface Identification {
  * known under another email (a shared computer) is moved to the new contact without
  * history: two known people are never merged from a browser's say-so.
  */
-export async function identify(tx: pg.PoolClient, who: Identification): Promise<{ contactId: string; merge?: MergeResult }> {
+/** `existed`: a contact had the email (or the id) before this call. */
+export async function identify(tx: pg.PoolClient, who: Identification): Promise<{ contactId: string; existed: boolean; merge?: MergeResult }> {
   const email = who.email ? normaliseEmail(who.email) : undefined;
   // Two identifies of one new email or one browser would each insert what the other
   // waits for (the email's contact, the browser's identity) and deadlock: they take
@@ -165,6 +166,7 @@ export async function identify(tx: pg.PoolClient, who: Identification): Promise<
     await lockContacts(tx, [known, visitor].filter((x): x is string => Boolean(x)));
     if ((await knownId()) !== known || (who.anonymousId && (await visitorOf(tx, who.anonymousId, false)) !== visitor)) continue;
     const contactId = email ? (await resolveContact(tx, { email })).contact.id : known!;
+    const existed = Boolean(known);
     // A signed link proves the browser is this contact's; an email typed into a page does not.
     const signed = Boolean(who.contactId);
     const verify = async () => {
@@ -173,22 +175,22 @@ export async function identify(tx: pg.PoolClient, who: Identification): Promise<
     if (who.anonymousId && !visitor) {
       // A browser never seen before has no history to merge: it simply names this contact.
       const linked = await tx.query('INSERT INTO contact_identities (kind, value, contact_id, verified_at) VALUES ($1, $2, $3, CASE WHEN $4::boolean THEN now() END) ON CONFLICT DO NOTHING', [ANONYMOUS, who.anonymousId, contactId, signed]);
-      if (linked.rowCount) return { contactId };
+      if (linked.rowCount) return { contactId, existed };
       continue; // its first hit was being stored meanwhile: merge that
     }
     if (!visitor || visitor === contactId) {
       await verify();
-      return { contactId };
+      return { contactId, existed };
     }
     const { rows } = await tx.query<{ email: string | null; external_id: string | null }>('SELECT email, external_id FROM contacts WHERE id = $1', [visitor]);
     if (rows[0]!.email || rows[0]!.external_id) {
       // Another person's browser: whatever it proved before, it proved for them.
       await tx.query('UPDATE contact_identities SET contact_id = $3, verified_at = CASE WHEN $4::boolean THEN now() END WHERE kind = $1 AND value = $2', [ANONYMOUS, who.anonymousId, contactId, signed]);
-      return { contactId };
+      return { contactId, existed };
     }
     const merge = await mergeContacts(tx, visitor, contactId, who.reason);
     await verify();
-    return { contactId, merge };
+    return { contactId, existed, merge };
   }
 }
 

@@ -14,6 +14,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type pg from 'pg';
 import type { Db, Queryable } from './storage/db.js';
+import { readSetting, writeSetting } from './storage/settings.js';
 import { transaction } from './storage/db.js';
 import { DURATION_PATTERN, durationMs } from './duration.js';
 import { readPath } from './conditions.js';
@@ -72,8 +73,7 @@ const SETTINGS_KEY = 'rfm_settings';
 let cache: { at: number; settings: RfmSettings } | undefined;
 
 export async function readRfmSettings(db: Queryable): Promise<RfmSettings> {
-  const row = (await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [SETTINGS_KEY])).rows[0];
-  return row ? { ...DEFAULT_RFM, ...(JSON.parse(row.value) as Partial<RfmSettings>) } : DEFAULT_RFM;
+  return { ...DEFAULT_RFM, ...(await readSetting<Partial<RfmSettings>>(db, SETTINGS_KEY)) };
 }
 
 async function cachedSettings(db: Queryable): Promise<RfmSettings> {
@@ -95,7 +95,7 @@ export async function writeRfmSettings(db: Db, settings: RfmSettings): Promise<v
   const before = await readRfmSettings(db);
   const reread = settings.enabled && (!before.enabled || before.eventType !== settings.eventType || before.valueProperty !== settings.valueProperty);
   await transaction(db, async (tx) => {
-    await tx.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [SETTINGS_KEY, JSON.stringify(settings)]);
+    await writeSetting(tx, SETTINGS_KEY, settings);
     if (!settings.enabled) {
       // Off: nothing is re-checked; the scores stay as they were last computed.
       await tx.query('DELETE FROM rfm_due');

@@ -77,3 +77,8 @@ export async function isTrackedHost(db: Queryable, host: string): Promise<boolea
   const { rowCount } = await db.query('SELECT 1 FROM site_keys WHERE revoked_at IS NULL AND $1 = ANY(domains) LIMIT 1', [host.toLowerCase()]);
   return (rowCount ?? 0) > 0;
 }
+
+/** A page's address without its query or fragment (they may carry a visitor's details): what Tend shows of a page view. */
+export function pageAddress(url: string): string {
+  return URL.canParse(url) ? `${new URL(url).origin}${new URL(url).pathname}` : url.split(/[?#]/)[0]!;
+}

@@ -5,6 +5,7 @@
 // refuse others: a contact at a stage not in the list is counted as "elsewhere".
 import { Type, type Static } from '@sinclair/typebox';
 import type { Queryable } from './storage/db.js';
+import { readSetting, writeSetting } from './storage/settings.js';
 
 /** The same rule as the set-stage node's field. */
 export const STAGE_PATTERN = '^[A-Za-z0-9 _-]{1,40}$';
@@ -38,12 +39,11 @@ export function stagesProblems(input: StagesInput): { path: string; message: str
 }
 
 export async function readStages(db: Queryable): Promise<StagesInput> {
-  const row = (await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [SETTINGS_KEY])).rows[0];
-  return row ? (JSON.parse(row.value) as StagesInput) : DEFAULT_STAGES;
+  return (await readSetting<StagesInput>(db, SETTINGS_KEY)) ?? DEFAULT_STAGES;
 }
 
 export async function writeStages(db: Queryable, input: StagesInput): Promise<void> {
-  await db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [SETTINGS_KEY, JSON.stringify(input)]);
+  await writeSetting(db, SETTINGS_KEY, input);
 }
 
 export interface StageCount {

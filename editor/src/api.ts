@@ -60,6 +60,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What went wrong, in words for the screen: each problem's message (with the field it
+ * names when `paths`), or the answer's title; for anything else, the error's message.
+ */
+export function problemText(err: unknown, { paths = false } = {}): string {
+  if (!(err instanceof ApiError)) return (err as Error).message;
+  return err.problems.map((p) => (paths && p.path ? `${p.path}: ${p.message}` : p.message)).join('; ') || err.title;
+}
+
 export async function api<T>(method: string, path: string, body?: unknown, key = session.key(), headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(path, {
     method,

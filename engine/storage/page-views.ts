@@ -2,14 +2,12 @@
 // (its address without the query, which may carry a visitor's details), and who (the
 // contact, or an anonymous visitor), newest first.
 import type { Queryable } from './db.js';
+import { pageAddress } from '../site-keys.js';
 
 export interface PageView { id: string; at: string; page: string | null; title: string | null; contactId: string; email: string | null }
 
-/** Scheme, host and path only. */
-function withoutQuery(url: unknown): string | null {
-  if (typeof url !== 'string') return null;
-  return URL.canParse(url) ? `${new URL(url).origin}${new URL(url).pathname}` : url.split(/[?#]/)[0]!;
-}
+
+const address = (p: Record<string, unknown>): unknown => p.url ?? p.path;
 
 export async function recentPageViews(db: Queryable, limit: number): Promise<PageView[]> {
   const { rows } = await db.query<{ id: string; received_at: Date; properties: Record<string, unknown>; contact_id: string; email: string | null }>(
@@ -18,7 +16,7 @@ export async function recentPageViews(db: Queryable, limit: number): Promise<Pag
     [limit],
   );
   return rows.map((r) => ({
-    id: r.id, at: r.received_at.toISOString(), page: withoutQuery(r.properties.url ?? r.properties.path),
+    id: r.id, at: r.received_at.toISOString(), page: typeof address(r.properties) === 'string' ? pageAddress(address(r.properties) as string) : null,
     title: typeof r.properties.title === 'string' ? r.properties.title : null, contactId: r.contact_id, email: r.email,
   }));
 }

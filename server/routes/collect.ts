@@ -12,7 +12,7 @@ import { transaction } from '../../engine/storage/db.js';
 import { HttpProblem } from '../http-problem.js';
 import { ingestIn } from '../../engine/ingest.js';
 import { ANONYMOUS_ID_PATTERN, identify, visitorContact } from '../../engine/identity.js';
-import { SITE_KEY_PATTERN, noteSiteKeySeen, verifySiteKey } from '../../engine/site-keys.js';
+import { SITE_KEY_PATTERN, noteSiteKeySeen, pageAddress, verifySiteKey } from '../../engine/site-keys.js';
 import { verifyVisitToken } from '../../engine/engagement.js';
 import { updateContactFields } from '../../engine/storage/contacts.js';
 import { browserWrite, currentAttributes, isVerifiedVisitor } from '../../engine/browser-trust.js';
@@ -101,7 +101,7 @@ export function collectRouter(db: Db, secret: string, onStored: () => void): Rou
     if (stored.some((a) => !a.duplicate) || input.identify || clicked) onStored();
     const view = input.events?.find((e) => e.type === 'page_view')?.properties?.url;
     // The page's address without its query (which may carry a visitor's details).
-    if (typeof view === 'string') await noteSiteKeySeen(db, siteKeyId, URL.canParse(view) ? `${new URL(view).origin}${new URL(view).pathname}` : view.split('?')[0]!);
+    if (typeof view === 'string') await noteSiteKeySeen(db, siteKeyId, pageAddress(view));
     // Nothing about the contact goes back: a site key reads nothing.
     res.status(202).json({ accepted: stored.length });
   }));

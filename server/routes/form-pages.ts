@@ -17,7 +17,7 @@ import { confirmEmail, confirmToken, requestConfirmation, verifyConfirmToken } f
 import type { Mailer } from '../../engine/mailer.js';
 import crypto from 'node:crypto';
 import { ANONYMOUS_ID_PATTERN, knownVisitor } from '../../engine/identity.js';
-import { getContact, normaliseEmail } from '../../engine/storage/contacts.js';
+import { getContact } from '../../engine/storage/contacts.js';
 import { countFormView } from '../../engine/storage/form-stats.js';
 import type { Contact } from '../../engine/plugin.js';
 import { route } from '../problem.js';
@@ -182,9 +182,8 @@ export function formPagesRouter(db: Db, onStored: () => void, confirmation?: Con
     }
     // Double opt-in needs a way to send the link; without one the form works as a plain one.
     const confirming = form.doubleOptIn && confirmation?.mailer ? confirmation : undefined;
-    const existedBefore = confirming ? Boolean((await db.query('SELECT 1 FROM contacts WHERE email = $1 AND merged_into IS NULL', [normaliseEmail(String(answers.email))])).rows[0]) : false;
-    const { contactId } = await recordSubmission(db, form, { answers, hidden, anonymousId: vid, page: at });
-    if (confirming && (await requestConfirmation(db, contactId, form.id, existedBefore))) await sendConfirmation(confirming, String(answers.email), contactId, res);
+    const { contactId, existed } = await recordSubmission(db, form, { answers, hidden, anonymousId: vid, page: at });
+    if (confirming && (await requestConfirmation(db, contactId, form.id, existed))) await sendConfirmation(confirming, String(answers.email), contactId, res);
     onStored();
     thank(res, form, html);
   }));

@@ -3,13 +3,13 @@
 // who made it). Email and external id name the contact and are not edited here: a
 // changed address comes from the contact (a form, the preference page) or the API.
 import { useState } from 'react';
-import { api, ApiError, type Contact } from '../api.js';
+import { api, problemText, type Contact } from '../api.js';
 import { formatValue } from '../model/summary.js';
 import { Dialog } from './Dialog.js';
 
 interface Row { name: string; value: string; original?: unknown }
 
-const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ') || e.title : (e as Error).message);
+const message = (e: unknown) => problemText(e, { paths: true });
 /** What was typed, as the attribute's value: numbers and true/false as such, else text; a value left as it was keeps its type. */
 function valueOf(row: Row): unknown {
   if (row.original !== undefined && row.value === formatValue(row.original)) return row.original;

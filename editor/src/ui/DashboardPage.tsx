@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api.js';
 import { linkTo } from '../router.js';
-import { count, percent } from './format.js';
+import { count, percent, shortDay } from './format.js';
 import { TopBar } from './TopBar.js';
 
 interface Dashboard {
@@ -17,7 +17,6 @@ interface Dashboard {
   failing: { failedMessages: number; failedSteps: number; outbox: number; oldestOutboxSeconds: number | null; byProgram: { id: string; name: string; failedMessages: number; failedSteps: number }[] };
 }
 
-const short = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 export function DashboardPage() {
   const [days, setDays] = useState(14);
@@ -56,9 +55,9 @@ export function DashboardPage() {
                 <ResponsiveContainer width="100%" height={220}>
                   <BarChart data={d.perDay} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
                     <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                    <XAxis dataKey="day" tickFormatter={short} fontSize={12} />
+                    <XAxis dataKey="day" tickFormatter={shortDay} fontSize={12} />
                     <YAxis allowDecimals={false} fontSize={12} />
-                    <Tooltip labelFormatter={(l) => short(String(l))} />
+                    <Tooltip labelFormatter={(l) => shortDay(String(l))} />
                     <Bar dataKey="events" name="Events" fill="#16a34a" isAnimationActive={false} />
                   </BarChart>
                 </ResponsiveContainer>
@@ -68,9 +67,9 @@ export function DashboardPage() {
                 <ResponsiveContainer width="100%" height={220}>
                   <LineChart data={d.perDay} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
                     <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                    <XAxis dataKey="day" tickFormatter={short} fontSize={12} />
+                    <XAxis dataKey="day" tickFormatter={shortDay} fontSize={12} />
                     <YAxis allowDecimals={false} fontSize={12} />
-                    <Tooltip labelFormatter={(l) => short(String(l))} />
+                    <Tooltip labelFormatter={(l) => shortDay(String(l))} />
                     <Legend iconSize={10} wrapperStyle={{ fontSize: 12 }} />
                     <Line dataKey="sent" name="Sent" stroke="#2563eb" dot={false} isAnimationActive={false} />
                     <Line dataKey="opened" name="Opened" stroke="#16a34a" dot={false} isAnimationActive={false} />

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api.js';
 import { linkTo } from '../router.js';
-import { ago, count, percent, precise } from './format.js';
+import { ago, count, percent, precise, shortDay } from './format.js';
 
 interface Stats { views: number; submissions: number; conversionRate: number | null; perDay: { day: string; views: number; submissions: number }[] }
 interface Submission { eventId: string; contactId: string; email: string | null; submittedAt: string; values: Record<string, unknown>; hidden: Record<string, unknown>; page?: string }
@@ -14,7 +14,6 @@ interface Page { submissions: Submission[]; next: string | null }
 
 const DAYS = 30;
 const PAGE = 25;
-const short = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 const shown = (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : typeof v === 'string' ? v : JSON.stringify(v));
 /** "first_name: Ada · plan: pro"; the email is in its own column. */
 const pairs = (o: Record<string, unknown>, skip?: string) => Object.entries(o).filter(([k]) => k !== skip).map(([k, v]) => `${k}: ${shown(v)}`).join(' · ') || '—';
@@ -66,9 +65,9 @@ export function FormSubmissions({ formId }: { formId: string }) {
             <ResponsiveContainer width="100%" height={180}>
               <BarChart data={stats.perDay} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
-                <XAxis dataKey="day" tickFormatter={short} fontSize={12} />
+                <XAxis dataKey="day" tickFormatter={shortDay} fontSize={12} />
                 <YAxis allowDecimals={false} fontSize={12} />
-                <Tooltip labelFormatter={(l) => short(String(l))} />
+                <Tooltip labelFormatter={(l) => shortDay(String(l))} />
                 <Legend iconSize={10} wrapperStyle={{ fontSize: 12 }} />
                 <Bar dataKey="views" name="Views" fill="#94a3b8" isAnimationActive={false} />
                 <Bar dataKey="submissions" name="Submissions" fill="#16a34a" isAnimationActive={false} />

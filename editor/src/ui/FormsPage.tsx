@@ -3,7 +3,7 @@
 // a redirect), progressive profiling, hidden fields — with the real hosted page as
 // its preview once saved, the hosted link, the embed snippet and its submissions.
 import { useEffect, useState } from 'react';
-import { api, ApiError, session } from '../api.js';
+import { api, problemText, session } from '../api.js';
 import { linkTo, navigate } from '../router.js';
 import { Dialog } from './Dialog.js';
 import { ago, when } from './format.js';
@@ -19,7 +19,7 @@ interface Form { id: string; name: string; fields: Field[]; hidden?: Record<stri
 type Draft = Omit<Form, 'id' | 'createdAt' | 'updatedAt'>;
 
 const TYPES: [FieldType, string][] = [['text', 'Text'], ['email', 'Email'], ['tel', 'Phone'], ['select', 'Choice'], ['checkbox', 'Checkbox']];
-const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ') || e.title : (e as Error).message);
+const message = (e: unknown) => problemText(e, { paths: true });
 /** "First name" → "first_name": the attribute a field's label fills until the person changes it. */
 const nameFrom = (label: string) => attributeName(label, 'field');
 

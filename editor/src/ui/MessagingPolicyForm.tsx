@@ -4,7 +4,7 @@
 // Hand-written rather than generated from the schema: quiet hours read best as two
 // time inputs and caps as sentences ("at most 3 emails per 7 days").
 import { useEffect, useState } from 'react';
-import { api, ApiError, session } from '../api.js';
+import { api, problemText, session } from '../api.js';
 import { DURATION_UNITS, joinDuration, splitDuration, type DurationUnit } from '../model/duration.js';
 import { useToast } from './toast.js';
 
@@ -16,7 +16,7 @@ interface Policy {
   defaultTimezone: string;
 }
 const CHANNELS: [Channel, string][] = [['email', 'Email'], ['sms', 'SMS']];
-const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ') || e.title : (e as Error).message);
+const message = (e: unknown) => problemText(e, { paths: true });
 /** The browser's own list of IANA zones, when it has one. */
 const ZONES: string[] = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
 

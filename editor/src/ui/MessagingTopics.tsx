@@ -3,16 +3,16 @@
 // rename, archive (opt-outs keep holding); and the preference page itself, as a
 // subscriber sees it, in a sandboxed frame.
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, session } from '../api.js';
+import { api, problemText, session } from '../api.js';
 import { Dialog } from './Dialog.js';
 import { count } from './format.js';
+import { keyFrom } from '../model/names.js';
 import { useToast } from './toast.js';
 
 interface Topic { key: string; name: string; description: string; optedOut: number }
 type Draft = { key: string; name: string; description: string; isNew: boolean };
 
-const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ') || e.title : (e as Error).message);
-const keyFrom = (name: string) => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+const message = (e: unknown) => problemText(e, { paths: true });
 
 export function TopicsPanel() {
   const toast = useToast();
@@ -70,7 +70,7 @@ function TopicDialog({ draft, onClose, onSaved }: { draft: Draft; onClose: () =>
   const [d, setD] = useState(draft);
   const [keyTouched, setKeyTouched] = useState(!draft.isNew);
   const [error, setError] = useState('');
-  const key = keyTouched ? d.key : keyFrom(d.name);
+  const key = keyTouched ? d.key : keyFrom(d.name, 40);
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     setError('');

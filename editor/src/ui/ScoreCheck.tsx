@@ -2,13 +2,13 @@
 // Tend applies the rules in force (conditions and caps) and writes nothing
 // (POST /api/scoring-rules/check). For trying a rule before trusting it.
 import { useState } from 'react';
-import { api, ApiError } from '../api.js';
+import { api, problemText } from '../api.js';
 import { useCatalogue } from './useCatalogue.js';
 
 interface Check { score: number; scoreAfter: number; rules: { id: string; name: string; points: number; why?: string }[] }
 interface Property { name: string; value: string }
 
-const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => p.message).join('; ') || e.title : (e as Error).message);
+const message = (e: unknown) => problemText(e);
 /** A property's value as typed: numbers and true/false as such, anything else as text. */
 const typed = (v: string): unknown => (v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v === 'true' ? true : v === 'false' ? false : v);
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));

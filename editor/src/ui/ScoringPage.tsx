@@ -4,7 +4,7 @@
 // be after an event; and the lifecycle stages with their funnel. Changing rules and
 // stages is a setting (admins); everyone may read them.
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, session } from '../api.js';
+import { api, problemText, session } from '../api.js';
 import { DURATION_UNITS, joinDuration, splitDuration, type DurationUnit } from '../model/duration.js';
 import { ConditionBuilder } from './ConditionBuilder.js';
 import { ScoreCheck } from './ScoreCheck.js';
@@ -18,7 +18,7 @@ import { useCatalogue } from './useCatalogue.js';
 interface Rule { id: string; name: string; eventType: string; where?: unknown; points: number; cap?: { points: number; per: string }; expiresAfter?: string; active: boolean; createdAt: string; updatedAt: string }
 type Draft = Omit<Rule, 'id' | 'createdAt' | 'updatedAt'> & { id?: string };
 
-const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ') || e.title : (e as Error).message);
+const message = (e: unknown) => problemText(e, { paths: true });
 const EMPTY: Draft = { name: '', eventType: '', points: 10, active: true };
 
 export function ScoringPage() {

@@ -5,10 +5,10 @@ import { useEffect, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api.js';
 import { linkTo } from '../router.js';
+import { shortDay } from './format.js';
 
 export interface SegmentUser { id: string; name: string; status: string; draft: string[]; live: string[] }
 
-const short = (day: string) => new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 export function SegmentSizes({ segmentId, version }: { segmentId: string; version: unknown }) {
   const [sizes, setSizes] = useState<{ day: string; members: number }[]>();
@@ -21,9 +21,9 @@ export function SegmentSizes({ segmentId, version }: { segmentId: string; versio
           <ResponsiveContainer width="100%" height={180}>
             <LineChart data={sizes} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
-              <XAxis dataKey="day" tickFormatter={short} fontSize={12} />
+              <XAxis dataKey="day" tickFormatter={shortDay} fontSize={12} />
               <YAxis allowDecimals={false} fontSize={12} />
-              <Tooltip labelFormatter={(l) => short(String(l))} />
+              <Tooltip labelFormatter={(l) => shortDay(String(l))} />
               <Line dataKey="members" name="Members" stroke="#2563eb" dot isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>

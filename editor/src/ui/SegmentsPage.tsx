@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, ApiError, session, type Contact } from '../api.js';
 import { SEGMENT_SCOPE } from '../model/condition-query.js';
+import { keyFrom } from '../model/names.js';
 import { linkTo, navigate } from '../router.js';
 import { ConditionBuilder } from './ConditionBuilder.js';
 import { SegmentSizes, SegmentUsers, useSegmentUsers } from './SegmentInsights.js';
@@ -54,7 +55,7 @@ export function SegmentsPage() {
 }
 
 /** "Big spenders (EU)" → "big-spenders-eu": a key as the server accepts it. */
-export const keyFrom = (name: string) => name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+const SEGMENT_KEY_LENGTH = 63;
 
 export function SegmentPage({ segmentId }: { segmentId: string }) {
   const toast = useToast();
@@ -95,7 +96,7 @@ export function SegmentPage({ segmentId }: { segmentId: string }) {
   const save = async () => {
     setBusy(true);
     try {
-      const body = { key: keyTouched ? key : keyFrom(name), name, description, condition };
+      const body = { key: keyTouched ? key : keyFrom(name, SEGMENT_KEY_LENGTH), name, description, condition };
       const s = isNew ? await api<Segment>('POST', '/api/segments', body) : await api<Segment>('PUT', `/api/segments/${segmentId}`, body);
       toast(`Saved “${s.name}”: ${count(s.members)} contact(s) in it now`, 'success');
       forgetCatalogue(); // programs' segment pickers offer it at once
@@ -127,7 +128,7 @@ export function SegmentPage({ segmentId }: { segmentId: string }) {
           <label className="field"><span className="field-label">Name</span><input value={name} disabled={readOnly} maxLength={200} onChange={(e) => setName(e.target.value)} placeholder="VIPs" /></label>
           <div className="field">
             <label className="field-label" htmlFor="segment-key">Key</label>
-            <input id="segment-key" aria-describedby="segment-key-help" value={keyTouched ? key : keyFrom(name)} disabled={readOnly} maxLength={63} onChange={(e) => { setKeyTouched(true); setKey(e.target.value); }} className="code" />
+            <input id="segment-key" aria-describedby="segment-key-help" value={keyTouched ? key : keyFrom(name, SEGMENT_KEY_LENGTH)} disabled={readOnly} maxLength={SEGMENT_KEY_LENGTH} onChange={(e) => { setKeyTouched(true); setKey(e.target.value); }} className="code" />
             <span id="segment-key-help" className="field-help muted small">What programs and conditions name it by (<code>contact.segments</code>); lower case, digits, - and _.</span>
           </div>
           <label className="field"><span className="field-label">Description</span><textarea rows={2} value={description} disabled={readOnly} maxLength={2000} onChange={(e) => setDescription(e.target.value)} /></label>

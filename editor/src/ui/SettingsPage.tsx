@@ -3,7 +3,7 @@
 // snippet, with the snippet to paste), the messaging policy, and the state of the
 // signing secret. Owners and admins only (the server's `admin`).
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError } from '../api.js';
+import { api, problemText } from '../api.js';
 import { Dialog } from './Dialog.js';
 import { MessagingPolicyForm } from './MessagingPolicyForm.js';
 import { LivePageViews } from './LivePageViews.js';
@@ -19,7 +19,7 @@ const SCOPES: Record<ApiKey['scope'], string> = {
   write: 'write: changes programs, contacts and events; no keys, no people',
   admin: 'admin: everything, keys and people too',
 };
-const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => p.message).join('; ') || e.title : (e as Error).message);
+const message = (e: unknown) => problemText(e);
 const snippet = (key: string) => `<script src="${location.origin}/t.js" data-key="${key}" async></script>`;
 
 export function SettingsPage() {

@@ -4,14 +4,14 @@
 // "Set stage" node, an import or the API.
 import { useCallback, useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { api, ApiError, session } from '../api.js';
+import { api, problemText, session } from '../api.js';
 import { forgetCatalogue } from './useCatalogue.js';
 import { useToast } from './toast.js';
 
 interface Funnel { stages: { stage: string; contacts: number; reached: number }[]; elsewhere: { stage: string; contacts: number }[]; none: number }
 
 const count = (n: number) => n.toLocaleString('en');
-const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; ') || e.title : (e as Error).message);
+const message = (e: unknown) => problemText(e, { paths: true });
 
 export function StageFunnel() {
   const toast = useToast();

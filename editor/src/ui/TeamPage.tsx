@@ -3,7 +3,7 @@
 // and switch accounts off; nobody changes their own, and the owner stays owner (the
 // server refuses both; the screen does not offer them).
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, session, type Person } from '../api.js';
+import { api, problemText, session, type Person } from '../api.js';
 import { ago, when } from './format.js';
 import { TopBar } from './TopBar.js';
 import { useToast } from './toast.js';
@@ -19,7 +19,7 @@ const ROLE_HELP: Record<Person['role'], string> = {
   viewer: 'Reads programs and their counts; changes nothing, exports no one.',
 };
 
-const message = (e: unknown) => (e instanceof ApiError ? e.problems.map((p) => p.message).join('; ') || e.title : (e as Error).message);
+const message = (e: unknown) => problemText(e);
 
 export function TeamPage() {
   const toast = useToast();
