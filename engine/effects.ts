@@ -32,6 +32,14 @@ interface ClaimedMessage {
   status: 'sending' | 'sent' | 'failed' | 'skipped' | 'deferred';
   reason: string | null;
   deferred_until: Date | null;
+  /** The message's tracked links are stored (with the row, when it was claimed to be sent). */
+  has_links: boolean;
+}
+
+/** A new message row's id, chosen before the claim, and its tracked links when it will be sent. */
+interface NewMessage {
+  id: string;
+  links?: string[];
 }
 
 /** What an already-decided message means to the node that asked for it. */
@@ -56,8 +64,14 @@ const MAX_RESPONSE_BODY = 64 * 1024;
 export interface VisitTracker {
   /** Ids of this visit's messages still `sending` (claimed, not answered for good): closed as failed if the node goes on without a final answer. */
   unsettled: Set<string>;
-  /** The contact's fields, tags or score changed: the next node of the step reads it again. */
+  /** The contact's fields, tags or score changed: the next node of the step reads it again (unless `contact` says how it is now). */
   contactChanged: boolean;
+  /**
+   * The contact as this visit last knew it: as the node began, then as each of its
+   * changes left it (cleared when a change does not say, e.g. a score change). Sends
+   * and the next node of the step use it rather than reading the contact again.
+   */
+  contact?: Contact;
 }
 
 export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: VisitTracker): Effects {
@@ -86,9 +100,9 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
    * Records the message under its idempotency key with the channel policy's decision,
    * or finds the record a previous attempt made (whose decision then stands).
    */
-  async function claim(key: string, contact: Contact, channel: string, recipient: string | null, subject: string | null, intent: Intent | null, missing: string): Promise<ClaimedMessage> {
+  async function claim(key: string, contact: Contact, channel: string, recipient: string | null, subject: string | null, intent: Intent | null, missing: string, fresh: NewMessage = { id: crypto.randomUUID() }): Promise<ClaimedMessage> {
     return transaction(db, async (tx) => {
-      const existing = await tx.query<ClaimedMessage>('SELECT id, status, reason, deferred_until FROM messages WHERE idempotency_key = $1', [key]);
+      const existing = await tx.query<ClaimedMessage>('SELECT id, status, reason, deferred_until, links IS NOT NULL AS has_links FROM messages WHERE idempotency_key = $1', [key]);
       if (existing.rows[0]) {
         await tx.query('UPDATE messages SET attempts = attempts + 1 WHERE id = $1', [existing.rows[0].id]);
         return existing.rows[0];
@@ -96,11 +110,12 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
       const decision: Decision = !recipient ? { action: 'skip', reason: missing } : intent ? await decide(tx, contact, intent, await readPolicy(tx)) : { action: 'send' };
       const status = decision.action === 'send' ? 'sending' : decision.action === 'skip' ? 'skipped' : 'deferred';
       const { rows } = await tx.query<ClaimedMessage>(
-        `INSERT INTO messages (idempotency_key, channel, contact_id, enrollment_id, program_id, node_id, recipient, subject, status, reason, marketing, deferred_until, topic)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         RETURNING id, status, reason, deferred_until`,
+        `INSERT INTO messages (idempotency_key, channel, contact_id, enrollment_id, program_id, node_id, recipient, subject, status, reason, marketing, deferred_until, topic, id, links)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, CASE WHEN $9 = 'sending' THEN $15::jsonb END)
+         RETURNING id, status, reason, deferred_until, links IS NOT NULL AS has_links`,
         [key, channel, contact.id, visit.enrollmentId, visit.programId, visit.nodeId, recipient, subject, status,
-          decision.action === 'send' ? null : decision.reason, intent?.marketing ?? false, decision.action === 'defer' ? decision.until : null, intent?.topic ?? null],
+          decision.action === 'send' ? null : decision.reason, intent?.marketing ?? false, decision.action === 'defer' ? decision.until : null, intent?.topic ?? null,
+          fresh.id, fresh.links ? JSON.stringify(fresh.links) : null],
       );
       return rows[0]!;
     });
@@ -118,36 +133,31 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
       const updated = await once(key, async (tx) => {
         return applyOperations(tx, visit.contactId, ops, { programId: visit.programId, nodeId: visit.nodeId });
       });
-      return updated ?? ((await getContact(db, visit.contactId)) as Contact);
+      const after = updated ?? ((await getContact(db, visit.contactId)) as Contact);
+      if (tracker) tracker.contact = after;
+      return after;
     },
 
     async changeScore(delta, reason) {
       const key = nextKey('score');
       if (tracker) tracker.contactChanged = true;
+      if (tracker) tracker.contact = undefined;
       const score = await once(key, (tx) => changeScoreOf(tx, visit.contactId, delta, reason, { programId: visit.programId, nodeId: visit.nodeId }));
       return score ?? ((await getContact(db, visit.contactId)) as Contact).score;
     },
 
     async sendEmail(message: EmailMessage): Promise<SendResult> {
       const key = nextKey('email');
-      const contact = await getContact(db, visit.contactId);
+      const contact = tracker?.contact ?? await getContact(db, visit.contactId);
       if (!contact) throw new NotRetryableError(`contact ${visit.contactId} no longer exists`);
       if (message.to && message.marketing) throw new NotRetryableError('marketing email goes to the contact; `to` is for internal notifications');
       const recipient = message.to ?? contact.email;
       const intent: Intent | null = message.to ? null : { channel: 'email', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip', topic: message.marketing ? message.topic : undefined };
-      const row = await claim(key, contact, 'email', recipient, message.subject, intent, 'no email address');
-      if (message.connected?.length) await db.query('UPDATE messages SET connected = $2 WHERE id = $1', [row.id, JSON.stringify(message.connected)]);
-      const messageId = `<${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}@tend>`;
-      const done = settled(row, messageId);
-      if (done) return done;
-      unsettled?.add(row.id);
-      // Status 'sending': either the first try, or a try that died before the SMTP
-      // server accepted the message (an unaccepted message is not delivered). The
-      // Message-ID is derived from the key, so a receiver can drop a duplicate from
-      // the one window left: accepted, then killed before the row below was written.
-      const headers: Record<string, string> = { 'X-Tend-Message': row.id };
+      // Only mail to the contact is tracked: an owner opening a notification is not the lead engaging.
+      const track = deps.tracking && !message.to ? deps.tracking : undefined;
       let html = message.html;
       let text = message.text;
+      const headers: Record<string, string> = {};
       if (message.marketing) {
         const url = deps.unsubscribeUrl(contact.id);
         headers['List-Unsubscribe'] = `<${url}>`;
@@ -158,12 +168,28 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
         }
         if (!text.includes(url)) text += `\n\nUnsubscribe: ${url}`;
       }
-      // Only mail to the contact: an owner opening a notification is not the lead engaging.
-      if (deps.tracking && !message.to) {
+      // The row's id is chosen here, so its tracked links are stored with the claim (one
+      // write less) and are in the database before the mail can be opened.
+      const fresh: NewMessage = { id: crypto.randomUUID() };
+      const firstTry = track ? instrument(html, fresh.id, track) : undefined;
+      fresh.links = firstTry?.links;
+      const row = await claim(key, contact, 'email', recipient, message.subject, intent, 'no email address', fresh);
+      if (message.connected?.length) await db.query('UPDATE messages SET connected = $2 WHERE id = $1', [row.id, JSON.stringify(message.connected)]);
+      const messageId = `<${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}@tend>`;
+      const done = settled(row, messageId);
+      if (done) return done;
+      unsettled?.add(row.id);
+      // Status 'sending': either the first try, or a try that died before the SMTP
+      // server accepted the message (an unaccepted message is not delivered). The
+      // Message-ID is derived from the key, so a receiver can drop a duplicate from
+      // the one window left: accepted, then killed before the row below was written.
+      headers['X-Tend-Message'] = row.id;
+      if (track) {
         // The same row on a retry gives the same tokens: a retried send is the same email.
-        const tracked = instrument(html, row.id, deps.tracking);
+        const tracked = row.id === fresh.id ? firstTry! : instrument(html, row.id, track);
         html = tracked.html;
-        await db.query('UPDATE messages SET links = $2 WHERE id = $1', [row.id, JSON.stringify(tracked.links)]);
+        // A row claimed without links (deferred, or claimed by an older Tend) gets them now.
+        if (!row.has_links) await db.query('UPDATE messages SET links = $2 WHERE id = $1', [row.id, JSON.stringify(tracked.links)]);
       }
       try {
         const info = await deps.mailer.send({ from: message.from ?? deps.mailFrom, to: recipient!, subject: message.subject, html, text, replyTo: message.replyTo, messageId, headers });
@@ -184,7 +210,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
 
     async sendSms(message: SmsMessage): Promise<SendResult> {
       const key = nextKey('sms');
-      const contact = await getContact(db, visit.contactId);
+      const contact = tracker?.contact ?? await getContact(db, visit.contactId);
       if (!contact) throw new NotRetryableError(`contact ${visit.contactId} no longer exists`);
       if (!deps.sms) throw new NotRetryableError('no SMS provider is configured (TEND_SMS_PROVIDER)');
       const intent: Intent = { channel: 'sms', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip' };

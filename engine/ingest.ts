@@ -142,19 +142,31 @@ export async function ingestIn(tx: pg.PoolClient, inputs: IncomingEvent[], pathO
 
   if (fresh.length) {
     const ids = fresh.map(() => crypto.randomUUID());
+    // One statement (one round trip): the events, their outbox rows in the order of the
+    // request (the order of dispatch) and the dispatcher's wake-up. Data-modifying CTEs
+    // always run; the notify runs because the result reads it.
     const inserted = await tx.query<{ id: string }>(
       // received_at is now() plus the event's place in the batch in microseconds: events
       // sent together (one beacon's page views) keep the order they were sent in on the
       // timeline, where occurred_at ties.
-      `INSERT INTO events (id, contact_id, type, properties, client_id, occurred_at, received_at, source)
-       SELECT id, contact_id, type, properties, client_id, COALESCE(occurred_at, now()), now() + make_interval(secs => n / 1e6), $7
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) WITH ORDINALITY AS t(id, contact_id, type, properties, client_id, occurred_at, n)
-       ${clientIds.length
-         // One lock order for concurrent batches sharing client ids (no deadlock); dispatch order is the outbox's.
-         // Without client ids nothing can conflict, and a plain insert costs less per row.
-         ? 'ORDER BY client_id ON CONFLICT (client_id) WHERE client_id IS NOT NULL DO NOTHING'
-         : ''}
-       RETURNING id`,
+      `WITH stored AS (
+         INSERT INTO events (id, contact_id, type, properties, client_id, occurred_at, received_at, source)
+         SELECT id, contact_id, type, properties, client_id, COALESCE(occurred_at, now()), now() + make_interval(secs => n / 1e6), $7
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) WITH ORDINALITY AS t(id, contact_id, type, properties, client_id, occurred_at, n)
+         ${clientIds.length
+           // One lock order for concurrent batches sharing client ids (no deadlock); dispatch order is the outbox's.
+           // Without client ids nothing can conflict, and a plain insert costs less per row.
+           ? 'ORDER BY client_id ON CONFLICT (client_id) WHERE client_id IS NOT NULL DO NOTHING'
+           : ''}
+         RETURNING id
+       ),
+       queued AS (
+         INSERT INTO outbox (event_id, contact_id)
+         SELECT t.id, t.contact_id FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(id, contact_id, n)
+         WHERE t.id IN (SELECT id FROM stored) ORDER BY n
+         RETURNING 1
+       )
+       SELECT id, (SELECT count(pg_notify('tend_outbox', '')) FROM (SELECT 1 FROM queued LIMIT 1) q)::int AS notified FROM stored`,
       [
         ids,
         fresh.map((i) => contactOf.get(i)),
@@ -166,14 +178,6 @@ export async function ingestIn(tx: pg.PoolClient, inputs: IncomingEvent[], pathO
       ],
     );
     const stored = new Set(inserted.rows.map((r) => r.id));
-    const kept = ids.filter((id) => stored.has(id));
-    // Outbox ids follow the order of the request, which is the order of dispatch.
-    const contactOfId = new Map(fresh.map((i, k) => [ids[k]!, contactOf.get(i)!]));
-    await tx.query(
-      'INSERT INTO outbox (event_id, contact_id) SELECT id, contact_id FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS t(id, contact_id, n) ORDER BY n',
-      [kept, kept.map((id) => contactOfId.get(id))],
-    );
-    await tx.query("SELECT pg_notify('tend_outbox', '')");
     for (const [k, i] of fresh.entries()) {
       if (stored.has(ids[k]!)) {
         out[i] = { id: ids[k]!, contactId: contactOf.get(i)!, duplicate: false };

@@ -127,7 +127,8 @@ export async function applyOperations(tx: Queryable, id: string, ops: ContactOpe
     `UPDATE contacts SET attributes = $2, tags = $3, email = $4, phone = $5, timezone = $6, external_id = $7, consent = $8, updated_at = now() WHERE id = $1 RETURNING *`,
     [id, JSON.stringify(attributes), [...tags], columns.email, columns.phone, columns.timezone, columns.externalId, JSON.stringify(consent)],
   );
-  const after = toContact(rows[0]);
+  // Memberships are the dispatcher's to change (after this change's event): as they were.
+  const after = { ...toContact(rows[0]), ...(current.segments ? { segments: current.segments } : {}) };
   await recordContactChanges(tx, current, after, context);
   return after;
 }

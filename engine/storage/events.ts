@@ -37,18 +37,23 @@ export async function findByClientId(db: Queryable, clientId: string): Promise<E
 
 /** Stores an event (and its outbox row when it is to be dispatched). Returns undefined when the client id was seen before. */
 export async function appendEvent(tx: pg.PoolClient | Queryable, e: NewEvent): Promise<EventRow | undefined> {
-  const { rows } = await tx.query<EventRow>(
-    `INSERT INTO events (contact_id, type, properties, client_id, occurred_at, source)
-     VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()), $6)
-     ON CONFLICT (client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING *`,
-    [e.contactId, e.type, JSON.stringify(e.properties ?? {}), e.clientId ?? null, e.occurredAt ?? null, e.source ?? 'api'],
+  // One statement: the event, its outbox row and the dispatcher's wake-up (data-modifying
+  // CTEs always run; the notify runs because the result reads it).
+  const dispatch = e.dispatch ?? (e.source ?? 'api') !== 'tend';
+  const { rows } = await tx.query<EventRow & { notified?: number }>(
+    `WITH e AS (
+       INSERT INTO events (contact_id, type, properties, client_id, occurred_at, source)
+       VALUES ($1, $2, $3, $4, COALESCE($5::timestamptz, now()), $6)
+       ON CONFLICT (client_id) WHERE client_id IS NOT NULL DO NOTHING RETURNING *
+     ),
+     queued AS (INSERT INTO outbox (event_id, contact_id) SELECT id, contact_id FROM e WHERE $7::boolean RETURNING 1)
+     SELECT e.*, (SELECT count(pg_notify('tend_outbox', '')) FROM queued)::int AS notified FROM e`,
+    [e.contactId, e.type, JSON.stringify(e.properties ?? {}), e.clientId ?? null, e.occurredAt ?? null, e.source ?? 'api', dispatch],
   );
   const row = rows[0];
-  if (row && (e.dispatch ?? (e.source ?? 'api') !== 'tend')) {
-    await tx.query('INSERT INTO outbox (event_id, contact_id) VALUES ($1, $2)', [row.id, row.contact_id]);
-    await tx.query("SELECT pg_notify('tend_outbox', '')");
-  }
-  return row;
+  if (!row) return undefined;
+  const { notified: _notified, ...event } = row;
+  return event;
 }
 
 export async function getEvent(db: Queryable, id: string): Promise<TendEvent | undefined> {

@@ -6,7 +6,6 @@ import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../storage/db.js';
-import { transaction } from '../storage/db.js';
 import { getContact } from '../storage/contacts.js';
 import { getEvent } from '../storage/events.js';
 import { getVersion } from '../storage/programs.js';
@@ -178,19 +177,21 @@ export function createActivities(deps: ActivityDeps) {
     return row;
   }
 
+  /** Closes the run in one statement (one round trip, atomic without BEGIN/COMMIT): the visit it leaves, a failed node's visit, and the enrollment itself. */
   async function end(input: FinishInput, failedNode?: { nodeId: string; visit: number; error: string }): Promise<void> {
-    await transaction(db, async (tx) => {
-      if (input.left) {
-        await tx.query(
-          "UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3 AND status <> 'completed'",
-          [input.enrollmentId, input.left.nodeId, input.left.visit, input.left.port],
-        );
-      }
-      if (failedNode) {
-        await tx.query("UPDATE node_visits SET status = 'failed', error = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [input.enrollmentId, failedNode.nodeId, failedNode.visit, failedNode.error]);
-      }
-      await tx.query("UPDATE enrollments SET status = $2, exit_reason = $3, ended_at = now() WHERE id = $1 AND status = 'active'", [input.enrollmentId, input.status, input.reason ?? null]);
-    });
+    await db.query(
+      `WITH closed AS (
+         UPDATE node_visits SET status = 'completed', port = $6, left_at = now()
+         WHERE $4::text IS NOT NULL AND enrollment_id = $1 AND node_id = $4 AND visit = $5 AND status <> 'completed'
+       ),
+       failed AS (
+         UPDATE node_visits SET status = 'failed', error = $9, left_at = now()
+         WHERE $7::text IS NOT NULL AND enrollment_id = $1 AND node_id = $7 AND visit = $8
+       )
+       UPDATE enrollments SET status = $2, exit_reason = $3, ended_at = now() WHERE id = $1 AND status = 'active'`,
+      [input.enrollmentId, input.status, input.reason ?? null, input.left?.nodeId ?? null, input.left?.visit ?? null, input.left?.port ?? null,
+        failedNode?.nodeId ?? null, failedNode?.visit ?? null, failedNode?.error ?? null],
+    );
   }
 
   function logger(fields: Record<string, unknown>): Logger {
@@ -248,7 +249,7 @@ export function createActivities(deps: ActivityDeps) {
       const log = logger({ enrollment: enrollment.id, node: input.nodeId, visit: input.visit });
 
       // Messages this visit claimed and has no final answer for yet (closed below if the node goes on without one).
-      const tracker: VisitTracker = { unsettled: new Set<string>(), contactChanged: false };
+      const tracker: VisitTracker = { unsettled: new Set<string>(), contactChanged: false, contact };
       const unsettled = tracker.unsettled;
       /** Every way a send ends records a final status: a node that gives up (or leaves by its error port) closes its open messages as failed, with the last reason seen. */
       const closeUnsettled = async (fallback: string): Promise<string | undefined> => {
@@ -342,7 +343,7 @@ export function createActivities(deps: ActivityDeps) {
           return { ended: true, outcome: 'completed' };
         }
         if (!carried.closedByNext) await db.query("UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, directive.port]);
-        if (!tracker.contactChanged) carried.contactAfter = contact;
+        carried.contactAfter = tracker.contactChanged ? tracker.contact : contact;
         return { ended: false, directive, targets: { [directive.port]: next }, quick: quickOf(next) };
       }
       const until = new Date(directive.until);
