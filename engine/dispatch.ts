@@ -30,6 +30,9 @@ import type { TriggerSpec } from './plugin.js';
 import { addDuration } from './duration.js';
 import type { EnrollmentInput } from './temporal/workflows.js';
 import { goalNodes } from './goals.js';
+// Attribution holdout (issue #18): decided and recorded at entry, see enroll().
+import { isHeldOut } from './holdout.js';
+import { recordHeldOut } from './storage/attribution.js';
 
 interface TriggerEntry {
   programId: string;
@@ -171,7 +174,8 @@ export function createDispatcher(opts: DispatcherOptions) {
     const enrollmentId = await transaction(db, async (tx) => {
       // Serialise entries of one contact into one program, so re-entry rules hold under concurrency.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${t.programId}:${row.contact_id}`]);
-      const mine = await tx.query<{ id: string }>('SELECT id FROM enrollments WHERE program_id = $1 AND trigger_event_id = $2 AND key = $3', [t.programId, row.id, key]);
+      // (A held-out entry has no workflow to make sure of: the re-entry rules below find it, and the holdout decides the same again.)
+      const mine = await tx.query<{ id: string }>("SELECT id FROM enrollments WHERE program_id = $1 AND trigger_event_id = $2 AND key = $3 AND status <> 'held_out'", [t.programId, row.id, key]);
       if (mine.rows[0]) return mine.rows[0].id; // a retried dispatch: make sure its workflow runs
       const previous = await tx.query<{ status: string; entered_at: Date }>(
         'SELECT status, entered_at FROM enrollments WHERE program_id = $1 AND contact_id = $2 AND key = $3 ORDER BY entered_at DESC LIMIT 1',
@@ -181,6 +185,8 @@ export function createDispatcher(opts: DispatcherOptions) {
       if (last?.status === 'active') return undefined;
       if (last && reentry === 'never') return undefined;
       if (last && reentry === 'afterPeriod' && settings.reentryAfter && addDuration(last.entered_at, settings.reentryAfter) > new Date()) return undefined;
+      // Attribution holdout (engine/holdout.ts): a held-out entrant is recorded as such and gets nothing — no workflow starts.
+      if (isHeldOut(t.programId, row.contact_id, settings.holdoutPercent)) return void (await recordHeldOut(tx, { programId: t.programId, version: t.version, contactId: row.contact_id, key, triggerEventId: row.id, triggerNode: t.nodeId }));
       const inserted = await tx.query<{ id: string }>(
         `INSERT INTO enrollments (program_id, version, contact_id, key, trigger_event_id, trigger_node) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT DO NOTHING RETURNING id`,

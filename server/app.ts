@@ -8,6 +8,7 @@ import { commentsRouter, presenceRouter } from './routes/comments.js';
 import { dashboardRouter } from './routes/dashboard.js';
 import { messagesRouter } from './routes/messages.js';
 import { experimentsRouter } from './routes/experiments.js';
+import { attributionRouter } from './routes/attribution.js';
 import { predictiveRouter } from './routes/predictive.js';
 import { refuseDeepJson, refuseOddUrls } from './input.js';
 import { editorPolicy, securityHeaders } from './security-headers.js';
@@ -151,6 +152,7 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/node-types', nodeTypes);
   mount('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR), { mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>' }));
   mount('/flows/:id/experiments', experimentsRouter(deps.db));
+  mount('/flows/:id/attribution', attributionRouter(deps.db));
   mount('/flows/:id/comments', commentsRouter(people));
   mount('/flows/:id/presence', presenceRouter(deps.db));
   mount('/flows', flowsRouter(deps.db, deps.registry));

@@ -9,6 +9,7 @@
 // in the same shape.
 
 import { PERMISSIONS } from './scopes.js';
+import { AttributionAnswer } from './routes/attribution.js';
 
 type Schema = Record<string, unknown>;
 
@@ -36,7 +37,7 @@ const object = (properties: Record<string, Schema>, optional: string[] = []): Sc
 const programStatus: Schema = { type: 'string', enum: ['draft', 'live', 'paused', 'archived'] };
 const visitStatus: Schema = { type: 'string', enum: ['active', 'waiting', 'completed', 'failed'] };
 const messageStatus: Schema = { type: 'string', enum: ['sending', 'sent', 'failed', 'skipped', 'deferred'] };
-const enrollmentStatus: Schema = { type: 'string', enum: ['active', 'completed', 'exited', 'failed'] };
+const enrollmentStatus: Schema = { type: 'string', enum: ['active', 'completed', 'exited', 'failed', 'held_out'] };
 
 // Rows of the contact export: PostgreSQL's to_jsonb of each table, so snake_case
 // column names and PostgreSQL timestamps, unlike the rest of the API.
@@ -245,6 +246,8 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'GET /api/flows/{id}/comments': { 200: object({ comments: array(ref('Comment')), mentionable: array(object({ id: uuid, name: string })) }) },
   'POST /api/flows/{id}/comments': { 201: ref('Comment') },
   'PUT /api/flows/{id}/presence': { 200: object({ others: array(object({ name: string, since: { ...dateTime, description: 'When they opened it' } })) }) },
+  // TypeBox in the route's file; JSON round trip drops TypeBox's own (symbol) keys.
+  'GET /api/flows/{id}/attribution': { 200: JSON.parse(JSON.stringify(AttributionAnswer)) as Schema },
   'GET /api/flows/{id}/experiments/{node}': {
     200: object({
       node: string, metric: { type: 'string', enum: ['opened', 'clicked', 'conversion'] }, window: string, minSample: integer,

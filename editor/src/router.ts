@@ -1,5 +1,5 @@
 // The screens, with real URLs: "/dashboard" is the home screen's figures, "/" lists
-// programs and "/programs/:id" edits one, "/contacts" lists contacts and
+// programs and "/programs/:id" edits one ("/programs/:id/results": its conversions and lift), "/contacts" lists contacts and
 // "/contacts/:id" is one's profile, "/segments" lists segments and "/segments/:id" (or
 // "/segments/new") builds one, "/scoring" the lead-scoring rules, "/forms" the forms
 // and "/forms/:id" (or "/forms/new") builds one, "/messages" every message sent,
@@ -12,9 +12,13 @@ export type Route =
   | { page: 'dashboard' } | { page: 'programs' } | { page: 'program'; id: string }
   | { page: 'contacts' } | { page: 'contact'; id: string } | { page: 'segments' } | { page: 'segment'; id: string | 'new' }
   | { page: 'scoring' } | { page: 'forms' } | { page: 'form'; id: string | 'new' } | { page: 'messages' }
-  | { page: 'team' } | { page: 'audit' } | { page: 'settings' };
+  | { page: 'team' } | { page: 'audit' } | { page: 'settings' }
+  | { page: 'program-results'; id: string };
 
 export function parseRoute(pathname: string): Route {
+  // A program's conversions, revenue and lift (ui/ProgramResultsPage.tsx).
+  const results = /^\/programs\/([0-9a-f-]{36})\/results\/?$/i.exec(pathname);
+  if (results) return { page: 'program-results', id: results[1]! };
   const m = /^\/programs\/([0-9a-f-]{36})\/?$/i.exec(pathname);
   if (m) return { page: 'program', id: m[1]! };
   if (/^\/dashboard\/?$/.test(pathname)) return { page: 'dashboard' };

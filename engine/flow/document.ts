@@ -17,6 +17,9 @@ export const FlowSettings = Type.Object(
     reentryAfter: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'For reentry afterPeriod, e.g. "30 days"' })),
     correlationKey: Type.Optional(Type.String({ pattern: '^properties(\\.[A-Za-z0-9_$-]+)+$', description: 'Event path whose value keys separate runs of one contact, e.g. properties.cart_id' })),
     goal: Type.Optional(Condition),
+    goalValue: Type.Optional(Type.String({ pattern: '^properties(\\.[A-Za-z0-9_$-]+)+$', description: 'The goal event\'s property holding its value, counted as revenue, e.g. properties.total' })),
+    attributionWindow: Type.Optional(Type.String({ pattern: DURATION_PATTERN, description: 'A goal event within this time after the contact entered or was sent a message of this program is its conversion (default "7 days")' })),
+    holdoutPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 50, description: 'Share of entrants held out: they get nothing, and their conversions give the program\'s lift' })),
   },
   { additionalProperties: false },
 );

@@ -6,6 +6,7 @@ import { conditionProblems, type Condition } from '../conditions.js';
 import type { NodePlugin } from '../plugin.js';
 import { templateFields } from '../templates.js';
 import { templateProblems } from '../template-check.js';
+import { attributionProblems } from '../attribution-rules.js';
 
 export interface Problem {
   path: string;
@@ -112,6 +113,7 @@ export function validateFlow(doc: unknown, registry: Registry): Problem[] {
   const goal = flow.settings?.goal as Condition | undefined;
   if (goal) problems.push(...conditionProblems(goal, '/settings/goal', { facts: true }));
   if (flow.settings?.reentry === 'afterPeriod' && !flow.settings.reentryAfter) problems.push({ path: '/settings/reentryAfter', message: 'reentry "afterPeriod" needs reentryAfter, e.g. "30 days"' });
+  problems.push(...attributionProblems(flow.settings));
   return problems;
 }
 

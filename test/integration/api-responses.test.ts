@@ -21,7 +21,7 @@ const EXPECTED: Record<string, string[]> = {
   'GET /api/flows/{id}': ['200'], 'PUT /api/flows/{id}': ['200'], 'PATCH /api/flows/{id}': ['200'],
   'POST /api/flows/{id}/publish': ['200'], 'POST /api/flows/{id}/pause': ['200'], 'POST /api/flows/{id}/resume': ['200'], 'POST /api/flows/{id}/archive': ['200'],
   'POST /api/flows/{id}/duplicate': ['201'], 'GET /api/flows/{id}/versions': ['200'], 'GET /api/flows/{id}/stats': ['200'], 'GET /api/flows/{id}/enrollments': ['200'],
-  'GET /api/flows/{id}/experiments/{node}': ['200'], 'GET /api/flows/{id}/comments': ['200'], 'POST /api/flows/{id}/comments': ['201'],
+  'GET /api/flows/{id}/experiments/{node}': ['200'], 'GET /api/flows/{id}/attribution': ['200'], 'GET /api/flows/{id}/comments': ['200'], 'POST /api/flows/{id}/comments': ['201'],
   'PUT /api/flows/{id}/presence': ['200'], 'GET /api/dashboard': ['200'], 'GET /api/messages': ['200'], 'POST /api/flows/preview-email/send': ['200'], 'POST /api/events': ['202', '200'], 'POST /api/events/batch': ['202'],
   'GET /api/contacts': ['200'], 'PUT /api/contacts': ['200', '201'], 'POST /api/contacts/batch': ['200'],
   'GET /api/contacts/{id}': ['200'], 'DELETE /api/contacts/{id}': ['200'], 'POST /api/contacts/{id}/erase': ['200'],
@@ -175,6 +175,13 @@ test('every real 2xx answer matches its schema', async () => {
   // Deciding takes a day of real conversions: the stored winner is what the worker would write.
   await tend.sql('INSERT INTO experiment_winners (program_id, node_id, variant, results) VALUES ($1, $2, $3, $4)', [experiment.id, 'test', 'a', JSON.stringify(undecided.results)]);
   await call('GET /api/flows/{id}/experiments/{node}', `/api/flows/${experiment.id}/experiments/test`);
+  // A program's conversions and lift, before any (no lift yet); with figures in test/e2e/attribution.test.ts.
+  const measured = await call('POST /api/flows', '/api/flows', {
+    format: 'tend.flow/v1', name: 'Measured', settings: { goal: { field: 'event.type', op: 'eq', value: 'order_completed' }, goalValue: 'properties.total', holdoutPercent: 10 },
+    nodes: [{ id: 'start', type: 'tend.trigger.event', version: 1, config: { eventType: 'offer_seen' } }], edges: [],
+  });
+  await call('POST /api/flows/{id}/publish', `/api/flows/${measured.id}/publish`);
+  await call('GET /api/flows/{id}/attribution', `/api/flows/${measured.id}/attribution?days=3`);
 
   // Email preview: the sample contact, a real one with their latest event, a given event, a broken template.
   await call('POST /api/flows/preview-email', '/api/flows/preview-email', { subject: 'Hi {{contact.attributes.first_name}}', html: '<p>Welcome</p>' });

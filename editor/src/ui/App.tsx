@@ -19,6 +19,7 @@ import { ContactsPage } from './ContactsPage.js';
 import { ContactPage } from './ContactPage.js';
 import { SegmentsPage, SegmentPage } from './SegmentsPage.js';
 import { AuditPage } from './AuditPage.js';
+import { ProgramResultsPage } from './ProgramResultsPage.js';
 import { warmUpLayout } from './layout-engine.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 
@@ -191,6 +192,7 @@ function SignedIn() {
     );
   }
   if (route.page === 'dashboard') return <DashboardPage />;
+  if (route.page === 'program-results') return <ProgramResultsPage key={route.id} programId={route.id} />;
   if (route.page === 'contacts') return <ContactsPage />;
   if (route.page === 'contact') return <ContactPage key={route.id} contactId={route.id} />;
   if (route.page === 'segments') return <SegmentsPage />;

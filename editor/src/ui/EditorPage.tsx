@@ -315,6 +315,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
         <VersionsMenu programId={programId} detail={detail} shown={view.kind === 'version' ? view.version : 'draft'}
           onVersions={(versions) => setDetail((d) => d && { ...d, versions })}
           onShowDraft={() => setView({ kind: 'draft' })} onShowVersion={(v) => void showVersion(v)} />
+        {detail.liveVersion && <a className="button" href={`/programs/${programId}/results`} onClick={(e) => { e.preventDefault(); void draft.saveNow().finally(() => navigate(`/programs/${programId}/results`)); }} data-testid="results">Results</a>}
         <button onClick={() => void draft.saveNow().then(() => download(`/api/flows/${programId}/export${view.kind === 'version' ? `?version=${view.version}` : ''}`, 'program.tend.json')).catch((e: Error) => toast(e.message, 'error'))} data-testid="export">Export</button>
         {detail.status === 'live' && <button onClick={() => void setStatus('pause')} disabled={!mayWrite}>Pause</button>}
         {detail.status === 'paused' && <button onClick={() => void setStatus('resume')} disabled={!mayWrite}>Resume</button>}
@@ -347,7 +348,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
         <div className="center-column">
           {view.kind === 'version' && (
             <div className="banner" data-testid="watch-banner">
-              Watching version {view.version}{view.version === detail.liveVersion ? ' (live)' : ''}: counts refresh every few seconds.{stats?.enrollments && <> {Object.entries(stats.enrollments).map(([k, v]) => `${v} ${k}`).join(' · ')}</>}
+              Watching version {view.version}{view.version === detail.liveVersion ? ' (live)' : ''}: counts refresh every few seconds.{stats?.enrollments && <> {Object.entries(stats.enrollments).map(([k, v]) => `${v} ${k.replace('_', ' ')}`).join(' · ')}</>}
               <button className="link" onClick={() => setView({ kind: 'draft' })}>Edit the draft</button>
               {mayWrite && <button className="link" data-testid="restore-version" onClick={() => {
                 // The version becomes the draft as one undoable edit, saved like any other.
