@@ -63,6 +63,12 @@ export interface TendConfig {
   dispatch: boolean;
   /** TEND_DISPATCH_BACKLOG: workflow tasks waiting for a worker above which dispatch pauses (0: never). */
   dispatchBacklog: number;
+  /**
+   * TEND_FIRST_STEPS=off: every new run is its own workflow from its first node. On (the
+   * default), runs entered together take their first step in one shared workflow and get
+   * their own workflow only when they wait (engine/ARCHITECTURE.md, "First steps").
+   */
+  firstSteps: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
@@ -97,6 +103,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     logLevel: logLevelOf(env.TEND_LOG),
     dispatch: !/^(off|false|0|no)$/i.test(env.TEND_DISPATCH ?? ''),
     dispatchBacklog: wholeNumber(env, 'TEND_DISPATCH_BACKLOG', 500),
+    firstSteps: !/^(off|false|0|no)$/i.test(env.TEND_FIRST_STEPS ?? ''),
     metricsToken: env.TEND_METRICS_TOKEN || undefined,
     oidc: env.TEND_OIDC_ISSUER ? {
       issuer: env.TEND_OIDC_ISSUER,

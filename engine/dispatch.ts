@@ -12,6 +12,7 @@ import { noteSegmentSizes } from './segments/sizes.js';
 import { predictiveOnEvent, retrainIfDue } from './predictive.js';
 import { recheckDueRfm, rfmOnEvent } from './rfm.js';
 import { historyHolds } from './history.js';
+import crypto from 'node:crypto';
 import type pg from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -23,7 +24,7 @@ import { getContact } from './storage/contacts.js';
 import { toEvent, type EventRow } from './storage/events.js';
 import { evaluate, readPath } from './conditions.js';
 import { migratedConfig } from './flow/validate.js';
-import { enrollment, eventSignal } from './temporal/workflows.js';
+import { enrollment, eventSignal, firstSteps, workflowIdOf } from './temporal/workflows.js';
 import type { Registry } from './registry.js';
 import type { FlowDocument } from './flow/document.js';
 import type { TriggerSpec } from './plugin.js';
@@ -54,6 +55,8 @@ interface BatchContext {
   active: Map<string, Set<string>>;
   /** Each claimed event's contact as the batch began (an identity merge may have moved it since it was stored). */
   contactOf: Map<string, string>;
+  /** The new runs of the batch, started together when it is dispatched (with first steps on). */
+  starts: EnrollmentInput[];
 }
 
 /** Contacts dispatched at once; each holds a pooled connection while it enrolls (the server's pool has 20). */
@@ -89,11 +92,18 @@ export interface DispatcherOptions {
   onError?: (err: unknown) => void;
   /** Where the backlog readings go (`tend_workflow_backlog`). */
   metrics?: Metrics;
+  /** Runs entered together take their first step in one shared workflow (TEND_FIRST_STEPS; default on). */
+  firstSteps?: boolean;
 }
 
-export function workflowIdOf(enrollmentId: string): string {
-  return `enrollment-${enrollmentId}`;
-}
+/** A run's workflow is not there yet (its first step is being taken in a shared workflow): the event is signalled again shortly. */
+class RunNotStartedYet extends Error {}
+
+/** Signals to a run still in its first step are tried again this often, for at most this many tries. */
+const NOT_STARTED_RETRY_SECONDS = 0.5;
+const NOT_STARTED_TRIES = 120;
+
+export { workflowIdOf } from './temporal/workflows.js';
 
 export function createDispatcher(opts: DispatcherOptions) {
   const { db, client, registry } = opts;
@@ -163,7 +173,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     return out;
   }
 
-  async function enroll(t: TriggerEntry, row: EventRow): Promise<string | undefined> {
+  async function enroll(t: TriggerEntry, row: EventRow, starts: EnrollmentInput[]): Promise<string | undefined> {
     const event = toEvent(row);
     const keyPath = t.spec.correlationKey ?? t.doc.settings?.correlationKey;
     const rawKey = keyPath ? readPath(event, keyPath) : '';
@@ -196,12 +206,47 @@ export function createDispatcher(opts: DispatcherOptions) {
     });
     if (!enrollmentId) return undefined;
     const input: EnrollmentInput = { enrollmentId, node: t.nodeId, programId: t.programId, quick: t.quick, goal: settings.goal, goals: t.goals, exitOn: t.spec.exitOn ? { when: t.spec.exitOn, reason: t.spec.exitReason ?? 'exit event' } : undefined, activity: opts.activity, historyLimit: opts.historyLimit };
+    if (opts.firstSteps) starts.push(input);
+    else await startOwn(input);
+    return enrollmentId;
+  }
+
+  async function startOwn(input: EnrollmentInput): Promise<void> {
     try {
-      await client.workflow.start(enrollment, { workflowId: workflowIdOf(enrollmentId), taskQueue: opts.taskQueue, args: [input] });
+      await client.workflow.start(enrollment, { workflowId: workflowIdOf(input.enrollmentId), taskQueue: opts.taskQueue, args: [input] });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    return enrollmentId;
+  }
+
+  /**
+   * Starts a dispatched batch's new runs: several take their first step together in one
+   * `firstSteps` workflow; a lone one (light traffic) gets its own workflow at once,
+   * which costs the same and keeps its latency. Either way a run has one runner: the
+   * batch claims its runs, and a lone run is marked as having its own workflow first.
+   */
+  async function startRuns(runs: EnrollmentInput[]): Promise<void> {
+    if (runs.length === 0) return;
+    if (runs.length === 1) {
+      // Marked first (a dispatch tried again after a failed start finds the mark and starts the same input).
+      const { rows } = await db.query<{ handover: EnrollmentInput }>(
+        `UPDATE enrollments SET runner = 'workflow', handover = COALESCE(handover, $2), handed_over_at = COALESCE(handed_over_at, now())
+         WHERE id = $1 AND status = 'active' AND (runner IS NULL OR runner = 'workflow') RETURNING handover`,
+        [runs[0]!.enrollmentId, JSON.stringify(runs[0])],
+      );
+      if (rows[0]) await startOwn(rows[0].handover); // else a first-steps workflow has it, or it ended
+      return;
+    }
+    await client.workflow.start(firstSteps, { workflowId: `first-steps-${crypto.randomUUID()}`, taskQueue: opts.taskQueue, args: [{ runs }] });
+  }
+
+  /** A run with no workflow yet may still be in its first step, or between it and its own workflow. */
+  async function notStartedYet(enrollmentId: string): Promise<boolean> {
+    const { rows } = await db.query(
+      "SELECT 1 FROM enrollments WHERE id = $1 AND status = 'active' AND (runner IS DISTINCT FROM 'workflow' OR handed_over_at > now() - interval '1 minute')",
+      [enrollmentId],
+    );
+    return rows.length > 0;
   }
 
   /** Time-driven work, each second: decayed points, segment windows that moved, and dates that came round (and hourly, segments' sizes). */
@@ -239,7 +284,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     return runs;
   }
 
-  async function dispatchEvent(claimed: EventRow, batch: BatchContext): Promise<void> {
+  async function dispatchEvent(claimed: EventRow & { attempts?: number }, batch: BatchContext): Promise<void> {
     // The event's contact as it is now: an identity merge may have moved it since it was claimed.
     const row = { ...claimed, contact_id: batch.contactOf.get(claimed.id) ?? claimed.contact_id };
     // Scoring, RFM, the predictive score and segments first: their changes are events of their own, dispatched after this one.
@@ -256,7 +301,7 @@ export function createDispatcher(opts: DispatcherOptions) {
         if (t.spec.where && !evaluate(t.spec.where, { contact, event })) continue;
         if (t.spec.addressed && (row.properties as Record<string, unknown>).programId !== t.programId) continue;
         if (t.spec.history && !(await historyHolds(db, t.spec.history, row, contact))) continue;
-        const id = await enroll(t, row);
+        const id = await enroll(t, row, batch.starts);
         if (id) started.add(id);
       }
     }
@@ -271,7 +316,10 @@ export function createDispatcher(opts: DispatcherOptions) {
           try {
             await client.workflow.getHandle(workflowIdOf(id)).signal(eventSignal, payload);
           } catch (err) {
-            if (!(err instanceof WorkflowNotFoundError)) throw err; // it ended meanwhile
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+            // It ended meanwhile, or it is still taking its first step in a shared workflow
+            // (then the event is signalled again shortly, after it has its own).
+            if ((claimed.attempts ?? 0) < NOT_STARTED_TRIES && (await notStartedYet(id))) throw new RunNotStartedYet(`run ${id} has no workflow yet`);
           }
         }),
     );
@@ -312,8 +360,8 @@ export function createDispatcher(opts: DispatcherOptions) {
         const done: number[] = [];
         const failed: { row: (typeof rows)[number]; err: unknown }[] = [];
         const context: BatchContext = byContact.size
-          ? { triggers: await triggers(), active: await activeRuns([...new Set(rows.map((r) => r.contact_id))]), contactOf: await contactsNow(rows.map((r) => r.id)) }
-          : { triggers: [], active: new Map(), contactOf: new Map() };
+          ? { triggers: await triggers(), active: await activeRuns([...new Set(rows.map((r) => r.contact_id))]), contactOf: await contactsNow(rows.map((r) => r.id)), starts: [] }
+          : { triggers: [], active: new Map(), contactOf: new Map(), starts: [] };
         await inParallel([...byContact.values()], DISPATCH_CONCURRENCY, async (events) => {
           for (const row of events) {
             try {
@@ -325,10 +373,14 @@ export function createDispatcher(opts: DispatcherOptions) {
             }
           }
         });
+        // The batch's new runs start before its events leave the outbox: if starting fails,
+        // the whole batch is dispatched again (its runs are found, not entered twice).
+        await startRuns(context.starts);
         if (done.length) await tx.query('DELETE FROM outbox WHERE id = ANY($1)', [done]);
         for (const { row, err } of failed) {
-          opts.onError?.(err);
-          const delay = Math.min(60, 2 ** row.attempts);
+          const notYet = err instanceof RunNotStartedYet;
+          if (!notYet) opts.onError?.(err);
+          const delay = notYet ? NOT_STARTED_RETRY_SECONDS : Math.min(60, 2 ** row.attempts);
           await tx.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2, not_before = now() + make_interval(secs => $3) WHERE id = $1`, [row.outbox_id, String((err as Error).message ?? err), delay]);
         }
         return { claimed: rows.length, handled: done.length + failed.length };

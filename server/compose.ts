@@ -63,6 +63,7 @@ export async function composeServer(config: TendConfig, s: Services, client: Cli
     activity: opts.heartbeatTimeoutMs ? { heartbeatTimeoutMs: opts.heartbeatTimeoutMs } : undefined,
     historyLimit: opts.historyLimit,
     backlogLimit: config.dispatchBacklog,
+    firstSteps: config.firstSteps,
     onError: (err) => s.log.error('dispatch failed', { component: 'dispatch', err }),
     metrics: s.metrics,
   });

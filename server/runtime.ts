@@ -8,7 +8,8 @@ import { freePort } from '../engine/stack/ports.js';
 import { startTemporalDevServer } from '../engine/stack/temporal.js';
 import { ensureTemporalCli } from '../engine/stack/temporal-cli.js';
 import { rotateSigningSecret } from '../engine/signing.js';
-import { connectClient, connectWorker } from '../engine/temporal/client.js';
+import { connectClient, connectWorker, runStarter } from '../engine/temporal/client.js';
+import { Client } from '@temporalio/client';
 import { createSmsProvider } from '../engine/sms.js';
 import { createOutbound } from '../engine/outbound.js';
 import { createWorker } from '../engine/temporal/worker.js';
@@ -111,6 +112,8 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
   const mailer = createMailer(config.smtpUrl, config.dataDir);
   const publicUrl = publicUrlOf(config);
   const outbound = createOutbound({ allow: config.httpAllow });
+  // The first-steps workflow's activity hands runs that wait to workflows of their own.
+  const client = new Client({ connection, namespace: config.temporalNamespace });
   const worker = await createWorker({
     connection,
     namespace: config.temporalNamespace,
@@ -129,6 +132,7 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
       log: process.env.TEND_LOG_NODES ? (line) => console.log(line) : undefined,
       logger: s.log.child({ component: 'worker' }),
       metrics: s.metrics,
+      startRun: runStarter(client, config.temporalTaskQueue),
     },
   });
   const stopOps = config.metricsPort !== undefined ? await startOpsServer(config, s, connection, config.metricsPort) : undefined;

@@ -28,52 +28,17 @@ import type { Renderer } from '../templates.js';
 import { portsOf } from '../ports.js';
 import type { Log } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import type { EnrollmentInput, FinishInput, FirstStepsActivityInput, Left, RunNodeInput, RunStepInput, Step, StepResult } from './run-types.js';
+export type { EnrollmentInput, FinishInput, FirstStepsActivityInput, Left, RunNodeInput, RunStepInput, Step, StepResult } from './run-types.js';
 
-export interface Left {
-  nodeId: string;
-  visit: number;
-  port: string | null;
-}
 
-export interface RunNodeInput {
-  enrollmentId: string;
-  nodeId: string;
-  visit: number;
-  left?: Left;
-  /** The event that ended the run's last wait for an event. */
-  received?: SignalledEvent;
-  /** When the run came to this node (the first of the visits `again` repeats). */
-  arrivedAt?: string;
-  /** The run has jumped to a goal node already: goals are not checked again. */
-  goalReached?: boolean;
-}
 
-export type Step =
-  | { ended: true; outcome: 'completed' | 'exited' | 'failed' }
-  | { ended: false; directive: Directive; targets: Record<string, string | null>; delayMs?: number; quick?: string[] }
-  /** A goal node's condition holds: the run goes there instead (`quick`: run it as a local activity). */
-  | { ended: false; jump: string; quick: boolean };
 
-export interface RunStepInput extends RunNodeInput {
-  /** How many times the run has entered each node so far, this node's visit included. */
-  visits: Record<string, number>;
-}
 
-/**
- * What one step did: the nodes it ran in order (each with its visit number) and how the
- * last of them left. `at` names that last node: the directive is its.
- */
-export type StepResult = Step & { entered: { nodeId: string; visit: number }[]; at: { nodeId: string; visit: number } };
 
 /** A step runs at most this many nodes before the workflow gets a word in (a safety bound: validation refuses loops without a wait). */
 const MAX_NODES_PER_STEP = 50;
 
-export interface FinishInput {
-  enrollmentId: string;
-  status: 'completed' | 'exited' | 'failed';
-  reason?: string;
-  left?: Left;
-}
 
 
 /** Without a configured outbound: the guard with no private target allowed. */
@@ -89,7 +54,16 @@ export interface ActivityDeps extends EffectDeps {
   logger?: Log;
   /** Counts attempts that failed (before Temporal retries them). */
   metrics?: Metrics;
+  /**
+   * Starts a run's own `enrollment` workflow (the workflow id is the run's, so starting
+   * one that exists already does nothing). Needed by the first-steps workflow's activity.
+   */
+  startRun?: (input: EnrollmentInput) => Promise<void>;
 }
+
+
+/** Runs of a first-steps batch taking their step side by side (each holds a pooled connection at a time). */
+const FIRST_STEPS_LANES = 8;
 
 interface CompiledProgram {
   doc: FlowDocument;
@@ -391,7 +365,79 @@ export function createActivities(deps: ActivityDeps) {
     await end(input);
   }
 
-  return { runNode, runStep, finish };
+  /**
+   * A run's own workflow from here on. Written before it is started, so a first-steps
+   * activity run again after a crash starts this same workflow (a no-op when it exists)
+   * instead of taking the step a second time.
+   */
+  async function handOver(input: EnrollmentInput): Promise<void> {
+    if (!deps.startRun) throw new NotRetryableError('this worker cannot start runs (no Temporal client given to its activities)');
+    await db.query("UPDATE enrollments SET runner = 'workflow', handover = $2, handed_over_at = now() WHERE id = $1", [input.enrollmentId, JSON.stringify(input)]);
+    await deps.startRun(withFreshDelay(input));
+  }
+
+  /**
+   * The first step of each new run of a batch (see the `firstSteps` workflow). Runs that
+   * end here are done; a run that waits goes on in its own workflow from the step's
+   * result; a run whose step failed gets its own workflow from its first node, where
+   * Temporal retries it as it retries any step (its effects so far are keyed, and are
+   * not repeated). Claims each run first, so a run is only ever taken by one batch.
+   */
+  async function runFirstSteps(input: FirstStepsActivityInput): Promise<{ finished: number; handedOver: number }> {
+    const byId = new Map(input.runs.map((r) => [r.enrollmentId, r]));
+    const { rows } = await db.query<{ id: string; runner: string; handover: EnrollmentInput | null }>(
+      `UPDATE enrollments SET runner = CASE WHEN runner = 'workflow' THEN runner ELSE $1 END
+       WHERE id = ANY($2) AND status = 'active' AND (runner IS NULL OR runner = $1 OR runner = 'workflow')
+       RETURNING id, runner, handover`,
+      [input.batchId, [...byId.keys()]],
+    );
+    let finished = 0;
+    let handedOver = 0;
+    let next = 0;
+    const lane = async () => {
+      while (next < rows.length) {
+        const row = rows[next++]!;
+        const run = byId.get(row.id)!;
+        if (row.runner === 'workflow') {
+          // Handed over before a crash: make sure that workflow runs (starting it again does nothing).
+          if (row.handover && row.handover.enrollmentId === run.enrollmentId) await deps.startRun?.(withFreshDelay(row.handover));
+          else await handOver(run);
+          handedOver++;
+          continue;
+        }
+        const arrivedAt = new Date().toISOString();
+        let ran: StepResult;
+        try {
+          ran = await runStep({ enrollmentId: run.enrollmentId, nodeId: run.node, visit: 1, visits: { [run.node]: 1 }, goalReached: false, arrivedAt });
+        } catch (err) {
+          // A node to retry (a webhook answering 503, a mail server away): its own workflow retries the step.
+          logger({ enrollment: run.enrollmentId }).warn('first step failed; the run goes on in its own workflow', { error: (err as Error).message ?? String(err) });
+          await handOver(run);
+          handedOver++;
+          continue;
+        }
+        if (ran.ended) {
+          finished++;
+          continue;
+        }
+        await handOver({ ...run, arrivedAt, resume: ran });
+        handedOver++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FIRST_STEPS_LANES, rows.length) }, lane));
+    return { finished, handedOver };
+  }
+
+  return { runNode, runStep, finish, runFirstSteps };
+}
+
+/** A step that ended at a wait carries the wait's length as it was then: the run's own workflow waits what is left of it. */
+function withFreshDelay(input: EnrollmentInput): EnrollmentInput {
+  const step = input.resume;
+  if (!step || step.ended || !('directive' in step)) return input;
+  const d = step.directive;
+  if (d.kind !== 'sleep' && d.kind !== 'waitForEvent' && d.kind !== 'again') return input;
+  return { ...input, resume: { ...step, delayMs: Math.max(0, Date.parse(d.until) - Date.now()) } };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

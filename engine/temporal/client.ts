@@ -1,7 +1,8 @@
 // Connects to Temporal from Tend's configuration: a local dev server, a self-hosted
 // cluster, or Temporal Cloud (TLS client certificates or an API key).
 import fs from 'node:fs';
-import { Connection, Client } from '@temporalio/client';
+import { Connection, Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { enrollment, workflowIdOf, type EnrollmentInput } from './workflows.js';
 import { NativeConnection } from '@temporalio/worker';
 import { installRuntime } from './worker.js';
 import type { TendConfig } from '../config.js';
@@ -24,4 +25,15 @@ export async function connectClient(config: TendConfig, address: string): Promis
 export async function connectWorker(config: TendConfig, address: string): Promise<NativeConnection> {
   installRuntime(); // before the first native connection, or the SDK installs its own
   return NativeConnection.connect({ address, tls: tlsOptions(config), apiKey: config.temporalApiKey });
+}
+
+/** Starts a run's own workflow; one that exists already is left as it is. */
+export function runStarter(client: Client, taskQueue: string): (input: EnrollmentInput) => Promise<void> {
+  return async (input) => {
+    try {
+      await client.workflow.start(enrollment, { workflowId: workflowIdOf(input.enrollmentId), taskQueue, args: [input] });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  };
 }

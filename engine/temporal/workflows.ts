@@ -1,39 +1,38 @@
 // The enrollment workflow: one per contact in a program. A small interpreter of the
 // directives that node activities return; it does no I/O and reads no clock.
 import { proxyActivities, proxyLocalActivities, defineSignal, defineQuery, setHandler, condition, workflowInfo, continueAsNew, patched } from '@temporalio/workflow';
-import type { Activities, Left, Step, StepResult } from './activities.js';
+import type { Activities } from './activities.js';
+import type { EnrollmentInput, FirstStepsInput, Left, Step, StepResult } from './run-types.js';
+export type { EnrollmentInput, FirstStepsInput } from './run-types.js';
 import type { Directive } from '../plugin.js';
 import { evaluate, type Condition } from '../conditions.js';
 import { matchesEvent, type SignalledEvent } from '../match.js';
 
+/** A run's own workflow is named after its enrollment. */
+export function workflowIdOf(enrollmentId: string): string {
+  return `enrollment-${enrollmentId}`;
+}
+
 export const eventSignal = defineSignal<[SignalledEvent]>('event');
 export const stateQuery = defineQuery<{ node: string | null; waiting: string | null }>('state');
 
-export interface EnrollmentInput {
-  enrollmentId: string;
-  node: string;
-  /** The program, so another program's "remove from" can address this run. */
-  programId?: string;
-  /** `node` is a quick plugin: run it as a local activity. */
-  quick?: boolean;
-  visits?: Record<string, number>;
-  left?: Left;
-  goal?: Condition;
-  /** Goal nodes whose condition reads only the event: checked as each event arrives. */
-  goals?: { nodeId: string; when: Condition; quick: boolean }[];
-  /** When the run came to `node`, if it is repeating it with `again` (carried across continue-as-new). */
-  arrivedAt?: string;
-  /** The run jumped to a goal already (carried across continue-as-new). */
-  goalTaken?: boolean;
-  /** An event that ends the run from wherever it is (the trigger's `exitOn`). */
-  exitOn?: { when: Condition; reason: string };
-  /** The event that ended the last wait for an event, carried across continue-as-new. */
-  received?: SignalledEvent;
-  /** Event ids already handled, carried across continue-as-new. */
-  seen?: string[];
-  activity?: { heartbeatTimeoutMs?: number; startToCloseTimeoutMs?: number };
-  /** History length past which the run continues as new (tests lower it). */
-  historyLimit?: number;
+
+
+/**
+ * Runs entered together take their first step here, in one local activity, rather
+ * than each in a workflow of its own: a run that ends without waiting (most of a burst:
+ * the lead scored, the receipt sent) costs the Temporal server a share of one workflow.
+ * A run that waits, or whose step failed, is handed to its own `enrollment` workflow by
+ * the activity. A crash replays the activity: every effect is keyed by (enrollment,
+ * node, visit) as always, and a run handed over already is only handed over again.
+ */
+export async function firstSteps(input: FirstStepsInput): Promise<number> {
+  const { runFirstSteps } = proxyLocalActivities<Activities>({
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+  const { finished } = await runFirstSteps({ batchId: workflowInfo().workflowId, runs: input.runs });
+  return finished;
 }
 
 /** Past this many history events the run continues as new between two nodes. */
@@ -92,6 +91,7 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
   let left: Left | undefined = input.left;
   let waiting: string | null = null;
   let received: SignalledEvent | undefined = input.received;
+  let resume: StepResult | undefined = input.resume;
 
   setHandler(eventSignal, (event) => {
     if (seen.has(event.id)) return; // dispatch is at-least-once
@@ -117,12 +117,21 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (leaving()) return leave();
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
-      await continueAsNew<typeof enrollment>({ ...input, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500), goalTaken, arrivedAt });
+      await continueAsNew<typeof enrollment>({ ...input, resume: undefined, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500), goalTaken, arrivedAt });
     }
-    let visit: number = (visits[node] = (visits[node] ?? 0) + 1);
-    arrivedAt ??= new Date().toISOString(); // workflow time: replay-safe
+    let visit: number;
     let step: Step;
-    if (chained) {
+    if (resume) {
+      // The first step was taken by the first-steps workflow: go on from where it ended.
+      const ran: StepResult = resume;
+      resume = undefined;
+      for (const e of ran.entered) visits[e.nodeId] = Math.max(visits[e.nodeId] ?? 0, e.visit);
+      node = ran.at.nodeId;
+      visit = ran.at.visit;
+      step = ran;
+    } else if (chained) {
+      visit = visits[node] = (visits[node] ?? 0) + 1;
+      arrivedAt ??= new Date().toISOString(); // workflow time: replay-safe
       // One activity runs this node and those it leads straight on to (see runStep).
       const ran: StepResult = await (quick.has(node) ? localStep.runStep : runStep)({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received, goalReached: goalTaken, arrivedAt, visits });
       for (const e of ran.entered) visits[e.nodeId] = Math.max(visits[e.nodeId] ?? 0, e.visit);
@@ -130,6 +139,8 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
       visit = ran.at.visit;
       step = ran;
     } else {
+      visit = visits[node] = (visits[node] ?? 0) + 1;
+      arrivedAt ??= new Date().toISOString();
       const run: Activities['runNode'] = quick.has(node) ? local.runNode : runNode;
       step = await run({ enrollmentId: input.enrollmentId, nodeId: node, visit, left, received, goalReached: goalTaken, arrivedAt });
     }
