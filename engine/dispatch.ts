@@ -181,29 +181,33 @@ export function createDispatcher(opts: DispatcherOptions) {
     const key = String(rawKey ?? '');
     const settings = t.doc.settings ?? {};
     const reentry = settings.reentry ?? 'afterExit';
-    const enrollmentId = await transaction(db, async (tx) => {
-      // Serialise entries of one contact into one program, so re-entry rules hold under concurrency.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${t.programId}:${row.contact_id}`]);
-      // (A held-out entry has no workflow to make sure of: the re-entry rules below find it, and the holdout decides the same again.)
-      const mine = await tx.query<{ id: string }>("SELECT id FROM enrollments WHERE program_id = $1 AND trigger_event_id = $2 AND key = $3 AND status <> 'held_out'", [t.programId, row.id, key]);
-      if (mine.rows[0]) return mine.rows[0].id; // a retried dispatch: make sure its workflow runs
-      const previous = await tx.query<{ status: string; entered_at: Date }>(
-        'SELECT status, entered_at FROM enrollments WHERE program_id = $1 AND contact_id = $2 AND key = $3 ORDER BY entered_at DESC LIMIT 1',
-        [t.programId, row.contact_id, key],
-      );
-      const last = previous.rows[0];
+    // Two statements, no transaction: a contact's events are dispatched in order (one lane
+    // per contact, and dispatchers take turns by contact), so nothing enters this contact
+    // into this program meanwhile; and the unique index enrollments_one_active would refuse
+    // a second active run if anything did.
+    // (A held-out entry has no workflow to make sure of: the re-entry rules find it, and the holdout decides the same again.)
+    const { rows: [found] } = await db.query<{ mine: string | null; status: string | null; entered_at: Date | null }>(
+      `SELECT (SELECT id FROM enrollments WHERE program_id = $1 AND trigger_event_id = $2 AND key = $3 AND status <> 'held_out') AS mine, l.status, l.entered_at
+       FROM (SELECT 1) one LEFT JOIN LATERAL (
+         SELECT status, entered_at FROM enrollments WHERE program_id = $1 AND contact_id = $4 AND key = $3 ORDER BY entered_at DESC LIMIT 1
+       ) l ON true`,
+      [t.programId, row.id, key, row.contact_id],
+    );
+    const enrollmentId = await (async (): Promise<string | undefined> => {
+      if (found?.mine) return found.mine; // a retried dispatch: make sure its workflow runs
+      const last = found?.status ? { status: found.status, entered_at: found.entered_at! } : undefined;
       if (last?.status === 'active') return undefined;
       if (last && reentry === 'never') return undefined;
       if (last && reentry === 'afterPeriod' && settings.reentryAfter && addDuration(last.entered_at, settings.reentryAfter) > new Date()) return undefined;
       // Attribution holdout (engine/holdout.ts): a held-out entrant is recorded as such and gets nothing — no workflow starts.
-      if (isHeldOut(t.programId, row.contact_id, settings.holdoutPercent)) return void (await recordHeldOut(tx, { programId: t.programId, version: t.version, contactId: row.contact_id, key, triggerEventId: row.id, triggerNode: t.nodeId }));
-      const inserted = await tx.query<{ id: string }>(
+      if (isHeldOut(t.programId, row.contact_id, settings.holdoutPercent)) return void (await recordHeldOut(db, { programId: t.programId, version: t.version, contactId: row.contact_id, key, triggerEventId: row.id, triggerNode: t.nodeId }));
+      const inserted = await db.query<{ id: string }>(
         `INSERT INTO enrollments (program_id, version, contact_id, key, trigger_event_id, trigger_node) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT DO NOTHING RETURNING id`,
         [t.programId, t.version, row.contact_id, key, row.id, t.nodeId],
       );
       return inserted.rows[0]?.id;
-    });
+    })();
     if (!enrollmentId) return undefined;
     const input: EnrollmentInput = { enrollmentId, node: t.nodeId, programId: t.programId, quick: t.quick, goal: settings.goal, goals: t.goals, exitOn: t.spec.exitOn ? { when: t.spec.exitOn, reason: t.spec.exitReason ?? 'exit event' } : undefined, activity: opts.activity, historyLimit: opts.historyLimit };
     if (opts.firstSteps) starts.push(input);
@@ -295,12 +299,14 @@ export function createDispatcher(opts: DispatcherOptions) {
     const started = new Set<string>();
     const matching = batch.triggers.filter((t) => t.spec.eventType === row.type);
     if (matching.length) {
-      const contact = await getContact(db, row.contact_id);
+      // Read only for a trigger whose filter or history rule looks at the contact.
+      let contact: Awaited<ReturnType<typeof getContact>> | null = null;
+      const contactNow = async () => (contact ??= await getContact(db, row.contact_id));
       const event = toEvent(row);
       for (const t of matching) {
-        if (t.spec.where && !evaluate(t.spec.where, { contact, event })) continue;
         if (t.spec.addressed && (row.properties as Record<string, unknown>).programId !== t.programId) continue;
-        if (t.spec.history && !(await historyHolds(db, t.spec.history, row, contact))) continue;
+        if (t.spec.where && !evaluate(t.spec.where, { contact: await contactNow(), event })) continue;
+        if (t.spec.history && !(await historyHolds(db, t.spec.history, row, await contactNow()))) continue;
         const id = await enroll(t, row, batch.starts);
         if (id) started.add(id);
       }

@@ -11,7 +11,7 @@ import { HELD_OUT } from '../holdout.js';
 export interface HeldOutEntry { programId: string; version: number; contactId: string; key: string; triggerEventId: string; triggerNode: string }
 
 /** A held-out entrant: an enrollment that ends as it starts, for which no workflow runs. */
-export async function recordHeldOut(tx: pg.PoolClient, e: HeldOutEntry): Promise<void> {
+export async function recordHeldOut(tx: Queryable, e: HeldOutEntry): Promise<void> {
   await tx.query(
     `INSERT INTO enrollments (program_id, version, contact_id, key, trigger_event_id, trigger_node, status, exit_reason, ended_at)
      VALUES ($1, $2, $3, $4, $5, $6, '${HELD_OUT}', 'held out', now()) ON CONFLICT DO NOTHING`,
