@@ -31,6 +31,7 @@ import type { TriggerSpec } from './plugin.js';
 import { addDuration } from './duration.js';
 import type { EnrollmentInput } from './temporal/workflows.js';
 import { goalNodes } from './goals.js';
+import { dropKeptForEndedRuns, handOverRun, keepForRun } from './storage/runs.js';
 // Attribution holdout (issue #18): decided and recorded at entry, see enroll().
 import { isHeldOut } from './holdout.js';
 import { recordHeldOut } from './storage/attribution.js';
@@ -57,6 +58,8 @@ interface BatchContext {
   contactOf: Map<string, string>;
   /** The new runs of the batch, started together when it is dispatched (with first steps on). */
   starts: EnrollmentInput[];
+  /** Running enrollments that had a workflow of their own as the batch began (the others are signalled by keeping the event for them). */
+  ownWorkflow: Set<string>;
 }
 
 /** Contacts dispatched at once; each holds a pooled connection while it enrolls (the server's pool has 20). */
@@ -202,9 +205,10 @@ export function createDispatcher(opts: DispatcherOptions) {
       // Attribution holdout (engine/holdout.ts): a held-out entrant is recorded as such and gets nothing — no workflow starts.
       if (isHeldOut(t.programId, row.contact_id, settings.holdoutPercent)) return void (await recordHeldOut(db, { programId: t.programId, version: t.version, contactId: row.contact_id, key, triggerEventId: row.id, triggerNode: t.nodeId }));
       const inserted = await db.query<{ id: string }>(
-        `INSERT INTO enrollments (program_id, version, contact_id, key, trigger_event_id, trigger_node) VALUES ($1, $2, $3, $4, $5, $6)
+        // Without first steps the run gets its workflow at once, and is marked as having it.
+        `INSERT INTO enrollments (program_id, version, contact_id, key, trigger_event_id, trigger_node, runner) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT DO NOTHING RETURNING id`,
-        [t.programId, t.version, row.contact_id, key, row.id, t.nodeId],
+        [t.programId, t.version, row.contact_id, key, row.id, t.nodeId, opts.firstSteps ? null : 'workflow'],
       );
       return inserted.rows[0]?.id;
     })();
@@ -232,13 +236,9 @@ export function createDispatcher(opts: DispatcherOptions) {
   async function startRuns(runs: EnrollmentInput[]): Promise<void> {
     if (runs.length === 0) return;
     if (runs.length === 1) {
-      // Marked first (a dispatch tried again after a failed start finds the mark and starts the same input).
-      const { rows } = await db.query<{ handover: EnrollmentInput }>(
-        `UPDATE enrollments SET runner = 'workflow', handover = COALESCE(handover, $2), handed_over_at = COALESCE(handed_over_at, now())
-         WHERE id = $1 AND status = 'active' AND (runner IS NULL OR runner = 'workflow') RETURNING handover`,
-        [runs[0]!.enrollmentId, JSON.stringify(runs[0])],
-      );
-      if (rows[0]) await startOwn(rows[0].handover); // else a first-steps workflow has it, or it ended
+      // Marked first, with the events kept for it (a dispatch tried again after a failed start finds the mark and starts the same input).
+      const input = await handOverRun(db, runs[0]!);
+      if (input) await startOwn(input); // else a first-steps workflow has it, or it ended
       return;
     }
     await client.workflow.start(firstSteps, { workflowId: `first-steps-${crypto.randomUUID()}`, taskQueue: opts.taskQueue, args: [{ runs }] });
@@ -256,6 +256,7 @@ export function createDispatcher(opts: DispatcherOptions) {
   /** Time-driven work, each second: decayed points, segment windows that moved, and dates that came round (and hourly, segments' sizes). */
   async function sweep(): Promise<void> {
     await expireDueAwards(db);
+    await dropKeptForEndedRuns(db);
     await noteSegmentSizes(db);
     if ((await recheckDue(db)) > 0) void kick();
     await recheckDueRfm(db);
@@ -280,11 +281,14 @@ export function createDispatcher(opts: DispatcherOptions) {
     return new Map(rows.map((r) => [r.id, r.contact_id]));
   }
 
-  /** Each contact's running enrollments, in one query for a batch. */
-  async function activeRuns(contactIds: string[]): Promise<Map<string, Set<string>>> {
+  /** Each contact's running enrollments, in one query for a batch (and, into `own`, those with a workflow of their own). */
+  async function activeRuns(contactIds: string[], own?: Set<string>): Promise<Map<string, Set<string>>> {
     const runs = new Map(contactIds.map((id) => [id, new Set<string>()]));
-    const { rows } = await db.query<{ id: string; contact_id: string }>("SELECT id, contact_id FROM enrollments WHERE contact_id = ANY($1) AND status = 'active'", [contactIds]);
-    for (const r of rows) runs.get(r.contact_id)!.add(r.id);
+    const { rows } = await db.query<{ id: string; contact_id: string; runner: string | null }>("SELECT id, contact_id, runner FROM enrollments WHERE contact_id = ANY($1) AND status = 'active'", [contactIds]);
+    for (const r of rows) {
+      runs.get(r.contact_id)!.add(r.id);
+      if (r.runner === 'workflow') own?.add(r.id);
+    }
     return runs;
   }
 
@@ -319,12 +323,14 @@ export function createDispatcher(opts: DispatcherOptions) {
       [...active]
         .filter((id) => !started.has(id))
         .map(async (id) => {
+          // A run taking its first step in a shared workflow gets the event with its own workflow.
+          if (opts.firstSteps && !batch.ownWorkflow.has(id) && (await keepForRun(db, id, payload))) return;
           try {
             await client.workflow.getHandle(workflowIdOf(id)).signal(eventSignal, payload);
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err;
-            // It ended meanwhile, or it is still taking its first step in a shared workflow
-            // (then the event is signalled again shortly, after it has its own).
+            // It ended meanwhile, or it was handed its own workflow an instant ago and that
+            // is not started yet (then the event is signalled again shortly).
             if ((claimed.attempts ?? 0) < NOT_STARTED_TRIES && (await notStartedYet(id))) throw new RunNotStartedYet(`run ${id} has no workflow yet`);
           }
         }),
@@ -365,9 +371,10 @@ export function createDispatcher(opts: DispatcherOptions) {
         }
         const done: number[] = [];
         const failed: { row: (typeof rows)[number]; err: unknown }[] = [];
+        const own = new Set<string>();
         const context: BatchContext = byContact.size
-          ? { triggers: await triggers(), active: await activeRuns([...new Set(rows.map((r) => r.contact_id))]), contactOf: await contactsNow(rows.map((r) => r.id)), starts: [] }
-          : { triggers: [], active: new Map(), contactOf: new Map(), starts: [] };
+          ? { triggers: await triggers(), active: await activeRuns([...new Set(rows.map((r) => r.contact_id))], own), contactOf: await contactsNow(rows.map((r) => r.id)), starts: [], ownWorkflow: own }
+          : { triggers: [], active: new Map(), contactOf: new Map(), starts: [], ownWorkflow: own };
         await inParallel([...byContact.values()], DISPATCH_CONCURRENCY, async (events) => {
           for (const row of events) {
             try {

@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../storage/db.js';
 import { getContact } from '../storage/contacts.js';
 import { getEvent } from '../storage/events.js';
+import { handOverRun } from '../storage/runs.js';
 import { getVersion } from '../storage/programs.js';
 import type { Registry } from '../registry.js';
 import type { FlowDocument, FlowNode } from '../flow/document.js';
@@ -370,10 +371,10 @@ export function createActivities(deps: ActivityDeps) {
    * activity run again after a crash starts this same workflow (a no-op when it exists)
    * instead of taking the step a second time.
    */
-  async function handOver(input: EnrollmentInput): Promise<void> {
+  async function handOver(input: EnrollmentInput, batchId: string): Promise<void> {
     if (!deps.startRun) throw new NotRetryableError('this worker cannot start runs (no Temporal client given to its activities)');
-    await db.query("UPDATE enrollments SET runner = 'workflow', handover = $2, handed_over_at = now() WHERE id = $1", [input.enrollmentId, JSON.stringify(input)]);
-    await deps.startRun(withFreshDelay(input));
+    const handover = await handOverRun(db, input, batchId);
+    if (handover) await deps.startRun(withFreshDelay(handover));
   }
 
   /**
@@ -385,10 +386,10 @@ export function createActivities(deps: ActivityDeps) {
    */
   async function runFirstSteps(input: FirstStepsActivityInput): Promise<{ finished: number; handedOver: number }> {
     const byId = new Map(input.runs.map((r) => [r.enrollmentId, r]));
-    const { rows } = await db.query<{ id: string; runner: string; handover: EnrollmentInput | null }>(
+    const { rows } = await db.query<{ id: string; runner: string }>(
       `UPDATE enrollments SET runner = CASE WHEN runner = 'workflow' THEN runner ELSE $1 END
        WHERE id = ANY($2) AND status = 'active' AND (runner IS NULL OR runner = $1 OR runner = 'workflow')
-       RETURNING id, runner, handover`,
+       RETURNING id, runner`,
       [input.batchId, [...byId.keys()]],
     );
     let finished = 0;
@@ -400,8 +401,7 @@ export function createActivities(deps: ActivityDeps) {
         const run = byId.get(row.id)!;
         if (row.runner === 'workflow') {
           // Handed over before a crash: make sure that workflow runs (starting it again does nothing).
-          if (row.handover && row.handover.enrollmentId === run.enrollmentId) await deps.startRun?.(withFreshDelay(row.handover));
-          else await handOver(run);
+          await handOver(run, input.batchId);
           handedOver++;
           continue;
         }
@@ -412,7 +412,7 @@ export function createActivities(deps: ActivityDeps) {
         } catch (err) {
           // A node to retry (a webhook answering 503, a mail server away): its own workflow retries the step.
           logger({ enrollment: run.enrollmentId }).warn('first step failed; the run goes on in its own workflow', { error: (err as Error).message ?? String(err) });
-          await handOver(run);
+          await handOver(run, input.batchId);
           handedOver++;
           continue;
         }
@@ -420,7 +420,7 @@ export function createActivities(deps: ActivityDeps) {
           finished++;
           continue;
         }
-        await handOver({ ...run, arrivedAt, resume: ran });
+        await handOver({ ...run, arrivedAt, resume: ran }, input.batchId);
         handedOver++;
       }
     };

@@ -78,6 +78,8 @@ export interface EnrollmentInput {
    * instead of running `node` (engine/ARCHITECTURE.md, "First steps").
    */
   resume?: StepResult;
+  /** Events that came for the run before it had a workflow of its own, taken as if signalled. */
+  pending?: SignalledEvent[];
 }
 
 export interface FirstStepsInput {

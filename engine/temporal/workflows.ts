@@ -93,7 +93,7 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
   let received: SignalledEvent | undefined = input.received;
   let resume: StepResult | undefined = input.resume;
 
-  setHandler(eventSignal, (event) => {
+  const onEvent = (event: SignalledEvent) => {
     if (seen.has(event.id)) return; // dispatch is at-least-once
     seen.add(event.id);
     arrivals++;
@@ -110,14 +110,18 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
       }
     }
     inbox.push(event);
-  });
+  };
+  setHandler(eventSignal, onEvent);
   setHandler(stateQuery, () => ({ node, waiting }));
+  // Events that came while the run took its first step in the shared workflow, as if signalled then.
+  if (resume) node = resume.at.nodeId;
+  for (const event of input.pending ?? []) onEvent(event);
 
   while (node) {
     if (leaving()) return leave();
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > (input.historyLimit ?? HISTORY_LIMIT)) {
-      await continueAsNew<typeof enrollment>({ ...input, resume: undefined, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500), goalTaken, arrivedAt });
+      await continueAsNew<typeof enrollment>({ ...input, resume: undefined, pending: undefined, node, quick: quick.has(node), visits, left, received, seen: [...seen].slice(-500), goalTaken, arrivedAt });
     }
     let visit: number;
     let step: Step;

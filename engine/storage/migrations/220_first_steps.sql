@@ -5,3 +5,14 @@
 -- workflow's input, kept so a shared workflow that is run again after a crash starts
 -- the same workflow rather than taking the step a second time.
 ALTER TABLE enrollments ADD COLUMN runner text, ADD COLUMN handover jsonb, ADD COLUMN handed_over_at timestamptz;
+-- Runs started before this have workflows of their own.
+UPDATE enrollments SET runner = 'workflow' WHERE status = 'active';
+-- Events for a run that has no workflow of its own yet (it is taking its first step in
+-- a shared one): kept here and handed to its workflow with it, or dropped when the run
+-- ends in that first step.
+CREATE TABLE run_inbox (
+  id bigserial PRIMARY KEY,
+  enrollment_id uuid NOT NULL REFERENCES enrollments(id) ON DELETE CASCADE,
+  event jsonb NOT NULL
+);
+CREATE INDEX run_inbox_enrollment ON run_inbox (enrollment_id);
