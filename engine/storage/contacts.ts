@@ -26,6 +26,16 @@ export async function getContact(db: Queryable, id: string, forUpdate = false): 
   return rows[0] ? toContact(rows[0]) : undefined;
 }
 
+/** Several contacts (with their segments) in one query, by id; absent ones are missing from the map. */
+export async function getContacts(db: Queryable, ids: string[]): Promise<Map<string, Contact>> {
+  const { rows } = await db.query<ContactRow>(
+    `SELECT c.*, ARRAY(SELECT s.key FROM segment_members m JOIN segments s ON s.id = m.segment_id WHERE m.contact_id = c.id ORDER BY s.key) AS segments
+     FROM contacts c WHERE c.id = ANY($1)`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, toContact(r)]));
+}
+
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }

@@ -56,6 +56,12 @@ export async function appendEvent(tx: pg.PoolClient | Queryable, e: NewEvent): P
   return event;
 }
 
+/** Several events by id in one query (those that exist). */
+export async function getEvents(db: Queryable, ids: string[]): Promise<TendEvent[]> {
+  const { rows } = await db.query<EventRow>('SELECT * FROM events WHERE id = ANY($1)', [ids]);
+  return rows.map(toEvent);
+}
+
 export async function getEvent(db: Queryable, id: string): Promise<TendEvent | undefined> {
   const row = (await db.query<EventRow>('SELECT * FROM events WHERE id = $1', [id])).rows[0];
   return row ? toEvent(row) : undefined;

@@ -6,8 +6,8 @@ import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../storage/db.js';
-import { getContact } from '../storage/contacts.js';
-import { getEvent } from '../storage/events.js';
+import { getContact, getContacts } from '../storage/contacts.js';
+import { getEvent, getEvents } from '../storage/events.js';
 import { handOverRun } from '../storage/runs.js';
 import { getVersion } from '../storage/programs.js';
 import type { Registry } from '../registry.js';
@@ -115,14 +115,18 @@ export function createActivities(deps: ActivityDeps) {
     return p;
   }
 
+  function remember(e: TendEvent): void {
+    if (events.size > 10000) events.clear();
+    events.set(e.id, e);
+  }
+
   async function triggerEvent(id: string | null): Promise<TendEvent | null> {
     if (!id) return null;
     let e = events.get(id);
     if (!e) {
       e = await getEvent(db, id);
       if (!e) return null;
-      if (events.size > 10000) events.clear();
-      events.set(id, e);
+      remember(e);
     }
     return e;
   }
@@ -342,10 +346,15 @@ export function createActivities(deps: ActivityDeps) {
    * are keyed by (enrollment, node, visit) and happen once, as with single nodes.
    */
   async function runStep(input: RunStepInput): Promise<StepResult> {
+    return takeStep(input);
+  }
+
+  /** runStep, with the contact when the caller has read it already (a first-steps batch reads its contacts at once). */
+  async function takeStep(input: RunStepInput, first?: Contact): Promise<StepResult> {
     const visits = { ...input.visits };
     const entered: { nodeId: string; visit: number }[] = [];
     let at: RunNodeInput = input;
-    let contact: Contact | undefined;
+    let contact: Contact | undefined = first;
     for (;;) {
       // The last node a step may run leaves its visit closed itself: the workflow takes over from there.
       const carried: Carried = { contact, closedByNext: entered.length + 1 < MAX_NODES_PER_STEP };
@@ -386,12 +395,16 @@ export function createActivities(deps: ActivityDeps) {
    */
   async function runFirstSteps(input: FirstStepsActivityInput): Promise<{ finished: number; handedOver: number }> {
     const byId = new Map(input.runs.map((r) => [r.enrollmentId, r]));
-    const { rows } = await db.query<{ id: string; runner: string }>(
+    const { rows } = await db.query<{ id: string; runner: string; contact_id: string; trigger_event_id: string | null }>(
       `UPDATE enrollments SET runner = CASE WHEN runner = 'workflow' THEN runner ELSE $1 END
        WHERE id = ANY($2) AND status = 'active' AND (runner IS NULL OR runner = $1 OR runner = 'workflow')
-       RETURNING id, runner`,
+       RETURNING id, runner, contact_id, trigger_event_id`,
       [input.batchId, [...byId.keys()]],
     );
+    // What every first node reads, read for the whole batch at once: the contacts and the events that brought them.
+    const contacts = await getContacts(db, [...new Set(rows.map((r) => r.contact_id))]);
+    const triggerIds = rows.map((r) => r.trigger_event_id).filter((id): id is string => id !== null && !events.has(id));
+    if (triggerIds.length) for (const e of await getEvents(db, triggerIds)) remember(e);
     let finished = 0;
     let handedOver = 0;
     let next = 0;
@@ -408,7 +421,7 @@ export function createActivities(deps: ActivityDeps) {
         const arrivedAt = new Date().toISOString();
         let ran: StepResult;
         try {
-          ran = await runStep({ enrollmentId: run.enrollmentId, nodeId: run.node, visit: 1, visits: { [run.node]: 1 }, goalReached: false, arrivedAt });
+          ran = await takeStep({ enrollmentId: run.enrollmentId, nodeId: run.node, visit: 1, visits: { [run.node]: 1 }, goalReached: false, arrivedAt }, contacts.get(row.contact_id));
         } catch (err) {
           // A node to retry (a webhook answering 503, a mail server away): its own workflow retries the step.
           logger({ enrollment: run.enrollmentId }).warn('first step failed; the run goes on in its own workflow', { error: (err as Error).message ?? String(err) });
