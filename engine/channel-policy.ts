@@ -11,6 +11,7 @@ import type { CapPolicy, Contact } from './plugin.js';
 import type { Queryable } from './storage/db.js';
 import { readSetting, writeSetting } from './storage/settings.js';
 import { topicRefusal } from './topics.js';
+import { ceilingPlace } from './pacing.js';
 
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -48,6 +49,19 @@ export const MessagingPolicy = Type.Object(
       ),
     ),
     defaultTimezone: Type.String({ minLength: 1, maxLength: 64, default: 'UTC', description: 'For contacts without a time zone' }),
+    ceilings: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            channel: Type.Union(CHANNELS.map((c) => Type.Literal(c))),
+            max: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'At most this many marketing messages on the channel, from every program together …' }),
+            per: Type.String({ pattern: DURATION_PATTERN, description: '… per this period, e.g. "1 minute": the rest queue, in order, and go out at that pace' }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 4, description: 'Sending ceilings: the pace a sending domain or number can keep without hurting its reputation' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -87,6 +101,11 @@ export interface Intent {
   channel: Channel;
   marketing: boolean;
   whenCapped: CapPolicy;
+  /**
+   * The message's place in the channel's sending ceiling is kept under this key (the run
+   * and node, not the visit): the send deferred to its place finds it when it comes back.
+   */
+  placeKey?: string;
   /** The subscription topic the message is about; a contact who left the topic is skipped. */
   topic?: string;
 }
@@ -136,6 +155,12 @@ export async function decide(tx: pg.PoolClient, contact: Contact, intent: Intent
     if (until) return { action: 'defer', until, reason: `quiet hours until ${policy.quietHours.end} (${timezone})` };
   }
 
+  // The channel's ceiling holds for every marketing message, capped or not: it keeps the
+  // sending domain's pace, not the contact's.
+  for (const ceiling of (policy.ceilings ?? []).filter((c) => c.channel === intent.channel)) {
+    const at = await ceilingPlace(tx, `ceiling:${intent.channel}`, durationMs(ceiling.per) / ceiling.max, intent.placeKey, now);
+    if (at) return { action: 'defer', until: at, reason: `sending ceiling: ${ceiling.max} ${intent.channel} per ${ceiling.per}, queued` };
+  }
   if (intent.whenCapped === 'send') return { action: 'send' };
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cap:${contact.id}:${intent.channel}`]);
   for (const cap of policy.caps.filter((c) => c.channel === intent.channel)) {

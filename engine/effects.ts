@@ -86,6 +86,8 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
   };
   const { db } = deps;
   const outbound = deps.outbound ?? createOutbound();
+  /** A send's place under the channel's ceiling outlives its visit (a deferred send comes back as the next visit of the node). */
+  const placeKeyOf = (channel: string) => (visit.enrollmentId && visit.nodeId ? `ceiling:${visit.enrollmentId}:${visit.nodeId}:${channel}#${calls.get(channel) ?? 1}` : undefined);
 
   /** Runs `apply` unless this key was applied before; returns whether it ran. */
   async function once<T>(key: string, apply: (tx: import('pg').PoolClient) => Promise<T>): Promise<T | undefined> {
@@ -152,7 +154,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
       if (!contact) throw new NotRetryableError(`contact ${visit.contactId} no longer exists`);
       if (message.to && message.marketing) throw new NotRetryableError('marketing email goes to the contact; `to` is for internal notifications');
       const recipient = message.to ?? contact.email;
-      const intent: Intent | null = message.to ? null : { channel: 'email', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip', topic: message.marketing ? message.topic : undefined };
+      const intent: Intent | null = message.to ? null : { channel: 'email', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip', topic: message.marketing ? message.topic : undefined, placeKey: placeKeyOf('email') };
       // Only mail to the contact is tracked: an owner opening a notification is not the lead engaging.
       const track = deps.tracking && !message.to ? deps.tracking : undefined;
       let html = message.html;
@@ -213,7 +215,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
       const contact = tracker?.contact ?? await getContact(db, visit.contactId);
       if (!contact) throw new NotRetryableError(`contact ${visit.contactId} no longer exists`);
       if (!deps.sms) throw new NotRetryableError('no SMS provider is configured (TEND_SMS_PROVIDER)');
-      const intent: Intent = { channel: 'sms', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip' };
+      const intent: Intent = { channel: 'sms', marketing: message.marketing, whenCapped: message.whenCapped ?? 'skip', placeKey: placeKeyOf('sms') };
       const row = await claim(key, contact, 'sms', contact.phone, null, intent, 'no phone number');
       const done = settled(row, row.id);
       if (done) return done;

@@ -91,6 +91,8 @@ test('set the messaging policy; a zone that is not one is refused; the signing s
   await policy.getByLabel('Cap 1: messages').fill('2');
   await policy.getByLabel('Cap 1: period', { exact: true }).fill('7');
   await policy.getByLabel('Cap 1: period unit').selectOption('days');
+  await policy.getByRole('button', { name: '+ Ceiling' }).click();
+  await policy.getByLabel('Ceiling 1: messages').fill('120');
   await policy.getByLabel('No marketing messages at night', { exact: false }).check();
   await policy.getByLabel('Quiet from').fill('22:00');
   await policy.getByLabel('Quiet until').fill('07:30');
@@ -111,9 +113,11 @@ test('set the messaging policy; a zone that is not one is refused; the signing s
     caps: [{ channel: 'email', max: 2, per: '7 days' }],
     quietHours: { start: '22:00', end: '07:30', channels: ['sms', 'email'] },
     defaultTimezone: 'Europe/Berlin',
+    ceilings: [{ channel: 'email', max: 120, per: '1 minute' }],
   });
   await page.reload();
   expect(await page.getByRole('region', { name: 'Messaging policy' }).getByLabel('Cap 1: messages').inputValue()).toBe('2');
+  expect(await page.getByRole('region', { name: 'Messaging policy' }).getByLabel('Ceiling 1: messages').inputValue()).toBe('120');
 
   const signing = page.getByTestId('signing-status');
   expect(await signing.textContent()).toBe('Not rotated since Tend was set up.');

@@ -1,5 +1,5 @@
 // The messaging policy on the Settings screen: the consent model per channel, frequency
-// caps across all programs, quiet hours and the time zone for contacts without one
+// caps across all programs, sending ceilings per channel, quiet hours and the time zone for contacts without one
 // (GET / PUT /api/messaging-policy; engine/channel-policy.ts decides each send).
 // Hand-written rather than generated from the schema: quiet hours read best as two
 // time inputs and caps as sentences ("at most 3 emails per 7 days").
@@ -14,6 +14,7 @@ interface Policy {
   caps: { channel: Channel; max: number; per: string }[];
   quietHours?: { start: string; end: string; channels: Channel[] };
   defaultTimezone: string;
+  ceilings?: { channel: Channel; max: number; per: string }[];
 }
 const CHANNELS: [Channel, string][] = [['email', 'Email'], ['sms', 'SMS']];
 const message = (e: unknown) => problemText(e, { paths: true });
@@ -31,6 +32,8 @@ export function MessagingPolicyForm() {
 
   const set = (p: Partial<Policy>) => setPolicy({ ...policy, ...p });
   const setCap = (i: number, c: Partial<Policy['caps'][number]>) => set({ caps: policy.caps.map((x, j) => (j === i ? { ...x, ...c } : x)) });
+  const ceilings = policy.ceilings ?? [];
+  const setCeiling = (i: number, c: Partial<Policy['caps'][number]>) => set({ ceilings: ceilings.map((x, j) => (j === i ? { ...x, ...c } : x)) });
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -79,6 +82,30 @@ export function MessagingPolicyForm() {
             );
           })}
           <span><button type="button" onClick={() => set({ caps: [...policy.caps, { channel: 'email', max: 3, per: '7 days' }] })} disabled={policy.caps.length >= 20}>+ Cap</button></span>
+        </fieldset>
+        <fieldset disabled={!may}>
+          <legend>Sending ceilings</legend>
+          {ceilings.length === 0 && <p className="muted small">No ceiling: every program sends as fast as it runs.</p>}
+          {ceilings.map((c, i) => {
+            const per = splitDuration(c.per) ?? { amount: 1, unit: 'minutes' as DurationUnit, negative: false };
+            return (
+              <div key={i} className="row-inline" role="group" aria-label={`Ceiling ${i + 1}`} data-testid="ceiling-row">
+                <span>At most</span>
+                <input type="number" min={1} max={1000000} aria-label={`Ceiling ${i + 1}: messages`} value={c.max} onChange={(e) => setCeiling(i, { max: Number(e.target.value) })} />
+                <select aria-label={`Ceiling ${i + 1}: channel`} value={c.channel} onChange={(e) => setCeiling(i, { channel: e.target.value as Channel })}>
+                  {CHANNELS.map(([ch, label]) => <option key={ch} value={ch}>{label.toLowerCase()} messages</option>)}
+                </select>
+                <span>per</span>
+                <input type="number" min={1} aria-label={`Ceiling ${i + 1}: period`} value={per.amount} onChange={(e) => setCeiling(i, { per: joinDuration({ ...per, amount: Math.max(1, Number(e.target.value)) }) })} />
+                <select aria-label={`Ceiling ${i + 1}: period unit`} value={per.unit} onChange={(e) => setCeiling(i, { per: joinDuration({ ...per, unit: e.target.value as DurationUnit }) })}>
+                  {DURATION_UNITS.map((u) => <option key={u} value={u}>{u}</option>)}
+                </select>
+                <span className="muted small">from all programs together; the rest queue</span>
+                <button type="button" aria-label={`Remove ceiling ${i + 1}`} onClick={() => set({ ceilings: ceilings.filter((_, j) => j !== i) })}>×</button>
+              </div>
+            );
+          })}
+          <span><button type="button" onClick={() => set({ ceilings: [...ceilings, { channel: 'email', max: 600, per: '1 minute' }] })} disabled={ceilings.length >= 4}>+ Ceiling</button></span>
         </fieldset>
         <fieldset disabled={!may}>
           <legend>Quiet hours</legend>
