@@ -50,6 +50,10 @@ import { siteKeysRouter } from './routes/site-keys.js';
 import { trackerScript } from './routes/tracker-script.js';
 import { formsRouter } from './routes/forms.js';
 import { formPagesRouter } from './routes/form-pages.js';
+import { websiteContentRouter } from './routes/website-content.js';
+import { contentSlotsRouter } from './routes/content-slots.js';
+import { formPopupsRouter } from './routes/form-popups.js';
+import { createContentServer } from '../engine/website-content.js';
 import { createRateLimiter, type RateLimit } from './rate-limit.js';
 import { createMemoryStore } from './rate-limit-memory.js';
 import { createPostgresStore } from './rate-limit-postgres.js';
@@ -119,12 +123,13 @@ export function createApp(deps: AppDeps): express.Express {
   const limit = createRateLimiter(store, deps.rateLimit);
   app.use('/t/collect', limit('tracking'));
   app.use('/f', limit('forms'));
+  app.use('/t/content', limit('content'));
   app.use(['/o', '/c', '/unsubscribe', '/preferences', '/confirm'], limit('links'));
   // Signing in is rate-limited per client as well as locked per account (engine/people.ts).
   app.use('/api/auth', limit('sign-in'));
   // Built once: it depends on nothing that changes while Tend runs.
   const apiDocument = openApiDocument();
-  app.use(methodGuard(apiDocument.paths as Record<string, Record<string, unknown>>, (p) => p === '/t/collect' || p.startsWith('/f/')));
+  app.use(methodGuard(apiDocument.paths as Record<string, Record<string, unknown>>, (p) => p === '/t/collect' || p === '/t/content' || p.startsWith('/f/')));
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.use(opsRouter({ db: deps.db, temporal: deps.temporal?.connection, metrics: deps.metrics, metricsTokens: [deps.apiKey, deps.metricsToken ?? ''] }));
   app.get('/schemas/tend.flow.v1.json', (_req, res) => void res.json(flowJsonSchema()));
@@ -135,6 +140,10 @@ export function createApp(deps: AppDeps): express.Express {
   // Website tracking: the script and where it sends (public, site key only).
   app.get('/t.js', trackerScript());
   app.use(collectRouter(deps.db, deps.signingSecret, deps.onEventsStored ?? (() => undefined)));
+  // Website content and pop-up forms: their cache is shared with /api/content-slots and
+  // /api/forms/:id/popup, which empty it on a change.
+  const content = createContentServer(deps.db);
+  app.use(websiteContentRouter(content));
   app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined), { mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', secret: deps.signingSecret, publicUrl: () => deps.publicUrl?.() ?? '' }));
 
   // People sign in here, with no key; what a session may do is judged as for keys, below.
@@ -173,7 +182,9 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/email-design', emailDesignRouter({ mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', templatesDir: process.env.TEND_TEMPLATES_DIR }));
   mount('/site-keys', siteKeysRouter(deps.db));
   mount('/keys', apiKeysRouter(deps.db));
+  mount('/forms/:id/popup', formPopupsRouter(deps.db, content));
   mount('/forms', formsRouter(deps.db));
+  mount('/content-slots', contentSlotsRouter(deps.db, content));
   mount('/catalogue', catalogueRouter(deps.db));
   mount('/dashboard', dashboardRouter(deps.db));
   mount('/messages', messagesRouter(deps.db));

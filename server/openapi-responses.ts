@@ -37,6 +37,8 @@ const object = (properties: Record<string, Schema>, optional: string[] = []): Sc
 const programStatus: Schema = { type: 'string', enum: ['draft', 'live', 'paused', 'archived'] };
 const visitStatus: Schema = { type: 'string', enum: ['active', 'waiting', 'completed', 'failed'] };
 const messageStatus: Schema = { type: 'string', enum: ['sending', 'sent', 'failed', 'skipped', 'deferred'] };
+const popupStyle: Schema = { type: 'string', enum: ['modal', 'slide-in'] };
+const popupTrigger: Schema = { type: 'string', enum: ['exit-intent', 'scroll', 'time', 'page-views'] };
 const enrollmentStatus: Schema = { type: 'string', enum: ['active', 'completed', 'exited', 'failed', 'held_out'] };
 
 // Rows of the contact export: PostgreSQL's to_jsonb of each table, so snake_case
@@ -127,6 +129,15 @@ export const responseComponents: Record<string, unknown> = {
     id: uuid, name: string, fields: array(ref('FormField')), hidden: dictionary(string), thankYou: string, redirectUrl: { type: 'string', format: 'uri' },
     maxFields: integer, submitLabel: string, createdAt: dateTime, updatedAt: dateTime,
   }, ['hidden', 'thankYou', 'redirectUrl', 'maxFields', 'submitLabel']),
+  Popup: object({
+    formId: uuid, style: popupStyle, trigger: popupTrigger, threshold: integer, hideDaysAfterClose: integer, hideDaysAfterSubmit: integer,
+    segments: array(string), pages: string, active: boolean, updatedAt: dateTime,
+  }, ['threshold', 'pages']),
+  ContentSlot: object({
+    id: uuid, key: string, name: string, defaultHtml: { ...orNull(string), description: 'Null: the page keeps its own content' },
+    variants: array(object({ key: string, name: string, html: { type: 'string', description: 'As stored: cleaned to the allowed elements' }, condition: ref('Condition') })),
+    createdAt: dateTime, updatedAt: dateTime,
+  }),
   VariantResult: object({ variant: string, assigned: { type: 'integer', description: 'Contacts whose window has passed' }, converted: integer, rate: number }),
   Readiness: object({ ready: boolean, checks: dictionary(object({ ok: boolean, error: string }, ['error'])) }),
 };
@@ -344,8 +355,21 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       perDay: array(object({ day: { type: 'string', format: 'date' }, views: integer, submissions: integer })),
     }),
   },
+  'GET /api/content-slots': { 200: object({ contentSlots: array(ref('ContentSlot')) }) },
+  'POST /api/content-slots': { 201: ref('ContentSlot') },
+  'GET /api/content-slots/{id}': { 200: ref('ContentSlot') },
+  'PUT /api/content-slots/{id}': { 200: ref('ContentSlot') },
+  'GET /api/content-slots/{id}/stats': { 200: object({ days: integer, variants: array(object({ variant: { type: 'string', description: 'A variant key, or default' }, shown: integer, clicked: integer })) }) },
+  'GET /t/content': {
+    200: object({
+      slots: { ...dictionary(object({ variant: { type: 'string', description: 'The variant key, or default' }, html: { ...orNull(string), description: 'Null: keep the page\'s own content' } })), description: 'Each asked slot that exists, by key' },
+      popups: { ...array(object({ formId: uuid, style: popupStyle, trigger: popupTrigger, threshold: integer, hideDaysAfterClose: integer, hideDaysAfterSubmit: integer, pages: string }, ['threshold', 'pages'])), description: 'With popups=true: the active pop-up forms this visitor may see, in order' },
+    }, ['popups']),
+  },
+  'GET /api/forms/{id}/popup': { 200: object({ popup: { ...orNull(ref('Popup')), description: 'Null: the form is not shown as a pop-up' } }) },
+  'PUT /api/forms/{id}/popup': { 200: object({ popup: ref('Popup') }) },
   'POST /t/collect': { 202: object({ accepted: { type: 'integer', description: 'Events taken (a re-sent client id counts too)' } }) },
-  'GET /f/{id}/embed': { 200: object({ id: uuid, fields: array(embedField), hidden: dictionary(string), submitLabel: string }) },
+  'GET /f/{id}/embed': { 200: object({ id: uuid, name: { type: 'string', description: 'The form\'s name: a pop-up shows it as its title' }, fields: array(embedField), hidden: dictionary(string), submitLabel: string }) },
   'POST /f/{id}/submit': { 200: object({ message: string, redirect: { ...orNull({ type: 'string', format: 'uri' }), description: 'Where the page should go instead of showing the message' } }) },
   'GET /healthz': { 200: object({ ok: { const: true } }) },
   'GET /readyz': { 200: Readiness, 503: Readiness },

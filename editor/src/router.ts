@@ -13,7 +13,8 @@ export type Route =
   | { page: 'contacts' } | { page: 'contact'; id: string } | { page: 'segments' } | { page: 'segment'; id: string | 'new' }
   | { page: 'scoring' } | { page: 'forms' } | { page: 'form'; id: string | 'new' } | { page: 'messages' }
   | { page: 'team' } | { page: 'audit' } | { page: 'settings' }
-  | { page: 'program-results'; id: string };
+  | { page: 'program-results'; id: string }
+  | { page: 'website' } | { page: 'content-slot'; id: string | 'new' };
 
 export function parseRoute(pathname: string): Route {
   // A program's conversions, revenue and lift (ui/ProgramResultsPage.tsx).
@@ -33,6 +34,10 @@ export function parseRoute(pathname: string): Route {
   if (form) return { page: 'form', id: form[1]! };
   if (/^\/forms\/?$/.test(pathname)) return { page: 'forms' };
   if (/^\/messages\/?$/.test(pathname)) return { page: 'messages' };
+  // The website's content slots ("/website") and one slot's variants ("/website/:id", "/website/new").
+  const slot = /^\/website\/([0-9a-f-]{36}|new)\/?$/i.exec(pathname);
+  if (slot) return { page: 'content-slot', id: slot[1]! };
+  if (/^\/website\/?$/.test(pathname)) return { page: 'website' };
   if (/^\/team\/?$/.test(pathname)) return { page: 'team' };
   if (/^\/audit\/?$/.test(pathname)) return { page: 'audit' };
   if (/^\/settings\/?$/.test(pathname)) return { page: 'settings' };

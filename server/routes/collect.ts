@@ -52,6 +52,12 @@ const REQUIRED: Record<string, Record<string, 'string' | 'number'>> = {
   page_view: { url: 'string', path: 'string' },
   page_left: { path: 'string', seconds: 'number' },
   cta_clicked: { name: 'string' },
+  // Website content (engine/content-slots.ts): which slot showed which variant, and clicks in it.
+  content_shown: { slot: 'string', variant: 'string' },
+  content_clicked: { slot: 'string', variant: 'string' },
+  // Pop-up forms (engine/form-popups.ts): shown, and closed without a submit.
+  popup_shown: { formId: 'string' },
+  popup_closed: { formId: 'string' },
 };
 
 function checkKnownTypes(input: CollectInput): void {

@@ -160,7 +160,7 @@ export function formPagesRouter(db: Db, onStored: () => void, confirmation?: Con
     const form = await loadForm(db, String(req.params.id));
     const { contact } = await visitor(db, req.query.vid);
     await countView(db, form, req, res);
-    res.set('cache-control', 'no-store').json({ id: form.id, fields: fieldsToShow(form, contact), hidden: form.hidden ?? {}, submitLabel: form.submitLabel ?? 'Submit' });
+    res.set('cache-control', 'no-store').json({ id: form.id, name: form.name, fields: fieldsToShow(form, contact), hidden: form.hidden ?? {}, submitLabel: form.submitLabel ?? 'Submit' });
   }));
 
   r.use('/f/:id/submit', openCors);

@@ -37,6 +37,8 @@ const EXPECTED: Record<string, string[]> = {
   'POST /api/scoring-rules/check': ['200'], 'GET /api/stages': ['200'], 'PUT /api/stages': ['200'], 'GET /api/stages/funnel': ['200'],
   'GET /api/segments/{id}/sizes': ['200'], 'GET /api/segments/{id}/used-by': ['200'], 'GET /api/preference-page/preview': ['200'],
   'GET /api/email-design': ['200'], 'GET /api/secrets': ['200'], 'GET /api/page-views': ['200'], 'GET /api/contacts/{id}/decaying-points': ['200'],
+  'GET /api/content-slots': ['200'], 'POST /api/content-slots': ['201'], 'GET /api/content-slots/{id}': ['200'], 'PUT /api/content-slots/{id}': ['200'],
+  'GET /api/content-slots/{id}/stats': ['200'], 'GET /t/content': ['200'], 'GET /api/forms/{id}/popup': ['200'], 'PUT /api/forms/{id}/popup': ['200'],
   'POST /t/collect': ['202'], 'GET /f/{id}/embed': ['200'], 'POST /f/{id}/submit': ['200'], 'GET /healthz': ['200'], 'GET /readyz': ['200'],
 };
 
@@ -251,6 +253,23 @@ test('every real 2xx answer matches its schema', async () => {
   await call('GET /api/forms/{id}/submissions', `/api/forms/${form.id}/submissions?limit=1&after=${submissions.next}`);
   await call('GET /api/forms/{id}/submissions', `/api/forms/${redirecting.id}/submissions`);
   await call('GET /api/forms/{id}/stats', `/api/forms/${form.id}/stats?days=7`);
+
+  // Website content slots: one with a default, one without; what a known visitor and a stranger are served.
+  const slot = await call('POST /api/content-slots', '/api/content-slots', { key: 'hero', name: 'Hero', defaultHtml: '<h2>Welcome</h2>', variants: [{ key: 'known', name: 'Known', html: '<p>Hello again</p>', condition: { field: 'contact.email', op: 'exists' } }] });
+  await call('POST /api/content-slots', '/api/content-slots', { key: 'cta', name: 'CTA', variants: [] });
+  await call('GET /api/content-slots', '/api/content-slots');
+  await call('GET /api/content-slots/{id}', `/api/content-slots/${slot.id}`);
+  await call('PUT /api/content-slots/{id}', `/api/content-slots/${slot.id}`, { key: 'hero', name: 'Home hero', defaultHtml: null, variants: [] });
+  await call('GET /t/content', `/t/content?key=${site.key}&slots=hero,cta&vid=${visitor}`);
+  await call('GET /t/content', `/t/content?key=${site.key}&slots=hero,missing`);
+  // A form as a pop-up, and what a visitor is served with it.
+  await call('PUT /api/forms/{id}/popup', `/api/forms/${form.id}/popup`, { style: 'slide-in', trigger: 'scroll', threshold: 50, hideDaysAfterClose: 7, hideDaysAfterSubmit: 365, segments: [], pages: '/blog/*', active: true });
+  await call('PUT /api/forms/{id}/popup', `/api/forms/${redirecting.id}/popup`, { style: 'modal', trigger: 'exit-intent', hideDaysAfterClose: 0, hideDaysAfterSubmit: 30, segments: [], active: true });
+  await call('GET /api/forms/{id}/popup', `/api/forms/${form.id}/popup`);
+  await call('GET /t/content', `/t/content?key=${site.key}&popups=true&vid=${visitor}`);
+  await call('GET /t/content', `/t/content?key=${site.key}&slots=hero&popups=true`);
+  await call('POST /t/collect', '/t/collect', { key: site.key, anonymousId: visitor, events: [{ type: 'content_shown', properties: { slot: 'hero', variant: 'default', url: 'https://www.example.com/', path: '/' } }] });
+  await call('GET /api/content-slots/{id}/stats', `/api/content-slots/${slot.id}/stats?days=7`);
 
   // Topics.
   await call('POST /api/topics', '/api/topics', { key: 'product-news', name: 'Product news', description: 'What is new' });

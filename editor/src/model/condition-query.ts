@@ -49,9 +49,11 @@ const factField = (fact: 'count' | 'sum', event: string, property?: string) => `
  * started the run and past events; a segment's read no event of a run and no segment
  * (membership cannot depend on membership).
  */
-export interface FieldScope { runEvent: boolean; segments: boolean }
+export interface FieldScope { runEvent: boolean; segments: boolean; /** Facts about past events; offered unless false. */ facts?: boolean }
 export const PROGRAM_SCOPE: FieldScope = { runEvent: true, segments: true };
 export const SEGMENT_SCOPE: FieldScope = { runEvent: false, segments: false };
+/** Website content: the contact and their segments, no facts (each page view would count them; a segment does it beforehand). */
+export const WEBSITE_SCOPE: FieldScope = { runEvent: false, segments: true, facts: false };
 
 export function builderFields(catalogue: DataCatalogue | undefined, inUse: string[] = [], scope: FieldScope = PROGRAM_SCOPE): BuilderField[] {
   const fields: BuilderField[] = [];
@@ -62,7 +64,7 @@ export function builderFields(catalogue: DataCatalogue | undefined, inUse: strin
   for (const e of scope.runEvent ? catalogue?.events ?? [] : []) {
     for (const p of e.properties) add({ name: p.path, label: `${p.label} (${e.type})`, type: p.type, examples: p.examples, group: 'The event that started the run' });
   }
-  for (const e of catalogue?.events ?? []) {
+  for (const e of scope.facts === false ? [] : catalogue?.events ?? []) {
     add({ name: factField('count', e.type), label: `Number of ${e.type} events`, type: 'fact', examples: [], group: 'Past events' });
     for (const p of e.properties.filter((p) => p.type === 'number')) {
       add({ name: factField('sum', e.type, `properties.${p.path.split('.').slice(2).join('.')}`), label: `Total ${p.label.toLowerCase()} of ${e.type} events`, type: 'fact', examples: [], group: 'Past events' });

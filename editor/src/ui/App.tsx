@@ -20,6 +20,7 @@ import { ContactPage } from './ContactPage.js';
 import { SegmentsPage, SegmentPage } from './SegmentsPage.js';
 import { AuditPage } from './AuditPage.js';
 import { ProgramResultsPage } from './ProgramResultsPage.js';
+import { WebsitePage, ContentSlotPage } from './WebsitePage.js';
 import { warmUpLayout } from './layout-engine.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 
@@ -202,6 +203,8 @@ function SignedIn() {
   if (route.page === 'settings') return <SettingsPage />;
   if (route.page === 'scoring') return <ScoringPage />;
   if (route.page === 'forms') return <FormsPage />;
+  if (route.page === 'website') return <WebsitePage />;
+  if (route.page === 'content-slot') return <ContentSlotPage key={route.id} slotId={route.id} />;
   if (route.page === 'messages') return <MessagesPage />;
   if (route.page === 'form') return <FormPage key={route.id} formId={route.id} />;
   return <ProgramsPage />;

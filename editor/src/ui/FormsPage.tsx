@@ -12,6 +12,7 @@ import { attributeName } from '../model/names.js';
 import { useToast } from './toast.js';
 import { HiddenFields, hiddenMap, hiddenRows, type HiddenRow } from './HiddenFields.js';
 import { FormSubmissions } from './FormSubmissions.js';
+import { FormPopup } from './FormPopup.js';
 
 type FieldType = 'text' | 'email' | 'tel' | 'select' | 'checkbox';
 interface Field { name: string; label: string; type: FieldType; required?: boolean; options?: string[] }
@@ -150,6 +151,7 @@ export function FormPage({ formId }: { formId: string }) {
             </>
           )}
         </section>
+        {saved && <FormPopup formId={saved.id} />}
         {saved && <FormSubmissions formId={saved.id} />}
       </main>
       {archiving && saved && (
