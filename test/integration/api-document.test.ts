@@ -53,6 +53,7 @@ test('schemathesis finds nothing the document does not say', async () => {
     child.on('close', (status) => { clearTimeout(timer); resolve({ status, out: text }); });
   });
   const out = run.out;
+  fs.mkdirSync(path.join('test', 'artifacts'), { recursive: true }); // a fresh clone has none before the first screenshot
   fs.writeFileSync(path.join('test', 'artifacts', 'schemathesis.txt'), out);
   const summary = out.split('\n').filter((l) => /passed|failed|errored|skipped|operations|test cases/i.test(l)).slice(-12).join('\n');
   expect(run.status, `schemathesis failed (whole output in test/artifacts/schemathesis.txt):\n${out.slice(-12_000)}`).toBe(0);

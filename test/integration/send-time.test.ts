@@ -30,9 +30,16 @@ test('each contact waits for their own best hour, in their zone; the one whose h
   // Not across the turn of an hour: the "now" contact's hour must still be now when its run starts.
   while (new Date().getUTCMinutes() === 59) await new Promise((r) => setTimeout(r, 5000));
   const nowHour = new Date().getUTCHours();
+  // Hours that are not now in their zones, whenever the test runs (fixed ones, 07:00 in
+  // Berlin and 20:00 in New York, made it fail for an hour a day: "new" has "night"'s
+  // hour, in UTC, and at 20:xx UTC that was now).
+  const localHourNow = (zone: string) => Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: zone }).format(new Date()));
+  const earlyHour = (localHourNow('Europe/Berlin') + 3) % 24;
+  let nightHour = (localHourNow('America/New_York') + 6) % 24;
+  if (nightHour === nowHour || nightHour === earlyHour) nightHour = (nightHour + 2) % 24;
   const contacts = {
-    'early@example.com': { zone: 'Europe/Berlin', hour: 7, opens: 3 },
-    'night@example.com': { zone: 'America/New_York', hour: 20, opens: 7 },
+    'early@example.com': { zone: 'Europe/Berlin', hour: earlyHour, opens: 3 },
+    'night@example.com': { zone: 'America/New_York', hour: nightHour, opens: 7 },
     'now@example.com': { zone: 'UTC', hour: nowHour, opens: 3 },
   };
   for (const [email, c] of Object.entries(contacts)) {
@@ -68,10 +75,10 @@ test('each contact waits for their own best hour, in their zone; the one whose h
   await tend.until(async () => Object.keys(await wakes()).length === 3, 'three runs waiting');
   const waiting = await wakes();
   const hourIn = (at: Date, zone: string) => Number(new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: zone }).format(at));
-  expect(hourIn(waiting['early@example.com']!, 'Europe/Berlin')).toBe(7);
-  expect(hourIn(waiting['night@example.com']!, 'America/New_York')).toBe(20);
-  // No history: everyone's hour — 20:00 (seven of "night"'s opens, in their zone, outnumber the others) — in UTC, the zone of a contact without one.
-  expect(hourIn(waiting['new@example.com']!, 'UTC')).toBe(20);
+  expect(hourIn(waiting['early@example.com']!, 'Europe/Berlin')).toBe(earlyHour);
+  expect(hourIn(waiting['night@example.com']!, 'America/New_York')).toBe(nightHour);
+  // No history: everyone's hour — "night"'s (seven opens, in their zone, outnumber the others) — in UTC, the zone of a contact without one.
+  expect(hourIn(waiting['new@example.com']!, 'UTC')).toBe(nightHour);
   for (const at of Object.values(waiting)) {
     expect(at!.getUTCMinutes()).toBe(0);
     expect(at!.getTime() - Date.now()).toBeLessThanOrEqual(DAY);
