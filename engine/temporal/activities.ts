@@ -65,6 +65,8 @@ export interface ActivityDeps extends EffectDeps {
 
 /** Runs of a first-steps batch taking their step side by side (each holds a pooled connection at a time). */
 const FIRST_STEPS_LANES = 8;
+/** A batch takes first steps for this long; the runs left then are handed to their own workflows untaken (the activity's limit is 10 minutes). */
+const FIRST_STEPS_TAKE_MS = 60_000;
 
 interface CompiledProgram {
   doc: FlowDocument;
@@ -408,12 +410,16 @@ export function createActivities(deps: ActivityDeps) {
     let finished = 0;
     let handedOver = 0;
     let next = 0;
+    const handOverFrom = Date.now() + FIRST_STEPS_TAKE_MS;
     const lane = async () => {
       while (next < rows.length) {
         const row = rows[next++]!;
         const run = byId.get(row.id)!;
-        if (row.runner === 'workflow') {
-          // Handed over before a crash: make sure that workflow runs (starting it again does nothing).
+        // Handed over before a crash (make sure that workflow runs: starting it again does
+        // nothing), or the batch has run long (slow webhooks): the rest go to their own
+        // workflows untaken, so the activity ends well within its time limit and is never
+        // retried while its steps still run.
+        if (row.runner === 'workflow' || Date.now() > handOverFrom) {
           await handOver(run, input.batchId);
           handedOver++;
           continue;
@@ -437,7 +443,11 @@ export function createActivities(deps: ActivityDeps) {
         handedOver++;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(FIRST_STEPS_LANES, rows.length) }, lane));
+    // Every lane finishes before the activity answers, even when one failed: a retry must
+    // not take a step that a lane of this attempt is still taking.
+    const lanes = await Promise.allSettled(Array.from({ length: Math.min(FIRST_STEPS_LANES, rows.length) }, lane));
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
     return { finished, handedOver };
   }
 
