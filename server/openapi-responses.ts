@@ -174,7 +174,8 @@ const contactExport = object({
 });
 const nodeStats = object({
   entered: integer, active: integer, waiting: integer, completed: integer, errors: integer,
-  messages: object({ sent: integer, skipped: integer, failed: integer, deferred: integer, opened: integer, clicked: integer }),
+  exited: { ...integer, description: 'Runs that ended at this node' },
+  messages: object({ sent: integer, skipped: integer, failed: integer, deferred: integer, opened: integer, clicked: integer, unsubscribed: { ...integer, description: 'Contacts whose last email before unsubscribing came from this node' } }),
 }, ['messages']);
 const embedField: Schema = { allOf: [ref('FormField'), object({ value: { type: 'string', description: 'The known contact\'s email, prefilled' } }, ['value'])] };
 
@@ -226,6 +227,12 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
       enrollments: { ...dictionary(integer), description: 'Runs by status (active, completed, exited, failed); statuses with none are left out' },
       nodes: { ...dictionary(nodeStats), description: 'By node id' },
       edges: { ...dictionary(object({ count: integer, share: { type: 'number', description: 'count / the source node\'s completed visits' } })), description: 'By edge id' },
+    }),
+  },
+  'GET /api/flows/{id}/nodes/{node}/analytics': {
+    200: object({
+      id: uuid, node: string, days: integer,
+      series: array(object({ day: { type: 'string', format: 'date' }, entered: integer, exited: integer, sent: integer, opened: integer, clicked: integer, unsubscribed: integer })),
     }),
   },
   'GET /api/flows/{id}/enrollments': {

@@ -2,6 +2,7 @@
 // editor paints on the canvas.
 import type { Queryable } from './db.js';
 import type { FlowDocument } from '../flow/document.js';
+import { nodeEndings } from './node-analytics.js';
 
 export interface NodeStats {
   entered: number;
@@ -9,7 +10,10 @@ export interface NodeStats {
   waiting: number;
   completed: number;
   errors: number;
-  messages?: { sent: number; skipped: number; failed: number; deferred: number; opened: number; clicked: number };
+  /** Runs that ended at this node (completed, exited or failed there). */
+  exited: number;
+  /** `unsubscribed`: contacts whose last email before unsubscribing came from this node. */
+  messages?: { sent: number; skipped: number; failed: number; deferred: number; opened: number; clicked: number; unsubscribed: number };
 }
 
 export async function programStats(db: Queryable, programId: string, doc: FlowDocument, version?: number) {
@@ -30,10 +34,10 @@ export async function programStats(db: Queryable, programId: string, doc: FlowDo
     params,
   );
   const nodes: Record<string, NodeStats> = {};
-  for (const n of doc.nodes) nodes[n.id] = { entered: 0, active: 0, waiting: 0, completed: 0, errors: 0 };
+  for (const n of doc.nodes) nodes[n.id] = { entered: 0, active: 0, waiting: 0, completed: 0, errors: 0, exited: 0 };
   const byPort = new Map<string, number>();
   for (const r of visits.rows) {
-    const s = (nodes[r.node_id] ??= { entered: 0, active: 0, waiting: 0, completed: 0, errors: 0 });
+    const s = (nodes[r.node_id] ??= { entered: 0, active: 0, waiting: 0, completed: 0, errors: 0, exited: 0 });
     s.entered += r.n;
     if (r.status === 'active') s.active += r.n;
     if (r.status === 'waiting') s.waiting += r.n;
@@ -44,13 +48,19 @@ export async function programStats(db: Queryable, programId: string, doc: FlowDo
   for (const r of messages.rows) {
     const s = nodes[r.node_id];
     if (!s) continue;
-    s.messages ??= { sent: 0, skipped: 0, failed: 0, deferred: 0, opened: 0, clicked: 0 };
+    s.messages ??= { sent: 0, skipped: 0, failed: 0, deferred: 0, opened: 0, clicked: 0, unsubscribed: 0 };
     if (r.status === 'sent') s.messages.sent += r.n;
     if (r.status === 'skipped') s.messages.skipped += r.n;
     if (r.status === 'failed') s.messages.failed += r.n;
     if (r.status === 'deferred') s.messages.deferred += r.n;
     s.messages.opened += r.opened;
     s.messages.clicked += r.clicked;
+  }
+  const endings = await nodeEndings(db, programId, version);
+  for (const [node, n] of endings.exited) if (nodes[node]) nodes[node].exited = n;
+  for (const [node, n] of endings.unsubscribed) {
+    const s = nodes[node];
+    if (s?.messages) s.messages.unsubscribed = n;
   }
   const edges: Record<string, { count: number; share: number }> = {};
   for (const e of doc.edges) {

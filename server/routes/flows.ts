@@ -12,6 +12,7 @@ import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import * as programs from '../../engine/storage/programs.js';
 import { programStats } from '../../engine/storage/stats.js';
+import { nodeSeries } from '../../engine/storage/node-analytics.js';
 import { parseBody, intParam, requireBody, flagParam } from '../input.js';
 import { route } from '../problem.js';
 
@@ -211,6 +212,16 @@ export function flowsRouter(db: Db, registry: Registry): Router {
     const version = req.query.version === undefined ? undefined : versionParam(req.query.version);
     const doc = version ? await documentOf(p, version) : p.live_version ? await documentOf(p, 'live') : p.draft;
     res.json({ id: p.id, version: version ?? p.live_version, ...(await programStats(db, p.id, doc, version)) });
+  }));
+
+  // One step's figures per day, for the chart the editor shows on a selected node.
+  r.get('/:id/nodes/:node/analytics', route(async (req, res) => {
+    const p = await load(String(req.params.id));
+    const node = String(req.params.node);
+    const doc = p.live_version ? await documentOf(p, 'live') : p.draft;
+    if (!doc.nodes.some((n) => n.id === node) && !p.draft.nodes.some((n) => n.id === node)) throw new HttpProblem(404, 'Unknown node', [{ path: '/node', message: `the program has no node ${node}` }]);
+    const days = intParam(req.query.days, 'days', { min: 1, max: 90, fallback: 30 });
+    res.json({ id: p.id, node, days, series: await nodeSeries(db, p.id, node, days) });
   }));
 
   r.get('/:id/enrollments', route(async (req, res) => {

@@ -20,7 +20,7 @@ const EXPECTED: Record<string, string[]> = {
   'GET /api/flows': ['200'], 'POST /api/flows': ['201'], 'POST /api/flows/import': ['201'],
   'GET /api/flows/{id}': ['200'], 'PUT /api/flows/{id}': ['200'], 'PATCH /api/flows/{id}': ['200'],
   'POST /api/flows/{id}/publish': ['200'], 'POST /api/flows/{id}/pause': ['200'], 'POST /api/flows/{id}/resume': ['200'], 'POST /api/flows/{id}/archive': ['200'],
-  'POST /api/flows/{id}/duplicate': ['201'], 'GET /api/flows/{id}/versions': ['200'], 'GET /api/flows/{id}/stats': ['200'], 'GET /api/flows/{id}/enrollments': ['200'],
+  'POST /api/flows/{id}/duplicate': ['201'], 'GET /api/flows/{id}/versions': ['200'], 'GET /api/flows/{id}/stats': ['200'], 'GET /api/flows/{id}/enrollments': ['200'], 'GET /api/flows/{id}/nodes/{node}/analytics': ['200'],
   'GET /api/flows/{id}/experiments/{node}': ['200'], 'GET /api/flows/{id}/attribution': ['200'], 'GET /api/flows/{id}/comments': ['200'], 'POST /api/flows/{id}/comments': ['201'],
   'PUT /api/flows/{id}/presence': ['200'], 'GET /api/dashboard': ['200'], 'GET /api/messages': ['200'], 'POST /api/flows/preview-email/send': ['200'], 'POST /api/events': ['202', '200'], 'POST /api/events/batch': ['202'],
   'GET /api/contacts': ['200'], 'PUT /api/contacts': ['200', '201'], 'POST /api/contacts/batch': ['200'],
@@ -149,6 +149,8 @@ test('every real 2xx answer matches its schema', async () => {
   await call('GET /api/flows/{id}/versions', `/api/flows/${program.id}/versions`);
   await call('GET /api/flows/{id}/stats', `/api/flows/${program.id}/stats`);
   await call('GET /api/flows/{id}/stats', `/api/flows/${program.id}/stats?version=1`);
+  await call('GET /api/flows/{id}/nodes/{node}/analytics', `/api/flows/${program.id}/nodes/two_days/analytics`);
+  await call('GET /api/flows/{id}/nodes/{node}/analytics', `/api/flows/${program.id}/nodes/${program.draft.nodes[1].id}/analytics?days=7`);
   await call('GET /api/flows/{id}/enrollments', `/api/flows/${program.id}/enrollments`);
   await call('GET /api/flows/{id}/enrollments', `/api/flows/${program.id}/enrollments?node=two_days&limit=1`);
   await call('POST /api/flows/{id}/pause', `/api/flows/${program.id}/pause`);

@@ -11,6 +11,8 @@ export interface NodeCounts {
   waiting: number;
   completed: number;
   errors: number;
+  /** Runs that ended at this node (older servers leave it out). */
+  exited?: number;
   messages?: Record<string, number>;
 }
 

@@ -2,7 +2,7 @@
 // local; anything that changes the program goes back up as a new document.
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow,
+  Background, ControlButton, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow,
   type Connection as RfConnection, type EdgeChange, type FinalConnectionState, type NodeChange, type OnSelectionChangeParams,
 } from '@xyflow/react';
 import type { Catalogue, FlowDocument } from '../model/catalogue.js';
@@ -13,6 +13,7 @@ import { NODE_WIDTH } from '../model/geometry.js';
 import { FlowNodeView } from './FlowNodeView.js';
 import { TendEdge } from './TendEdge.js';
 import { useToast } from './toast.js';
+import { useTheme } from './theme.js';
 
 const nodeTypes = { tend: FlowNodeView };
 const edgeTypes = { tend: TendEdge };
@@ -21,6 +22,9 @@ export const DRAG_MIME = 'application/x-tend-node-type';
 const MINIMAP_COLORS: Record<string, string> = { trigger: '#16a34a', wait: '#d97706', logic: '#7c3aed', action: '#2563eb', unknown: '#9ca3af' };
 
 export interface CanvasProps {
+  /** The mini map is shown (a button in the canvas controls toggles it). */
+  minimap?: boolean;
+  onToggleMinimap?: () => void;
   doc: FlowDocument;
   catalogue: Catalogue;
   readOnly: boolean;
@@ -38,7 +42,8 @@ export interface CanvasProps {
   liveSelection: { current: Set<string> };
 }
 
-export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onChange, onSelection, onDropType, onRendered, liveSelection }: CanvasProps) {
+export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onChange, onSelection, onDropType, onRendered, liveSelection, minimap = true, onToggleMinimap }: CanvasProps) {
+  const theme = useTheme();
   const toast = useToast();
   const flow = useReactFlow();
   const [nodes, setNodes] = useState<CanvasNode[]>([]);
@@ -189,11 +194,18 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
         minZoom={0.05}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
+        colorMode={theme}
         connectionRadius={30}
       >
         <Background gap={20} size={1} />
-        <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
-        <Controls showInteractive={false} />
+        {minimap && <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />}
+        <Controls showInteractive={false}>
+          {onToggleMinimap && (
+            <ControlButton onClick={onToggleMinimap} title={minimap ? 'Hide the mini map' : 'Show the mini map'} aria-label={minimap ? 'Hide the mini map' : 'Show the mini map'} aria-pressed={minimap} data-testid="toggle-minimap">
+              <svg viewBox="0 0 16 16" aria-hidden><rect x="1.5" y="3" width="13" height="10" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" /><rect x="8" y="8" width="5" height="3.5" fill="currentColor" /></svg>
+            </ControlButton>
+          )}
+        </Controls>
       </ReactFlow>
     </div>
   );

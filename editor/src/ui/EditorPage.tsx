@@ -18,6 +18,8 @@ import { NODE_WIDTH } from '../model/geometry.js';
 import { navigate } from '../router.js';
 import { Canvas } from './Canvas.js';
 import { Palette } from './Palette.js';
+import { ThemeSwitch } from './theme.js';
+import { usePanels } from './panels.js';
 import { Inspector } from './Inspector.js';
 import { ProblemsPanel } from './ProblemsPanel.js';
 import { ShortcutsDialog } from './Shortcuts.js';
@@ -48,6 +50,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const [selection, setSelection] = useState<{ nodes: string[]; edges: string[] }>({ nodes: [], edges: [] });
   const [selectRequest, setSelectRequest] = useState<{ ids: Set<string>; nonce: number }>();
   const [problemsOpen, setProblemsOpen] = useState(false);
+  const [panels, togglePanel] = usePanels();
   const [help, setHelp] = useState(false);
   const [publishing, setPublishing] = useState(false);
   const [confirmPublish, setConfirmPublish] = useState(false);
@@ -325,6 +328,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
             {publishing ? 'Publishing…' : detail.liveVersion ? `Publish v${Math.max(0, ...detail.versions.map((v) => v.version)) + 1}` : 'Publish'}
           </button>
         )}
+        <ThemeSwitch />
         <button className="icon" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts" onClick={() => setHelp(true)}>?</button>
       </header>
       {draft.conflict && (
@@ -340,11 +344,18 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
           You are signed in as a {session.person()?.role ?? 'viewer'}: you can look at this program and follow its counts; building, publishing and exporting contacts are for marketers and admins.
         </div>
       )}
-      <div className="workspace">
-        <Palette types={types} onAdd={(id) => addType(id)} disabled={
-          !mayWrite ? `A ${session.person()?.role ?? 'viewer'} looks at programs; building them is for marketers and admins.`
-            : detail.status === 'archived' ? 'An archived program is kept for the record: it cannot be edited.'
-              : view.kind !== 'draft' ? 'Viewing a published version. Switch to the draft to edit.' : false} />
+      <div className={`workspace${panels.palette ? '' : ' palette-folded'}${panels.inspector ? '' : ' inspector-folded'}`} data-testid="workspace">
+        {panels.palette ? (
+          <div className="side side-left">
+            <Palette types={types} onAdd={(id) => addType(id)} disabled={
+              !mayWrite ? `A ${session.person()?.role ?? 'viewer'} looks at programs; building them is for marketers and admins.`
+                : detail.status === 'archived' ? 'An archived program is kept for the record: it cannot be edited.'
+                  : view.kind !== 'draft' ? 'Viewing a published version. Switch to the draft to edit.' : false} />
+            <button className="fold" onClick={() => togglePanel('palette')} aria-expanded title="Hide the node palette" aria-label="Hide the node palette" data-testid="fold-palette">‹ Hide</button>
+          </div>
+        ) : (
+          <button className="rail rail-left" onClick={() => togglePanel('palette')} aria-expanded={false} title="Show the node palette" aria-label="Show the node palette" data-testid="unfold-palette"><span>Nodes ›</span></button>
+        )}
         <div className="center-column">
           {view.kind === 'version' && (
             <div className="banner" data-testid="watch-banner">
@@ -374,9 +385,12 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
             onDropType={(typeId, pos, edgeId) => addType(typeId, pos, edgeId)}
             onRendered={onRendered}
             liveSelection={liveSelection}
+            minimap={panels.minimap}
+            onToggleMinimap={() => togglePanel('minimap')}
           />
           {view.kind === 'draft' && <ProblemsPanel problems={placed} open={problemsOpen} onToggle={() => setProblemsOpen((o) => !o)} onShow={showProblem} nodeTitle={nodeTitle} />}
         </div>
+        {panels.inspector ? <div className="side side-right">
         <Inspector
           doc={doc}
           catalogue={catalogue}
@@ -393,6 +407,10 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
           onDeleteSelection={deleteSelection}
           comments={comments}
         />
+        <button className="fold" onClick={() => togglePanel('inspector')} aria-expanded title="Hide the inspector" aria-label="Hide the inspector" data-testid="fold-inspector">Hide ›</button>
+        </div> : (
+          <button className="rail rail-right" onClick={() => togglePanel('inspector')} aria-expanded={false} title="Show the inspector" aria-label="Show the inspector" data-testid="unfold-inspector"><span>‹ Inspector</span></button>
+        )}
       </div>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
       {confirmPublish && draft.doc && <PublishDialog programId={programId} detail={detail} draft={draft.doc} catalogue={catalogue} onConfirm={() => void publish()} onClose={() => setConfirmPublish(false)} />}

@@ -1,16 +1,20 @@
 // How a node looks on the canvas: title, one-line summary, a labelled handle per output
-// port, a problem badge, a comment badge, and (on a live program) its counts.
+// port, a problem badge, a comment badge, and (on a live program) its figures: runs
+// that entered, wait there now and ended there; for a message node also sent, opened,
+// clicked and unsubscribed, with rates of those sent.
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import type { CanvasNode } from '../model/mapping.js';
 import { NODE_WIDTH, nodeHeight } from '../model/geometry.js';
-import { count } from './format.js';
+import { count, rate } from './format.js';
 
 const ICONS: Record<string, string> = { trigger: '⚡', wait: '◷', logic: '◇', action: '▶', unknown: '?' };
 
 export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeProps<CanvasNode>) {
   const c = data.counts;
-  const sent = c?.messages?.sent;
+  const isEmail = data.typeId === 'tend.action.email';
+  const m = isEmail && c?.messages ? { sent: c.messages.sent ?? 0, opened: c.messages.opened ?? 0, clicked: c.messages.clicked ?? 0, unsubscribed: c.messages.unsubscribed ?? 0 } : undefined;
+  const here = c ? c.waiting + (c.active ?? 0) : 0;
   return (
     <div
       className={`tnode cat-${data.category}${selected ? ' selected' : ''}${data.problems.length ? ' has-problems' : ''}`}
@@ -21,13 +25,21 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
       {data.hasInput && <Handle type="target" position={Position.Left} id="in" className="thandle thandle-in" style={{ top: 31 }} />}
       {c && (
         <div className="tnode-counts" data-testid="node-counts" aria-label="Counts">
-          <span title="Entered">{count(c.entered)} in</span>
-          {c.waiting + (c.active ?? 0) > 0 && <span className="waiting" title="Here now">{count(c.waiting + (c.active ?? 0))} {data.waitingLabel ?? 'here'}</span>}
-          <span title="Completed">{count(c.completed)} done</span>
-          {sent !== undefined && <span title="Sent">{count(sent)} sent</span>}
-          {c.messages?.opened !== undefined && <span title="Opened">{count(c.messages.opened)} opened</span>}
-          {c.messages?.clicked !== undefined && <span title="Clicked">{count(c.messages.clicked)} clicked</span>}
-          {c.errors > 0 && <span className="errors" title="Errors">{count(c.errors)} errors</span>}
+          {m && (
+            <div className="tnode-counts-row" data-testid="node-message-counts">
+              <span title="Sent">{count(m.sent)} sent</span>
+              <span title={`Opened: ${rate(m.opened, m.sent)} of those sent`}>{count(m.opened)} opened · {rate(m.opened, m.sent)}</span>
+              <span title={`Clicked: ${rate(m.clicked, m.sent)} of those sent`}>{count(m.clicked)} clicked · {rate(m.clicked, m.sent)}</span>
+              <span title={`Unsubscribed after this email: ${rate(m.unsubscribed, m.sent)} of those sent`}>{count(m.unsubscribed)} unsub. · {rate(m.unsubscribed, m.sent)}</span>
+            </div>
+          )}
+          <div className="tnode-counts-row" data-testid="node-flow-counts">
+            <span title="Entered">{count(c.entered)} in</span>
+            <span className={here > 0 ? 'waiting' : undefined} title="Here now">{count(here)} {data.waitingLabel ?? 'waiting'}</span>
+            <span title="Runs that ended here">{count(c.exited ?? 0)} exited</span>
+            {!isEmail && c.messages?.sent !== undefined && <span title="Sent">{count(c.messages.sent)} sent</span>}
+            {c.errors > 0 && <span className="errors" title="Errors">{count(c.errors)} errors</span>}
+          </div>
         </div>
       )}
       <div className="tnode-head">

@@ -1,6 +1,6 @@
 // The right-hand panel: the selected node's generated form (with the email preview
-// where a node has an HTML template), its counts and the contacts at it on a live
-// program; with nothing selected, the program's own name, description and settings;
+// where a node has an HTML template), its figures, a chart of them over 30 days and
+// the contacts at it on a live program; with nothing selected, the program's own name, description and settings;
 // under either, the comments on it.
 import { useMemo } from 'react';
 import type { Catalogue, FlowDocument, FlowNode, JsonSchema } from '../model/catalogue.js';
@@ -12,7 +12,7 @@ import { SchemaForm, type FormContext } from './SchemaForm.js';
 import { EmailPreview } from './EmailPreview.js';
 import { NodeContacts } from './NodeContacts.js';
 import { ExperimentResults } from './ExperimentResults.js';
-import { count } from './format.js';
+import { NodeFigures, NodeTrend } from './NodeAnalytics.js';
 import { CommentThreads } from './Comments.js';
 import type { CommentsAnswer } from '../api.js';
 
@@ -77,15 +77,8 @@ function NodePanel({ doc, catalogue, node, readOnly, watching, problems, counts,
       {general.length > 0 && (
         <ul className="problem-list inline">{general.map((p, i) => <li key={i}>{p.message}</li>)}</ul>
       )}
-      {watching && c && (
-        <dl className="stat-grid" data-testid="inspector-counts">
-          <div><dt>Entered</dt><dd>{count(c.entered)}</dd></div>
-          <div><dt>Here now</dt><dd>{count(c.waiting + (c.active ?? 0))}</dd></div>
-          <div><dt>Completed</dt><dd>{count(c.completed)}</dd></div>
-          <div><dt>Errors</dt><dd>{count(c.errors)}</dd></div>
-          {c.messages && Object.entries(c.messages).map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{count(v)}</dd></div>)}
-        </dl>
-      )}
+      {watching && c && <NodeFigures counts={c} email={node.type === 'tend.action.email'} />}
+      {watching && <NodeTrend programId={programId} nodeId={node.id} email={node.type === 'tend.action.email'} refresh={refreshTick} />}
       {watching && node.type === 'tend.logic.experiment' && <ExperimentResults programId={programId} nodeId={node.id} refresh={refreshTick} />}
       <div className="field">
         <label className="field-label" htmlFor="node-label">Label</label>

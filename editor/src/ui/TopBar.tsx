@@ -4,6 +4,7 @@
 import type { ReactNode } from 'react';
 import { session } from '../api.js';
 import { navigate, type Route } from '../router.js';
+import { ThemeSwitch } from './theme.js';
 
 const SCREENS: { page: Route['page']; path: string; label: string; admin: boolean }[] = [
   { page: 'dashboard', path: '/dashboard', label: 'Dashboard', admin: false },
@@ -33,6 +34,7 @@ export function TopBar({ current, title, children }: { current: Route['page']; t
       </nav>
       <div className="spacer" />
       {children}
+      <ThemeSwitch />
       {person && <span className="whoami" data-testid="whoami">{person.name} · {person.role}</span>}
       <button onClick={() => void session.signOut()}>Sign out</button>
     </header>

@@ -22,6 +22,9 @@ export function percent(share: number | undefined): string {
   return share === undefined ? '' : `${Math.round(share * 100)}%`;
 }
 
+/** A share of those sent as "12.5%", "—" before any was sent. */
+export const rate = (n: number, sent: number): string => (sent > 0 ? `${Math.round((n / sent) * 1000) / 10}%` : '—');
+
 /** With seconds: steps of one run are often seconds apart. */
 export function precise(iso: string | null | undefined): string {
   if (!iso) return '—';
