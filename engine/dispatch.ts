@@ -14,7 +14,7 @@ import { recheckDueRfm, rfmOnEvent } from './rfm.js';
 import { historyHolds } from './history.js';
 import crypto from 'node:crypto';
 import type pg from 'pg';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Db } from './storage/db.js';
 import type { Metrics } from './metrics.js';
@@ -24,7 +24,8 @@ import { getContact } from './storage/contacts.js';
 import { toEvent, type EventRow } from './storage/events.js';
 import { evaluate, readPath } from './conditions.js';
 import { migratedConfig } from './flow/validate.js';
-import { enrollment, eventSignal, firstSteps, workflowIdOf } from './temporal/workflows.js';
+import { eventSignal, firstSteps, workflowIdOf } from './temporal/workflows.js';
+import { runStarter } from './temporal/client.js';
 import type { Registry } from './registry.js';
 import type { FlowDocument } from './flow/document.js';
 import type { TriggerSpec } from './plugin.js';
@@ -219,13 +220,7 @@ export function createDispatcher(opts: DispatcherOptions) {
     return enrollmentId;
   }
 
-  async function startOwn(input: EnrollmentInput): Promise<void> {
-    try {
-      await client.workflow.start(enrollment, { workflowId: workflowIdOf(input.enrollmentId), taskQueue: opts.taskQueue, args: [input] });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  }
+  const startOwn = runStarter(client, opts.taskQueue);
 
   /**
    * Starts a dispatched batch's new runs: several take their first step together in one

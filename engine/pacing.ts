@@ -7,6 +7,17 @@
 import type { Db, Queryable } from './storage/db.js';
 import { transaction } from './storage/db.js';
 
+/** The queue's next place (now, if it has been idle), and the queue moved on by one interval, under the queue row's lock. */
+async function nextPlace(tx: Queryable, queue: string, everyMs: number): Promise<Date> {
+  const { rows: [place] } = await tx.query<{ at: Date }>(
+    `INSERT INTO pacing_queues (key, next_at) VALUES ($1, now() + make_interval(secs => $2::float8 / 1000))
+     ON CONFLICT (key) DO UPDATE SET next_at = greatest(pacing_queues.next_at, now()) + make_interval(secs => $2::float8 / 1000)
+     RETURNING next_at - make_interval(secs => $2::float8 / 1000) AS at`,
+    [queue, everyMs],
+  );
+  return place!.at;
+}
+
 /** When this visit may pass: its place in the queue `queue`, one place every `everyMs`. */
 export async function takePlace(db: Db, queue: string, everyMs: number, idempotencyKey: string): Promise<Date> {
   return transaction(db, async (tx) => {
@@ -41,13 +52,7 @@ export async function ceilingPlace(tx: Queryable, queue: string, everyMs: number
       return undefined;
     }
   }
-  const { rows: [place] } = await tx.query<{ at: Date }>(
-    `INSERT INTO pacing_queues (key, next_at) VALUES ($1, now() + make_interval(secs => $2::float8 / 1000))
-     ON CONFLICT (key) DO UPDATE SET next_at = greatest(pacing_queues.next_at, now()) + make_interval(secs => $2::float8 / 1000)
-     RETURNING next_at - make_interval(secs => $2::float8 / 1000) AS at`,
-    [queue, everyMs],
-  );
-  const at = place!.at;
+  const at = await nextPlace(tx, queue, everyMs);
   if (at.getTime() <= now.getTime() + ON_TIME_MS) return undefined;
   if (placeKey) await tx.query('INSERT INTO pacing_places (idempotency_key, queue, at) VALUES ($1, $2, $3)', [placeKey, queue, at]);
   return at;

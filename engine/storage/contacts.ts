@@ -17,10 +17,13 @@ export interface Identity {
   email?: string;
 }
 
+/** Contacts (`c`) with the keys of their segments. */
+const WITH_SEGMENTS = `SELECT c.*, ARRAY(SELECT s.key FROM segment_members m JOIN segments s ON s.id = m.segment_id WHERE m.contact_id = c.id ORDER BY s.key) AS segments
+     FROM contacts c`;
+
 export async function getContact(db: Queryable, id: string, forUpdate = false): Promise<Contact | undefined> {
   const { rows } = await db.query<ContactRow>(
-    `SELECT c.*, ARRAY(SELECT s.key FROM segment_members m JOIN segments s ON s.id = m.segment_id WHERE m.contact_id = c.id ORDER BY s.key) AS segments
-     FROM contacts c WHERE c.id = $1${forUpdate ? ' FOR UPDATE OF c' : ''}`,
+    `${WITH_SEGMENTS} WHERE c.id = $1${forUpdate ? ' FOR UPDATE OF c' : ''}`,
     [id],
   );
   return rows[0] ? toContact(rows[0]) : undefined;
@@ -29,8 +32,7 @@ export async function getContact(db: Queryable, id: string, forUpdate = false): 
 /** Several contacts (with their segments) in one query, by id; absent ones are missing from the map. */
 export async function getContacts(db: Queryable, ids: string[]): Promise<Map<string, Contact>> {
   const { rows } = await db.query<ContactRow>(
-    `SELECT c.*, ARRAY(SELECT s.key FROM segment_members m JOIN segments s ON s.id = m.segment_id WHERE m.contact_id = c.id ORDER BY s.key) AS segments
-     FROM contacts c WHERE c.id = ANY($1)`,
+    `${WITH_SEGMENTS} WHERE c.id = ANY($1)`,
     [ids],
   );
   return new Map(rows.map((r) => [r.id, toContact(r)]));

@@ -6,16 +6,15 @@
 // usual forms path (a form_submitted on their timeline), and is not asked again.
 // Exit intent opens a third when the pointer leaves through the top of the window.
 // The API names each bad field; the form's screen edits the pop-up.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { serveSite, type Site } from '../support/site.js';
 import { startTend, type Tend } from '../support/tend.js';
 import { openBrowser, signIn, type Session } from './support/browser.js';
 
 let tend: Tend;
 let s: Session;
-let site: http.Server;
+let site: Site;
 let siteUrl: string;
 let guideForm: string;
 let newsletterForm: string;
@@ -42,18 +41,12 @@ beforeAll(async () => {
     '/pricing': long('Pricing'),
     '/': `<!doctype html><title>Home</title><h1>Home</h1>${snippet}`,
   };
-  site = http.createServer((req, res) => {
-    if (req.url === '/favicon.ico') return void res.writeHead(204).end();
-    const body = pages[(req.url ?? '').split('?')[0]!];
-    res.writeHead(body ? 200 : 404, { 'content-type': 'text/html' }).end(body ?? 'not found');
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://localhost:${(site.address() as AddressInfo).port}`;
+  site = await serveSite(pages);
+  siteUrl = site.url;
 });
 afterAll(async () => {
   await s?.close();
-  site?.closeAllConnections();
-  await new Promise((r) => site?.close(r));
+  await site?.close();
   await tend?.stop();
 });
 

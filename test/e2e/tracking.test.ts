@@ -4,15 +4,14 @@
 // earlier page views in order, with the merge recorded. The same person in a fresh
 // browser identifies with the same email and is merged in too. With data-consent,
 // nothing is stored and no cookie set before the banner says yes; no says stop.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { serveSite, type Site } from '../support/site.js';
 import { startTend, type Tend } from '../support/tend.js';
 import { openBrowser, type Session } from './support/browser.js';
 
 let tend: Tend;
 let s: Session;
-let site: http.Server;
+let site: Site;
 let siteUrl: string;
 let formId: string;
 
@@ -36,18 +35,12 @@ beforeAll(async () => {
     // A site with a consent banner: the snippet waits for it.
     '/consent': `<!doctype html><title>Consent</title><h1>Cookies?</h1><button onclick="tend.consent('analytics', true)">Accept</button><button onclick="tend.consent('analytics', false)">Reject</button>${snippet.replace('async>', 'data-consent="required" async>')}`,
   };
-  site = http.createServer((req, res) => {
-    if (req.url === '/favicon.ico') return void res.writeHead(204).end();
-    const body = pages[(req.url ?? '').split('?')[0]!];
-    res.writeHead(body ? 200 : 404, { 'content-type': 'text/html' }).end(body ?? 'not found');
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://localhost:${(site.address() as AddressInfo).port}`;
+  site = await serveSite(pages);
+  siteUrl = site.url;
 });
 afterAll(async () => {
   await s?.close();
-  site?.closeAllConnections();
-  await new Promise((r) => site?.close(r));
+  await site?.close();
   await tend?.stop();
 });
 

@@ -6,16 +6,15 @@
 // Tend answers too late, the page's own content shows and the late answer is ignored.
 // The public endpoint refuses hostile input field by field, and a script in a
 // variant's HTML never reaches the page.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import { serveSite, type Site } from '../support/site.js';
 import { startTend, type Tend } from '../support/tend.js';
 import { openBrowser, signIn, type Session } from './support/browser.js';
 
 let tend: Tend;
 let s: Session;
-let site: http.Server;
+let site: Site;
 let siteUrl: string;
 let key: string;
 let slotId: string;
@@ -51,19 +50,13 @@ beforeAll(async () => {
     '/': `<!doctype html><html><head><title>Acme</title>${style}${head}${snippet}</head><body><h1>Acme</h1><div data-tend-slot="hero"><h2>Page's own welcome</h2></div><div data-tend-slot="unknown-slot"><p>Left alone</p></div></body></html>`,
     '/demo': '<!doctype html><title>Demo</title><h1>Book a demo</h1>',
   };
-  site = http.createServer((req, res) => {
-    // The variant's image, and the icon: empty answers (an image that fails to load would fire an onerror left in).
-    if (req.url === '/favicon.ico' || req.url === '/x') return void res.writeHead(204).end();
-    const body = pages[(req.url ?? '').split('?')[0]!];
-    res.writeHead(body ? 200 : 404, { 'content-type': 'text/html' }).end(body ?? 'not found');
-  });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-  siteUrl = `http://localhost:${(site.address() as AddressInfo).port}`;
+  // The variant's image, and the icon: empty answers (an image that fails to load would fire an onerror left in).
+  site = await serveSite(pages, ['/favicon.ico', '/x']);
+  siteUrl = site.url;
 });
 afterAll(async () => {
   await s?.close();
-  site?.closeAllConnections();
-  await new Promise((r) => site?.close(r));
+  await site?.close();
   await tend?.stop();
 });
 

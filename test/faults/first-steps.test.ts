@@ -8,7 +8,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { startTend, type Tend } from '../support/tend.js';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { emails, expectedTally, mailTally, onboarding, webhookKeys } from '../support/faults.js';
+import { emails, expectedTally, gate, mailTally, onboarding, webhookKeys } from '../support/faults.js';
 import { workflowIdOf } from '../../engine/temporal/workflows.js';
 
 let tend: Tend;
@@ -31,12 +31,6 @@ async function restartWorker(): Promise<void> {
   await worker?.kill('SIGKILL');
   worker = spawnWorker(tend);
   await worker.ready;
-}
-
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => { open = r; });
-  return { opened, open };
 }
 
 /** Whether the run has a workflow of its own in Temporal. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { emails, expectedTally, mailTally, onboarding, webhookKeys } from '../support/faults.js';
+import { emails, expectedTally, gate, mailTally, onboarding, webhookKeys } from '../support/faults.js';
 
 let tend: Tend;
 let crm: Receiver;
@@ -26,13 +26,6 @@ async function restartWorker(): Promise<void> {
   await worker?.kill('SIGKILL');
   worker = spawnWorker(tend);
   await worker.ready;
-}
-
-/** A gate that holds callers until it is opened. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => { open = r; });
-  return { opened, open };
 }
 
 test('a worker killed during sends, webhook calls and waits loses nothing and repeats nothing', async () => {

@@ -58,3 +58,10 @@ export function webhookKeys(rec: Receiver): Record<string, string[]> {
 export const emails = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}@example.com`);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A gate that holds callers (an SMTP reply, a webhook answer) until it is opened. */
+export function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => { open = r; });
+  return { opened, open };
+}

@@ -8,6 +8,7 @@ import { api } from '../api.js';
 import { linkTo } from '../router.js';
 import { count, percent, shortDay } from './format.js';
 import { TopBar } from './TopBar.js';
+import { Card } from './Card.js';
 
 interface Dashboard {
   days: number;
@@ -112,16 +113,6 @@ export function DashboardPage() {
           </>
         )}
       </main>
-    </div>
-  );
-}
-
-function Card({ label, value, note, testId }: { label: string; value: string; note?: string; testId: string }) {
-  return (
-    <div className="card" data-testid={testId}>
-      <div className="card-label">{label}</div>
-      <div className="card-value">{value}</div>
-      {note && <div className="muted small">{note}</div>}
     </div>
   );
 }

@@ -63,48 +63,19 @@ export function MessagingPolicyForm() {
         <fieldset disabled={!may}>
           <legend>Frequency caps</legend>
           {policy.caps.length === 0 && <p className="muted small">No cap: a contact in several programs may get a message from each.</p>}
-          {policy.caps.map((cap, i) => {
-            const per = splitDuration(cap.per) ?? { amount: 7, unit: 'days' as DurationUnit, negative: false };
-            return (
-              <div key={i} className="row-inline" role="group" aria-label={`Cap ${i + 1}`} data-testid="cap-row">
-                <span>At most</span>
-                <input type="number" min={1} max={1000} aria-label={`Cap ${i + 1}: messages`} value={cap.max} onChange={(e) => setCap(i, { max: Number(e.target.value) })} />
-                <select aria-label={`Cap ${i + 1}: channel`} value={cap.channel} onChange={(e) => setCap(i, { channel: e.target.value as Channel })}>
-                  {CHANNELS.map(([c, label]) => <option key={c} value={c}>{label.toLowerCase()} messages</option>)}
-                </select>
-                <span>per</span>
-                <input type="number" min={1} aria-label={`Cap ${i + 1}: period`} value={per.amount} onChange={(e) => setCap(i, { per: joinDuration({ ...per, amount: Math.max(1, Number(e.target.value)) }) })} />
-                <select aria-label={`Cap ${i + 1}: period unit`} value={per.unit} onChange={(e) => setCap(i, { per: joinDuration({ ...per, unit: e.target.value as DurationUnit }) })}>
-                  {DURATION_UNITS.filter((u) => u !== 'seconds').map((u) => <option key={u} value={u}>{u}</option>)}
-                </select>
-                <button type="button" aria-label={`Remove cap ${i + 1}`} onClick={() => set({ caps: policy.caps.filter((_, j) => j !== i) })}>×</button>
-              </div>
-            );
-          })}
+          {policy.caps.map((cap, i) => (
+            <RateRow key={i} name="Cap" n={i + 1} rate={cap} maxMessages={1000} units={DURATION_UNITS.filter((u) => u !== 'seconds')} fallback={{ amount: 7, unit: 'days' }}
+              onChange={(x) => setCap(i, x)} onRemove={() => set({ caps: policy.caps.filter((_, j) => j !== i) })} />
+          ))}
           <span><button type="button" onClick={() => set({ caps: [...policy.caps, { channel: 'email', max: 3, per: '7 days' }] })} disabled={policy.caps.length >= 20}>+ Cap</button></span>
         </fieldset>
         <fieldset disabled={!may}>
           <legend>Sending ceilings</legend>
           {ceilings.length === 0 && <p className="muted small">No ceiling: every program sends as fast as it runs.</p>}
-          {ceilings.map((c, i) => {
-            const per = splitDuration(c.per) ?? { amount: 1, unit: 'minutes' as DurationUnit, negative: false };
-            return (
-              <div key={i} className="row-inline" role="group" aria-label={`Ceiling ${i + 1}`} data-testid="ceiling-row">
-                <span>At most</span>
-                <input type="number" min={1} max={1000000} aria-label={`Ceiling ${i + 1}: messages`} value={c.max} onChange={(e) => setCeiling(i, { max: Number(e.target.value) })} />
-                <select aria-label={`Ceiling ${i + 1}: channel`} value={c.channel} onChange={(e) => setCeiling(i, { channel: e.target.value as Channel })}>
-                  {CHANNELS.map(([ch, label]) => <option key={ch} value={ch}>{label.toLowerCase()} messages</option>)}
-                </select>
-                <span>per</span>
-                <input type="number" min={1} aria-label={`Ceiling ${i + 1}: period`} value={per.amount} onChange={(e) => setCeiling(i, { per: joinDuration({ ...per, amount: Math.max(1, Number(e.target.value)) }) })} />
-                <select aria-label={`Ceiling ${i + 1}: period unit`} value={per.unit} onChange={(e) => setCeiling(i, { per: joinDuration({ ...per, unit: e.target.value as DurationUnit }) })}>
-                  {DURATION_UNITS.map((u) => <option key={u} value={u}>{u}</option>)}
-                </select>
-                <span className="muted small">from all programs together; the rest queue</span>
-                <button type="button" aria-label={`Remove ceiling ${i + 1}`} onClick={() => set({ ceilings: ceilings.filter((_, j) => j !== i) })}>×</button>
-              </div>
-            );
-          })}
+          {ceilings.map((c, i) => (
+            <RateRow key={i} name="Ceiling" n={i + 1} rate={c} maxMessages={1000000} units={DURATION_UNITS} fallback={{ amount: 1, unit: 'minutes' }} note="from all programs together; the rest queue"
+              onChange={(x) => setCeiling(i, x)} onRemove={() => set({ ceilings: ceilings.filter((_, j) => j !== i) })} />
+          ))}
           <span><button type="button" onClick={() => set({ ceilings: [...ceilings, { channel: 'email', max: 600, per: '1 minute' }] })} disabled={ceilings.length >= 4}>+ Ceiling</button></span>
         </fieldset>
         <fieldset disabled={!may}>
@@ -132,5 +103,32 @@ export function MessagingPolicyForm() {
         {may && <div><button className="primary" type="submit" disabled={busy}>{busy ? 'Saving…' : 'Save the policy'}</button></div>}
       </form>
     </section>
+  );
+}
+
+type Rate = { channel: Channel; max: number; per: string };
+
+/** "At most N email messages per 7 days": a cap's or a ceiling's row, its inputs labelled "Cap 1: messages" and so on. */
+function RateRow({ name, n, rate, maxMessages, units, fallback, note, onChange, onRemove }: {
+  name: string; n: number; maxMessages: number; rate: Rate; units: readonly DurationUnit[]; fallback: { amount: number; unit: DurationUnit }; note?: string;
+  onChange: (r: Partial<Rate>) => void; onRemove: () => void;
+}) {
+  const per = splitDuration(rate.per) ?? { ...fallback, negative: false };
+  const label = `${name} ${n}`;
+  return (
+    <div className="row-inline" role="group" aria-label={label} data-testid={`${name.toLowerCase()}-row`}>
+      <span>At most</span>
+      <input type="number" min={1} max={maxMessages} aria-label={`${label}: messages`} value={rate.max} onChange={(e) => onChange({ max: Number(e.target.value) })} />
+      <select aria-label={`${label}: channel`} value={rate.channel} onChange={(e) => onChange({ channel: e.target.value as Channel })}>
+        {CHANNELS.map(([c, l]) => <option key={c} value={c}>{l.toLowerCase()} messages</option>)}
+      </select>
+      <span>per</span>
+      <input type="number" min={1} aria-label={`${label}: period`} value={per.amount} onChange={(e) => onChange({ per: joinDuration({ ...per, amount: Math.max(1, Number(e.target.value)) }) })} />
+      <select aria-label={`${label}: period unit`} value={per.unit} onChange={(e) => onChange({ per: joinDuration({ ...per, unit: e.target.value as DurationUnit }) })}>
+        {units.map((u) => <option key={u} value={u}>{u}</option>)}
+      </select>
+      {note && <span className="muted small">{note}</span>}
+      <button type="button" aria-label={`Remove ${name.toLowerCase()} ${n}`} onClick={onRemove}>×</button>
+    </div>
   );
 }

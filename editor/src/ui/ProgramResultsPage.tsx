@@ -7,6 +7,7 @@ import { api, problemText, type ProgramDetail } from '../api.js';
 import { linkTo } from '../router.js';
 import { count, shortDay } from './format.js';
 import { TopBar } from './TopBar.js';
+import { Card } from './Card.js';
 
 interface Credit { conversions: number; revenue: number }
 interface Group { entrants: number; converted: number; rate: number; revenue: number; revenuePerEntrant: number }
@@ -121,16 +122,6 @@ export function ProgramResultsPage({ programId }: { programId: string }) {
           </>
         )}
       </main>
-    </div>
-  );
-}
-
-function Card({ label, value, note, testId }: { label: string; value: string; note?: string; testId: string }) {
-  return (
-    <div className="card" data-testid={testId}>
-      <div className="card-label">{label}</div>
-      <div className="card-value">{value}</div>
-      {note && <div className="muted small">{note}</div>}
     </div>
   );
 }
