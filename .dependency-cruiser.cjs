@@ -15,17 +15,17 @@ module.exports = {
     {
       name: 'nodes-use-the-plugin-api',
       severity: 'error',
-      comment: 'Built-in nodes are written as third-party ones are: only tend/plugin (engine/plugin.ts) and each other.',
+      comment: 'Built-in nodes are written as third-party ones are: only tend/plugin (engine/plugin/index.ts) and each other.',
       from: { path: '^nodes/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^(engine|server|editor|test)/', pathNot: '^engine/plugin\\.ts$' },
+      to: { path: '^(engine|server|editor|test)/', pathNot: '^engine/plugin/index\\.ts$' },
     },
     {
       name: 'workflow-is-deterministic',
       severity: 'error',
       comment: 'The Temporal workflow replays: it may use @temporalio/workflow and pure modules, never Node built-ins, storage, or I/O libraries. '
-        + '(plugin.ts, activities.ts and run-types.ts give it types only: with TypeScript 7 this parser cannot tell an `import type` apart, and Temporal\'s bundler refuses a Node module in the workflow anyway.)',
+        + '(plugin/index.ts, run/activities.ts and run/types.ts give it types only: with TypeScript 7 this parser cannot tell an `import type` apart, and Temporal\'s bundler refuses a Node module in the workflow anyway.)',
       from: { path: '^engine/temporal/workflows\\.ts$' },
-      to: { pathNot: '^(node_modules/@temporalio/(workflow|common)/|engine/(conditions|match|duration|zoned-time|plugin)\\.ts$|engine/temporal/(activities|run-types)\\.ts$)' },
+      to: { pathNot: '(^|/)node_modules/@temporalio/(workflow|common)/|^engine/plugin/(conditions|match|duration|zoned-time|index)\\.ts$|^engine/run/(activities|types)\\.ts$' },
     },
     {
       name: 'engine-does-not-know-the-server',

@@ -3,7 +3,7 @@
 // Connected content: JSON fetched at send time (`connected`), in the templates as
 // {{connected.<name>…}}, its fallback when the fetch fails; recorded on the message.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, knownPartials, DURATION_PATTERN, TOPIC_KEY_PATTERN, type ConnectedRecord } from '../engine/plugin.js';
+import { definePlugin, directive, knownPartials, DURATION_PATTERN, TOPIC_KEY_PATTERN, type ConnectedRecord } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.action.email',

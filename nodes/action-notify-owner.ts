@@ -2,7 +2,7 @@
 // contact attribute or, when there is none yet, assigned round-robin from a list and
 // stored on the contact; then the owner is emailed, or a task is posted to a CRM.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin.js';
+import { definePlugin, directive, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.action.notify-owner',

@@ -2,7 +2,7 @@
 // another ("yes, interested" → nurture), or takes them out of one (bought → leave the
 // cart reminders). Both are events on the contact's timeline, recorded once per visit.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 const ProgramId = Type.String({ format: 'uuid', title: 'Program', description: 'The id of the other program' });
 

@@ -1,6 +1,6 @@
 // tend.action.score: adds or removes points, with the reason kept on the timeline.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.action.score',

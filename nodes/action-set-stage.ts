@@ -2,7 +2,7 @@
 // MQL → SQL → customer …), kept in the `stage` attribute; a real change is recorded as
 // `tend.stage_changed`, which the stage-changed trigger starts programs from.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, STAGE_ATTRIBUTE, STAGE_PATTERN } from '../engine/plugin.js';
+import { definePlugin, directive, STAGE_ATTRIBUTE, STAGE_PATTERN } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.action.set-stage',

@@ -1,7 +1,7 @@
 // tend.action.sms: a text message to the contact's phone through the configured
 // provider. Consent (opt-in by default for SMS), caps and quiet hours are the engine's job.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.action.sms',

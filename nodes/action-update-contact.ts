@@ -2,7 +2,7 @@
 // removes tags and sets consent. Fields are attributes unless they name a column
 // (email, phone, timezone).
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, type ContactOperation, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin.js';
+import { definePlugin, directive, type ContactOperation, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin/index.js';
 
 const Field = Type.String({ pattern: ATTRIBUTE_NAME_PATTERN, title: 'Field', description: 'An attribute name, or email, phone, timezone', 'x-tend-suggest': 'attribute' });
 

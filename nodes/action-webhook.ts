@@ -3,7 +3,7 @@
 // target; maps response fields onto the contact; leaves by `error` when the call
 // finally fails.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, NotRetryableError, RetryAfterError, ATTRIBUTE_NAME_PATTERN, readPath } from '../engine/plugin.js';
+import { definePlugin, directive, NotRetryableError, RetryAfterError, ATTRIBUTE_NAME_PATTERN, readPath } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.action.webhook',
@@ -56,7 +56,7 @@ export default definePlugin({
         body: method === 'GET' ? undefined : renderedBody,
       });
     } catch (err) {
-      // A refused target (private address, see engine/outbound.ts) is final: the
+      // A refused target (private address, see engine/delivery/outbound.ts) is final: the
       // engine sends the contact by the error port with the reason.
       if (err instanceof NotRetryableError) throw err;
       if (ctx.attempt >= maxAttempts) return directive.next('error');

@@ -32,7 +32,7 @@ import throttle from './logic-throttle.js';
 import { enrollIn, removeFrom } from './action-program.js';
 import pageVisit from './trigger-page-visit.js';
 import formSubmitted from './trigger-form-submitted.js';
-import type { NodePlugin } from '../engine/plugin.js';
+import type { NodePlugin } from '../engine/plugin/index.js';
 
 export const plugins = [triggerEvent, waitDuration, waitUntil, waitEvent, logicIf, logicSplit, logicExit, logicSwitch, logicLoop, updateContact, score, email, webhook, sms, notifyOwner, scoreThreshold, setStage, stageChanged, fieldChanged, dateProperty, enrolled, enrollIn, removeFrom, segmentEntered, segmentLeft, schedule, experiment, readiness, goal, pageVisit, formSubmitted, waitCondition, waitBestTime, throttle] as unknown as NodePlugin[];
 export default plugins;

@@ -1,6 +1,6 @@
 // tend.logic.exit: ends the contact's run here, with a reason for the stats.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.logic.exit',

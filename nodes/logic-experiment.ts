@@ -4,7 +4,7 @@
 // clicks or a conversion event wins and everyone after gets it. The holdout gets
 // nothing (its port is usually left unconnected) and shows the lift of sending at all.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, DURATION_PATTERN } from '../engine/plugin.js';
+import { definePlugin, directive, DURATION_PATTERN } from '../engine/plugin/index.js';
 import { Variants, pickVariant, variantProblems } from './variants.js';
 
 export default definePlugin({

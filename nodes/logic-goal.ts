@@ -4,7 +4,7 @@
 // when nothing is connected. Event conditions are checked as events arrive; contact
 // conditions and facts before each step.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, Condition, conditionProblems } from '../engine/plugin.js';
+import { definePlugin, directive, Condition, conditionProblems } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.logic.goal',

@@ -1,7 +1,7 @@
 // tend.logic.if: two ways on a condition over the contact, the triggering event and
 // facts about the contact's past events ("clicked message X within 3 days").
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, Condition, conditionProblems, evaluateMeasured } from '../engine/plugin.js';
+import { definePlugin, directive, Condition, conditionProblems, evaluateMeasured } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.logic.if',

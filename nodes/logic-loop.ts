@@ -2,7 +2,7 @@
 // node; after the set number of rounds the contact leaves by `done` instead, so a
 // "remind again later" loop can never run forever.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.logic.loop',

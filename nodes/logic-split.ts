@@ -1,7 +1,7 @@
 // tend.logic.split: random split by weights, sticky per contact, so a contact who
 // comes back takes the same branch.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 import { Variants, pickVariant, variantProblems } from './variants.js';
 
 export default definePlugin({

@@ -1,7 +1,7 @@
 // tend.logic.switch: many ways on conditions, tried in order; the first that holds
 // names the port, and `otherwise` catches the rest (region, plan, survey answer…).
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, Condition, conditionProblems, evaluateMeasured } from '../engine/plugin.js';
+import { definePlugin, directive, Condition, conditionProblems, evaluateMeasured } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.logic.switch',

@@ -3,7 +3,7 @@
 // and go on at that pace. For a send to a whole segment that the mail server, the sales
 // team or the website must not get all at once.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, addDuration, DURATION_PATTERN } from '../engine/plugin.js';
+import { definePlugin, directive, addDuration, DURATION_PATTERN } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.logic.throttle',

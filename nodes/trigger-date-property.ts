@@ -2,7 +2,7 @@
 // "30 days before the contract renews, at 09:00 their time", "every year on the
 // birthday". Tend keeps each contact's due time and re-plans it when the date changes.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, type DateSchedule, DURATION_PATTERN, scheduleSignature } from '../engine/plugin.js';
+import { definePlugin, directive, type DateSchedule, DURATION_PATTERN, scheduleSignature } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.trigger.date-property',

@@ -2,7 +2,7 @@
 // program's "enroll in program" node (or by recording `tend.enroll_requested` with this
 // program's id through the API of a plugin).
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.trigger.enrolled',

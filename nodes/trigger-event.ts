@@ -1,7 +1,7 @@
 // tend.trigger.event: a contact enters the program when an event of a type arrives,
 // optionally only when its properties match, optionally one run per correlation key.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, Condition, conditionProblems } from '../engine/plugin.js';
+import { definePlugin, directive, Condition, conditionProblems } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.trigger.event',

@@ -2,7 +2,7 @@
 // address, a plan, a tag list — optionally only from or to a given value. Every change
 // (API, event patches, program nodes) is a `tend.contact_changed` event with from / to.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, type Condition } from '../engine/plugin.js';
+import { definePlugin, directive, type Condition } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.trigger.field-changed',

@@ -2,7 +2,7 @@
 // embedded), optionally only a given one. The submission is a `form_submitted` event
 // carrying the form id and the values, readable as event.properties.values.<field>.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.trigger.form-submitted',

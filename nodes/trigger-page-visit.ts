@@ -3,7 +3,7 @@
 // views within a window, or after spending a minimum time on the page. Fed by the
 // tracking script's `page_view` and `page_left` events.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, type HistoryCount, type TriggerSpec, DURATION_PATTERN, type Condition } from '../engine/plugin.js';
+import { definePlugin, directive, type HistoryCount, type TriggerSpec, DURATION_PATTERN, type Condition } from '../engine/plugin/index.js';
 
 const config = Type.Object(
   {

@@ -2,7 +2,7 @@
 // by the predictive lead score in a contact attribute) rises to a threshold — once per
 // crossing, like the score threshold: falling back and rising again is a new one.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin.js';
+import { definePlugin, directive, ATTRIBUTE_NAME_PATTERN } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.trigger.readiness',

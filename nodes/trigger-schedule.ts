@@ -2,7 +2,7 @@
 // Monday at 09:00": the blog digest, a monthly statement), optionally only those an
 // audience condition holds for (a tag, a segment, a fact).
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, Condition, conditionProblems, calendarSignature, cronProblem, SCHEDULE_REACHED } from '../engine/plugin.js';
+import { definePlugin, directive, Condition, conditionProblems, calendarSignature, cronProblem, SCHEDULE_REACHED } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.trigger.schedule',

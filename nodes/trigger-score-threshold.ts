@@ -1,7 +1,7 @@
 // tend.trigger.score-threshold: a contact enters when their score crosses a threshold
 // upward — once per crossing: falling back and rising again is a new crossing.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.trigger.score-threshold',

@@ -2,7 +2,7 @@
 // or events now meet its condition); optionally the run ends when they leave it again,
 // wherever they are in the program ("while they are a big spender…").
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 /** A segment's key as /api/segments stores it. */
 const SEGMENT_KEY = '^[a-z0-9][a-z0-9_-]{0,62}$';

@@ -1,7 +1,7 @@
 // tend.trigger.segment-left: a contact enters when they leave a segment ("no longer
 // an active buyer" → win-back).
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive } from '../engine/plugin.js';
+import { definePlugin, directive } from '../engine/plugin/index.js';
 
 /** A segment's key as /api/segments stores it. */
 const SEGMENT_KEY = '^[a-z0-9][a-z0-9_-]{0,62}$';

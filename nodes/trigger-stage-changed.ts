@@ -1,7 +1,7 @@
 // tend.trigger.stage-changed: a contact enters when their lifecycle stage changes,
 // optionally only from or to a given stage.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, STAGE_PATTERN, type Condition } from '../engine/plugin.js';
+import { definePlugin, directive, STAGE_PATTERN, type Condition } from '../engine/plugin/index.js';
 
 const Stage = (title: string) => Type.Optional(Type.String({ pattern: STAGE_PATTERN, title, 'x-tend-suggest': 'stage' }));
 

@@ -3,7 +3,7 @@
 // opens and clicks), if that hour comes within the window; put it before an email.
 // The run waits durably like any wait: a restart, a deploy or a week changes nothing.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, addDuration, atLocalTime, DURATION_PATTERN } from '../engine/plugin.js';
+import { definePlugin, directive, addDuration, atLocalTime, DURATION_PATTERN } from '../engine/plugin/index.js';
 
 const pad = (h: number) => String(h).padStart(2, '0');
 

@@ -3,7 +3,7 @@
 // at once, then again whenever an event for the contact arrives (their changes are
 // events too) — no polling — and a last time at the timeout.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, Condition, conditionProblems, evaluateMeasured, DURATION_PATTERN, addDuration } from '../engine/plugin.js';
+import { definePlugin, directive, Condition, conditionProblems, evaluateMeasured, DURATION_PATTERN, addDuration } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.wait.condition',

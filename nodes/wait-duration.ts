@@ -1,6 +1,6 @@
 // tend.wait.duration: holds the contact for a fixed time, from seconds to years.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, DURATION_PATTERN, addDuration } from '../engine/plugin.js';
+import { definePlugin, directive, DURATION_PATTERN, addDuration } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.wait.duration',

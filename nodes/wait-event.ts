@@ -1,7 +1,7 @@
 // tend.wait.event: waits for an event (same correlation key by default) up to a
 // timeout; the contact leaves by `event` the moment it arrives, else by `timeout`.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, Condition, conditionProblems, addDuration, DURATION_PATTERN } from '../engine/plugin.js';
+import { definePlugin, directive, Condition, conditionProblems, addDuration, DURATION_PATTERN } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.wait.event',

@@ -1,7 +1,7 @@
 // tend.wait.until: waits until a date: a fixed instant, or a date in the contact's or
 // the event's data plus an offset, optionally at a local time in the contact's zone.
 import { Type } from '@sinclair/typebox';
-import { definePlugin, directive, readPath, addDuration, DURATION_PATTERN, atLocalTime, isTimeZone } from '../engine/plugin.js';
+import { definePlugin, directive, readPath, addDuration, DURATION_PATTERN, atLocalTime, isTimeZone } from '../engine/plugin/index.js';
 
 export default definePlugin({
   id: 'tend.wait.until',

@@ -4,11 +4,11 @@
 // contact's personal data are recorded too, though they change nothing.
 import type { RequestHandler } from 'express';
 import type { Db } from '../engine/storage/db.js';
-import type { Log } from '../engine/log.js';
-import { CONTACT_TARGET, recordAudit } from '../engine/audit.js';
+import type { Log } from '../engine/ops/log.js';
+import { CONTACT_TARGET, recordAudit } from '../engine/access/audit.js';
 import { actorOf, type Caller } from './auth.js';
 import type { Permission } from './scopes.js';
-import { uuidSegments } from '../engine/uuid.js';
+import { uuidSegments } from '../engine/ops/uuid.js';
 
 const UUID_SEGMENT = uuidSegments();
 

@@ -7,11 +7,11 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { HttpProblem } from './http-problem.js';
-import { setting } from '../engine/signing.js';
+import { setting } from '../engine/delivery/signing.js';
 import type { Queryable } from '../engine/storage/db.js';
-import { findApiKey, type Scope } from '../engine/api-keys.js';
-import { findSession, type Role } from '../engine/people.js';
-import type { AuditActor } from '../engine/audit.js';
+import { findApiKey, type Scope } from '../engine/access/api-keys.js';
+import { findSession, type Role } from '../engine/access/people.js';
+import type { AuditActor } from '../engine/access/audit.js';
 import { permissionFor, ROLE_GRANTS, SCOPE_GRANTS, scopeFor, type Permission } from './scopes.js';
 import { route } from './problem.js';
 

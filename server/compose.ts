@@ -4,20 +4,20 @@
 // so what runs in tests is what runs in production (dispatch errors logged included).
 import type { Client } from '@temporalio/client';
 import type express from 'express';
-import type { TendConfig } from '../engine/config.js';
-import { createDispatcher } from '../engine/dispatch.js';
+import type { TendConfig } from '../engine/ops/config.js';
+import { createDispatcher } from '../engine/dispatch/dispatcher.js';
 
 type Dispatcher = ReturnType<typeof createDispatcher>;
 import { resolveApiKey } from './auth.js';
 import { createApp } from './app.js';
-import { createMailer, type Mailer } from '../engine/mailer.js';
-import { createSingleSignOn } from '../engine/oidc.js';
+import { createMailer, type Mailer } from '../engine/delivery/mailer.js';
+import { createSingleSignOn } from '../engine/access/oidc.js';
 import { createDb, type Db } from '../engine/storage/db.js';
 import { migrate } from '../engine/storage/migrate.js';
-import { createRegistry, type Registry } from '../engine/registry.js';
-import { signingSecret } from '../engine/signing.js';
-import { createLog, type Log } from '../engine/log.js';
-import { createMetrics, type Metrics } from '../engine/metrics.js';
+import { createRegistry, type Registry } from '../engine/plugin/registry.js';
+import { signingSecret } from '../engine/delivery/signing.js';
+import { createLog, type Log } from '../engine/ops/log.js';
+import { createMetrics, type Metrics } from '../engine/ops/metrics.js';
 
 export interface Services {
   db: Db;

@@ -1,7 +1,7 @@
 // The opaque page cursors of the keyset lists (contacts, messages): the last row's
 // creation time (to the microsecond, as PostgreSQL keeps it) and id, as base64url JSON.
 // A well-formed value that is not one Tend gave is 422, naming the parameter.
-import { isUuid } from '../engine/uuid.js';
+import { isUuid } from '../engine/ops/uuid.js';
 import { HttpProblem } from './http-problem.js';
 
 export type Cursor = [at: string, id: string];

@@ -1,7 +1,7 @@
 // An HTTP problem (RFC 9457): the status, a title and the fields at fault. Thrown by
 // routes and middleware; server/problem.ts writes it as problem+json. The engine never
-// throws one: it throws EngineProblem (engine/errors.ts), mapped to a status there.
-import type { FieldError } from '../engine/errors.js';
+// throws one: it throws EngineProblem (engine/ops/errors.ts), mapped to a status there.
+import type { FieldError } from '../engine/ops/errors.js';
 
 export class HttpProblem extends Error {
   constructor(

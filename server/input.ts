@@ -1,7 +1,7 @@
 // Request bodies are checked against TypeBox schemas; every problem is reported with
 // its JSON Pointer, and nothing is stored when there is one.
 import type { Static, TSchema } from '@sinclair/typebox';
-import { ajvProblems, newAjv } from '../engine/registry.js';
+import { ajvProblems, newAjv } from '../engine/plugin/registry.js';
 import { HttpProblem } from './http-problem.js';
 
 const compiled = new WeakMap<TSchema, ReturnType<ReturnType<typeof newAjv>['compile']>>();

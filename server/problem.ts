@@ -3,7 +3,7 @@
 // and answered with a bare 500: no message, stack or SQL leaves the server.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem } from './http-problem.js';
-import { EngineProblem, type ProblemKind } from '../engine/errors.js';
+import { EngineProblem, type ProblemKind } from '../engine/ops/errors.js';
 import { isConnectionError } from '../engine/storage/db.js';
 
 /** The HTTP status of each kind of engine problem: the one place they meet. */

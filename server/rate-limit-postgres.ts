@@ -3,7 +3,7 @@
 // token under the row's lock, timed by the database's clock, so servers whose clocks
 // disagree still count one bucket the same way. Table: migrations/120_rate_limits.sql.
 import type { Db } from '../engine/storage/db.js';
-import type { Log } from '../engine/log.js';
+import type { Log } from '../engine/ops/log.js';
 import type { RateLimit, RateLimitStore } from './rate-limit.js';
 
 /** What a bucket holds now: its tokens, plus the refill since `at`, up to the burst ($3 burst, $4 per second). */

@@ -5,7 +5,7 @@
 // process's memory for a single server (TEND_RATE_LIMIT_STORE; engine/SECURITY.md).
 import type { RequestHandler } from 'express';
 import { HttpProblem } from './http-problem.js';
-import { parseIp } from '../engine/ip-ranges.js';
+import { parseIp } from '../engine/delivery/ip-ranges.js';
 
 export interface RateLimit {
   /** Requests a client may make at once. */
@@ -14,7 +14,7 @@ export interface RateLimit {
   perSecond: number;
 }
 
-/** The defaults of TEND_RATE_LIMIT_BURST and TEND_RATE_LIMIT_PER_SECOND (engine/config.ts). */
+/** The defaults of TEND_RATE_LIMIT_BURST and TEND_RATE_LIMIT_PER_SECOND (engine/ops/config.ts). */
 export const DEFAULT_RATE_LIMIT: RateLimit = { burst: 120, perSecond: 2 };
 
 /** The token buckets, keyed by group of endpoints and client. */

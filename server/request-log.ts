@@ -3,8 +3,8 @@
 // The path is logged without its query string and with token-like segments shortened.
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { redactPath, type Log } from '../engine/log.js';
-import type { Metrics } from '../engine/metrics.js';
+import { redactPath, type Log } from '../engine/ops/log.js';
+import type { Metrics } from '../engine/ops/metrics.js';
 
 const probes = new Set(['/healthz', '/readyz', '/metrics']);
 const saneId = /^[A-Za-z0-9._:@/+=-]{1,128}$/;

@@ -9,8 +9,8 @@
 // - settings: change the messaging policy, RFM, predictive score, scoring rules, topics,
 //   lifecycle stages;
 // - admin: API keys, site keys, people, the audit log and the secrets' state.
-import type { Scope } from '../engine/api-keys.js';
-import type { Role } from '../engine/people.js';
+import type { Scope } from '../engine/access/api-keys.js';
+import type { Role } from '../engine/access/people.js';
 
 export const PERMISSIONS = ['read', 'export', 'write', 'settings', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,8 +1,8 @@
 // The flow document (`tend.flow/v1`): how a program is saved, exported and imported.
 // Edges name node ids and port names only, never positions in arrays.
 import { Type, type Static } from '@sinclair/typebox';
-import { Condition } from '../condition-schema.js';
-import { DURATION_PATTERN } from '../duration.js';
+import { Condition } from '../plugin/condition-schema.js';
+import { DURATION_PATTERN } from '../plugin/duration.js';
 
 export const FLOW_FORMAT = 'tend.flow/v1';
 

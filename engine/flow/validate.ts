@@ -1,12 +1,12 @@
 // The one validator for flow documents, used by the API, the CLI, the editor (through
 // the API) and the worker. It returns every problem at once, each with a JSON Pointer.
 import { FlowDocument, type FlowNode } from './document.js';
-import { newAjv, plainConditionProblems, type Registry } from '../registry.js';
-import { conditionProblems, type Condition } from '../conditions.js';
-import type { NodePlugin } from '../plugin.js';
-import { templateFields } from '../templates.js';
-import { templateProblems } from '../template-check.js';
-import { attributionProblems } from '../attribution-rules.js';
+import { newAjv, plainConditionProblems, type Registry } from '../plugin/registry.js';
+import { conditionProblems, type Condition } from '../plugin/conditions.js';
+import type { NodePlugin } from '../plugin/index.js';
+import { templateFields } from '../delivery/templates.js';
+import { templateProblems } from '../delivery/template-check.js';
+import { attributionProblems } from '../results/attribution-rules.js';
 
 export interface Problem {
   path: string;

@@ -1,12 +1,12 @@
-// The SQL of conversion attribution (engine/attribution.ts has the rules and the
+// The SQL of conversion attribution (engine/results/attribution.ts has the rules and the
 // figures): held-out entries, and conversions read at request time from the event log
 // against a program's entries and sent messages. Nothing is written per event; the
 // indexes are in migrations/210_attribution.sql.
 import type pg from 'pg';
 import type { Queryable } from './db.js';
-import type { Condition } from '../conditions.js';
-import { conditionSql, Params } from '../segments/sql.js';
-import { HELD_OUT } from '../holdout.js';
+import type { Condition } from '../plugin/conditions.js';
+import { conditionSql, Params } from '../audience/segments/sql.js';
+import { HELD_OUT } from '../dispatch/holdout.js';
 
 export interface HeldOutEntry { programId: string; version: number; contactId: string; key: string; triggerEventId: string; triggerNode: string }
 

@@ -3,11 +3,11 @@
 // nodes) in their own transaction: the field-changed trigger and the timeline see every
 // change, whoever made it.
 import type pg from 'pg';
-import type { Contact } from '../plugin.js';
+import type { Contact } from '../plugin/index.js';
 import type { Queryable } from './db.js';
 import { appendEvent } from './events.js';
-import { reschedule, schedulesReading } from '../date-schedule.js';
-import { planZone } from '../calendar.js';
+import { reschedule, schedulesReading } from '../audience/date-schedule.js';
+import { planZone } from '../audience/calendar.js';
 
 export const CONTACT_CHANGED = 'tend.contact_changed';
 

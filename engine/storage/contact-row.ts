@@ -1,6 +1,6 @@
 // A contacts row and the Contact it is shown as: a leaf of its own, so modules the
 // contact writes call back into (date schedules) can read contacts without a loop.
-import type { Contact } from '../plugin.js';
+import type { Contact } from '../plugin/index.js';
 
 export interface ContactRow {
   id: string;

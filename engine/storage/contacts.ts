@@ -1,8 +1,8 @@
 // Contacts: identity resolution (id, external id, email), reads, and the field and
 // tag operations that nodes and the API apply.
 import type { Queryable } from './db.js';
-import type { Contact, ContactOperation } from '../plugin.js';
-import { EngineProblem } from '../errors.js';
+import type { Contact, ContactOperation } from '../plugin/index.js';
+import { EngineProblem } from '../ops/errors.js';
 import { recordContactChanges } from './contact-changes.js';
 
 export { toContact, type ContactRow } from './contact-row.js';

@@ -1,8 +1,8 @@
 // Content slots in PostgreSQL: one row per slot, its default and variants as one JSON
-// document (engine/content-slots.ts says what it holds). Archived, never deleted, so
+// document (engine/delivery/content-slots.ts says what it holds). Archived, never deleted, so
 // events keep naming a slot; the key is unique among slots in use.
 import type { Queryable } from './db.js';
-import type { ContentSlot, ContentSlotInput } from '../content-slots.js';
+import type { ContentSlot, ContentSlotInput } from '../delivery/content-slots.js';
 
 interface SlotRow {
   id: string;

@@ -2,7 +2,7 @@
 // makes dispatch to programs survive a crash between storing and dispatching.
 import type pg from 'pg';
 import type { Queryable } from './db.js';
-import type { TendEvent } from '../plugin.js';
+import type { TendEvent } from '../plugin/index.js';
 
 export interface EventRow {
   id: string;

@@ -1,7 +1,7 @@
-// Forms' pop-up settings in PostgreSQL: one row per form (engine/form-popups.ts says
+// Forms' pop-up settings in PostgreSQL: one row per form (engine/delivery/form-popups.ts says
 // what it holds); only forms in use are served.
 import type { Queryable } from './db.js';
-import type { Popup, PopupInput } from '../form-popups.js';
+import type { Popup, PopupInput } from '../delivery/form-popups.js';
 
 interface PopupRow { form_id: string; definition: PopupInput; updated_at: Date }
 

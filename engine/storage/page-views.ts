@@ -2,7 +2,7 @@
 // (its address without the query, which may carry a visitor's details), and who (the
 // contact, or an anonymous visitor), newest first.
 import type { Queryable } from './db.js';
-import { pageAddress } from '../site-keys.js';
+import { pageAddress } from '../access/site-keys.js';
 
 export interface PageView { id: string; at: string; page: string | null; title: string | null; contactId: string; email: string | null }
 

@@ -3,8 +3,8 @@
 // handing a run over and of keeping the events meant for it meanwhile.
 import type { Db } from './db.js';
 import { transaction } from './db.js';
-import type { EnrollmentInput } from '../temporal/run-types.js';
-import type { SignalledEvent } from '../match.js';
+import type { EnrollmentInput } from '../run/types.js';
+import type { SignalledEvent } from '../plugin/match.js';
 
 /**
  * Keeps an event for a run with no workflow of its own yet. False when the run has one

@@ -5,7 +5,7 @@ import { Connection, Client, WorkflowExecutionAlreadyStartedError } from '@tempo
 import { enrollment, workflowIdOf, type EnrollmentInput } from './workflows.js';
 import { NativeConnection } from '@temporalio/worker';
 import { installRuntime } from './worker.js';
-import type { TendConfig } from '../config.js';
+import type { TendConfig } from '../ops/config.js';
 
 function tlsOptions(config: TendConfig) {
   const t = config.temporalTls;

@@ -2,9 +2,9 @@
 // and node activities.
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type LogLevel, type NativeConnection } from '@temporalio/worker';
-import type { ActivityDeps } from './activities.js';
-import { createActivities } from './activities.js';
-import { createLog } from '../log.js';
+import type { ActivityDeps } from '../run/activities.js';
+import { createActivities } from '../run/activities.js';
+import { createLog } from '../ops/log.js';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 

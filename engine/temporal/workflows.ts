@@ -1,12 +1,12 @@
 // The enrollment workflow: one per contact in a program. A small interpreter of the
 // directives that node activities return; it does no I/O and reads no clock.
 import { proxyActivities, proxyLocalActivities, defineSignal, defineQuery, setHandler, condition, workflowInfo, continueAsNew, patched } from '@temporalio/workflow';
-import type { Activities } from './activities.js';
-import type { EnrollmentInput, FirstStepsInput, Left, Step, StepResult } from './run-types.js';
-export type { EnrollmentInput, FirstStepsInput } from './run-types.js';
-import type { Directive } from '../plugin.js';
-import { evaluate, type Condition } from '../conditions.js';
-import { matchesEvent, type SignalledEvent } from '../match.js';
+import type { Activities } from '../run/activities.js';
+import type { EnrollmentInput, FirstStepsInput, Left, Step, StepResult } from '../run/types.js';
+export type { EnrollmentInput, FirstStepsInput } from '../run/types.js';
+import type { Directive } from '../plugin/index.js';
+import { evaluate, type Condition } from '../plugin/conditions.js';
+import { matchesEvent, type SignalledEvent } from '../plugin/match.js';
 
 /** A run's own workflow is named after its enrollment. */
 export function workflowIdOf(enrollmentId: string): string {

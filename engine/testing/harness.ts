@@ -1,7 +1,7 @@
 // The plugin test harness: runs one node plugin's `run(ctx)` without Temporal or
 // PostgreSQL and hands back its directive and every effect it asked for. The context
 // has the same shape and the same rules as the one the worker builds
-// (engine/temporal/activities.ts): validated, migrated config; Handlebars rendering with
+// (engine/run/activities.ts): validated, migrated config; Handlebars rendering with
 // contact, event, received and program in scope; idempotency keys; declared ports only.
 //
 //   import { runPlugin } from 'tend/testing';
@@ -13,14 +13,14 @@
 //   expect(directive).toEqual({ kind: 'next', port: 'next' });
 //   expect(effects.http[0].request.body).toContain('ada@example.com');
 import crypto from 'node:crypto';
-import { Registry } from '../registry.js';
-import type { Contact, Directive, ExperimentState, Logger, NodePlugin, RunContext, TendEvent } from '../plugin.js';
-import { NotRetryableError } from '../plugin.js';
-import { createRenderer, type Renderer } from '../templates.js';
-import { portsOf } from '../ports.js';
+import { Registry } from '../plugin/registry.js';
+import type { Contact, Directive, ExperimentState, Logger, NodePlugin, RunContext, TendEvent } from '../plugin/index.js';
+import { NotRetryableError } from '../plugin/index.js';
+import { createRenderer, type Renderer } from '../delivery/templates.js';
+import { portsOf } from '../flow/ports.js';
 import { createMemoryWorld, type HttpHandler, type MemoryWorld, type RecordedEffects, type SendDecider, type WorldOptions } from './memory-world.js';
-import { measureEvents } from '../conditions.js';
-import { chooseHour, CONTACT_WINDOW_DAYS, ENGAGEMENT_TYPES, zoneOf } from '../send-time.js';
+import { measureEvents } from '../plugin/conditions.js';
+import { chooseHour, CONTACT_WINDOW_DAYS, ENGAGEMENT_TYPES, zoneOf } from '../audience/send-time.js';
 
 export type { RecordedEffects, HttpHandler, SendDecider } from './memory-world.js';
 export { createMemoryWorld, applyToContact } from './memory-world.js';

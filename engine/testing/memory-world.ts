@@ -2,9 +2,9 @@
 // record of every effect asked for. The harness gives each run a fresh one; the
 // simulator keeps one for a whole program run, so a later node sees earlier changes.
 import crypto from 'node:crypto';
-import type { Contact, ContactOperation, Effects, EmailMessage, HttpRequest, HttpResponse, SendResult, SmsMessage } from '../plugin.js';
-import { NotRetryableError } from '../plugin.js';
-import { consentRefusal, withDefaults, type MessagingPolicy } from '../channel-policy.js';
+import type { Contact, ContactOperation, Effects, EmailMessage, HttpRequest, HttpResponse, SendResult, SmsMessage } from '../plugin/index.js';
+import { NotRetryableError } from '../plugin/index.js';
+import { consentRefusal, withDefaults, type MessagingPolicy } from '../delivery/channel-policy.js';
 
 /** Every effect, in the order asked for, with the idempotency key Tend would store it under. */
 export interface RecordedEffects {

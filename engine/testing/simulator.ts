@@ -3,15 +3,15 @@
 // interpreter of their directives that mirrors engine/temporal/workflows.ts on a virtual
 // clock — a sleep jumps to its wake-up time, a wait for an event jumps to the first
 // matching event of the timeline or to its timeout.
-import type { Registry } from '../registry.js';
+import type { Registry } from '../plugin/registry.js';
 import type { FlowDocument } from '../flow/document.js';
 import { validateFlow, migratedConfig } from '../flow/validate.js';
-import { evaluate, readPath, type Condition } from '../conditions.js';
-import { matchesEvent } from '../match.js';
-import type { Directive, NodePlugin, TendEvent } from '../plugin.js';
+import { evaluate, readPath, type Condition } from '../plugin/conditions.js';
+import { matchesEvent } from '../plugin/match.js';
+import type { Directive, NodePlugin, TendEvent } from '../plugin/index.js';
 import { createMemoryWorld, emptyEffects, type HttpHandler, type RecordedEffects } from './memory-world.js';
 import { makeContact, rendererFor, runVisit, type LogLine } from './harness.js';
-import type { Contact } from '../plugin.js';
+import type { Contact } from '../plugin/index.js';
 
 export interface SimulationInput {
   doc: FlowDocument;

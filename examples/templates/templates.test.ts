@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { createRegistry } from '../../engine/registry.js';
+import { createRegistry } from '../../engine/plugin/registry.js';
 import { validateFlow } from '../../engine/flow/validate.js';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Api } from './api.js';
 import { readRecords } from './rows.js';
-import { build, chunks, contactTypeOf, CONTACT_TARGET, describeProblem, effectiveMap, parseMap } from '../../engine/import-mapping.js';
+import { build, chunks, contactTypeOf, CONTACT_TARGET, describeProblem, effectiveMap, parseMap } from '../../engine/audience/import-mapping.js';
 import { progressBar } from './progress.js';
 import { printReport, type Rejection } from './report.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Api } from './api.js';
 import { ApiError } from './api.js';
 import { readRecords } from './rows.js';
-import { build, chunks, describeProblem, effectiveMap, parseMap, type ValueType } from '../../engine/import-mapping.js';
+import { build, chunks, describeProblem, effectiveMap, parseMap, type ValueType } from '../../engine/audience/import-mapping.js';
 import { progressBar } from './progress.js';
 import { printReport, type Rejection } from './report.js';
 

@@ -3,7 +3,7 @@
 // through a running Tend's API.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRegistry, type Registry } from '../../engine/registry.js';
+import { createRegistry, type Registry } from '../../engine/plugin/registry.js';
 import { validateFlow } from '../../engine/flow/validate.js';
 import type { Api } from './api.js';
 import { ApiError } from './api.js';

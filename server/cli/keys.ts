@@ -2,7 +2,7 @@
 // key). `create` prints the whole key once, on stdout alone, so `$(tend keys create …)`
 // captures just the key; what it is goes to stderr.
 import type { Api } from './api.js';
-import type { ApiKey, Scope } from '../../engine/api-keys.js';
+import type { ApiKey, Scope } from '../../engine/access/api-keys.js';
 
 export async function createKey(api: Api, opts: { name: string; scope: string }): Promise<number> {
   const created = await api.request<ApiKey & { key: string }>('POST', '/api/keys', { name: opts.name, scope: opts.scope as Scope });

@@ -1,10 +1,10 @@
 // Reading an import file from disk; the reading itself (CSV, JSON Lines) is
-// engine/import-rows.ts, shared with the editor's CSV import.
+// engine/audience/import-rows.ts, shared with the editor's CSV import.
 import fs from 'node:fs';
-import { readCsv, readJsonl, type ReadResult } from '../../engine/import-rows.js';
+import { readCsv, readJsonl, type ReadResult } from '../../engine/audience/import-rows.js';
 
-export type { SourceRecord } from '../../engine/import-mapping.js';
-export { parseCsv, readCsv, readJsonl, type ReadResult } from '../../engine/import-rows.js';
+export type { SourceRecord } from '../../engine/audience/import-mapping.js';
+export { parseCsv, readCsv, readJsonl, type ReadResult } from '../../engine/audience/import-rows.js';
 
 export function readRecords(file: string): ReadResult {
   const content = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');

@@ -3,7 +3,7 @@
 // message rendered — without a server and without sending anything.
 import fs from 'node:fs';
 import type { FlowDocument } from '../../engine/flow/document.js';
-import type { Contact, TendEvent } from '../../engine/plugin.js';
+import type { Contact, TendEvent } from '../../engine/plugin/index.js';
 import { simulate, type SimulatedStep, type SimulationResult } from '../../engine/testing/simulator.js';
 import { readJson, localRegistry } from './flows.js';
 import { readJsonl } from './rows.js';

@@ -4,10 +4,10 @@ import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../engine/api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../engine/access/api-keys.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 
 export const ApiKeyInput = Type.Object(
   {

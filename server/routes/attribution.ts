@@ -1,5 +1,5 @@
 // GET /api/flows/:id/attribution?days=30: a published program's conversions, revenue
-// and lift over its holdout (engine/attribution.ts), by the live version's goal,
+// and lift over its holdout (engine/results/attribution.ts), by the live version's goal,
 // value, window and holdout. The answer's schema is here, in TypeBox, for the OpenAPI
 // document (server/openapi-responses.ts).
 import type { Router } from 'express';
@@ -8,10 +8,10 @@ import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import * as programs from '../../engine/storage/programs.js';
-import { attributionReport } from '../../engine/attribution.js';
+import { attributionReport } from '../../engine/results/attribution.js';
 import { intParam } from '../input.js';
 import { route } from '../problem.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 
 const orNull = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
 const Credit = Type.Object({ conversions: Type.Integer(), revenue: Type.Number() });

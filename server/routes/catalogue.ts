@@ -1,9 +1,9 @@
 // GET /api/catalogue: the fields, attributes, event types and properties seen in this
-// Tend's data (engine/data-catalogue.ts), for the editor's pickers.
+// Tend's data (engine/audience/data-catalogue.ts), for the editor's pickers.
 import type { Router } from 'express';
 import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
-import { dataCatalogue } from '../../engine/data-catalogue.js';
+import { dataCatalogue } from '../../engine/audience/data-catalogue.js';
 import { route } from '../problem.js';
 
 export function catalogueRouter(db: Db): Router {

@@ -6,16 +6,16 @@
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { Type, type Static } from '@sinclair/typebox';
-import { ATTRIBUTE_NAME_PATTERN } from '../../engine/field-names.js';
+import { ATTRIBUTE_NAME_PATTERN } from '../../engine/plugin/field-names.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { HttpProblem } from '../http-problem.js';
-import { ingestIn } from '../../engine/ingest.js';
-import { ANONYMOUS_ID_PATTERN, identify, visitorContact } from '../../engine/identity.js';
-import { SITE_KEY_PATTERN, noteSiteKeySeen, pageAddress, verifySiteKey } from '../../engine/site-keys.js';
-import { verifyVisitToken } from '../../engine/engagement.js';
+import { ingestIn } from '../../engine/dispatch/ingest.js';
+import { ANONYMOUS_ID_PATTERN, identify, visitorContact } from '../../engine/audience/identity.js';
+import { SITE_KEY_PATTERN, noteSiteKeySeen, pageAddress, verifySiteKey } from '../../engine/access/site-keys.js';
+import { verifyVisitToken } from '../../engine/delivery/engagement.js';
 import { updateContactFields } from '../../engine/storage/contacts.js';
-import { browserWrite, currentAttributes, isVerifiedVisitor } from '../../engine/browser-trust.js';
+import { browserWrite, currentAttributes, isVerifiedVisitor } from '../../engine/audience/browser-trust.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 import { openCors, smallJson } from '../public-input.js';
@@ -52,10 +52,10 @@ const REQUIRED: Record<string, Record<string, 'string' | 'number'>> = {
   page_view: { url: 'string', path: 'string' },
   page_left: { path: 'string', seconds: 'number' },
   cta_clicked: { name: 'string' },
-  // Website content (engine/content-slots.ts): which slot showed which variant, and clicks in it.
+  // Website content (engine/delivery/content-slots.ts): which slot showed which variant, and clicks in it.
   content_shown: { slot: 'string', variant: 'string' },
   content_clicked: { slot: 'string', variant: 'string' },
-  // Pop-up forms (engine/form-popups.ts): shown, and closed without a submit.
+  // Pop-up forms (engine/delivery/form-popups.ts): shown, and closed without a submit.
   popup_shown: { formId: 'string' },
   popup_closed: { formId: 'string' },
 };
@@ -86,7 +86,7 @@ export function collectRouter(db: Db, secret: string, onStored: () => void): Rou
       let contactId = clicked ? (await identify(tx, { contactId: clicked, anonymousId: input.anonymousId, reason: 'email click' })).contactId : undefined;
       if (input.identify) {
         contactId = (await identify(tx, { email: input.identify.email, anonymousId: input.anonymousId, reason: 'identify' })).contactId;
-        // A browser's claim: it fills what is empty, and changes more only once a signed link proved it (engine/browser-trust.ts).
+        // A browser's claim: it fills what is empty, and changes more only once a signed link proved it (engine/audience/browser-trust.ts).
         if (input.identify.attributes) {
           const verified = Boolean(clicked) || await isVerifiedVisitor(tx, input.anonymousId, contactId);
           const { allowed, refused } = browserWrite(input.identify.attributes, await currentAttributes(tx, contactId), verified);

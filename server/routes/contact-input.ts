@@ -2,9 +2,9 @@
 // id or email) and its fields. Shared by the single upsert, the batch and events that
 // carry contact fields.
 import { Type } from '@sinclair/typebox';
-import { ATTRIBUTE_NAME_PATTERN } from '../../engine/field-names.js';
+import { ATTRIBUTE_NAME_PATTERN } from '../../engine/plugin/field-names.js';
 import { HttpProblem } from '../http-problem.js';
-import { isTimeZone } from '../../engine/zoned-time.js';
+import { isTimeZone } from '../../engine/plugin/zoned-time.js';
 
 export const ContactPatch = Type.Object(
   {

@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 
 import { ContactUpsert, checkTimezone } from './contact-input.js';
 import { actorOf, type Caller } from '../auth.js';
-import { decayingAwards } from '../../engine/scoring.js';
+import { decayingAwards } from '../../engine/audience/scoring.js';
 
 /** A timeline cursor (`next` of the page before), checked field by field. */
 function readCursor(raw: unknown): [string, string, string, string] | undefined {
@@ -49,7 +49,7 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
     const after = decodeCursor(req.query.after, 'after');
     if (after && offset) throw new HttpProblem(400, 'Invalid query parameter', [{ path: '?after', message: 'page with after (the `next` of the page before) or with offset, not both' }]);
     const { email, externalId, q, tag, segment } = req.query;
-    // Merged visitors are shells pointing at their survivor (engine/identity.ts): not listed.
+    // Merged visitors are shells pointing at their survivor (engine/audience/identity.ts): not listed.
     let where = 'merged_into IS NULL';
     const params: unknown[] = [];
     const param = (v: unknown) => { params.push(v); return `$${params.length}`; };
@@ -88,7 +88,7 @@ export function contactsRouter(db: Db, onStored: () => void = () => undefined): 
 
   r.get('/:id', route(async (req, res) => {
     const c = await load(String(req.params.id));
-    // A merged visitor (engine/identity.ts) names the contact that absorbed it.
+    // A merged visitor (engine/audience/identity.ts) names the contact that absorbed it.
     const merged = (await db.query<{ merged_into: string | null }>('SELECT merged_into FROM contacts WHERE id = $1', [c.id])).rows[0]?.merged_into;
     res.json(merged ? { ...c, mergedInto: merged } : c);
   }));

@@ -1,17 +1,17 @@
 // /api/content-slots: the website's content slots — create, list, read, change and
 // archive them, and each variant's impressions and clicks. Variant HTML is cleaned to
-// the allow-list on save (engine/content-html.ts), and the answer carries what was kept.
+// the allow-list on save (engine/delivery/content-html.ts), and the answer carries what was kept.
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { ContentSlotInput, contentSlotProblems } from '../../engine/content-slots.js';
-import { cleanContentHtml } from '../../engine/content-html.js';
+import { ContentSlotInput, contentSlotProblems } from '../../engine/delivery/content-slots.js';
+import { cleanContentHtml } from '../../engine/delivery/content-html.js';
 import { archiveContentSlot, contentSlotStats, getContentSlot, insertContentSlot, listContentSlots, updateContentSlot } from '../../engine/storage/content-slots.js';
-import type { ContentServer } from '../../engine/website-content.js';
+import type { ContentServer } from '../../engine/delivery/website-content.js';
 import { intParam, parseBody } from '../input.js';
 import { route } from '../problem.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 
 const unknown = (id: string) => new HttpProblem(404, 'Unknown content slot', [{ path: '/id', message: `no content slot has id ${id}` }]);
 const taken = (key: string) => new HttpProblem(409, 'Slot key taken', [{ path: '/key', message: `another content slot has key "${key}"` }]);

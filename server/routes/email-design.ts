@@ -5,7 +5,7 @@
 // screen shows and previews them (POST /api/flows/preview-email with `layout`).
 import type { Router } from 'express';
 import { router } from '../router.js';
-import { templateParts } from '../../engine/templates.js';
+import { templateParts } from '../../engine/delivery/templates.js';
 import { route } from '../problem.js';
 
 export function emailDesignRouter(opts: { mailFrom: string; templatesDir?: string }): Router {

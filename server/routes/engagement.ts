@@ -1,5 +1,5 @@
 // /o/:token (open pixel) and /c/:token (tracked link): public, no key, nothing to read.
-// A link to a tracked site (see engine/site-keys.ts) gets a short-lived signed `tend_c`
+// A link to a tracked site (see engine/access/site-keys.ts) gets a short-lived signed `tend_c`
 // parameter, so the landing page's t.js can identify the browser as this contact.
 // Each records an event on the contact's timeline tied to the message and the program
 // node that sent it — `email_opened`, `email_clicked` — which programs and scoring rules
@@ -9,8 +9,8 @@ import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { appendEvent } from '../../engine/storage/events.js';
-import { verifyClick, verifyOpen, visitToken } from '../../engine/engagement.js';
-import { isTrackedHost } from '../../engine/site-keys.js';
+import { verifyClick, verifyOpen, visitToken } from '../../engine/delivery/engagement.js';
+import { isTrackedHost } from '../../engine/access/site-keys.js';
 import { route } from '../problem.js';
 
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');

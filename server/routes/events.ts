@@ -5,7 +5,7 @@ import { router } from '../router.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../../engine/storage/db.js';
 import { parseBody } from '../input.js';
-import { ingest as storeEvents, type Accepted } from '../../engine/ingest.js';
+import { ingest as storeEvents, type Accepted } from '../../engine/dispatch/ingest.js';
 import { route } from '../problem.js';
 import { ContactPatch, checkTimezone } from './contact-input.js';
 
@@ -26,9 +26,9 @@ type EventInput = Static<typeof EventInput>;
 
 export const EventBatch = Type.Object({ events: Type.Array(EventInput, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false });
 
-export type { Accepted } from '../../engine/ingest.js';
+export type { Accepted } from '../../engine/dispatch/ingest.js';
 
-/** Stores events (see engine/ingest.ts) after the checks a schema cannot make. */
+/** Stores events (see engine/dispatch/ingest.ts) after the checks a schema cannot make. */
 export async function ingest(db: Db, inputs: EventInput[], pathOf: (i: number) => string): Promise<Accepted[]> {
   inputs.forEach((e, i) => checkTimezone(e.contact?.timezone, `${pathOf(i)}/contact/timezone`));
   return storeEvents(db, inputs, pathOf);

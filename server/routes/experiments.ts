@@ -5,9 +5,9 @@ import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import * as programs from '../../engine/storage/programs.js';
-import { experimentResults, experimentState } from '../../engine/experiments.js';
+import { experimentResults, experimentState } from '../../engine/run/experiments.js';
 import { route } from '../problem.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 
 
 interface ExperimentConfig {

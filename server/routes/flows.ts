@@ -7,7 +7,7 @@ import { HttpProblem } from '../http-problem.js';
 import { FlowDocument, FLOW_FORMAT, MAX_PROGRAM_NAME } from '../../engine/flow/document.js';
 import { diffPrograms } from '../../engine/flow/diff.js';
 import { validateFlow, migratedConfig, unstorableProblems, PRINTABLE_LINE, PRINTABLE_TEXT } from '../../engine/flow/validate.js';
-import type { Registry } from '../../engine/registry.js';
+import type { Registry } from '../../engine/plugin/registry.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import * as programs from '../../engine/storage/programs.js';

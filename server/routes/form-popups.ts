@@ -7,13 +7,13 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { getForm } from '../../engine/forms.js';
-import { PopupInput, popupProblems } from '../../engine/form-popups.js';
+import { getForm } from '../../engine/audience/forms.js';
+import { PopupInput, popupProblems } from '../../engine/delivery/form-popups.js';
 import { deletePopup, getPopup, liveSegmentKeys, savePopup } from '../../engine/storage/form-popups.js';
-import type { ContentServer } from '../../engine/website-content.js';
+import type { ContentServer } from '../../engine/delivery/website-content.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 
 async function formIn(db: Db, raw: string): Promise<string> {
   if (!isUuid(raw) || !(await getForm(db, raw))) throw new HttpProblem(404, 'Unknown form', [{ path: '/id', message: `no form has id ${raw}` }]);

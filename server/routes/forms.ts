@@ -4,12 +4,12 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { FormInput, archiveForm, formProblems, getForm, insertForm, listForms, updateForm } from '../../engine/forms.js';
+import { FormInput, archiveForm, formProblems, getForm, insertForm, listForms, updateForm } from '../../engine/audience/forms.js';
 import { formStats, listFormSubmissions } from '../../engine/storage/form-stats.js';
 import { intParam, parseBody } from '../input.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { route } from '../problem.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 
 const unknown = (id: string) => new HttpProblem(404, 'Unknown form', [{ path: '/id', message: `no form has id ${id}` }]);
 

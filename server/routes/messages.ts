@@ -5,7 +5,7 @@ import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { listMessages } from '../../engine/storage/messages.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 import { intParam } from '../input.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { route } from '../problem.js';

@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { MessagingPolicyInput, policyProblems, readPolicy, withDefaults, writePolicy } from '../../engine/channel-policy.js';
+import { MessagingPolicyInput, policyProblems, readPolicy, withDefaults, writePolicy } from '../../engine/delivery/channel-policy.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 

@@ -5,10 +5,10 @@ import crypto from 'node:crypto';
 import type { Router } from 'express';
 import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
-import { checkReadiness, type TemporalProbe } from '../../engine/readiness.js';
-import { createMetrics, databaseSamples, type Metrics } from '../../engine/metrics.js';
+import { checkReadiness, type TemporalProbe } from '../../engine/ops/readiness.js';
+import { createMetrics, databaseSamples, type Metrics } from '../../engine/ops/metrics.js';
 import { HttpProblem } from '../http-problem.js';
-import { findApiKey } from '../../engine/api-keys.js';
+import { findApiKey } from '../../engine/access/api-keys.js';
 import { route } from '../problem.js';
 
 export interface OpsDeps {

@@ -7,17 +7,17 @@ import { Type } from '@sinclair/typebox';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import type { Mailer } from '../../engine/mailer.js';
+import type { Mailer } from '../../engine/delivery/mailer.js';
 import {
   INVITABLE_ROLES, acceptInvitation, createOwner, getUser, startPasswordReset, finishPasswordReset, endSession, endSessionsOf, invite, listInvitations, listUsers, signIn, startSession, updateUser, type User,
-} from '../../engine/people.js';
-import { listAudit, recordAudit } from '../../engine/audit.js';
-import type { SingleSignOn } from '../../engine/oidc.js';
+} from '../../engine/access/people.js';
+import { listAudit, recordAudit } from '../../engine/access/audit.js';
+import type { SingleSignOn } from '../../engine/access/oidc.js';
 import { parseBody, intParam } from '../input.js';
 import { route } from '../problem.js';
 import { actorOf, sessionCaller, SESSION_COOKIE, type Caller } from '../auth.js';
 import { escapeHtml } from './preferences.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 import { ROLE_GRANTS } from '../scopes.js';
 
 const Email = Type.String({ format: 'email', maxLength: 320 });

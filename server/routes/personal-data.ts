@@ -1,15 +1,15 @@
 // A contact's personal data through the API: GET /contacts/:id/export (everything, as
 // JSON) and DELETE /contacts/:id or POST /contacts/:id/erase (erasure, see
-// engine/personal-data.ts). Admin API key only, like the rest of /api.
+// engine/audience/personal-data.ts). Admin API key only, like the rest of /api.
 import type { Router } from 'express';
 import { router } from '../router.js';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../../engine/storage/db.js';
-import { eraseContact, exportContact } from '../../engine/personal-data.js';
+import { eraseContact, exportContact } from '../../engine/audience/personal-data.js';
 import { HttpProblem } from '../http-problem.js';
-import type { Log } from '../../engine/log.js';
+import type { Log } from '../../engine/ops/log.js';
 import { route } from '../problem.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 
 const noContact = (id: string) => new HttpProblem(404, 'Not found', [{ path: `/contacts/${id}`, message: 'no such contact' }]);
 

@@ -5,7 +5,7 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { NotEnoughData, PredictiveSettings, latestModel, readSettings, rescoreAll, train, writeSettings } from '../../engine/predictive.js';
+import { NotEnoughData, PredictiveSettings, latestModel, readSettings, rescoreAll, train, writeSettings } from '../../engine/audience/predictive.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 

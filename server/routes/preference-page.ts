@@ -5,7 +5,7 @@
 import type { Router } from 'express';
 import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
-import { listTopics } from '../../engine/topics.js';
+import { listTopics } from '../../engine/audience/topics.js';
 import { hostedPage, preferencePageBody } from './preferences.js';
 import { route } from '../problem.js';
 

@@ -9,10 +9,10 @@ import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { getContact } from '../../engine/storage/contacts.js';
-import { verifyUnsubscribeToken } from '../../engine/signing.js';
-import { listTopics, topicChoices, type Topic } from '../../engine/topics.js';
-import type { Contact } from '../../engine/plugin.js';
-import { resubscribe, setTopicChoices, unsubscribeAll } from '../../engine/preferences.js';
+import { verifyUnsubscribeToken } from '../../engine/delivery/signing.js';
+import { listTopics, topicChoices, type Topic } from '../../engine/audience/topics.js';
+import type { Contact } from '../../engine/plugin/index.js';
+import { resubscribe, setTopicChoices, unsubscribeAll } from '../../engine/audience/preferences.js';
 import { route } from '../problem.js';
 
 export function escapeHtml(s: string): string {

@@ -10,8 +10,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import { getContact } from '../../engine/storage/contacts.js';
-import type { Mailer } from '../../engine/mailer.js';
-import type { Renderer } from '../../engine/templates.js';
+import type { Mailer } from '../../engine/delivery/mailer.js';
+import type { Renderer } from '../../engine/delivery/templates.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 

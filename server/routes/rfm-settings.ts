@@ -5,7 +5,7 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { DEFAULT_RFM, RfmSettingsInput, readRfmSettings, rfmProblems, writeRfmSettings } from '../../engine/rfm.js';
+import { DEFAULT_RFM, RfmSettingsInput, readRfmSettings, rfmProblems, writeRfmSettings } from '../../engine/audience/rfm.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 

@@ -4,11 +4,11 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { ScoreCheckInput, ScoringRuleInput, checkScore, deleteRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/scoring.js';
+import { ScoreCheckInput, ScoringRuleInput, checkScore, deleteRule, getRule, insertRule, listRules, ruleProblems, updateRule } from '../../engine/audience/scoring.js';
 import { normaliseEmail } from '../../engine/storage/contacts.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 
 function checked(body: unknown): ScoringRuleInput {
   const rule = parseBody(ScoringRuleInput, body);

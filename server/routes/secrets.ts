@@ -4,7 +4,7 @@
 import type { Router } from 'express';
 import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
-import { signingSecretStatus } from '../../engine/signing.js';
+import { signingSecretStatus } from '../../engine/delivery/signing.js';
 import { route } from '../problem.js';
 
 export function secretsRouter(db: Db): Router {

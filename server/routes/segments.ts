@@ -4,9 +4,9 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { PreviewInput, SegmentInput, deleteSegment, getSegment, insertSegment, listSegments, previewCondition, segmentConditionProblems, segmentMembers, updateSegment, type Segment } from '../../engine/segments/store.js';
-import { programsUsingSegment } from '../../engine/segments/usage.js';
-import { segmentSizes } from '../../engine/segments/sizes.js';
+import { PreviewInput, SegmentInput, deleteSegment, getSegment, insertSegment, listSegments, previewCondition, segmentConditionProblems, segmentMembers, updateSegment, type Segment } from '../../engine/audience/segments/store.js';
+import { programsUsingSegment } from '../../engine/audience/segments/usage.js';
+import { segmentSizes } from '../../engine/audience/segments/sizes.js';
 import { intParam, parseBody } from '../input.js';
 import { route } from '../problem.js';
 

@@ -4,10 +4,10 @@ import { router } from '../router.js';
 import { Type } from '@sinclair/typebox';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { createSiteKey, listSiteKeys, revokeSiteKey } from '../../engine/site-keys.js';
+import { createSiteKey, listSiteKeys, revokeSiteKey } from '../../engine/access/site-keys.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
-import { isUuid } from '../../engine/uuid.js';
+import { isUuid } from '../../engine/ops/uuid.js';
 
 export const SiteKeyInput = Type.Object(
   {

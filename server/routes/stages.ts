@@ -1,10 +1,10 @@
 // /api/stages: the lifecycle stages in order (GET, and PUT to replace them), and
-// GET /api/stages/funnel: how many contacts stand at each (engine/stages.ts).
+// GET /api/stages/funnel: how many contacts stand at each (engine/audience/stages.ts).
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { StagesInput, readStages, stageFunnel, stagesProblems, writeStages } from '../../engine/stages.js';
+import { StagesInput, readStages, stageFunnel, stagesProblems, writeStages } from '../../engine/audience/stages.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 

@@ -5,7 +5,7 @@ import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
-import { TOPIC_KEY_PATTERN, TopicInput, TopicUpdate, archiveTopic, getTopic, insertTopic, listTopics, topicOptOuts, updateTopic } from '../../engine/topics.js';
+import { TOPIC_KEY_PATTERN, TopicInput, TopicUpdate, archiveTopic, getTopic, insertTopic, listTopics, topicOptOuts, updateTopic } from '../../engine/audience/topics.js';
 import { flagParam, parseBody } from '../input.js';
 import { route } from '../problem.js';
 

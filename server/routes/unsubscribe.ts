@@ -7,8 +7,8 @@ import { router } from '../router.js';
 import type { Db } from '../../engine/storage/db.js';
 import { transaction } from '../../engine/storage/db.js';
 import { getContact } from '../../engine/storage/contacts.js';
-import { verifyUnsubscribeToken } from '../../engine/signing.js';
-import { unsubscribeAll } from '../../engine/preferences.js';
+import { verifyUnsubscribeToken } from '../../engine/delivery/signing.js';
+import { unsubscribeAll } from '../../engine/audience/preferences.js';
 import { route } from '../problem.js';
 import { invalidLink, sendPage } from './preferences.js';
 

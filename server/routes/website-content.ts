@@ -6,11 +6,11 @@
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
-import type { FieldError } from '../../engine/errors.js';
-import { ANONYMOUS_ID_PATTERN } from '../../engine/identity.js';
-import { SITE_KEY_PATTERN } from '../../engine/site-keys.js';
-import { CONTENT_KEY } from '../../engine/content-slots.js';
-import type { ContentServer } from '../../engine/website-content.js';
+import type { FieldError } from '../../engine/ops/errors.js';
+import { ANONYMOUS_ID_PATTERN } from '../../engine/audience/identity.js';
+import { SITE_KEY_PATTERN } from '../../engine/access/site-keys.js';
+import { CONTENT_KEY } from '../../engine/delivery/content-slots.js';
+import type { ContentServer } from '../../engine/delivery/website-content.js';
 import { route } from '../problem.js';
 import { openCors } from '../public-input.js';
 

@@ -29,7 +29,7 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { readConfig } from '../../engine/config.js';
+import { readConfig } from '../../engine/ops/config.js';
 import { installRuntime } from '../../engine/temporal/worker.js';
 import { openServices, startServer, startWorker } from '../../server/runtime.js';
 import * as bareActivities from './bare-activities.js';

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { startInfra } from './infra.js';
 import { median, percentile, progress } from './stats.js';
-import { bestSendHour, forgetPopulationHour } from '../../engine/send-time.js';
+import { bestSendHour, forgetPopulationHour } from '../../engine/audience/send-time.js';
 import { migrate } from '../../engine/storage/migrate.js';
 
 const CONTACTS = Number(process.env.BENCH_STO_CONTACTS ?? 1_000_000);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { startTend, type Tend } from '../support/tend.js';
 import { expectNoBrowserErrors, openBrowser, signIn, type Session } from './support/browser.js';
-import { lift } from '../../engine/lift.js';
+import { lift } from '../../engine/results/lift.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { openApiDocument } from '../../server/openapi.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTend, type Tend } from '../support/tend.js';
 import { personClient } from '../support/person.js';
-import { setupToken } from '../../engine/people.js';
+import { setupToken } from '../../engine/access/people.js';
 import { canvasNode, expectNoBrowserErrors, openBrowser, type Session } from './support/browser.js';
 
 let tend: Tend;

@@ -5,7 +5,7 @@
 // named; nothing of it lives in localStorage, and the session cookie is HttpOnly.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
-import { setupToken } from '../../engine/people.js';
+import { setupToken } from '../../engine/access/people.js';
 import { expectNoBrowserErrors, openBrowser, type Session } from './support/browser.js';
 
 let tend: Tend;

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import pg from 'pg';
 import { startTend, type Tend } from '../support/tend.js';
-import { rotateSigningSecret } from '../../engine/signing.js';
+import { rotateSigningSecret } from '../../engine/delivery/signing.js';
 import { expectNoBrowserErrors, openBrowser, signIn, type Session } from './support/browser.js';
 
 let tend: Tend;

@@ -1,4 +1,4 @@
-// What a browser may write about a contact (engine/browser-trust.ts). Outside testing
+// What a browser may write about a contact (engine/audience/browser-trust.ts). Outside testing
 // took a customer's record with the public site key: identify with the customer's
 // email overwrote stage, owner and name, and a notify-owner program then mailed the
 // customer's phone number to the attacker's address. Now a browser fills empty fields
@@ -6,7 +6,7 @@
 // proved whose browser it is; forms follow the same rule.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
-import { visitToken } from '../../engine/engagement.js';
+import { visitToken } from '../../engine/delivery/engagement.js';
 
 let tend: Tend;
 let key: string;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import pg from 'pg';
 import { startTend, type Tend } from '../support/tend.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { localParts } from '../../engine/zoned-time.js';
+import { localParts } from '../../engine/plugin/zoned-time.js';
 
 let tend: Tend;
 let sms: Receiver;

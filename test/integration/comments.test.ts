@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { personClient, type PersonClient } from '../support/person.js';
-import { setupToken } from '../../engine/people.js';
+import { setupToken } from '../../engine/access/people.js';
 
 let tend: Tend;
 let owner: PersonClient;

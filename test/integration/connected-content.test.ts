@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { forgetConnected } from '../../engine/connected-content.js';
+import { forgetConnected } from '../../engine/delivery/connected-content.js';
 
 let tend: Tend;
 let api: Receiver;

@@ -6,13 +6,13 @@
 // erasure is on record without naming anyone.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { connectClient } from '../../engine/temporal/client.js';
-import { workflowIdOf } from '../../engine/dispatch.js';
+import { workflowIdOf } from '../../engine/dispatch/dispatcher.js';
 import { startTend, type Tend } from '../support/tend.js';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../server/app.js';
-import { createLog } from '../../engine/log.js';
+import { createLog } from '../../engine/ops/log.js';
 import { freePort } from '../../engine/stack/postgres.js';
 
 let tend: Tend;

@@ -10,8 +10,8 @@ import { createApp } from '../../server/app.js';
 import { startWorker } from '../../server/runtime.js';
 import { createDb } from '../../engine/storage/db.js';
 import { freePort } from '../../engine/stack/postgres.js';
-import { createLog } from '../../engine/log.js';
-import { unsubscribeToken } from '../../engine/signing.js';
+import { createLog } from '../../engine/ops/log.js';
+import { unsubscribeToken } from '../../engine/delivery/signing.js';
 import { createDatabase, startTend, type Tend } from '../support/tend.js';
 
 const METRICS_TOKEN = 'metrics-reader-0123456789';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { personClient } from '../support/person.js';
-import { setupToken } from '../../engine/people.js';
+import { setupToken } from '../../engine/access/people.js';
 import { openApiDocument } from '../../server/openapi.js';
 import { permissionFor, ROLE_GRANTS } from '../../server/scopes.js';
 

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
-import { readConfig } from '../../engine/config.js';
+import { readConfig } from '../../engine/ops/config.js';
 import { openServices, startServer, startWorker, type Services } from '../../server/runtime.js';
 
 const V1 = './test/fixtures/plugin-versions/greet-v1.ts';

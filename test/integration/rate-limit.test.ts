@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../server/app.js';
 import { createDb } from '../../engine/storage/db.js';
-import { createLog } from '../../engine/log.js';
+import { createLog } from '../../engine/ops/log.js';
 import { startTend, type Tend } from '../support/tend.js';
 
 const BURST = 5;

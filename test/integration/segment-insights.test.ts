@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import pg from 'pg';
 import { startTend, type Tend } from '../support/tend.js';
-import { noteSegmentSizes } from '../../engine/segments/sizes.js';
+import { noteSegmentSizes } from '../../engine/audience/segments/sizes.js';
 
 let tend: Tend;
 beforeAll(async () => { tend = await startTend(); });

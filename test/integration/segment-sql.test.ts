@@ -3,9 +3,9 @@
 // JSON type, and facts in SQL with `measureEvents` over the same events.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
-import { evaluate, measureEvents, OPERATORS, type Condition, type Fact } from '../../engine/conditions.js';
-import { conditionSql, Params } from '../../engine/segments/sql.js';
-import type { Contact, TendEvent } from '../../engine/plugin.js';
+import { evaluate, measureEvents, OPERATORS, type Condition, type Fact } from '../../engine/plugin/conditions.js';
+import { conditionSql, Params } from '../../engine/audience/segments/sql.js';
+import type { Contact, TendEvent } from '../../engine/plugin/index.js';
 
 let tend: Tend;
 let contacts: Contact[];

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import type { ParsedMail } from 'mailparser';
-import { forgetPopulationHour } from '../../engine/send-time.js';
+import { forgetPopulationHour } from '../../engine/audience/send-time.js';
 
 let tend: Tend;
 beforeAll(async () => { tend = await startTend(); });

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from '../../server/app.js';
-import { createDispatcher } from '../../engine/dispatch.js';
+import { createDispatcher } from '../../engine/dispatch/dispatcher.js';
 import { connectClient } from '../../engine/temporal/client.js';
-import { createLog } from '../../engine/log.js';
+import { createLog } from '../../engine/ops/log.js';
 import { startTend, type Tend } from '../support/tend.js';
 
 let tend: Tend;

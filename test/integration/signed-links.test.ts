@@ -5,8 +5,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
-import { signingSecret, unsubscribeToken, verifyUnsubscribeToken } from '../../engine/signing.js';
-import { verifyClick } from '../../engine/engagement.js';
+import { signingSecret, unsubscribeToken, verifyUnsubscribeToken } from '../../engine/delivery/signing.js';
+import { verifyClick } from '../../engine/delivery/engagement.js';
 
 let tend: Tend;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import pg from 'pg';
 import { startTend, type Tend } from '../support/tend.js';
-import { takePlace } from '../../engine/pacing.js';
+import { takePlace } from '../../engine/delivery/pacing.js';
 
 let tend: Tend;
 beforeAll(async () => { tend = await startTend(); });

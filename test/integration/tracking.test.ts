@@ -115,7 +115,7 @@ test('identify merges the anonymous history into the known contact; a second bro
   expect((await tend.api('GET', `/api/contacts/${anonymous}`)).body.mergedInto).toBe(known.id);
   expect((await tend.api('GET', `/api/contacts/${known.id}`)).body.mergedInto).toBeUndefined();
   expect((await db.query('SELECT survivor_id, events_moved FROM contact_merges WHERE merged_id = $1', [anonymous])).rows).toEqual([{ survivor_id: known.id, events_moved: 3 }]);
-  // What the visitor said about themselves fills the known contact's empty fields; it changes no set one (engine/browser-trust.ts).
+  // What the visitor said about themselves fills the known contact's empty fields; it changes no set one (engine/audience/browser-trust.ts).
   expect((await tend.api('GET', `/api/contacts/${known.id}`)).body.attributes).toEqual({ plan: 'pro', first_name: 'Ada' });
 
   // Later hits with the old anonymous id land on the known contact.

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { template } from '../support/templates.js';
-import { unsubscribeToken } from '../../engine/signing.js';
+import { unsubscribeToken } from '../../engine/delivery/signing.js';
 
 let tend: Tend;
 beforeAll(async () => {

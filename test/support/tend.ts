@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import pg from 'pg';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readConfig, type TendConfig } from '../../engine/config.js';
+import { readConfig, type TendConfig } from '../../engine/ops/config.js';
 import { openServices, startWorker, type Services } from '../../server/runtime.js';
 import { composeServer } from '../../server/compose.js';
 import { connectClient } from '../../engine/temporal/client.js';

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { runPlugin, type HttpHandler } from '../../engine/testing/harness.js';
 import { plugins } from '../../nodes/index.js';
-import { RetryAfterError, type HttpRequest, type NodePlugin } from '../../engine/plugin.js';
+import { RetryAfterError, type HttpRequest, type NodePlugin } from '../../engine/plugin/index.js';
 
 const node = (id: string): NodePlugin => plugins.find((x) => x.id === id)!;
 const ada = { email: 'ada@example.com', phone: '+4915100000', attributes: { first_name: 'Ada' } };

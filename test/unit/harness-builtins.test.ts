@@ -6,8 +6,8 @@ import { describe, expect, test } from 'vitest';
 import fs from 'node:fs';
 import { runPlugin } from '../../engine/testing/harness.js';
 import { plugins } from '../../nodes/index.js';
-import type { NodePlugin } from '../../engine/plugin.js';
-import { evaluate } from '../../engine/conditions.js';
+import type { NodePlugin } from '../../engine/plugin/index.js';
+import { evaluate } from '../../engine/plugin/conditions.js';
 
 const node = (id: string): NodePlugin => {
   const p = plugins.find((x) => x.id === id);

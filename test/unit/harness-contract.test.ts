@@ -3,7 +3,7 @@
 import { expect, test } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { runPlugin, PluginConfigError } from '../../engine/testing/harness.js';
-import { definePlugin, directive } from '../../engine/plugin.js';
+import { definePlugin, directive } from '../../engine/plugin/index.js';
 
 const greet = definePlugin({
   id: 'test.greet',

@@ -2,7 +2,7 @@
 // wake-up, a wait takes the first matching event (even one that arrived before the wait
 // began) or times out, the goal ends a run from anywhere, loops are bounded.
 import { beforeAll, expect, test } from 'vitest';
-import { createRegistry, type Registry } from '../../engine/registry.js';
+import { createRegistry, type Registry } from '../../engine/plugin/registry.js';
 import { simulate } from '../../engine/testing/simulator.js';
 import type { FlowDocument } from '../../engine/flow/document.js';
 

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { expect, test } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { openApiDocument } from '../../server/openapi.js';
-import { createRegistry } from '../../engine/registry.js';
+import { createRegistry } from '../../engine/plugin/registry.js';
 
 interface Layer { rawPath?: unknown; route?: { path: unknown; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } }
 

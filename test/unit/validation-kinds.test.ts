@@ -1,8 +1,8 @@
 // Every kind of problem the flow validator reports, one test each, with the JSON
 // Pointer it names; and all of a document's problems come back at once.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createRegistry } from '../../engine/registry.js';
-import type { Registry } from '../../engine/registry.js';
+import { createRegistry } from '../../engine/plugin/registry.js';
+import type { Registry } from '../../engine/plugin/registry.js';
 import { validateFlow } from '../../engine/flow/validate.js';
 
 let registry: Registry;

@@ -1,7 +1,7 @@
 // The node catalogue as the editor sees it: what `/api/node-types` serves. Ports come
 // from the engine's own pure `portsOf`, so canvas handles and the validator agree.
 import type { FlowDocument, FlowNode, FlowEdge } from '../../../engine/flow/document.js';
-import { portsOf } from '../../../engine/ports.js';
+import { portsOf } from '../../../engine/flow/ports.js';
 
 export type { FlowDocument, FlowNode, FlowEdge };
 

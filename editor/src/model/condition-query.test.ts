@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { builderFields, fromQuery, operatorsFor, toQuery } from './condition-query.js';
-import type { DataCatalogue } from '../../../engine/data-catalogue.js';
+import type { DataCatalogue } from '../../../engine/audience/data-catalogue.js';
 
 const catalogue: DataCatalogue = {
   sampled: { contacts: 3, events: 4 },

@@ -4,8 +4,8 @@
 // order_completed events in the last 30 days") is a rule whose field names the event and
 // whose value carries the number and the window.
 import type { RuleGroupType, RuleType } from 'react-querybuilder';
-import type { DataCatalogue, ValueType } from '../../../engine/data-catalogue.js';
-import { OPERATOR_WORDS, type Condition, type Operator } from '../../../engine/conditions.js';
+import type { DataCatalogue, ValueType } from '../../../engine/audience/data-catalogue.js';
+import { OPERATOR_WORDS, type Condition, type Operator } from '../../../engine/plugin/conditions.js';
 
 export interface BuilderField {
   name: string;

@@ -1,9 +1,9 @@
 // The editor's CSV import of contacts: reads the file and maps its columns with the
-// same rules as `tend contacts import` (engine/import-rows.ts, engine/import-mapping.ts),
+// same rules as `tend contacts import` (engine/audience/import-rows.ts, engine/audience/import-mapping.ts),
 // guessing a mapping from the headers that the person then adjusts.
-import { readCsv, type ReadResult } from '../../../engine/import-rows.js';
+import { readCsv, type ReadResult } from '../../../engine/audience/import-rows.js';
 import { attributeName } from './names.js';
-import { build, CONTACT_TARGET, contactTypeOf, describeProblem, type FieldMap, type ValueType } from '../../../engine/import-mapping.js';
+import { build, CONTACT_TARGET, contactTypeOf, describeProblem, type FieldMap, type ValueType } from '../../../engine/audience/import-mapping.js';
 
 export type { ReadResult };
 export const readContactsCsv = (text: string): ReadResult => readCsv(text.replace(/^\uFEFF/, ''));

@@ -1,6 +1,6 @@
 // Friendly duration fields: "3 days" is shown as an amount and a unit and written
-// back in the same words the engine parses (engine/duration.ts).
-import { DURATION_PATTERN } from '../../../engine/duration.js';
+// back in the same words the engine parses (engine/plugin/duration.ts).
+import { DURATION_PATTERN } from '../../../engine/plugin/duration.js';
 
 export const DURATION_UNITS = ['seconds', 'minutes', 'hours', 'days', 'weeks', 'months', 'years'] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];

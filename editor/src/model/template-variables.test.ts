@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { templateVariables, unknownPaths } from './template-variables.js';
-import type { DataCatalogue } from '../../../engine/data-catalogue.js';
+import type { DataCatalogue } from '../../../engine/audience/data-catalogue.js';
 
 const catalogue: DataCatalogue = {
   sampled: { contacts: 2, events: 2 },

@@ -1,7 +1,7 @@
 // Variables for template fields: what the insert menu offers (the fields the data
 // catalogue has seen, as Handlebars paths) and which paths a template uses that no
 // contact or event has ever carried, with the nearest one seen ("did you mean").
-import type { DataCatalogue } from '../../../engine/data-catalogue.js';
+import type { DataCatalogue } from '../../../engine/audience/data-catalogue.js';
 
 export interface Variable { path: string; label: string; group: string }
 

@@ -4,7 +4,7 @@
 // each refused row with its line and reasons. The same rules as `tend contacts import`.
 import { useMemo, useState } from 'react';
 import { api } from '../api.js';
-import { chunks, describeProblem } from '../../../engine/import-mapping.js';
+import { chunks, describeProblem } from '../../../engine/audience/import-mapping.js';
 import { columnAttribute, contactBodies, guessTarget, mappingProblems, readContactsCsv, type ColumnMap, type ReadResult } from '../model/contact-import.js';
 import { Dialog } from './Dialog.js';
 import { count } from './format.js';

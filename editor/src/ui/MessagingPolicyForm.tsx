@@ -1,6 +1,6 @@
 // The messaging policy on the Settings screen: the consent model per channel, frequency
 // caps across all programs, sending ceilings per channel, quiet hours and the time zone for contacts without one
-// (GET / PUT /api/messaging-policy; engine/channel-policy.ts decides each send).
+// (GET / PUT /api/messaging-policy; engine/delivery/channel-policy.ts decides each send).
 // Hand-written rather than generated from the schema: quiet hours read best as two
 // time inputs and caps as sentences ("at most 3 emails per 7 days").
 import { useEffect, useState } from 'react';

@@ -3,7 +3,7 @@
 // meanwhile: a first page view, a new attribute) or when a form mounts more than 30 s
 // later.
 import { useEffect, useState } from 'react';
-import type { DataCatalogue } from '../../../engine/data-catalogue.js';
+import type { DataCatalogue } from '../../../engine/audience/data-catalogue.js';
 import { api } from '../api.js';
 
 let cached: { at: number; screen: string; promise: Promise<DataCatalogue | undefined> } | undefined;
