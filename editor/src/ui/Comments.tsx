@@ -6,6 +6,7 @@ import { api, ApiError, session, type CommentsAnswer, type ProgramComment } from
 import { mentionQuery, mentionsIn, threadsOf } from '../model/comments.js';
 import { ago, precise } from './format.js';
 import { useToast } from './toast.js';
+import { useCaretAfterChange } from './caret.js';
 
 interface Props {
   programId: string;
@@ -61,6 +62,7 @@ function Composer({ programId, nodeId, threadId, data, placeholder, onDone, onCa
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
+  const placeCaret = useCaretAfterChange(field, body);
   const query = mentionQuery(body, cursor);
   const matches = query === undefined ? [] : data.mentionable.filter((p) => p.name.toLowerCase().includes(query.toLowerCase())).slice(0, 6);
 
@@ -70,7 +72,7 @@ function Composer({ programId, nodeId, threadId, data, placeholder, onDone, onCa
     setBody(next);
     setPicked((old) => [...old, p]);
     setCursor(before.length);
-    requestAnimationFrame(() => { field.current?.focus(); field.current?.setSelectionRange(before.length, before.length); });
+    placeCaret(before.length);
   };
   const send = async () => {
     if (!body.trim()) return;

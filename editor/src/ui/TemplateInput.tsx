@@ -4,6 +4,7 @@
 import { useMemo, useRef } from 'react';
 import { templateVariables, unknownPaths } from '../model/template-variables.js';
 import { useCatalogue } from './useCatalogue.js';
+import { useCaretAfterChange } from './caret.js';
 
 interface Props {
   common: Record<string, unknown>;
@@ -19,6 +20,7 @@ export function TemplateInput({ common, value, multiline, placeholder, onChange 
   const groups = useMemo(() => [...new Set(vars.map((v) => v.group))], [vars]);
   const warnings = useMemo(() => unknownPaths(value, vars), [value, vars]);
   const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const placeCaret = useCaretAfterChange(field, value);
   const disabled = Boolean(common.disabled);
 
   const insert = (path: string) => {
@@ -27,8 +29,7 @@ export function TemplateInput({ common, value, multiline, placeholder, onChange 
     const end = el?.selectionEnd ?? at;
     const token = `{{${path}}}`;
     onChange(value.slice(0, at) + token + value.slice(end));
-    // Put the cursor after what was inserted, once React has the new value in the field.
-    requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(at + token.length, at + token.length); });
+    placeCaret(at + token.length);
   };
 
   return (
