@@ -25,7 +25,21 @@ module.exports = {
       comment: 'The Temporal workflow replays: it may use @temporalio/workflow and pure modules, never Node built-ins, storage, or I/O libraries. '
         + '(plugin/index.ts, run/activities.ts and run/types.ts give it types only: with TypeScript 7 this parser cannot tell an `import type` apart, and Temporal\'s bundler refuses a Node module in the workflow anyway.)',
       from: { path: '^engine/temporal/workflows\\.ts$' },
-      to: { pathNot: '(^|/)node_modules/@temporalio/(workflow|common)/|^engine/plugin/(conditions|match|duration|zoned-time|index)\\.ts$|^engine/run/(activities|types)\\.ts$' },
+      to: { pathNot: '(^|/)node_modules/@temporalio/(workflow|common)/|^engine/plugin/(conditions|match|duration|zoned-time|index)\\.ts$|^engine/run/(activities|types|interpreter)\\.ts$' },
+    },
+    {
+      name: 'the-plugin-api-stands-alone',
+      severity: 'error',
+      comment: 'engine/plugin/ is what nodes (and third parties) build on: it may not reach into storage, Temporal, dispatch or the runtime.',
+      from: { path: '^engine/plugin/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^engine/(storage|temporal|dispatch|run|access|results|stack)/' },
+    },
+    {
+      name: 'storage-is-the-bottom',
+      severity: 'error',
+      comment: 'engine/storage/ holds the SQL and imports nothing above it: domain code calls storage, never the other way round.',
+      from: { path: '^engine/storage/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^engine/', pathNot: '^engine/(storage/|ops/(errors|uuid|log)\\.ts$|plugin/|flow/document\\.ts$|run/types\\.ts$)' },
     },
     {
       name: 'engine-does-not-know-the-server',

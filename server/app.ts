@@ -73,8 +73,10 @@ export interface AppDeps {
   /** Called after events are stored, to dispatch them without waiting for the sweep. */
   onEventsStored?: () => void;
   editorDir?: string;
-  /** Renders email previews; defaults to the worker's environment (TEND_TEMPLATES_DIR). */
+  /** Renders email previews; defaults to one over `templatesDir`, as the worker renders. */
   render?: Renderer;
+  /** TEND_TEMPLATES_DIR: the partials and layouts the worker renders with. */
+  templatesDir?: string;
   examplesDir?: string;
   /** Per-client-IP limit of the public endpoints; defaults to DEFAULT_RATE_LIMIT. */
   rateLimit?: RateLimit;
@@ -159,7 +161,7 @@ export function createApp(deps: AppDeps): express.Express {
   const nodeTypes = router();
   nodeTypes.get('/', (_req, res) => void res.json({ nodeTypes: deps.registry.describe() }));
   mount('/node-types', nodeTypes);
-  mount('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(process.env.TEND_TEMPLATES_DIR), { mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>' }));
+  mount('/flows/preview-email', previewRouter(deps.db, deps.render ?? createRenderer(deps.templatesDir), { mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>' }));
   mount('/flows/:id/experiments', experimentsRouter(deps.db));
   mount('/flows/:id/attribution', attributionRouter(deps.db));
   mount('/flows/:id/comments', commentsRouter(people));
@@ -179,7 +181,7 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/secrets', secretsRouter(deps.db));
   mount('/preference-page', preferencePageRouter(deps.db));
   mount('/page-views', pageViewsRouter(deps.db));
-  mount('/email-design', emailDesignRouter({ mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', templatesDir: process.env.TEND_TEMPLATES_DIR }));
+  mount('/email-design', emailDesignRouter({ mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', templatesDir: deps.templatesDir }));
   mount('/site-keys', siteKeysRouter(deps.db));
   mount('/keys', apiKeysRouter(deps.db));
   mount('/forms/:id/popup', formPopupsRouter(deps.db, content));

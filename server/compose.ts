@@ -71,7 +71,7 @@ export async function composeServer(config: TendConfig, s: Services, client: Cli
   const apiKey = await resolveApiKey(s.db, config.apiKey);
   const mailer = createMailer(config.smtpUrl, config.dataDir);
   const app = createApp({
-    mailer, mailFrom: config.mailFrom, sso: config.oidc ? createSingleSignOn(s.db, config.oidc) : undefined, publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
+    mailer, mailFrom: config.mailFrom, templatesDir: config.templatesDir, sso: config.oidc ? createSingleSignOn(s.db, config.oidc) : undefined, publicUrl: () => config.publicUrl ?? `http://localhost:${config.port}`,
     db: s.db, registry: s.registry, apiKey, signingSecret: s.secret, onEventsStored: () => void dispatcher?.kick(),
     rateLimit: config.rateLimit, rateLimitStore: config.rateLimitStore, trustProxy: config.trustProxy, log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken,
   });

@@ -126,10 +126,10 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
       sms: createSmsProvider(config.sms, outbound),
       outbound,
       tracking: { baseUrl: publicUrl, secret: s.secret },
-      render: createRenderer(process.env.TEND_TEMPLATES_DIR),
+      render: createRenderer(config.templatesDir),
       unsubscribeUrl: (contactId) => `${publicUrl}/unsubscribe/${unsubscribeToken(s.secret, contactId)}`,
       secrets: config.secrets,
-      log: process.env.TEND_LOG_NODES ? (line) => console.log(line) : undefined,
+      log: config.logNodes ? (line) => console.log(line) : undefined,
       logger: s.log.child({ component: 'worker' }),
       metrics: s.metrics,
       startRun: runStarter(client, config.temporalTaskQueue),
@@ -151,8 +151,7 @@ export async function startWorker(config: TendConfig, s: Services, temporalAddre
 
 export async function startServer(config: TendConfig, s: Services, temporalAddress: string) {
   const client = await connectClient(config, temporalAddress);
-  const heartbeatTimeoutMs = process.env.TEND_HEARTBEAT_TIMEOUT_MS ? Number(process.env.TEND_HEARTBEAT_TIMEOUT_MS) : undefined;
-  const { app, apiKey, dispatcher, mailer } = await composeServer(config, s, client, { heartbeatTimeoutMs });
+  const { app, apiKey, dispatcher, mailer } = await composeServer(config, s, client, { heartbeatTimeoutMs: config.heartbeatTimeoutMs });
   const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -215,22 +214,23 @@ export async function runUntilSignal(stops: Stop[]): Promise<void> {
  * DATABASE_URL and TEMPORAL_ADDRESS, and writes them with the processes' ids as JSON to
  * TEND_STACK_FILE when it is set.
  */
-async function runStack(config: TendConfig, env: NodeJS.ProcessEnv): Promise<void> {
+async function runStack(config: TendConfig): Promise<void> {
+  const file = config.stackFile;
   const stack = await bootStack({ ...config, databaseUrl: undefined, temporalAddress: undefined }, { database: true, temporal: true });
   const info = { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, temporalUiUrl: stack.temporalUiUrl, pids: { stack: process.pid, ...stack.pids } };
-  if (env.TEND_STACK_FILE) {
-    fs.mkdirSync(path.dirname(path.resolve(env.TEND_STACK_FILE)), { recursive: true });
-    fs.writeFileSync(env.TEND_STACK_FILE, JSON.stringify(info, null, 2) + '\n');
+  if (file) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(info, null, 2) + '\n');
   }
   console.log(`DATABASE_URL=${stack.databaseUrl}\nTEMPORAL_ADDRESS=${stack.temporalAddress}`);
-  log(`Stack ready${env.TEND_STACK_FILE ? ` (written to ${env.TEND_STACK_FILE})` : ''}. Run \`tend server\` and \`tend worker\` with these two variables. Ctrl-C stops the stack.`);
+  log(`Stack ready${file ? ` (written to ${file})` : ''}. Run \`tend server\` and \`tend worker\` with these two variables. Ctrl-C stops the stack.`);
   await runUntilSignal(stack.stops);
-  if (env.TEND_STACK_FILE) fs.rmSync(env.TEND_STACK_FILE, { force: true });
+  if (file) fs.rmSync(file, { force: true });
 }
 
 export async function main(mode: 'start' | 'server' | 'worker' | 'migrate' | 'rotate-secret' | 'stack', env = process.env): Promise<void> {
   const config = readConfig(env);
-  if (mode === 'stack') return runStack(config, env);
+  if (mode === 'stack') return runStack(config);
   if ((mode === 'server' || mode === 'worker') && (!config.databaseUrl || !config.temporalAddress)) {
     throw new Error(`tend ${mode} runs against existing services: set DATABASE_URL and TEMPORAL_ADDRESS (or use \`tend start\` for everything in one process)`);
   }
@@ -259,7 +259,7 @@ export async function main(mode: 'start' | 'server' | 'worker' | 'migrate' | 'ro
       });
     }
     if (mode === 'start' || mode === 'server') {
-      if (!env.TEND_SKIP_EDITOR_BUILD) await ensureEditorBuilt(log);
+      if (!config.skipEditorBuild) await ensureEditorBuilt(log);
       const s = await startServer(config, services, stack.temporalAddress);
       stops.push(s.stop);
       // A new Tend: the one-time link that creates the owner's account (until it is used).

@@ -6,6 +6,7 @@
 import * as client from 'openid-client';
 import type { OidcConfig } from '../ops/config.js';
 import type { Db } from '../storage/db.js';
+import { forgetLoginsBefore, storeLogin, takeLogin } from '../storage/oidc-logins.js';
 import { EngineProblem } from '../ops/errors.js';
 import { INVITABLE_ROLES, ssoUser, type User } from './people.js';
 
@@ -44,8 +45,8 @@ export function createSingleSignOn(db: Db, config: OidcConfig): SingleSignOn {
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();
-      await db.query('DELETE FROM oidc_logins WHERE created_at < $1', [new Date(Date.now() - PENDING_MS)]);
-      await db.query('INSERT INTO oidc_logins (state, nonce, verifier) VALUES ($1, $2, $3)', [state, nonce, verifier]);
+      await forgetLoginsBefore(db, new Date(Date.now() - PENDING_MS));
+      await storeLogin(db, state, nonce, verifier);
       return client.buildAuthorizationUrl(p, {
         redirect_uri: redirectUri, scope: 'openid email profile', state, nonce,
         code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
@@ -54,9 +55,7 @@ export function createSingleSignOn(db: Db, config: OidcConfig): SingleSignOn {
     async finish(callbackUrl) {
       const p = await provider();
       const state = callbackUrl.searchParams.get('state') ?? '';
-      const pending = (await db.query<{ nonce: string; verifier: string }>(
-        'DELETE FROM oidc_logins WHERE state = $1 AND created_at > $2 RETURNING nonce, verifier', [state, new Date(Date.now() - PENDING_MS)],
-      )).rows[0];
+      const pending = await takeLogin(db, state, new Date(Date.now() - PENDING_MS));
       if (!pending) throw new EngineProblem('invalid', 'Sign-on expired', [{ path: '/state', message: 'this sign-in was not started here, or took longer than ten minutes: start again' }]);
       let claims: Record<string, unknown>;
       try {

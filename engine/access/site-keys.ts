@@ -3,6 +3,7 @@
 // identify visitors, never read; only its SHA-256 is stored, and it can be revoked.
 import crypto from 'node:crypto';
 import type { Queryable } from '../storage/db.js';
+import { insertSiteKey, liveSiteKeyId, liveSiteKeyListsHost, noteSiteKeyPage, revokeSiteKeyRow, siteKeyRows, type SiteKeyRow } from '../storage/site-keys.js';
 
 export interface SiteKey {
   id: string;
@@ -18,17 +19,6 @@ export interface SiteKey {
   lastPage: string | null;
 }
 
-interface SiteKeyRow {
-  id: string;
-  name: string;
-  prefix: string;
-  domains: string[];
-  created_at: Date;
-  revoked_at: Date | null;
-  last_seen_at: Date | null;
-  last_page: string | null;
-}
-
 const toSiteKey = (r: SiteKeyRow): SiteKey => ({
   id: r.id, name: r.name, prefix: r.prefix, domains: r.domains, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null,
   lastSeenAt: r.last_seen_at?.toISOString() ?? null, lastPage: r.last_page,
@@ -41,17 +31,17 @@ const hash = (key: string) => crypto.createHash('sha256').update(key).digest('he
 /** Creates a key; the returned `key` is the only time the whole key is seen. */
 export async function createSiteKey(db: Queryable, name: string, domains: string[] = []): Promise<SiteKey & { key: string }> {
   const key = `pk_${crypto.randomBytes(24).toString('base64url')}`;
-  const { rows } = await db.query<SiteKeyRow>('INSERT INTO site_keys (name, key_hash, prefix, domains) VALUES ($1, $2, $3, $4) RETURNING *', [name, hash(key), key.slice(0, 10), domains.map((d) => d.toLowerCase())]);
-  return { ...toSiteKey(rows[0]!), key };
+  const row = await insertSiteKey(db, name, hash(key), key.slice(0, 10), domains.map((d) => d.toLowerCase()));
+  return { ...toSiteKey(row), key };
 }
 
 export async function listSiteKeys(db: Queryable): Promise<SiteKey[]> {
-  return (await db.query<SiteKeyRow>('SELECT * FROM site_keys ORDER BY created_at, id')).rows.map(toSiteKey);
+  return (await siteKeyRows(db)).map(toSiteKey);
 }
 
 export async function revokeSiteKey(db: Queryable, id: string): Promise<SiteKey | undefined> {
-  const { rows } = await db.query<SiteKeyRow>('UPDATE site_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *', [id]);
-  return rows[0] ? toSiteKey(rows[0]) : undefined;
+  const row = await revokeSiteKeyRow(db, id);
+  return row ? toSiteKey(row) : undefined;
 }
 
 const SEEN_EVERY_MS = 10_000;
@@ -63,22 +53,18 @@ export async function noteSiteKeySeen(db: Queryable, id: string, page: string): 
   const now = Date.now();
   if (now - (notedAt.get(id) ?? 0) < SEEN_EVERY_MS) return;
   notedAt.set(id, now);
-  await db.query("UPDATE site_keys SET last_seen_at = now(), last_page = $2 WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at < now() - interval '10 seconds')", [id, page.slice(0, 2000)]);
+  await noteSiteKeyPage(db, id, page.slice(0, 2000));
 }
 
 /** The id of the live site key `key`, or undefined for an unknown or revoked one. */
 export async function verifySiteKey(db: Queryable, key: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ id: string }>('SELECT id FROM site_keys WHERE key_hash = $1 AND revoked_at IS NULL', [hash(key)]);
-  return rows[0]?.id;
+  return liveSiteKeyId(db, hash(key));
 }
 
 /** Whether a live site key lists this host name (links there get the visit token). */
 export async function isTrackedHost(db: Queryable, host: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM site_keys WHERE revoked_at IS NULL AND $1 = ANY(domains) LIMIT 1', [host.toLowerCase()]);
-  return (rowCount ?? 0) > 0;
+  return liveSiteKeyListsHost(db, host.toLowerCase());
 }
 
-/** A page's address without its query or fragment (they may carry a visitor's details): what Tend shows of a page view. */
-export function pageAddress(url: string): string {
-  return URL.canParse(url) ? `${new URL(url).origin}${new URL(url).pathname}` : url.split(/[?#]/)[0]!;
-}
+// Defined beside the page views it shapes: storage may not import this module.
+export { pageAddress } from '../storage/page-views.js';

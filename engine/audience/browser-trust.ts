@@ -7,7 +7,8 @@
 // own email) may also correct the contact's other fields. engine/SECURITY.md, "What a
 // browser may write", is the rule in words.
 import type pg from 'pg';
-import { ANONYMOUS } from './identity.js';
+import { isVerifiedFor } from '../storage/identities.js';
+import { contactAttributes } from '../storage/contacts.js';
 
 /**
  * Attributes no browser writes, even where empty: the lifecycle stage, the owner whose
@@ -47,12 +48,10 @@ export function browserWrite(given: Record<string, unknown>, current: Record<str
 /** Whether this browser (its anonymous id) proved by a signed link that it belongs to `contactId`. */
 export async function isVerifiedVisitor(tx: pg.PoolClient, anonymousId: string | undefined, contactId: string): Promise<boolean> {
   if (!anonymousId) return false;
-  const { rows } = await tx.query('SELECT 1 FROM contact_identities WHERE kind = $1 AND value = $2 AND contact_id = $3 AND verified_at IS NOT NULL', [ANONYMOUS, anonymousId, contactId]);
-  return rows.length > 0;
+  return isVerifiedFor(tx, anonymousId, contactId);
 }
 
 /** The contact's attributes, read inside the caller's transaction (the contact is locked by identify). */
 export async function currentAttributes(tx: pg.PoolClient, contactId: string): Promise<Record<string, unknown>> {
-  const { rows } = await tx.query<{ attributes: Record<string, unknown> }>('SELECT attributes FROM contacts WHERE id = $1', [contactId]);
-  return rows[0]?.attributes ?? {};
+  return (await contactAttributes(tx, contactId)) ?? {};
 }

@@ -5,6 +5,7 @@
 // rather than scanned, so it stays cheap on a large database.
 import { STAGE_ATTRIBUTE, readStages } from './stages.js';
 import type { Queryable } from '../storage/db.js';
+import { catalogueSample, estimatedRows } from '../storage/data-catalogue.js';
 
 export type ValueType = 'string' | 'number' | 'boolean' | 'list' | 'date' | 'object';
 
@@ -45,8 +46,7 @@ const EXAMPLES = 8;
 
 /** The TABLESAMPLE percentage that reads about SAMPLE_ROWS rows of `table` (all of a small one). */
 async function samplePercent(db: Queryable, table: 'contacts' | 'events'): Promise<number> {
-  const { rows } = await db.query<{ n: number }>('SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass', [table]);
-  const estimate = rows[0]?.n ?? -1;
+  const estimate = await estimatedRows(db, table);
   return estimate <= SAMPLE_ROWS ? 100 : Math.max(0.01, (SAMPLE_ROWS / estimate) * 100);
 }
 
@@ -65,18 +65,8 @@ export const labelOf = (name: string): string => {
 export async function dataCatalogue(db: Queryable): Promise<DataCatalogue> {
   const contactsPct = await samplePercent(db, 'contacts');
   const eventsPct = await samplePercent(db, 'events');
-  const sampledContacts = `(SELECT * FROM contacts TABLESAMPLE SYSTEM (${contactsPct}) WHERE merged_into IS NULL LIMIT ${SAMPLE_ROWS * 2})`;
-  const sampledEvents = `(SELECT * FROM events TABLESAMPLE SYSTEM (${eventsPct}) WHERE type NOT LIKE 'tend.%' LIMIT ${SAMPLE_ROWS * 2})`;
-
-  const totals = (await db.query<{ contacts: number; events: number; with_email: number; with_phone: number; with_tz: number; with_tags: number; with_external: number }>(
-    `SELECT (SELECT count(*) FROM ${sampledContacts} c)::int AS contacts, (SELECT count(*) FROM ${sampledEvents} e)::int AS events,
-            count(*) FILTER (WHERE email IS NOT NULL)::int AS with_email, count(*) FILTER (WHERE phone IS NOT NULL)::int AS with_phone,
-            count(*) FILTER (WHERE timezone IS NOT NULL)::int AS with_tz, count(*) FILTER (WHERE cardinality(tags) > 0)::int AS with_tags,
-            count(*) FILTER (WHERE external_id IS NOT NULL)::int AS with_external
-       FROM ${sampledContacts} c`,
-  )).rows[0]!;
-  const tags = (await db.query<{ tag: string }>(`SELECT t AS tag FROM ${sampledContacts} c, unnest(c.tags) t GROUP BY t ORDER BY count(*) DESC, t LIMIT ${EXAMPLES * 4}`)).rows.map((r) => r.tag);
-  const zones = (await db.query<{ tz: string }>(`SELECT timezone AS tz FROM ${sampledContacts} c WHERE timezone IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT ${EXAMPLES}`)).rows.map((r) => r.tz);
+  const sample = await catalogueSample(db, { contactsPct, eventsPct, sampleRows: SAMPLE_ROWS, examples: EXAMPLES });
+  const { totals, tags, zones, segments } = sample;
   const contact: CatalogueField[] = [
     { path: 'contact.email', label: 'Email', type: 'string', examples: [], count: totals.with_email },
     { path: 'contact.score', label: 'Score', type: 'number', examples: [], count: totals.contacts },
@@ -87,14 +77,6 @@ export async function dataCatalogue(db: Queryable): Promise<DataCatalogue> {
     { path: 'contact.externalId', label: 'External id', type: 'string', examples: [], count: totals.with_external },
     { path: 'contact.createdAt', label: 'Became a contact', type: 'date', examples: [], count: totals.contacts },
   ];
-
-  const fields = async (source: string, column: string, group: string) => (await db.query<{ grp: string; key: string; jtype: string; n: number; examples: unknown[] }>(
-    `WITH pairs AS (SELECT ${group} AS grp, kv.key, jsonb_typeof(kv.value) AS jtype, kv.value FROM ${source} s, jsonb_each(s.${column}) kv),
-          counted AS (SELECT grp, key, jtype, value, count(*) AS n FROM pairs GROUP BY 1, 2, 3, 4)
-     SELECT grp, key, jtype, sum(n)::int AS n,
-            (array_agg(value ORDER BY n DESC, value::text) FILTER (WHERE jtype IN ('string', 'number', 'boolean')))[1:${EXAMPLES}] AS examples
-       FROM counted GROUP BY 1, 2, 3 ORDER BY 1, sum(n) DESC, 2`,
-  )).rows;
 
   // One key may hold several JSON types; the most common one names the field.
   const toFields = (rows: { key: string; jtype: string; n: number; examples: unknown[] | null }[], prefix: string): CatalogueField[] => {
@@ -108,18 +90,15 @@ export async function dataCatalogue(db: Queryable): Promise<DataCatalogue> {
     return [...byKey.values()];
   };
 
-  const attributes = toFields(await fields(sampledContacts, 'attributes', "''"), 'contact.attributes');
-  const eventRows = (await db.query<{ type: string; n: number; contacts: number }>(
-    `SELECT type, count(*)::int AS n, count(DISTINCT contact_id)::int AS contacts FROM ${sampledEvents} e GROUP BY type ORDER BY count(*) DESC, type LIMIT 200`,
-  )).rows;
-  const propertyRows = await fields(sampledEvents, 'properties', 's.type');
+  const attributes = toFields(sample.attributes, 'contact.attributes');
+  const eventRows = sample.eventTypes;
+  const propertyRows = sample.properties;
   const events = eventRows.map((e) => ({
     type: e.type,
     count: e.n,
     contacts: e.contacts,
     properties: toFields(propertyRows.filter((p) => p.grp === e.type), 'event.properties'),
   }));
-  const segments = (await db.query<{ key: string; name: string }>('SELECT key, name FROM segments WHERE active ORDER BY name')).rows;
   contact.find((f) => f.path === 'contact.segments')!.examples = segments.map((s) => s.key);
   // The stage attribute offers the defined stages first, also before any contact has one.
   const { stages } = await readStages(db);

@@ -10,8 +10,9 @@ import { updateContactFields } from '../storage/contacts.js';
 import { browserWrite, currentAttributes, isVerifiedVisitor } from './browser-trust.js';
 import { appendEvent } from '../storage/events.js';
 import type { Form } from './forms.js';
+import { FORM_SUBMITTED } from '../storage/forms.js';
 
-export const FORM_SUBMITTED = 'form_submitted';
+export { FORM_SUBMITTED } from '../storage/forms.js';
 
 export interface CheckedSubmission {
   answers: Record<string, string | boolean>;

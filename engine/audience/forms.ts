@@ -1,13 +1,14 @@
 // Forms: the definition (fields, hidden fields, thank-you or redirect, progressive
 // profiling), which fields a visitor is shown, and checking a submission. Pure except
-// for the few storage functions at the end; the HTTP side is server/routes/forms.ts
-// and server/routes/form-pages.ts.
+// for the few functions at the end that go through storage/forms.ts; the HTTP side is
+// server/routes/forms.ts and server/routes/form-pages.ts.
 import { Type, type Static } from '@sinclair/typebox';
 import { ATTRIBUTE_NAME_PATTERN } from '../plugin/field-names.js';
 import type { Queryable } from '../storage/db.js';
 import type { Contact } from '../plugin/index.js';
 import type { FieldError } from '../ops/errors.js';
 import { normaliseEmail } from '../storage/contacts.js';
+import { archiveFormRow, formRow, formRows, insertFormRow, updateFormRow, type FormRow } from '../storage/forms.js';
 
 export const FIELD_TYPES = ['text', 'email', 'tel', 'select', 'checkbox'] as const;
 
@@ -154,35 +155,26 @@ export function checkSubmission(form: FormInput, s: Submission): { answers: Reco
   return { answers, hidden, problems };
 }
 
-interface FormRow {
-  id: string;
-  name: string;
-  definition: FormInput;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const toForm = (r: FormRow): Form => ({ ...r.definition, name: r.name, id: r.id, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() });
+const toForm = (r: FormRow<FormInput>): Form => ({ ...r.definition, name: r.name, id: r.id, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() });
 
 export async function insertForm(db: Queryable, form: FormInput): Promise<Form> {
-  const { rows } = await db.query<FormRow>('INSERT INTO forms (name, definition) VALUES ($1, $2) RETURNING *', [form.name, JSON.stringify(form)]);
-  return toForm(rows[0]!);
+  return toForm(await insertFormRow(db, form));
 }
 
 export async function updateForm(db: Queryable, id: string, form: FormInput): Promise<Form | undefined> {
-  const { rows } = await db.query<FormRow>('UPDATE forms SET name = $2, definition = $3, updated_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING *', [id, form.name, JSON.stringify(form)]);
-  return rows[0] ? toForm(rows[0]) : undefined;
+  const row = await updateFormRow(db, id, form);
+  return row ? toForm(row) : undefined;
 }
 
 export async function getForm(db: Queryable, id: string): Promise<Form | undefined> {
-  const { rows } = await db.query<FormRow>('SELECT * FROM forms WHERE id = $1 AND archived_at IS NULL', [id]);
-  return rows[0] ? toForm(rows[0]) : undefined;
+  const row = await formRow<FormInput>(db, id);
+  return row ? toForm(row) : undefined;
 }
 
 export async function listForms(db: Queryable): Promise<Form[]> {
-  return (await db.query<FormRow>('SELECT * FROM forms WHERE archived_at IS NULL ORDER BY created_at, id')).rows.map(toForm);
+  return (await formRows<FormInput>(db)).map(toForm);
 }
 
 export async function archiveForm(db: Queryable, id: string): Promise<boolean> {
-  return ((await db.query('UPDATE forms SET archived_at = now() WHERE id = $1 AND archived_at IS NULL', [id])).rowCount ?? 0) > 0;
+  return archiveFormRow(db, id);
 }

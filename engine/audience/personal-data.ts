@@ -5,42 +5,18 @@
 // are the same person: they go too.
 import fs from 'node:fs';
 import type { Client } from '@temporalio/client';
-import type { Db, Queryable } from '../storage/db.js';
+import type { Db } from '../storage/db.js';
 import { transaction } from '../storage/db.js';
-import { workflowIdOf } from '../dispatch/dispatcher.js';
+import { endActiveRuns, erasePersonRows, personIds, personRows, recordErasure, runsOf } from '../storage/personal-data.js';
+import { workflowIdOf } from '../temporal/workflows.js';
 import type { Log } from '../ops/log.js';
 import { EngineProblem } from '../ops/errors.js';
-
-/** The contact and every contact merged into it (recursively). */
-async function personIds(db: Queryable, contactId: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    `WITH RECURSIVE c AS (SELECT id FROM contacts WHERE id = $1 UNION SELECT k.id FROM contacts k JOIN c ON k.merged_into = c.id) SELECT id FROM c`,
-    [contactId],
-  );
-  return rows.map((r) => r.id);
-}
-
-const rowsOf = async (db: Queryable, sql: string, ids: string[]) => (await db.query<{ row: Record<string, unknown> }>(sql, [ids])).rows.map((r) => r.row);
 
 /** Everything about a contact, or undefined when there is no such contact. */
 export async function exportContact(db: Db, contactId: string): Promise<Record<string, unknown> | undefined> {
   const ids = await personIds(db, contactId);
   if (!ids.length) return undefined;
-  const [contacts, identities, events, messages, enrollments, segments, scoreAwards, rfmPurchases, merges, dateSchedules] = await Promise.all([
-    rowsOf(db, 'SELECT to_jsonb(c) AS row FROM contacts c WHERE id = ANY($1) ORDER BY created_at', ids),
-    rowsOf(db, 'SELECT to_jsonb(i) AS row FROM contact_identities i WHERE contact_id = ANY($1) ORDER BY created_at', ids),
-    rowsOf(db, 'SELECT to_jsonb(e) AS row FROM events e WHERE contact_id = ANY($1) ORDER BY occurred_at, received_at', ids),
-    rowsOf(db, 'SELECT to_jsonb(m) AS row FROM messages m WHERE contact_id = ANY($1) ORDER BY created_at', ids),
-    rowsOf(db, `SELECT to_jsonb(e) || jsonb_build_object('programName', p.name, 'visits',
-                  COALESCE((SELECT jsonb_agg(to_jsonb(v) ORDER BY v.entered_at) FROM node_visits v WHERE v.enrollment_id = e.id), '[]')) AS row
-                FROM enrollments e JOIN programs p ON p.id = e.program_id WHERE e.contact_id = ANY($1) ORDER BY e.entered_at`, ids),
-    rowsOf(db, `SELECT jsonb_build_object('segmentId', s.id, 'segment', s.name, 'enteredAt', m.entered_at) AS row
-                FROM segment_members m JOIN segments s ON s.id = m.segment_id WHERE m.contact_id = ANY($1)`, ids),
-    rowsOf(db, 'SELECT to_jsonb(a) AS row FROM score_awards a WHERE contact_id = ANY($1) ORDER BY awarded_at', ids),
-    rowsOf(db, 'SELECT to_jsonb(r) AS row FROM rfm_purchases r WHERE contact_id = ANY($1) ORDER BY occurred_at', ids),
-    rowsOf(db, 'SELECT to_jsonb(m) AS row FROM contact_merges m WHERE merged_id = ANY($1) OR survivor_id = ANY($1) ORDER BY merged_at', ids),
-    rowsOf(db, 'SELECT to_jsonb(d) AS row FROM date_schedule d WHERE contact_id = ANY($1)', ids),
-  ]);
+  const { contacts, identities, events, messages, enrollments, segments, scoreAwards, rfmPurchases, merges, dateSchedules } = await personRows(db, ids);
   const contact = contacts.find((c) => c.id === contactId);
   return {
     format: 'tend.contact-export/v1',
@@ -66,58 +42,10 @@ export interface ErasureDeps {
 
 /** Deletes, in one transaction, every row that names the person; returns the count per table. */
 async function eraseRows(db: Db, ids: string[]): Promise<{ counts: Record<string, number>; enrollments: { id: string; wasActive: boolean }[]; files: string[] }> {
-  const files: string[] = [];
-  return transaction(db, async (tx) => {
-    const counts: Record<string, number> = {};
-    const run = async (name: string, sql: string, params: unknown[] = [ids]) => {
-      const r = await tx.query(sql, params);
-      counts[name] = (counts[name] ?? 0) + (r.rowCount ?? 0);
-      return r;
-    };
-    // The outbox first: it waits for a dispatcher holding these rows, before this
-    // transaction holds a lock the dispatcher would need (the contact row).
-    await run('outbox', 'DELETE FROM outbox WHERE event_id IN (SELECT id FROM events WHERE contact_id = ANY($1))');
-    const ended = await tx.query<{ id: string; was_active: boolean }>(
-      `UPDATE enrollments e SET status = CASE WHEN e.status = 'active' THEN 'exited' ELSE e.status END,
-              exit_reason = CASE WHEN e.status = 'active' THEN 'erased' ELSE e.exit_reason END,
-              ended_at = COALESCE(e.ended_at, now()), contact_id = NULL, trigger_event_id = NULL, key = ''
-       FROM (SELECT id, status FROM enrollments WHERE contact_id = ANY($1) FOR UPDATE) old
-       WHERE e.id = old.id RETURNING e.id, old.status = 'active' AS was_active`,
-      [ids],
-    );
-    const enrollmentIds = ended.rows.map((r) => r.id);
-    counts.enrollmentsAnonymised = enrollmentIds.length;
-    counts.enrollmentsEnded = ended.rows.filter((r) => r.was_active).length;
-    // Visits stay for the program's statistics; none is left waiting, and errors may quote the person.
-    await tx.query(
-      `UPDATE node_visits SET status = CASE WHEN status IN ('active', 'waiting') THEN 'completed' ELSE status END,
-              left_at = COALESCE(left_at, now()), wake_at = NULL, error = CASE WHEN error IS NULL THEN NULL ELSE '(erased)' END
-       WHERE enrollment_id = ANY($1)`,
-      [enrollmentIds],
-    );
-    await tx.query('UPDATE enrollments SET trigger_event_id = NULL WHERE trigger_event_id IN (SELECT id FROM events WHERE contact_id = ANY($1))', [ids]);
-    // Without SMTP or an SMS provider, sends were written as files naming the person (engine/delivery/mailer.ts, engine/delivery/sms.ts).
-    const sent = await tx.query<{ channel: string; response: { response?: string; file?: string } | null }>(
-      "SELECT channel, response FROM messages WHERE (contact_id = ANY($1) OR enrollment_id = ANY($2)) AND channel IN ('email', 'sms') AND response IS NOT NULL",
-      [ids, enrollmentIds],
-    );
-    files.push(...sent.rows.map((m) => (m.channel === 'email' ? /^written to (.+\.eml)$/.exec(m.response?.response ?? '')?.[1] : m.response?.file)).filter((f): f is string => typeof f === 'string' && /\.(eml|json)$/.test(f)));
-    await run('messages', 'DELETE FROM messages WHERE contact_id = ANY($1) OR enrollment_id = ANY($2)', [ids, enrollmentIds]);
-    await run('scoreAwards', 'DELETE FROM score_awards WHERE contact_id = ANY($1) OR event_id IN (SELECT id FROM events WHERE contact_id = ANY($1))');
-    await run('rfmPurchases', 'DELETE FROM rfm_purchases WHERE contact_id = ANY($1) OR event_id IN (SELECT id FROM events WHERE contact_id = ANY($1))');
-    await run('rfmDue', 'DELETE FROM rfm_due WHERE contact_id = ANY($1)');
-    await run('dateSchedule', 'DELETE FROM date_schedule WHERE contact_id = ANY($1)');
-    await run('segmentMemberships', 'DELETE FROM segment_members WHERE contact_id = ANY($1)');
-    await run('segmentRechecks', 'DELETE FROM segment_rechecks WHERE contact_id = ANY($1)');
-    await run('identities', 'DELETE FROM contact_identities WHERE contact_id = ANY($1)');
-    await run('merges', 'DELETE FROM contact_merges WHERE merged_id = ANY($1) OR survivor_id = ANY($1)');
-    await run('events', 'DELETE FROM events WHERE contact_id = ANY($1)');
-    // The audit log keeps its entries (append-only), no longer naming the person.
-    await run('auditLinks', 'DELETE FROM audit_contacts WHERE contact_id = ANY($1)');
-    await tx.query('UPDATE contacts SET merged_into = NULL WHERE id = ANY($1)', [ids]);
-    await run('contacts', 'DELETE FROM contacts WHERE id = ANY($1)');
-    return { counts, enrollments: ended.rows.map((r) => ({ id: r.id, wasActive: r.was_active })), files };
-  });
+  const { counts, enrollments, sent } = await transaction(db, (tx) => erasePersonRows(tx, ids));
+  // Without SMTP or an SMS provider, sends were written as files naming the person (engine/delivery/mailer.ts, engine/delivery/sms.ts).
+  const files = sent.map((m) => (m.channel === 'email' ? /^written to (.+\.eml)$/.exec(m.response?.response ?? '')?.[1] : m.response?.file)).filter((f): f is string => typeof f === 'string' && /\.(eml|json)$/.test(f));
+  return { counts, enrollments, files };
 }
 
 /**
@@ -155,8 +83,8 @@ export async function eraseContact(deps: ErasureDeps, contactId: string): Promis
   if (!first.length) return undefined;
   const counts: Record<string, number> = { workflowsTerminated: 0, workflowHistoriesDeleted: 0 };
   // Runs end now: one between two steps finds its enrollment over and stops.
-  const ended = await db.query("UPDATE enrollments SET status = 'exited', exit_reason = 'erased', ended_at = now() WHERE contact_id = ANY($1) AND status = 'active'", [first]);
-  const runs = (await db.query<{ id: string; erased: boolean }>("SELECT id, exit_reason IS NOT DISTINCT FROM 'erased' AS erased FROM enrollments WHERE contact_id = ANY($1)", [first])).rows;
+  const ended = await endActiveRuns(db, first);
+  const runs = await runsOf(db, first);
   if (deps.temporal) await deleteWorkflows(deps.temporal, runs.map((r) => ({ id: r.id, wasActive: r.erased })), counts, deps.log);
 
   let erased: Awaited<ReturnType<typeof eraseRows>> | undefined;
@@ -171,7 +99,7 @@ export async function eraseContact(deps: ErasureDeps, contactId: string): Promis
       if ((err as { code?: string }).code !== '23503' || attempt >= 3) throw err;
     }
   }
-  Object.assign(counts, erased.counts, { enrollmentsEnded: (ended.rowCount ?? 0) + (erased.counts.enrollmentsEnded ?? 0) });
+  Object.assign(counts, erased.counts, { enrollmentsEnded: ended + (erased.counts.enrollmentsEnded ?? 0) });
   // After the commit: the rows that named the files are gone for good. A file already gone is fine.
   counts.filesDeleted = 0;
   for (const file of erased.files) {
@@ -182,7 +110,7 @@ export async function eraseContact(deps: ErasureDeps, contactId: string): Promis
   const late = erased.enrollments.filter((e) => !known.has(e.id));
   if (deps.temporal && late.length) await deleteWorkflows(deps.temporal, late, counts, deps.log).catch(() => undefined);
 
-  const { rows } = await db.query<{ id: string; erased_at: Date }>('INSERT INTO erasures (counts) VALUES ($1) RETURNING id, erased_at', [JSON.stringify(counts)]);
-  deps.log?.info('contact erased', { erasureId: rows[0]!.id, counts });
-  return { erasureId: String(rows[0]!.id), erasedAt: rows[0]!.erased_at.toISOString(), counts };
+  const record = await recordErasure(db, counts);
+  deps.log?.info('contact erased', { erasureId: record.id, counts });
+  return { erasureId: String(record.id), erasedAt: record.erased_at.toISOString(), counts };
 }

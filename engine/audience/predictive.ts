@@ -16,6 +16,7 @@ import type { Db, Queryable } from '../storage/db.js';
 import { transaction } from '../storage/db.js';
 import { DURATION_PATTERN, addDuration, durationMs } from '../plugin/duration.js';
 import { updateContactFields } from '../storage/contacts.js';
+import { attributeOf, leadCounts, newestModelRow, settingsRow, storeModel, storeSettings, tryLockTraining, unlockTraining } from '../storage/predictive.js';
 
 const EVENT_TYPE = { pattern: '^[A-Za-z0-9_.:-]{1,100}$' };
 
@@ -65,20 +66,16 @@ export interface ModelQuality {
 }
 
 export async function readSettings(db: Queryable): Promise<PredictiveSettings> {
-  const row = (await db.query<{ settings: PredictiveSettings }>('SELECT settings FROM predictive_settings')).rows[0];
-  return { ...DEFAULT_SETTINGS, ...row?.settings };
+  return { ...DEFAULT_SETTINGS, ...(await settingsRow<PredictiveSettings>(db)) };
 }
 
 export async function writeSettings(db: Queryable, settings: PredictiveSettings): Promise<void> {
-  await db.query(
-    'INSERT INTO predictive_settings (id, settings) VALUES (true, $1) ON CONFLICT (id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()',
-    [JSON.stringify(settings)],
-  );
+  await storeSettings(db, settings);
   cached = undefined;
 }
 
 export async function latestModel(db: Queryable): Promise<{ id: number; trainedAt: Date; model: TrainedModel; quality: ModelQuality } | undefined> {
-  const row = (await db.query<{ id: string; trained_at: Date; model: TrainedModel; quality: ModelQuality }>('SELECT * FROM predictive_models ORDER BY id DESC LIMIT 1')).rows[0];
+  const row = await newestModelRow<TrainedModel, ModelQuality>(db);
   return row ? { id: Number(row.id), trainedAt: row.trained_at, model: row.model, quality: row.quality } : undefined;
 }
 
@@ -93,19 +90,7 @@ interface Example {
  * time: their conversion, or now. `contactId` narrows it to one contact.
  */
 async function examples(db: Queryable, s: Pick<PredictiveSettings, 'features' | 'conversionEvent' | 'window'>, contactId?: string): Promise<Example[]> {
-  const { rows } = await db.query<{ id: string; converted: boolean; score: number; counts: string[] }>(
-    `WITH conv AS (SELECT contact_id, min(occurred_at) AS at FROM events WHERE type = $2 ${contactId ? 'AND contact_id = $4' : ''} GROUP BY contact_id),
-     leads AS (
-       SELECT c.id, c.score, COALESCE(conv.at, now()) AS ref, conv.at IS NOT NULL AS converted
-       FROM contacts c LEFT JOIN conv ON conv.contact_id = c.id
-       WHERE ${contactId ? 'c.id = $4 AND ' : ''}EXISTS (SELECT 1 FROM events e WHERE e.contact_id = c.id AND e.type = ANY($1::text[]))
-       ORDER BY c.created_at DESC LIMIT 100000)
-     SELECT l.id, l.converted, l.score,
-            ARRAY(SELECT (SELECT count(*) FROM events e WHERE e.contact_id = l.id AND e.type = f.type AND e.occurred_at < l.ref AND e.occurred_at >= l.ref - make_interval(secs => $3))
-                  FROM unnest($1::text[]) WITH ORDINALITY AS f(type, n) ORDER BY f.n) AS counts
-     FROM leads l`,
-    [s.features, s.conversionEvent, durationMs(s.window) / 1000, ...(contactId ? [contactId] : [])],
-  );
+  const rows = await leadCounts(db, s.features, s.conversionEvent, durationMs(s.window) / 1000, contactId);
   return rows.map((r) => ({ id: r.id, converted: r.converted, inputs: [...r.counts.map((c) => Math.log1p(Number(c))), Math.log1p(Math.max(0, r.score))] }));
 }
 
@@ -166,7 +151,7 @@ export async function train(db: Db, s: PredictiveSettings): Promise<{ model: Tra
     weights: Object.fromEntries(names.map((n, i) => [n, Number((weightRow[i] ?? 0).toFixed(4))])),
   };
   const quality: ModelQuality = { examples: all.length, converted, auc: auc(scores, evaluated.map((e) => e.converted)), heldOut: test.length };
-  await db.query('INSERT INTO predictive_models (model, quality) VALUES ($1, $2)', [JSON.stringify(model), JSON.stringify(quality)]);
+  await storeModel(db, model, quality);
   cached = undefined; // this process scores with the new model at once; others within two seconds
   return { model, quality };
 }
@@ -181,7 +166,7 @@ async function store(db: Db, model: TrainedModel, leads: Example[]): Promise<num
   for (const [i, lead] of open.entries()) {
     const readiness = Math.round(scores[i]! * 100);
     changed += await transaction(db, async (tx) => {
-      const current = (await tx.query<{ v: unknown }>('SELECT attributes->$2 AS v FROM contacts WHERE id = $1', [lead.id, model.field])).rows[0]?.v;
+      const current = await attributeOf(tx, lead.id, model.field);
       if (current === readiness) return 0;
       await updateContactFields(tx, lead.id, { attributes: { [model.field]: readiness } }, { by: 'predictive score' });
       return 1;
@@ -228,7 +213,7 @@ export async function retrainIfDue(db: Db, onError: (err: unknown) => void): Pro
       client = await db.connect();
       // Held across the training, idle in between: a lost connection must not be an uncaught 'error'.
       client.on('error', onLost);
-      const locked = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(7346503) AS ok')).rows[0]!.ok;
+      const locked = await tryLockTraining(client);
       if (!locked) return;
       try {
         const again = await latestModel(client);
@@ -236,7 +221,7 @@ export async function retrainIfDue(db: Db, onError: (err: unknown) => void): Pro
         await train(db, settings);
         await rescoreAll(db);
       } finally {
-        await client.query('SELECT pg_advisory_unlock(7346503)');
+        await unlockTraining(client);
       }
     } catch (err) {
       if (!(err instanceof NotEnoughData)) onError(err);

@@ -8,6 +8,7 @@ import type { Contact } from '../plugin/index.js';
 import { getContact, toContact, type ContactRow } from '../storage/contacts.js';
 import { recordContactChanges } from '../storage/contact-changes.js';
 import { appendEvent } from '../storage/events.js';
+import { markResubscribed, markUnsubscribed, setTopicConsent } from '../storage/consent.js';
 
 export type ChangeMethod = 'one-click' | 'link' | 'preference-page' | 'double-opt-in';
 
@@ -22,11 +23,11 @@ async function changed(tx: pg.PoolClient, before: Contact, row: ContactRow | und
 export async function unsubscribeAll(tx: pg.PoolClient, contactId: string, method: ChangeMethod): Promise<boolean> {
   const before = await getContact(tx, contactId, true);
   if (!before) return false;
-  const { rows } = await tx.query<ContactRow>('UPDATE contacts SET unsubscribed_at = now(), updated_at = now() WHERE id = $1 AND unsubscribed_at IS NULL RETURNING *', [contactId]);
-  if (!rows[0]) return false;
+  const row = await markUnsubscribed(tx, contactId);
+  if (!row) return false;
   // Kept beside the contact change: the opt-out record reports and exports look for.
   await appendEvent(tx, { contactId, type: 'tend.unsubscribed', source: 'tend', properties: { channel: 'email', method } });
-  return changed(tx, before, rows[0], method);
+  return changed(tx, before, row, method);
 }
 
 /**
@@ -37,26 +38,12 @@ export async function unsubscribeAll(tx: pg.PoolClient, contactId: string, metho
 export async function resubscribe(tx: pg.PoolClient, contactId: string, method: ChangeMethod = 'preference-page'): Promise<boolean> {
   const before = await getContact(tx, contactId, true);
   if (!before) return false;
-  const { rows } = await tx.query<ContactRow>(
-    `UPDATE contacts SET unsubscribed_at = NULL,
-       consent = CASE WHEN consent->'email' = 'false'::jsonb THEN consent || '{"email": true}'::jsonb ELSE consent END,
-       updated_at = now()
-     WHERE id = $1 RETURNING *`,
-    [contactId],
-  );
-  return changed(tx, before, rows[0], method);
+  return changed(tx, before, await markResubscribed(tx, contactId), method);
 }
 
 /** Sets the given topics on (true) or off (false), leaving other topics as they are. */
 export async function setTopicChoices(tx: pg.PoolClient, contactId: string, choices: Record<string, boolean>): Promise<boolean> {
   const before = await getContact(tx, contactId, true);
   if (!before) return false;
-  const { rows } = await tx.query<ContactRow>(
-    `UPDATE contacts SET
-       consent = jsonb_set(consent, '{topics}', COALESCE(CASE WHEN jsonb_typeof(consent->'topics') = 'object' THEN consent->'topics' END, '{}'::jsonb) || $2::jsonb),
-       updated_at = now()
-     WHERE id = $1 RETURNING *`,
-    [contactId, JSON.stringify(choices)],
-  );
-  return changed(tx, before, rows[0], 'preference-page');
+  return changed(tx, before, await setTopicConsent(tx, contactId, choices), 'preference-page');
 }

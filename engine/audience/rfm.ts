@@ -20,6 +20,9 @@ import { DURATION_PATTERN, durationMs } from '../plugin/duration.js';
 import { readPath } from '../plugin/conditions.js';
 import { getContact, updateContactFields } from '../storage/contacts.js';
 import type { EventRow } from '../storage/events.js';
+import {
+  claimDueRfm, clearRfmQueue, lockRfm, planRfmRecheck, purchaseFacts, queueAllPurchasers, recordPurchase, rereadPurchases, tryLockRfm,
+} from '../storage/rfm.js';
 
 const Duration = Type.String({ pattern: DURATION_PATTERN });
 
@@ -81,9 +84,6 @@ async function cachedSettings(db: Queryable): Promise<RfmSettings> {
   return cache.settings;
 }
 
-/** A purchase value in SQL, as `purchaseValue` reads it in JS: a JSON number or a plain numeric string, else 0. */
-const SQL_VALUE = `CASE WHEN properties #>> $2::text[] ~ '^\\s*-?[0-9]+(\\.[0-9]+)?\\s*$' THEN (properties #>> $2::text[])::numeric ELSE 0 END`;
-
 /**
  * Stores new settings and queues every purchaser for a re-score on the next ticks (a
  * one-off pass when an operator changes the settings, not a periodic scan). Turning
@@ -98,18 +98,14 @@ export async function writeRfmSettings(db: Db, settings: RfmSettings): Promise<v
     await writeSetting(tx, SETTINGS_KEY, settings);
     if (!settings.enabled) {
       // Off: nothing is re-checked; the scores stay as they were last computed.
-      await tx.query('DELETE FROM rfm_due');
+      await clearRfmQueue(tx);
       return;
     }
-    const queue = `INSERT INTO rfm_due (contact_id, due_at) SELECT DISTINCT contact_id, now() FROM rfm_purchases
-                   ON CONFLICT (contact_id) DO UPDATE SET due_at = EXCLUDED.due_at`;
     if (reread) {
-      await tx.query(queue); // those scored under the old definition, re-scored (or cleared) too
-      await tx.query('DELETE FROM rfm_purchases');
-      await tx.query(`INSERT INTO rfm_purchases (event_id, contact_id, occurred_at, value) SELECT id, contact_id, occurred_at, ${SQL_VALUE} FROM events WHERE type = $1`,
-        [settings.eventType, settings.valueProperty.split('.')]);
+      await queueAllPurchasers(tx); // those scored under the old definition, re-scored (or cleared) too
+      await rereadPurchases(tx, settings.eventType, settings.valueProperty.split('.'));
     }
-    await tx.query(queue);
+    await queueAllPurchasers(tx);
   });
   cache = undefined;
 }
@@ -172,20 +168,13 @@ export function purchaseValue(properties: Record<string, unknown>, path: string)
   return Number.isFinite(n) ? n : 0;
 }
 
-const lockKey = (contactId: string) => `rfm:${contactId}`;
-
 /** Re-reads one contact's purchases, writes changed scores and facts, and plans the next time check. In the caller's transaction, under the contact's RFM lock. */
 async function refresh(tx: pg.PoolClient, contactId: string, s: RfmSettings, context: Record<string, unknown>): Promise<void> {
   const now = new Date();
   const since = new Date(now.getTime() - durationMs(s.window));
-  const { rows: [f] } = await tx.query<{ last_at: Date | null; count: number; total: string; oldest: Date | null }>(
-    `SELECT max(occurred_at) AS last_at, count(*) FILTER (WHERE occurred_at > $2)::int AS count,
-            coalesce(sum(value) FILTER (WHERE occurred_at > $2), 0)::text AS total, min(occurred_at) FILTER (WHERE occurred_at > $2) AS oldest
-     FROM rfm_purchases WHERE contact_id = $1`,
-    [contactId, since],
-  );
+  const f = await purchaseFacts(tx, contactId, since);
   if (!f?.last_at) {
-    await tx.query('DELETE FROM rfm_due WHERE contact_id = $1', [contactId]);
+    await planRfmRecheck(tx, contactId, undefined);
     // No purchase (any more, under changed settings): no scores rather than stale ones.
     const contact = await getContact(tx, contactId);
     const stale = Object.keys(contact?.attributes ?? {}).filter((k) => Object.hasOwn(RFM_ATTRIBUTES, k));
@@ -200,9 +189,7 @@ async function refresh(tx: pg.PoolClient, contactId: string, s: RfmSettings, con
   if (Object.entries(wanted).some(([k, v]) => JSON.stringify(contact.attributes[k]) !== JSON.stringify(v))) {
     await updateContactFields(tx, contactId, { attributes: wanted }, { by: 'rfm', ...context });
   }
-  const due = nextRecheck(facts, s, now);
-  if (due) await tx.query('INSERT INTO rfm_due (contact_id, due_at) VALUES ($1, $2) ON CONFLICT (contact_id) DO UPDATE SET due_at = EXCLUDED.due_at', [contactId, due]);
-  else await tx.query('DELETE FROM rfm_due WHERE contact_id = $1', [contactId]);
+  await planRfmRecheck(tx, contactId, nextRecheck(facts, s, now));
 }
 
 /** In the dispatch step of every event: a purchase is recorded and its contact re-scored before programs see the event. */
@@ -210,10 +197,9 @@ export async function rfmOnEvent(db: Db, row: EventRow): Promise<boolean> {
   const s = await cachedSettings(db);
   if (!s.enabled || row.type !== s.eventType) return false;
   await transaction(db, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey(row.contact_id)]);
+    await lockRfm(tx, row.contact_id);
     // A re-dispatched event finds its row and only re-reads: the facts come out the same.
-    await tx.query('INSERT INTO rfm_purchases (event_id, contact_id, occurred_at, value) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING',
-      [row.id, row.contact_id, row.occurred_at, purchaseValue(row.properties, s.valueProperty)]);
+    await recordPurchase(tx, { eventId: row.id, contactId: row.contact_id, occurredAt: row.occurred_at, value: purchaseValue(row.properties, s.valueProperty) });
     await refresh(tx, row.contact_id, s, { eventId: row.id });
   });
   return true;
@@ -225,13 +211,12 @@ export async function recheckDueRfm(db: Db, limit = 200): Promise<number> {
     // Read fresh, inside the transaction: settings cached from before RFM was turned on
     // would take the rows it just queued for "off" and delete them.
     const s = await readRfmSettings(tx);
-    const { rows } = await tx.query<{ contact_id: string }>('SELECT contact_id FROM rfm_due WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED', [limit]);
+    const due = await claimDueRfm(tx, limit);
     let done = 0;
-    for (const { contact_id } of rows) {
+    for (const contact_id of due) {
       // A purchase being scored holds this lock; it re-plans the row itself, so skip rather than wait (and never deadlock with it).
-      const { rows: [got] } = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [lockKey(contact_id)]);
-      if (!got?.ok) continue;
-      if (!s.enabled) await tx.query('DELETE FROM rfm_due WHERE contact_id = $1', [contact_id]);
+      if (!(await tryLockRfm(tx, contact_id))) continue;
+      if (!s.enabled) await planRfmRecheck(tx, contact_id, undefined);
       else await refresh(tx, contact_id, s, { recheck: true });
       done += 1;
     }

@@ -12,6 +12,10 @@ import { conditionProblems, evaluate } from '../plugin/conditions.js';
 import { DURATION_PATTERN, durationMs } from '../plugin/duration.js';
 import { appendEvent, toEvent, type EventRow } from '../storage/events.js';
 import { getContact } from '../storage/contacts.js';
+import {
+  activeRuleRows, addToScore, claimDueAwards, decayingAwardRows, eventContactId, insertAward, insertRuleRow, lockScore, markAwardExpired, markRuleDeleted,
+  pointsAwardedSince, ruleRow, ruleRows, updateRuleRow, type RuleRow,
+} from '../storage/scoring.js';
 import type { Contact, TendEvent } from '../plugin/index.js';
 
 export const SCORE_CHANGED = 'tend.score_changed';
@@ -43,20 +47,6 @@ export interface ScoringRule extends ScoringRuleInput {
   updatedAt: string;
 }
 
-interface RuleRow {
-  id: string;
-  name: string;
-  event_type: string;
-  where: Condition | null;
-  points: number;
-  cap_points: number | null;
-  cap_period: string | null;
-  expires_after: string | null;
-  active: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
-
 function toRule(r: RuleRow): ScoringRule {
   return {
     id: r.id,
@@ -80,39 +70,30 @@ export function ruleProblems(rule: ScoringRuleInput): { path: string; message: s
 }
 
 export async function listRules(db: Queryable): Promise<ScoringRule[]> {
-  return (await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE deleted_at IS NULL ORDER BY created_at, id')).rows.map(toRule);
+  return (await ruleRows(db)).map(toRule);
 }
 
 export async function getRule(db: Queryable, id: string): Promise<ScoringRule | undefined> {
-  const row = (await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE id = $1 AND deleted_at IS NULL', [id])).rows[0];
+  const row = await ruleRow(db, id);
   return row ? toRule(row) : undefined;
 }
 
-const columns = (r: ScoringRuleInput) => [r.name, r.eventType, r.where ? JSON.stringify(r.where) : null, r.points, r.cap?.points ?? null, r.cap?.per ?? null, r.expiresAfter ?? null, r.active ?? true];
-
 export async function insertRule(db: Queryable, r: ScoringRuleInput): Promise<ScoringRule> {
-  const { rows } = await db.query<RuleRow>(
-    `INSERT INTO scoring_rules (name, event_type, "where", points, cap_points, cap_period, expires_after, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-    columns(r),
-  );
+  const row = await insertRuleRow(db, r);
   forgetRules(); // after the write is visible, so a reload cannot pick up the old set
-  return toRule(rows[0]!);
+  return toRule(row);
 }
 
 export async function updateRule(db: Queryable, id: string, r: ScoringRuleInput): Promise<ScoringRule | undefined> {
-  const { rows } = await db.query<RuleRow>(
-    `UPDATE scoring_rules SET name = $2, event_type = $3, "where" = $4, points = $5, cap_points = $6, cap_period = $7, expires_after = $8, active = $9, updated_at = now()
-     WHERE id = $1 AND deleted_at IS NULL RETURNING *`,
-    [id, ...columns(r)],
-  );
+  const row = await updateRuleRow(db, id, r);
   forgetRules();
-  return rows[0] ? toRule(rows[0]) : undefined;
+  return row ? toRule(row) : undefined;
 }
 
 /** Rules are switched off rather than deleted: past awards keep their reason. */
 /** Deletes a rule: it awards nothing more and leaves the API; its row stays for the awards that name it. */
 export async function deleteRule(db: Queryable, id: string): Promise<boolean> {
-  const changed = ((await db.query('UPDATE scoring_rules SET active = false, deleted_at = now(), updated_at = now() WHERE id = $1 AND deleted_at IS NULL', [id])).rowCount ?? 0) > 0;
+  const changed = await markRuleDeleted(db, id);
   forgetRules();
   return changed;
 }
@@ -122,8 +103,7 @@ export async function deleteRule(db: Queryable, id: string): Promise<boolean> {
  * the score before and after. Must run inside the caller's transaction.
  */
 export async function changeScore(tx: pg.PoolClient, contactId: string, delta: number, reason: string, extra: Record<string, unknown> = {}): Promise<number> {
-  const { rows } = await tx.query<{ score: number }>('UPDATE contacts SET score = score + $2, updated_at = now() WHERE id = $1 RETURNING score', [contactId, delta]);
-  const score = rows[0]!.score;
+  const score = await addToScore(tx, contactId, delta);
   await appendEvent(tx, { contactId, type: SCORE_CHANGED, source: 'tend', dispatch: true, properties: { delta, reason, score, previous: score - delta, ...extra } });
   return score;
 }
@@ -146,7 +126,7 @@ export function forgetRules(): void {
 async function activeRules(db: Queryable, type: string): Promise<RuleRow[]> {
   if (!ruleCache || Date.now() - ruleCache.at > RULE_CACHE_MS) {
     const generation = ruleGeneration;
-    const { rows } = await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE active AND deleted_at IS NULL ORDER BY created_at, id');
+    const rows = await activeRuleRows(db);
     const byType = new Map<string, RuleRow[]>();
     for (const r of rows) byType.set(r.event_type, [...(byType.get(r.event_type) ?? []), r]);
     // A rule changed while this read was under way: use it, but do not keep it.
@@ -164,12 +144,9 @@ async function decideAward(db: Queryable, rule: RuleRow, contact: Contact, event
   if (rule.where && !evaluate(rule.where, { contact, event })) return { points: 0, why: 'its condition does not hold for this event' };
   if (rule.cap_points === null || !rule.cap_period) return { points: rule.points };
   const since = new Date(Date.now() - durationMs(rule.cap_period));
-  const { rows: [used] } = await db.query<{ sum: number }>(
-    'SELECT coalesce(sum(points), 0)::int AS sum FROM score_awards WHERE contact_id = $1 AND rule_id = $2 AND awarded_at > $3',
-    [contact.id, rule.id, since],
-  );
-  const points = Math.min(rule.points, rule.cap_points - used!.sum);
-  return points > 0 ? { points } : { points: 0, why: `its cap is used up: ${used!.sum} of ${rule.cap_points} points within ${rule.cap_period}` };
+  const used = await pointsAwardedSince(db, contact.id, rule.id, since);
+  const points = Math.min(rule.points, rule.cap_points - used);
+  return points > 0 ? { points } : { points: 0, why: `its cap is used up: ${used} of ${rule.cap_points} points within ${rule.cap_period}` };
 }
 
 /** "What would this contact's score be": a contact (by id or email) and an event as if it happened now. */
@@ -198,7 +175,7 @@ export interface ScoreCheck {
 export async function checkScore(db: Queryable, contactId: string, event: { type: string; properties: Record<string, unknown> }): Promise<ScoreCheck | undefined> {
   const contact = await getContact(db, contactId);
   if (!contact) return undefined;
-  const { rows } = await db.query<RuleRow>('SELECT * FROM scoring_rules WHERE active AND deleted_at IS NULL AND event_type = $1 ORDER BY created_at, id', [event.type]);
+  const rows = await activeRuleRows(db, event.type);
   const asIf: TendEvent = { id: '00000000-0000-0000-0000-000000000000', type: event.type, properties: event.properties, occurredAt: new Date().toISOString() };
   const rules = [];
   for (const rule of rows) rules.push({ id: rule.id, name: rule.name, ...(await decideAward(db, rule, contact, asIf)) });
@@ -215,8 +192,8 @@ export async function scoreEvent(db: Db, row: EventRow): Promise<number> {
     // A merge (engine/audience/identity.ts) may have moved the event to another contact since it
     // was read; it takes this lock too, so once held, the event's contact is settled.
     for (let contactId = row.contact_id; ;) {
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`score:${contactId}`]);
-      const now = (await tx.query<{ contact_id: string }>('SELECT contact_id FROM events WHERE id = $1', [row.id])).rows[0]?.contact_id ?? contactId;
+      await lockScore(tx, contactId);
+      const now = (await eventContactId(tx, row.id)) ?? contactId;
       if (now === contactId) {
         row = { ...row, contact_id: contactId };
         break;
@@ -231,11 +208,8 @@ export async function scoreEvent(db: Db, row: EventRow): Promise<number> {
       const { points } = await decideAward(tx, rule, contact, event);
       if (points === 0) continue;
       const expiresAt = rule.expires_after ? new Date(Date.now() + durationMs(rule.expires_after)) : null;
-      const award = await tx.query(
-        'INSERT INTO score_awards (contact_id, rule_id, event_id, points, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (rule_id, event_id) DO NOTHING',
-        [row.contact_id, rule.id, row.id, points, expiresAt],
-      );
-      if (award.rowCount === 0) continue; // this event was scored by this rule before
+      const awarded = await insertAward(tx, { contactId: row.contact_id, ruleId: rule.id, eventId: row.id, points, expiresAt });
+      if (!awarded) continue; // this event was scored by this rule before
       await changeScore(tx, row.contact_id, points, rule.name, { ruleId: rule.id, eventId: row.id });
       total += points;
     }
@@ -249,14 +223,9 @@ export async function scoreEvent(db: Db, row: EventRow): Promise<number> {
  */
 export async function expireDueAwards(db: Db, limit = 200): Promise<number> {
   return transaction(db, async (tx) => {
-    const { rows } = await tx.query<{ id: string; contact_id: string; points: number; name: string; rule_id: string }>(
-      `SELECT a.id, a.contact_id, a.points, r.name, a.rule_id FROM score_awards a JOIN scoring_rules r ON r.id = a.rule_id
-       WHERE a.expires_at <= now() AND a.expired_at IS NULL AND a.expires_at IS NOT NULL
-       ORDER BY a.expires_at LIMIT $1 FOR UPDATE OF a SKIP LOCKED`,
-      [limit],
-    );
+    const rows = await claimDueAwards(tx, limit);
     for (const a of rows) {
-      await tx.query('UPDATE score_awards SET expired_at = now() WHERE id = $1', [a.id]);
+      await markAwardExpired(tx, a.id);
       await changeScore(tx, a.contact_id, -a.points, `${a.name} (expired)`, { ruleId: a.rule_id, decay: true });
     }
     return rows.length;
@@ -265,10 +234,5 @@ export async function expireDueAwards(db: Db, limit = 200): Promise<number> {
 
 /** A contact's awarded points that decay has still to take back, soonest first (the profile's score panel). */
 export async function decayingAwards(db: Queryable, contactId: string): Promise<{ rule: string; points: number; awardedAt: string; expiresAt: string }[]> {
-  const { rows } = await db.query<{ name: string; points: number; awarded_at: Date; expires_at: Date }>(
-    `SELECT r.name, a.points, a.awarded_at, a.expires_at FROM score_awards a JOIN scoring_rules r ON r.id = a.rule_id
-     WHERE a.contact_id = $1 AND a.expires_at IS NOT NULL AND a.expired_at IS NULL ORDER BY a.expires_at, a.id LIMIT 200`,
-    [contactId],
-  );
-  return rows.map((r) => ({ rule: r.name, points: r.points, awardedAt: r.awarded_at.toISOString(), expiresAt: r.expires_at.toISOString() }));
+  return (await decayingAwardRows(db, contactId)).map((r) => ({ rule: r.name, points: r.points, awardedAt: r.awarded_at.toISOString(), expiresAt: r.expires_at.toISOString() }));
 }

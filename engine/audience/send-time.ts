@@ -6,6 +6,7 @@
 // part is one indexed read of their own events, so its cost does not grow with the
 // number of contacts; the population's hour is a sample, kept an hour per process.
 import type { Queryable } from '../storage/db.js';
+import { contactEngagementTimes, engagementByLocalHour } from '../storage/send-time.js';
 import { isTimeZone } from '../plugin/zoned-time.js';
 
 export const ENGAGEMENT_TYPES = ['email_opened', 'email_clicked'] as const;
@@ -47,12 +48,7 @@ let population: { at: number; hour: number | undefined; signals: number } | unde
 
 async function populationHour(db: Queryable): Promise<{ hour: number | undefined; signals: number }> {
   if (population && Date.now() - population.at < POPULATION_CACHE_MS) return population;
-  const { rows } = await db.query<{ h: number; n: number }>(
-    `SELECT extract(hour FROM e.occurred_at AT TIME ZONE coalesce(c.timezone, 'UTC'))::int AS h, count(*)::int AS n
-     FROM (SELECT contact_id, occurred_at FROM events WHERE type = ANY($1) AND occurred_at > now() - make_interval(days => $2) ORDER BY occurred_at DESC LIMIT $3) e
-     JOIN contacts c ON c.id = e.contact_id GROUP BY 1`,
-    [ENGAGEMENT_TYPES, POPULATION_WINDOW_DAYS, POPULATION_SAMPLE],
-  );
+  const rows = await engagementByLocalHour(db, ENGAGEMENT_TYPES, POPULATION_WINDOW_DAYS, POPULATION_SAMPLE);
   const histogram = new Map(rows.map((r) => [r.h, r.n]));
   population = { at: Date.now(), hour: modeHour(histogram), signals: rows.reduce((n, r) => n + r.n, 0) };
   return population;
@@ -64,11 +60,8 @@ export function forgetPopulationHour(): void {
 }
 
 export async function bestSendHour(db: Queryable, contact: { id: string; timezone: string | null }, zone: string): Promise<BestHour> {
-  const { rows } = await db.query<{ occurred_at: Date }>(
-    `SELECT occurred_at FROM events WHERE contact_id = $1 AND occurred_at > now() - make_interval(days => $2) AND type = ANY($3)`,
-    [contact.id, CONTACT_WINDOW_DAYS, ENGAGEMENT_TYPES],
-  );
-  return chooseHour(rows.map((r) => r.occurred_at), zone, () => populationHour(db));
+  const own = await contactEngagementTimes(db, contact.id, CONTACT_WINDOW_DAYS, ENGAGEMENT_TYPES);
+  return chooseHour(own, zone, () => populationHour(db));
 }
 
 /** The rule, apart from where the instants come from (the simulator has them in memory). */

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Queryable } from '../storage/db.js';
 import { readSetting, writeSetting } from '../storage/settings.js';
+import { countByAttribute } from '../storage/stages.js';
 
 /** The same rule as the set-stage node's field. */
 export const STAGE_PATTERN = '^[A-Za-z0-9 _-]{1,40}$';
@@ -67,9 +68,7 @@ export interface StageFunnel {
  * about a second at 1,000,000 contacts, which a screen someone opens can afford.
  */
 export async function stageFunnel(db: Queryable, defined: string[]): Promise<StageFunnel> {
-  const { rows } = await db.query<{ stage: string | null; n: number }>(
-    `SELECT attributes->>'${STAGE_ATTRIBUTE}' AS stage, count(*)::int AS n FROM contacts WHERE merged_into IS NULL GROUP BY 1`,
-  );
+  const rows = await countByAttribute(db, STAGE_ATTRIBUTE);
   const counts = new Map(rows.map((r) => [r.stage, r.n]));
   let later = 0;
   const reachedFromEnd = [...defined].reverse().map((stage) => {

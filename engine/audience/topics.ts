@@ -4,6 +4,7 @@
 // the preference page through the contact-change path (engine/audience/preferences.ts).
 import { Type, type Static } from '@sinclair/typebox';
 import type { Queryable } from '../storage/db.js';
+import { archiveTopicRow, insertTopicRow, topicOptOutCounts, topicRow, topicRows, updateTopicRow, type TopicRow } from '../storage/topics.js';
 
 /** Topic keys are readable in conditions: `contact.consent.topics.product-news`. */
 export const TOPIC_KEY_PATTERN = '^[a-z0-9][a-z0-9_-]{0,39}$';
@@ -31,46 +32,31 @@ export interface Topic {
   updatedAt: string;
 }
 
-interface TopicRow {
-  key: string;
-  name: string;
-  description: string;
-  archived: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
-
 const toTopic = (r: TopicRow): Topic => ({ key: r.key, name: r.name, description: r.description, archived: r.archived, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() });
 
 export async function listTopics(db: Queryable, includeArchived = false): Promise<Topic[]> {
-  const { rows } = await db.query<TopicRow>(`SELECT * FROM topics${includeArchived ? '' : ' WHERE NOT archived'} ORDER BY name, key`);
-  return rows.map(toTopic);
+  return (await topicRows(db, includeArchived)).map(toTopic);
 }
 
 export async function getTopic(db: Queryable, key: string): Promise<Topic | undefined> {
-  const row = (await db.query<TopicRow>('SELECT * FROM topics WHERE key = $1', [key])).rows[0];
+  const row = await topicRow(db, key);
   return row ? toTopic(row) : undefined;
 }
 
 /** Creates the topic, or brings back an archived one under the same key. Undefined when an active one has the key. */
 export async function insertTopic(db: Queryable, t: TopicInput): Promise<Topic | undefined> {
-  const { rows } = await db.query<TopicRow>(
-    `INSERT INTO topics (key, name, description) VALUES ($1, $2, $3)
-     ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, archived = false, updated_at = now() WHERE topics.archived
-     RETURNING *`,
-    [t.key, t.name, t.description ?? ''],
-  );
-  return rows[0] ? toTopic(rows[0]) : undefined;
+  const row = await insertTopicRow(db, t);
+  return row ? toTopic(row) : undefined;
 }
 
 export async function updateTopic(db: Queryable, key: string, t: TopicUpdate): Promise<Topic | undefined> {
-  const { rows } = await db.query<TopicRow>('UPDATE topics SET name = $2, description = $3, updated_at = now() WHERE key = $1 RETURNING *', [key, t.name, t.description ?? '']);
-  return rows[0] ? toTopic(rows[0]) : undefined;
+  const row = await updateTopicRow(db, key, t);
+  return row ? toTopic(row) : undefined;
 }
 
 /** Archived, not deleted: opt-outs given for it keep holding for emails that still name it. */
 export async function archiveTopic(db: Queryable, key: string): Promise<boolean> {
-  return ((await db.query('UPDATE topics SET archived = true, updated_at = now() WHERE key = $1 AND NOT archived', [key])).rowCount ?? 0) > 0;
+  return archiveTopicRow(db, key);
 }
 
 /** The contact's per-topic choices (`false` = opted out); anything malformed reads as none. */
@@ -91,9 +77,6 @@ export function topicRefusal(contact: { consent: Record<string, unknown> }, topi
  * by the Messages screen only.
  */
 export async function topicOptOuts(db: Queryable): Promise<Record<string, number>> {
-  const { rows } = await db.query<{ key: string; n: number }>(
-    `SELECT k.key, count(*)::int AS n FROM contacts c, jsonb_each(c.consent->'topics') k
-     WHERE jsonb_typeof(c.consent->'topics') = 'object' AND k.value = 'false'::jsonb AND c.merged_into IS NULL GROUP BY 1`,
-  );
+  const rows = await topicOptOutCounts(db);
   return Object.fromEntries(rows.map((r) => [r.key, r.n]));
 }

@@ -10,6 +10,7 @@ import { isTimeZone, localParts, zonedInstant } from '../plugin/zoned-time.js';
 import type { CapPolicy, Contact } from '../plugin/index.js';
 import type { Queryable } from '../storage/db.js';
 import { readSetting, writeSetting } from '../storage/settings.js';
+import { lockContactChannel, recentMarketingSends } from '../storage/messages.js';
 import { topicRefusal } from '../audience/topics.js';
 import { ceilingPlace } from './pacing.js';
 
@@ -162,20 +163,15 @@ export async function decide(tx: pg.PoolClient, contact: Contact, intent: Intent
     if (at) return { action: 'defer', until: at, reason: `sending ceiling: ${ceiling.max} ${intent.channel} per ${ceiling.per}, queued` };
   }
   if (intent.whenCapped === 'send') return { action: 'send' };
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cap:${contact.id}:${intent.channel}`]);
+  await lockContactChannel(tx, contact.id, intent.channel);
   for (const cap of policy.caps.filter((c) => c.channel === intent.channel)) {
     const windowStart = new Date(now.getTime() - durationMs(cap.per));
-    const { rows } = await tx.query<{ at: Date }>(
-      `SELECT coalesce(sent_at, created_at) AS at FROM messages
-       WHERE contact_id = $1 AND channel = $2 AND marketing AND status IN ('sending', 'sent') AND coalesce(sent_at, created_at) > $3
-       ORDER BY at DESC LIMIT $4`,
-      [contact.id, intent.channel, windowStart, cap.max],
-    );
-    if (rows.length < cap.max) continue;
+    const sent = await recentMarketingSends(tx, contact.id, intent.channel, windowStart, cap.max);
+    if (sent.length < cap.max) continue;
     const reason = `frequency cap: ${cap.max} ${intent.channel} per ${cap.per}`;
     if (intent.whenCapped === 'skip') return { action: 'skip', reason };
     // The oldest of the last `max` messages leaves the window first.
-    const until = new Date(rows[rows.length - 1]!.at.getTime() + durationMs(cap.per) + 1000);
+    const until = new Date(sent[sent.length - 1]!.getTime() + durationMs(cap.per) + 1000);
     return { action: 'defer', until, reason };
   }
   return { action: 'send' };

@@ -7,6 +7,11 @@ import type { Db } from '../storage/db.js';
 import { recordDone, transaction } from '../storage/db.js';
 import { applyOperations, getContact } from '../storage/contacts.js';
 import { appendEvent } from '../storage/events.js';
+import { appliedResult, claimEffectKey, nextSequenceValue, recordAppliedResult } from '../storage/effects.js';
+import {
+  claimWebhookMessage, findClaimedMessage, insertClaimedMessage, markMessageFailed, markMessageSent, noteMessageReason, recordWebhookAnswer,
+  setMessageConnected, setMessageLinks, type ClaimedMessage,
+} from '../storage/messages.js';
 import type { Contact, Effects, EmailMessage, HttpRequest, HttpResponse, SendResult, SmsMessage } from '../plugin/index.js';
 import type { Mailer } from './mailer.js';
 import { NotRetryableError } from '../plugin/index.js';
@@ -25,15 +30,6 @@ export interface EffectDeps {
   tracking?: Tracking;
   /** Outbound HTTP with the SSRF guard; absent: no private target is allowed. */
   outbound?: Outbound;
-}
-
-interface ClaimedMessage {
-  id: string;
-  status: 'sending' | 'sent' | 'failed' | 'skipped' | 'deferred';
-  reason: string | null;
-  deferred_until: Date | null;
-  /** The message's tracked links are stored (with the row, when it was claimed to be sent). */
-  has_links: boolean;
 }
 
 /** A new message row's id, chosen before the claim, and its tracked links when it will be sent. */
@@ -92,8 +88,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
   /** Runs `apply` unless this key was applied before; returns whether it ran. */
   async function once<T>(key: string, apply: (tx: import('pg').PoolClient) => Promise<T>): Promise<T | undefined> {
     return transaction(db, async (tx) => {
-      const fresh = await tx.query('INSERT INTO applied_effects (key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING key', [key]);
-      if (fresh.rowCount === 0) return undefined;
+      if (!(await claimEffectKey(tx, key))) return undefined;
       return apply(tx);
     });
   }
@@ -104,28 +99,21 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
    */
   async function claim(key: string, contact: Contact, channel: string, recipient: string | null, subject: string | null, intent: Intent | null, missing: string, fresh: NewMessage = { id: crypto.randomUUID() }): Promise<ClaimedMessage> {
     return transaction(db, async (tx) => {
-      const existing = await tx.query<ClaimedMessage>('SELECT id, status, reason, deferred_until, links IS NOT NULL AS has_links FROM messages WHERE idempotency_key = $1', [key]);
-      if (existing.rows[0]) {
-        await tx.query('UPDATE messages SET attempts = attempts + 1 WHERE id = $1', [existing.rows[0].id]);
-        return existing.rows[0];
-      }
+      const existing = await findClaimedMessage(tx, key);
+      if (existing) return existing;
       const decision: Decision = !recipient ? { action: 'skip', reason: missing } : intent ? await decide(tx, contact, intent, await readPolicy(tx)) : { action: 'send' };
       const status = decision.action === 'send' ? 'sending' : decision.action === 'skip' ? 'skipped' : 'deferred';
-      const { rows } = await tx.query<ClaimedMessage>(
-        `INSERT INTO messages (idempotency_key, channel, contact_id, enrollment_id, program_id, node_id, recipient, subject, status, reason, marketing, deferred_until, topic, id, links)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, CASE WHEN $9 = 'sending' THEN $15::jsonb END)
-         RETURNING id, status, reason, deferred_until, links IS NOT NULL AS has_links`,
-        [key, channel, contact.id, visit.enrollmentId, visit.programId, visit.nodeId, recipient, subject, status,
-          decision.action === 'send' ? null : decision.reason, intent?.marketing ?? false, decision.action === 'defer' ? decision.until : null, intent?.topic ?? null,
-          fresh.id, fresh.links ? JSON.stringify(fresh.links) : null],
-      );
-      return rows[0]!;
+      return insertClaimedMessage(tx, {
+        key, channel, contactId: contact.id, enrollmentId: visit.enrollmentId, programId: visit.programId, nodeId: visit.nodeId, recipient, subject, status,
+        reason: decision.action === 'send' ? null : decision.reason, marketing: intent?.marketing ?? false, deferredUntil: decision.action === 'defer' ? decision.until : null,
+        topic: intent?.topic ?? null, id: fresh.id, links: fresh.links,
+      });
     });
   }
 
   /** Why the last try of a message that stays `sending` did not get an answer (kept for when the node gives up). */
   async function noteReason(id: string, err: unknown): Promise<void> {
-    await db.query("UPDATE messages SET reason = $2 WHERE id = $1 AND status = 'sending'", [id, String((err as Error)?.message ?? err).slice(0, 500)]).catch(() => undefined);
+    await noteMessageReason(db, id, String((err as Error)?.message ?? err).slice(0, 500)).catch(() => undefined);
   }
 
   return {
@@ -176,7 +164,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
       const firstTry = track ? instrument(html, fresh.id, track) : undefined;
       fresh.links = firstTry?.links;
       const row = await claim(key, contact, 'email', recipient, message.subject, intent, 'no email address', fresh);
-      if (message.connected?.length) await db.query('UPDATE messages SET connected = $2 WHERE id = $1', [row.id, JSON.stringify(message.connected)]);
+      if (message.connected?.length) await setMessageConnected(db, row.id, message.connected);
       const messageId = `<${crypto.createHash('sha256').update(key).digest('hex').slice(0, 32)}@tend>`;
       const done = settled(row, messageId);
       if (done) return done;
@@ -191,17 +179,17 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
         const tracked = row.id === fresh.id ? firstTry! : instrument(html, row.id, track);
         html = tracked.html;
         // A row claimed without links (deferred, or claimed by an older Tend) gets them now.
-        if (!row.has_links) await db.query('UPDATE messages SET links = $2 WHERE id = $1', [row.id, JSON.stringify(tracked.links)]);
+        if (!row.has_links) await setMessageLinks(db, row.id, tracked.links);
       }
       try {
         const info = await deps.mailer.send({ from: message.from ?? deps.mailFrom, to: recipient!, subject: message.subject, html, text, replyTo: message.replyTo, messageId, headers });
-        await recordDone(() => db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify({ messageId, response: info.response })]));
+        await recordDone(() => markMessageSent(db, row.id, { messageId, response: info.response }));
         unsettled?.delete(row.id);
         return { status: 'sent', messageId };
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;
         if (code && code >= 500) {
-          await recordDone(() => db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, (err as Error).message]));
+          await recordDone(() => markMessageFailed(db, row.id, (err as Error).message));
           unsettled?.delete(row.id);
           return { status: 'failed', reason: (err as Error).message };
         }
@@ -222,12 +210,12 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
       unsettled?.add(row.id);
       try {
         const sent = await deps.sms.send({ to: contact.phone!, body: message.body, idempotencyKey: key });
-        await recordDone(() => db.query("UPDATE messages SET status = 'sent', sent_at = now(), response = $2 WHERE id = $1", [row.id, JSON.stringify(sent)]));
+        await recordDone(() => markMessageSent(db, row.id, sent));
         unsettled?.delete(row.id);
         return { status: 'sent', messageId: sent.id };
       } catch (err) {
         if (err instanceof SmsRejectedError) {
-          await recordDone(() => db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, err.message]));
+          await recordDone(() => markMessageFailed(db, row.id, err.message));
           unsettled?.delete(row.id);
           return { status: 'failed', reason: err.message };
         }
@@ -244,28 +232,19 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
     async sequence(name) {
       const key = nextKey('sequence');
       return transaction(db, async (tx) => {
-        const done = await tx.query<{ result: number }>('SELECT result FROM applied_effects WHERE key = $1', [key]);
-        if (done.rows[0]) return Number(done.rows[0].result);
-        const { rows } = await tx.query<{ value: string }>(
-          'INSERT INTO sequences (name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = sequences.value + 1 RETURNING value',
-          [name],
-        );
-        const value = Number(rows[0]!.value);
-        await tx.query('INSERT INTO applied_effects (key, result) VALUES ($1, $2)', [key, JSON.stringify(value)]);
+        const done = await appliedResult(tx, key);
+        if (done) return Number(done.result);
+        const value = await nextSequenceValue(tx, name);
+        await recordAppliedResult(tx, key, value);
         return value;
       });
     },
 
     async http(request: HttpRequest): Promise<HttpResponse> {
       const key = nextKey('http');
-      const claimed = await db.query<{ status: string; response: HttpResponse | null; id: string }>(
-        `INSERT INTO messages (idempotency_key, channel, contact_id, enrollment_id, program_id, node_id, recipient, status)
-         VALUES ($1, 'webhook', $2, $3, $4, $5, $6, 'sending')
-         ON CONFLICT (idempotency_key) DO UPDATE SET attempts = messages.attempts + 1
-         RETURNING status, response, id`,
-        [key, visit.contactId, visit.enrollmentId, visit.programId, visit.nodeId, `${request.method} ${request.url}`],
-      );
-      const row = claimed.rows[0];
+      const row = await claimWebhookMessage<HttpResponse>(db, {
+        key, contactId: visit.contactId, enrollmentId: visit.enrollmentId, programId: visit.programId, nodeId: visit.nodeId, recipient: `${request.method} ${request.url}`,
+      });
       if ((row.status === 'sent' || row.status === 'failed') && row.response) return row.response;
       unsettled?.add(row.id);
       let response: HttpResponse;
@@ -274,7 +253,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
       } catch (err) {
         // A refused target is final: recorded with its reason, never retried.
         if (err instanceof RefusedTargetError) {
-          await db.query("UPDATE messages SET status = 'failed', reason = $2 WHERE id = $1", [row.id, err.message]);
+          await markMessageFailed(db, row.id, err.message);
           unsettled?.delete(row.id);
         } else {
           await noteReason(row.id, err);
@@ -283,10 +262,7 @@ export function createEffects(deps: EffectDeps, visit: VisitIdentity, tracker?: 
       }
       // A 5xx is retried, so it is not the final word; anything else is.
       const final = response.status < 500 && response.status !== 429;
-      await recordDone(() => db.query(
-        `UPDATE messages SET status = $2, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END, response = $3, reason = $4 WHERE id = $1`,
-        [row.id, final ? (response.status < 400 ? 'sent' : 'failed') : 'sending', JSON.stringify(response), final ? null : `HTTP ${response.status}`],
-      ));
+      await recordDone(() => recordWebhookAnswer(db, row.id, final ? (response.status < 400 ? 'sent' : 'failed') : 'sending', response, final ? null : `HTTP ${response.status}`));
       if (final) unsettled?.delete(row.id);
       return response;
     },

@@ -6,10 +6,10 @@
 // current first, separated by a space.
 import crypto from 'node:crypto';
 import type { Queryable } from '../storage/db.js';
+import { previousSigningSecret, rotateSigningSecrets, settingOrInsert, signingSecretRows } from '../storage/signing-secrets.js';
 
 export async function setting(db: Queryable, key: string, make: () => string): Promise<string> {
-  await db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, make()]);
-  return (await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key])).rows[0].value;
+  return settingOrInsert(db, key, make());
 }
 
 const newSecret = () => crypto.randomBytes(32).toString('hex');
@@ -17,7 +17,7 @@ const newSecret = () => crypto.randomBytes(32).toString('hex');
 /** The keyring: the current secret, then the previous one when there is one. */
 export async function signingSecret(db: Queryable): Promise<string> {
   const current = await setting(db, 'signing_secret', newSecret);
-  const previous = (await db.query<{ value: string }>("SELECT value FROM settings WHERE key = 'signing_secret_previous'")).rows[0]?.value;
+  const previous = await previousSigningSecret(db);
   return previous ? `${current} ${previous}` : current;
 }
 
@@ -27,13 +27,7 @@ export async function signingSecret(db: Queryable): Promise<string> {
  * when they start.
  */
 export async function rotateSigningSecret(db: Queryable): Promise<void> {
-  await db.query(
-    `WITH cur AS (SELECT value FROM settings WHERE key = 'signing_secret')
-     INSERT INTO settings (key, value) SELECT 'signing_secret_previous', value FROM cur
-     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-  );
-  await db.query("INSERT INTO settings (key, value) VALUES ('signing_secret', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [newSecret()]);
-  await db.query('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [ROTATED_AT, new Date().toISOString()]);
+  await rotateSigningSecrets(db, newSecret(), ROTATED_AT, new Date().toISOString());
 }
 
 // Not under signing_secret…: those keys hold secrets, and only the current and previous are kept.
@@ -41,7 +35,7 @@ const ROTATED_AT = 'signing_rotated_at';
 
 /** For the Settings screen: when the secret was last rotated (null: never), and whether links signed before it still work. */
 export async function signingSecretStatus(db: Queryable): Promise<{ rotatedAt: string | null; previousAccepted: boolean }> {
-  const { rows } = await db.query<{ key: string; value: string }>("SELECT key, value FROM settings WHERE key IN ('signing_secret_previous', $1)", [ROTATED_AT]);
+  const rows = await signingSecretRows(db, ROTATED_AT);
   const value = (key: string) => rows.find((r) => r.key === key)?.value;
   return { rotatedAt: value(ROTATED_AT) ?? null, previousAccepted: value('signing_secret_previous') !== undefined };
 }

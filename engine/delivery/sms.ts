@@ -5,6 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createOutbound, RefusedTargetError, type Outbound } from './outbound.js';
+import type { SmsConfig } from '../ops/config.js';
+export type { SmsConfig } from '../ops/config.js';
 
 export interface OutgoingSms {
   to: string;
@@ -20,27 +22,6 @@ export interface SmsProvider {
 
 /** The provider refused this message for good (bad number, blocked recipient): not retried. */
 export class SmsRejectedError extends Error {}
-
-export interface SmsConfig {
-  provider: 'twilio' | 'file' | 'none';
-  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string; apiUrl: string };
-  dataDir: string;
-}
-
-export function readSmsConfig(env: NodeJS.ProcessEnv, dataDir: string): SmsConfig {
-  const provider = (env.TEND_SMS_PROVIDER || (env.TWILIO_ACCOUNT_SID ? 'twilio' : 'file')) as SmsConfig['provider'];
-  if (!['twilio', 'file', 'none'].includes(provider)) throw new Error(`TEND_SMS_PROVIDER must be twilio, file or none, not "${provider}"`);
-  if (provider !== 'twilio') return { provider, dataDir };
-  const accountSid = env.TWILIO_ACCOUNT_SID;
-  const authToken = env.TWILIO_AUTH_TOKEN;
-  if (!accountSid || !authToken) throw new Error('TEND_SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
-  if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID) throw new Error('TEND_SMS_PROVIDER=twilio needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID');
-  return {
-    provider,
-    dataDir,
-    twilio: { accountSid, authToken, from: env.TWILIO_FROM, messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID, apiUrl: (env.TWILIO_API_URL || 'https://api.twilio.com').replace(/\/$/, '') },
-  };
-}
 
 /** `outbound` carries the SSRF guard: a provider URL on a private address needs TEND_HTTP_ALLOW. */
 export function createSmsProvider(config: SmsConfig, outbound: Outbound = createOutbound()): SmsProvider | undefined {

@@ -4,6 +4,7 @@
 // (`constructor`, `__proto__`). Rendering refuses those anyway (prototype access is
 // off); saying so at the form keeps a template from validating and then failing at
 // every send.
+import { templatesDirOf } from '../ops/config.js';
 import fs from 'node:fs';
 import Handlebars from 'handlebars';
 import { separateClosingBraces, templateSyntaxProblem, TEND_HELPERS } from './templates.js';
@@ -19,7 +20,7 @@ const partialsByDir = new Map<string, Set<string>>();
  * TEND_TEMPLATES_DIR. Read once per process and folder, as the renderer loads them once
  * (validation asks for every template field of every save).
  */
-export function knownPartials(templatesDir = process.env.TEND_TEMPLATES_DIR): Set<string> {
+export function knownPartials(templatesDir = templatesDirOf()): Set<string> {
   const key = templatesDir ?? '';
   let names = partialsByDir.get(key);
   if (!names) {

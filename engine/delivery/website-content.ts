@@ -13,7 +13,7 @@ import { liveContentSlots } from '../storage/content-slots.js';
 import { chooseContent, type ContentChoice, type ContentSlotInput } from './content-slots.js';
 import { cleanContentHtml } from './content-html.js';
 import { livePopups } from '../storage/form-popups.js';
-import { popupsFor, type Popup, type ServedPopup } from './form-popups.js';
+import { popupsFor, type Popup, type PopupInput, type ServedPopup } from './form-popups.js';
 
 type Slots = Map<string, Pick<ContentSlotInput, 'defaultHtml' | 'variants'>>;
 interface Site { slots: Slots; popups: Popup[] }
@@ -53,7 +53,7 @@ export function createContentServer(db: Queryable, ttlMs = CONTENT_CACHE_MS, now
   // One load at a time however many requests miss together; a failed load is not kept.
   const loadSite = (): Promise<Site> => {
     if (site && now() - site.at < ttlMs) return site.loading;
-    const loading = Promise.all([liveContentSlots(db), livePopups(db)]).then(([rows, popups]) => ({
+    const loading = Promise.all([liveContentSlots<ContentSlotInput['variants'][number]>(db), livePopups<PopupInput>(db)]).then(([rows, popups]) => ({
       slots: new Map([...rows].map(([key, d]) => [key, {
         defaultHtml: d.defaultHtml == null ? null : cleanContentHtml(d.defaultHtml),
         variants: d.variants.map((v) => ({ ...v, html: cleanContentHtml(v.html) })),

@@ -2,21 +2,15 @@
 // in the event log when a matching event is dispatched, so nothing is kept per contact.
 import type { Queryable } from '../storage/db.js';
 import type { Contact, HistoryCount, HistoryRule } from '../plugin/index.js';
-import { toEvent, type EventRow } from '../storage/events.js';
+import { eventsUpTo, toEvent, type EventRow } from '../storage/events.js';
 import { evaluate } from '../plugin/conditions.js';
 import { durationMs } from '../plugin/duration.js';
 
 /** How many events match `count` in its window ending at `row` (itself included). */
 export async function countHistory(db: Queryable, count: HistoryCount, row: EventRow, contact: Contact | undefined): Promise<{ n: number; includesThis: boolean }> {
   // Up to this event in (occurred_at, id) order, so two events at the same instant do
-  // not both see themselves as the later one. Times compared in SQL: JS dates lose the
-  // microseconds PostgreSQL keeps.
-  const { rows } = await db.query<EventRow>(
-    `SELECT e.* FROM events e, events me WHERE me.id = $3 AND e.contact_id = $1 AND e.type = $2
-       AND e.occurred_at > me.occurred_at - make_interval(secs => $4::double precision / 1000)
-       AND (e.occurred_at, e.id) <= (me.occurred_at, me.id)`,
-    [row.contact_id, count.eventType, row.id, durationMs(count.within)],
-  );
+  // not both see themselves as the later one.
+  const rows = await eventsUpTo(db, row.contact_id, count.eventType, row.id, durationMs(count.within));
   const matches = (r: EventRow) => !count.where || evaluate(count.where, { contact, event: toEvent(r) });
   const includesThis = row.type === count.eventType && matches(row);
   return { n: rows.filter(matches).length, includesThis };

@@ -6,7 +6,7 @@
 // 'held_out' and no workflow (storage/attribution.ts `recordHeldOut`).
 import { createHash } from 'node:crypto';
 
-export const HELD_OUT = 'held_out';
+export { HELD_OUT } from '../storage/enrollments.js';
 
 /**
  * Whether this contact is in this program's holdout of `percent` (0–50).

@@ -7,6 +7,7 @@ import type { NodePlugin } from '../plugin/index.js';
 import { templateFields } from '../delivery/templates.js';
 import { templateProblems } from '../delivery/template-check.js';
 import { attributionProblems } from '../results/attribution-rules.js';
+import { isUnknownSetting, sentence } from './problem-words.js';
 
 export interface Problem {
   path: string;
@@ -18,7 +19,7 @@ let documentValidator: ReturnType<ReturnType<typeof newAjv>['compile']> | undefi
 function shapeProblems(doc: unknown): Problem[] {
   documentValidator ??= newAjv().compile(JSON.parse(JSON.stringify(FlowDocument)));
   if (documentValidator(doc)) return [];
-  return plainConditionProblems(documentValidator.errors ?? [], doc, '');
+  return plainConditionProblems(documentValidator.errors ?? [], doc, '', FlowDocument);
 }
 
 /** Returns the node's config brought up to its plugin's version, or undefined when that cannot be done. */
@@ -42,13 +43,24 @@ export function validateFlow(doc: unknown, registry: Registry): Problem[] {
   const nodeIndex = new Map<string, number>();
   const portsByNode = new Map<string, Set<string>>();
   const plugins = new Map<string, NodePlugin>();
+  // Problems name a node as the editor shows it (its label, else its kind), never by its id.
+  const named = (id: string) => {
+    const node = flow.nodes.find((n) => n.id === id);
+    return `“${node?.label || registry.get(node?.type ?? '')?.title || node?.type || id}”`;
+  };
+  const portLabel = (id: string, port: string) => {
+    const plugin = plugins.get(id);
+    const node = flow.nodes.find((n) => n.id === id);
+    const config = plugin && node ? registry.migrateConfig(plugin, node.version, node.config) : undefined;
+    return plugin ? registry.portsOf(plugin, config).find((p) => p.name === port)?.label ?? port : port;
+  };
 
   flow.nodes.forEach((node, i) => {
     if (nodeIndex.has(node.id)) problems.push({ path: `/nodes/${i}/id`, message: `node id "${node.id}" is used twice` });
     else nodeIndex.set(node.id, i);
     const plugin = registry.get(node.type);
     if (!plugin) {
-      problems.push({ path: `/nodes/${i}/type`, message: `unknown node type "${node.type}"` });
+      problems.push({ path: `/nodes/${i}/type`, message: `The step kind “${node.type}” is not installed on this Tend: install its plugin, or delete the step.` });
       return;
     }
     const migrated = registry.migrateConfig(plugin, node.version, node.config);
@@ -74,19 +86,19 @@ export function validateFlow(doc: unknown, registry: Registry): Problem[] {
     if (sourceOk) {
       const ports = portsByNode.get(edge.source);
       if (ports && !ports.has(edge.sourcePort)) {
-        problems.push({ path: `/edges/${i}/sourcePort`, message: `node "${edge.source}" has no output port "${edge.sourcePort}"${ports.size ? ` (it has ${[...ports].join(', ')})` : ' (it has no outputs)'}` });
+        problems.push({ path: `/edges/${i}/sourcePort`, message: `${named(edge.source)} has no output “${edge.sourcePort}”${ports.size ? ` (its outputs: ${[...ports].map((p) => portLabel(edge.source, p)).join(', ')})` : ' (it has no outputs)'}: connect from one of its outputs, or delete the connection.` });
       }
       const portKey = `${edge.source}\u0000${edge.sourcePort}`;
-      if (usedPorts.has(portKey)) problems.push({ path: `/edges/${i}/sourcePort`, message: `port "${edge.sourcePort}" of node "${edge.source}" already has an edge (${flow.edges[usedPorts.get(portKey)!].id}); a port leads to one node` });
+      if (usedPorts.has(portKey)) problems.push({ path: `/edges/${i}/sourcePort`, message: `The output “${portLabel(edge.source, edge.sourcePort)}” of ${named(edge.source)} is connected twice; an output leads to one step, so delete one of the connections.` });
       else usedPorts.set(portKey, i);
     }
-    if (targetOk && plugins.get(edge.target)?.category === 'trigger') problems.push({ path: `/edges/${i}/target`, message: `edge ends at trigger "${edge.target}"; triggers cannot have incoming edges` });
+    if (targetOk && plugins.get(edge.target)?.category === 'trigger') problems.push({ path: `/edges/${i}/target`, message: `A connection leads into the trigger ${named(edge.target)}; contacts enter at a trigger, so nothing may lead into it.` });
     if (sourceOk && targetOk) adjacency.set(edge.source, [...(adjacency.get(edge.source) ?? []), edge.target]);
   });
 
   const triggers = flow.nodes.filter((n) => plugins.get(n.id)?.category === 'trigger');
   if (triggers.length === 0 && flow.nodes.every((n) => plugins.has(n.id) || !registry.get(n.type))) {
-    problems.push({ path: '/nodes', message: 'the program has no trigger node, so no contact can enter it' });
+    problems.push({ path: '/nodes', message: 'The program has no trigger, so no contact can enter it: add one from Triggers.' });
   }
 
   if (triggers.length > 0) {
@@ -101,19 +113,19 @@ export function validateFlow(doc: unknown, registry: Registry): Problem[] {
       stack.push(...(adjacency.get(id) ?? []));
     }
     flow.nodes.forEach((node, i) => {
-      if (!reached.has(node.id) && nodeIndex.get(node.id) === i) problems.push({ path: `/nodes/${i}`, message: `node "${node.id}" cannot be reached from any trigger` });
+      if (!reached.has(node.id) && nodeIndex.get(node.id) === i) problems.push({ path: `/nodes/${i}`, message: `${named(node.id)} cannot be reached from any trigger: connect a step to it, or delete it.` });
     });
   }
 
   for (const cycle of cyclesWithoutWait(flow.nodes.map((n) => n.id), adjacency, (id) => plugins.get(id)?.waits === true || plugins.get(id)?.boundsLoops === true)) {
     const first = cycle[0];
-    problems.push({ path: `/nodes/${nodeIndex.get(first)}`, message: `nodes ${cycle.map((c) => `"${c}"`).join(' → ')} form a loop with no wait and no loop limit in it; a contact would spin forever` });
+    problems.push({ path: `/nodes/${nodeIndex.get(first)}`, message: `The steps ${cycle.map(named).join(' → ')} form a loop with no wait and no loop limit in it; a contact would spin forever.` });
   }
 
   const goal = flow.settings?.goal as Condition | undefined;
   if (goal) problems.push(...conditionProblems(goal, '/settings/goal', { facts: true }));
-  if (flow.settings?.reentry === 'afterPeriod' && !flow.settings.reentryAfter) problems.push({ path: '/settings/reentryAfter', message: 'reentry "afterPeriod" needs reentryAfter, e.g. "30 days"' });
-  problems.push(...attributionProblems(flow.settings));
+  if (flow.settings?.reentry === 'afterPeriod' && !flow.settings.reentryAfter) problems.push({ path: '/settings/reentryAfter', message: 'Reentry after is required when contacts may enter again after a period, e.g. "30 days".' });
+  problems.push(...attributionProblems(flow.settings).map((p) => ({ ...p, message: sentence(p.message) })));
   return problems;
 }
 
@@ -189,7 +201,7 @@ export function unstorableProblems(doc: FlowDocument, registry: Registry): Probl
     const plugin = registry.get(node.type);
     const config = plugin ? registry.migrateConfig(plugin, node.version, node.config) : undefined;
     if (!plugin || config === undefined) return;
-    for (const p of registry.checkConfig(plugin, config, `/nodes/${i}/config`)) if (p.message === 'is not a known field') problems.push(p);
+    for (const p of registry.checkConfig(plugin, config, `/nodes/${i}/config`)) if (isUnknownSetting(p.message)) problems.push(p);
     for (const field of templateFields(plugin.configSchema, config)) {
       for (const t of templateProblems(field.template)) if (t.dangerous) problems.push({ path: `/nodes/${i}/config${field.path}`, message: t.message });
     }

@@ -1,7 +1,6 @@
 // Every setting Tend reads from the environment, in one place, with its default.
 // The README's configuration table is written from this file.
 import path from 'node:path';
-import { readSmsConfig, type SmsConfig } from '../delivery/sms.js';
 import { logLevelOf, type LogLevel } from './log.js';
 
 /** Where the rate limits' buckets live: TEND_RATE_LIMIT_STORE (server/rate-limit.ts). */
@@ -69,7 +68,31 @@ export interface TendConfig {
    * their own workflow only when they wait (engine/ARCHITECTURE.md, "First steps").
    */
   firstSteps: boolean;
+  /** TEND_TEMPLATES_DIR: partials and layouts (`name.hbs`) for email templates. */
+  templatesDir?: string;
+  /** TEND_LOG_LEVEL: the Temporal SDK's own log level (default WARN). */
+  sdkLogLevel: string;
+  /** TEND_LOG_NODES: log every node a worker runs. */
+  logNodes: boolean;
+  /** TEND_HEARTBEAT_TIMEOUT_MS: how soon a crashed worker's step is retried elsewhere. */
+  heartbeatTimeoutMs?: number;
+  /** TEND_STACK_FILE: where `tend stack` writes its addresses and process ids as JSON. */
+  stackFile?: string;
+  /** TEND_SKIP_EDITOR_BUILD: serve editor/dist as it is (a deployment built it already). */
+  skipEditorBuild: boolean;
 }
+
+/** TEND_TEMPLATES_DIR alone, for code that has no config at hand (a plugin's save-time check of partials). */
+export const templatesDirOf = (env: NodeJS.ProcessEnv = process.env): string | undefined => env.TEND_TEMPLATES_DIR || undefined;
+/** TEND_LOG_LEVEL alone: the SDK runtime is installed once per process, before any config reaches it. */
+export const sdkLogLevelOf = (env: NodeJS.ProcessEnv = process.env): string => (env.TEND_LOG_LEVEL ?? 'WARN').toUpperCase();
+/** TEND_SECRET_<NAME> variables, as plugins see them (ctx.secrets.<NAME>). */
+export const secretsOf = (env: NodeJS.ProcessEnv = process.env): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? '']));
+/** TEND_URL and TEND_API_KEY: the server the `tend` CLI talks to, and its key. */
+export const apiTargetOf = (env: NodeJS.ProcessEnv = process.env): { url?: string; apiKey?: string } => ({ url: env.TEND_URL || undefined, apiKey: env.TEND_API_KEY || undefined });
+/** TEND_PLUGINS: plugin folders or packages, separated by commas or colons. */
+export const pluginsOf = (env: NodeJS.ProcessEnv = process.env): string[] => (env.TEND_PLUGINS ?? '').split(/[,:]/).map((s) => s.trim()).filter(Boolean);
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
   const tlsEnabled = Boolean(env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_CA || env.TEMPORAL_API_KEY || env.TEMPORAL_TLS === 'true');
@@ -93,7 +116,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     mailFrom: env.TEND_MAIL_FROM || 'Tend <tend@localhost>',
     apiKey: env.TEND_API_KEY || undefined,
     dataDir,
-    plugins: (env.TEND_PLUGINS ?? '').split(/[,:]/).map((s) => s.trim()).filter(Boolean),
+    plugins: pluginsOf(env),
     publicUrl: env.TEND_PUBLIC_URL || undefined,
     sms: readSmsConfig(env, dataDir),
     httpAllow: env.TEND_HTTP_ALLOW || undefined,
@@ -115,7 +138,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
       defaultRole: env.TEND_OIDC_DEFAULT_ROLE || undefined,
     } : undefined,
     metricsPort: env.TEND_METRICS_PORT ? Number(env.TEND_METRICS_PORT) : undefined,
-    secrets: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice('TEND_SECRET_'.length), v ?? ''])),
+    secrets: secretsOf(env),
+    templatesDir: templatesDirOf(env),
+    sdkLogLevel: sdkLogLevelOf(env),
+    logNodes: Boolean(env.TEND_LOG_NODES),
+    stackFile: env.TEND_STACK_FILE || undefined,
+    skipEditorBuild: Boolean(env.TEND_SKIP_EDITOR_BUILD),
+    heartbeatTimeoutMs: env.TEND_HEARTBEAT_TIMEOUT_MS ? positive(env, 'TEND_HEARTBEAT_TIMEOUT_MS', 20_000) : undefined,
   };
 }
 
@@ -147,4 +176,26 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: 
   if (!raw) return fallback;
   if (!(allowed as readonly string[]).includes(raw)) throw new Error(`${name} must be one of ${allowed.join(', ')}, not "${raw}"`);
   return raw as T;
+}
+
+/** TEND_SMS_PROVIDER and the Twilio settings (engine/delivery/sms.ts sends with them). */
+export interface SmsConfig {
+  provider: 'twilio' | 'file' | 'none';
+  twilio?: { accountSid: string; authToken: string; from?: string; messagingServiceSid?: string; apiUrl: string };
+  dataDir: string;
+}
+
+export function readSmsConfig(env: NodeJS.ProcessEnv, dataDir: string): SmsConfig {
+  const provider = (env.TEND_SMS_PROVIDER || (env.TWILIO_ACCOUNT_SID ? 'twilio' : 'file')) as SmsConfig['provider'];
+  if (!['twilio', 'file', 'none'].includes(provider)) throw new Error(`TEND_SMS_PROVIDER must be twilio, file or none, not "${provider}"`);
+  if (provider !== 'twilio') return { provider, dataDir };
+  const accountSid = env.TWILIO_ACCOUNT_SID;
+  const authToken = env.TWILIO_AUTH_TOKEN;
+  if (!accountSid || !authToken) throw new Error('TEND_SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+  if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID) throw new Error('TEND_SMS_PROVIDER=twilio needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID');
+  return {
+    provider,
+    dataDir,
+    twilio: { accountSid, authToken, from: env.TWILIO_FROM, messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID, apiUrl: (env.TWILIO_API_URL || 'https://api.twilio.com').replace(/\/$/, '') },
+  };
 }

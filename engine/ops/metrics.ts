@@ -7,6 +7,7 @@
 // whichever server is scraped; the in-process ones are per process.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../storage/db.js';
+import { databaseFigures } from '../storage/ops-figures.js';
 
 type Labels = Record<string, string>;
 
@@ -86,32 +87,25 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   };
 }
 
-/** The figures every process shares, read from the database (indexes: 110_erasure.sql; the outbox's age by its id, 130_lean_ingest.sql). */
+/** The figures every process shares, read from the database. */
 export async function databaseSamples(db: Queryable): Promise<Sample[]> {
-  const [events, enrollments, messages, failed, outbox] = await Promise.all([
-    // Every event stored for dispatch takes one outbox id: a counter that costs nothing to read.
-    db.query<{ last_value: string; is_called: boolean }>('SELECT last_value, is_called FROM outbox_id_seq'),
-    db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM enrollments GROUP BY status'),
-    db.query<{ channel: string; status: string; n: string }>('SELECT channel, status, count(*) AS n FROM messages GROUP BY channel, status'),
-    db.query<{ n: string }>("SELECT count(*) AS n FROM node_visits WHERE status = 'failed'"),
-    db.query<{ n: string; age: number | null }>('SELECT count(*) AS n, (SELECT extract(epoch FROM now() - created_at)::float8 FROM outbox ORDER BY id LIMIT 1) AS age FROM outbox'),
-  ]);
-  const seq = events.rows[0];
+  const figures = await databaseFigures(db);
+  const seq = figures.outboxSequence;
   const samples: Sample[] = [
     { name: 'tend_events_ingested_total', help: 'Events stored for dispatch (API, tracking, forms, contact changes).', type: 'counter', value: seq?.is_called ? Number(seq.last_value) : 0 },
   ];
-  const byStatus = new Map(enrollments.rows.map((r) => [r.status, Number(r.n)]));
+  const byStatus = new Map(figures.enrollmentsByStatus.map((r) => [r.status, Number(r.n)]));
   const started = [...byStatus.values()].reduce((a, b) => a + b, 0);
   samples.push({ name: 'tend_enrollments_started_total', help: 'Enrollments (runs of a contact through a program) started.', type: 'counter', value: started });
   samples.push({ name: 'tend_enrollments_active', help: 'Enrollments running now (at a node or waiting).', type: 'gauge', value: byStatus.get('active') ?? 0 });
   for (const status of ['completed', 'exited', 'failed']) {
     samples.push({ name: 'tend_enrollments_finished_total', help: 'Enrollments finished, by how they ended.', type: 'counter', labels: { status }, value: byStatus.get(status) ?? 0 });
   }
-  for (const r of messages.rows) {
+  for (const r of figures.messagesByChannelStatus) {
     samples.push({ name: 'tend_messages', help: 'Sends (email, SMS, webhook) by channel and current status; erasure removes rows.', type: 'gauge', labels: { channel: r.channel, status: r.status }, value: Number(r.n) });
   }
-  samples.push({ name: 'tend_node_failures_total', help: 'Node visits that failed for good (after their retries).', type: 'counter', value: Number(failed.rows[0]?.n ?? 0) });
-  samples.push({ name: 'tend_outbox_depth', help: 'Stored events not yet dispatched to programs.', type: 'gauge', value: Number(outbox.rows[0]?.n ?? 0) });
-  samples.push({ name: 'tend_dispatch_lag_seconds', help: 'Age of the oldest event waiting in the outbox (0 when empty).', type: 'gauge', value: outbox.rows[0]?.age ?? 0 });
+  samples.push({ name: 'tend_node_failures_total', help: 'Node visits that failed for good (after their retries).', type: 'counter', value: Number(figures.failedVisits?.n ?? 0) });
+  samples.push({ name: 'tend_outbox_depth', help: 'Stored events not yet dispatched to programs.', type: 'gauge', value: Number(figures.outbox?.n ?? 0) });
+  samples.push({ name: 'tend_dispatch_lag_seconds', help: 'Age of the oldest event waiting in the outbox (0 when empty).', type: 'gauge', value: figures.outbox?.age ?? 0 });
   return samples;
 }

@@ -3,6 +3,7 @@
 // time, so a load balancer's probe never hangs on a dead dependency.
 import type { Db } from '../storage/db.js';
 import { pendingMigrations } from '../storage/migrate.js';
+import { ping } from '../storage/ops-figures.js';
 
 /** What both Temporal connection types (client and worker) offer for a cheap round trip. */
 export interface TemporalProbe {
@@ -35,7 +36,7 @@ export async function checkReadiness(deps: { db: Db; temporal?: TemporalProbe; t
   // The Temporal call's own deadline ends before the check's timeout, so its retries stop by themselves.
   await Promise.all([
     run('database', async () => {
-      await deps.db.query('SELECT 1');
+      await ping(deps.db);
       const pending = await pendingMigrations(deps.db);
       checks.migrations = pending.length ? { ok: false, error: `not applied: ${pending.join(', ')}` } : { ok: true };
       return undefined;

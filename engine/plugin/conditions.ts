@@ -7,7 +7,7 @@
 //
 // A fact ("did order_completed at least 2 times in the last 90 days", "total of
 // order_completed.value in 365 days") reads the contact's event history. Segments
-// compute facts in SQL (engine/audience/segments/sql.ts); if/else nodes and goals ask for them
+// compute facts in SQL (engine/storage/condition-sql.ts); if/else nodes and goals ask for them
 // through `measure` before evaluating. Event filters (trigger and wait `where`) see one
 // event, so facts are refused there.
 //

@@ -10,6 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import type { NodePlugin, PluginDescription } from './index.js';
 import { pluginEntry } from './entry.js';
 import { portsOf } from '../flow/ports.js';
+import { plainErrors, sentence, templateSentence } from '../flow/problem-words.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -44,19 +45,19 @@ export function ajvProblems(errors: ErrorObject[] | null | undefined, prefix: st
 }
 
 /**
- * Ajv's messages, except under a condition that fails the condition language's union:
- * there Ajv lists every branch ("must have required property 'all'", "must match a
- * schema in anyOf"), which tells a marketer nothing; the sentences of
- * condition-words.ts say what is missing instead.
+ * Ajv's errors as sentences naming each field by its form's label (flow/problem-words.ts);
+ * under a condition that fails the condition language's union, Ajv lists every branch
+ * ("must have required property 'all'", "must match a schema in anyOf"), so the
+ * sentences of condition-words.ts say what is missing instead.
  */
-export function plainConditionProblems(errors: ErrorObject[], config: unknown, prefix: string): ConfigProblem[] {
+export function plainConditionProblems(errors: ErrorObject[], config: unknown, prefix: string, schema?: unknown): ConfigProblem[] {
   const conditions = errors
     .filter((e) => e.keyword === 'anyOf' && (e.parentSchema as { $id?: string } | undefined)?.$id === 'Condition')
     .map((e) => e.instancePath)
     .filter((path, _i, all) => !all.some((outer) => outer !== path && isUnder(path, outer)));
   const plain = conditions.flatMap((path) => conditionShapeProblems(valueAt(config, path), path));
   const rest = errors.filter((e) => !conditions.some((path) => isUnder(e.instancePath, path)));
-  return [...plain.map((p) => ({ path: prefix + p.path, message: p.message })), ...ajvProblems(rest, prefix)];
+  return [...plain, ...plainErrors(rest, schema)].map((p) => ({ path: prefix + p.path, message: p.message }));
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
@@ -103,13 +104,18 @@ export class Registry {
       validate = newAjv().compile(JSON.parse(JSON.stringify(plugin.configSchema)));
       this.validators.set(plugin.id, validate);
     }
-    if (!validate(config)) return dedupe(plainConditionProblems(validate.errors ?? [], config, prefix));
+    // Template problems come with the form's other problems, in the same answer: a
+    // template that does not read is said at once, not once the rest of the form is right.
     const templates: ConfigProblem[] = [];
     for (const field of templateFields(plugin.configSchema, config)) {
       const problem = templateProblem(field.template);
-      if (problem) templates.push({ path: prefix + field.path, message: problem });
+      if (problem) templates.push({ path: prefix + field.path, message: templateSentence(plugin.configSchema, field.path, problem) });
     }
-    return [...templates, ...(plugin.check?.(config) ?? []).map((p) => ({ path: prefix + p.path, message: p.message }))];
+    if (!validate(config)) {
+      const shape = plainConditionProblems(validate.errors ?? [], config, prefix, plugin.configSchema);
+      return dedupe([...shape, ...templates.filter((t) => !shape.some((s) => s.path === t.path))]);
+    }
+    return [...templates, ...(plugin.check?.(config) ?? []).map((p) => ({ path: prefix + p.path, message: sentence(p.message) }))];
   }
 
   /** Brings a config from `fromVersion` up to the plugin's version; undefined when no path exists. */

@@ -1,6 +1,7 @@
 // The activities behind the enrollment workflow: run one node (load what it needs,
 // call the plugin, record the visit) and finish a run. Built by a factory that is
 // handed its dependencies, so tests pass real ones in.
+import { portsUsedBy } from './interpreter.js';
 import type { SignalledEvent } from '../plugin/match.js';
 import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
@@ -9,6 +10,7 @@ import type { Db } from '../storage/db.js';
 import { getContact, getContacts } from '../storage/contacts.js';
 import { getEvent, getEvents } from '../storage/events.js';
 import { handOverRun } from '../storage/runs.js';
+import { claimForBatch, closeVisit, closeVisitByError, endRun, enterNode, failUnsettledMessages, markWaiting, noteVisitError, type EnrollmentRow } from '../storage/visits.js';
 import { getVersion } from '../storage/programs.js';
 import type { Registry } from '../plugin/registry.js';
 import type { FlowDocument, FlowNode } from '../flow/document.js';
@@ -76,17 +78,6 @@ interface CompiledProgram {
   goals: GoalNode[];
 }
 
-interface EnrollmentRow {
-  id: string;
-  program_id: string;
-  version: number;
-  contact_id: string;
-  key: string;
-  trigger_event_id: string | null;
-  trigger_node: string;
-  status: string;
-  entered_at: Date;
-}
 
 export function createActivities(deps: ActivityDeps) {
   const { db, registry } = deps;
@@ -139,40 +130,14 @@ export function createActivities(deps: ActivityDeps) {
    * and moves the enrollment's pointer — the latter only while it is active.
    */
   async function enter(input: RunNodeInput): Promise<EnrollmentRow> {
-    const row = (await db.query<EnrollmentRow>(
-      `WITH e AS (SELECT * FROM enrollments WHERE id = $1),
-       closed AS (
-         UPDATE node_visits SET status = 'completed', port = $6, left_at = now()
-         WHERE $4::text IS NOT NULL AND enrollment_id = $1 AND node_id = $4 AND visit = $5 AND status <> 'completed'
-       ),
-       opened AS (
-         INSERT INTO node_visits (enrollment_id, node_id, visit, program_id, version, status)
-         SELECT e.id, $2, $3, e.program_id, e.version, 'active' FROM e WHERE e.status = 'active'
-         ON CONFLICT DO NOTHING
-       ),
-       moved AS (UPDATE enrollments SET current_node = $2 WHERE id = $1 AND status = 'active')
-       SELECT * FROM e`,
-      [input.enrollmentId, input.nodeId, input.visit, input.left?.nodeId ?? null, input.left?.visit ?? null, input.left?.port ?? null],
-    )).rows[0];
+    const row = await enterNode(db, input);
     if (!row) throw new NotRetryableError(`enrollment ${input.enrollmentId} does not exist`);
     return row;
   }
 
   /** Closes the run in one statement (one round trip, atomic without BEGIN/COMMIT): the visit it leaves, a failed node's visit, and the enrollment itself. */
   async function end(input: FinishInput, failedNode?: { nodeId: string; visit: number; error: string }): Promise<void> {
-    await db.query(
-      `WITH closed AS (
-         UPDATE node_visits SET status = 'completed', port = $6, left_at = now()
-         WHERE $4::text IS NOT NULL AND enrollment_id = $1 AND node_id = $4 AND visit = $5 AND status <> 'completed'
-       ),
-       failed AS (
-         UPDATE node_visits SET status = 'failed', error = $9, left_at = now()
-         WHERE $7::text IS NOT NULL AND enrollment_id = $1 AND node_id = $7 AND visit = $8
-       )
-       UPDATE enrollments SET status = $2, exit_reason = $3, ended_at = now() WHERE id = $1 AND status = 'active'`,
-      [input.enrollmentId, input.status, input.reason ?? null, input.left?.nodeId ?? null, input.left?.visit ?? null, input.left?.port ?? null,
-        failedNode?.nodeId ?? null, failedNode?.visit ?? null, failedNode?.error ?? null],
-    );
+    await endRun(db, input, failedNode);
   }
 
   function logger(fields: Record<string, unknown>): Logger {
@@ -235,11 +200,7 @@ export function createActivities(deps: ActivityDeps) {
       /** Every way a send ends records a final status: a node that gives up (or leaves by its error port) closes its open messages as failed, with the last reason seen. */
       const closeUnsettled = async (fallback: string): Promise<string | undefined> => {
         if (!unsettled.size) return undefined;
-        const { rows } = await db.query<{ reason: string }>(
-          "UPDATE messages SET status = 'failed', reason = COALESCE(reason, $2) WHERE id = ANY($1) AND status = 'sending' RETURNING reason",
-          [[...unsettled], fallback],
-        );
-        return rows.map((r) => r.reason).join('; ') || undefined;
+        return (await failUnsettledMessages(db, [...unsettled], fallback)).join('; ') || undefined;
       };
       let directive: Directive;
       try {
@@ -277,8 +238,7 @@ export function createActivities(deps: ActivityDeps) {
           },
         });
         const declared = portsOf(compiled.plugin, compiled.config).map((p) => p.name);
-        const used = directive.kind === 'waitForEvent' ? [directive.eventPort, directive.timeoutPort] : directive.kind === 'exit' || directive.kind === 'again' ? [] : [directive.port];
-        const undeclared = used.find((p) => !declared.includes(p));
+        const undeclared = portsUsedBy(directive).find((p) => !declared.includes(p));
         if (undeclared) throw new NotRetryableError(`plugin ${compiled.plugin.id} returned port "${undeclared}", which it does not declare`);
       } catch (err) {
         if (err instanceof RetryAfterError && attempt < maxAttempts + 1) {
@@ -297,7 +257,7 @@ export function createActivities(deps: ActivityDeps) {
         // A node with an error port sends the contact on by it; otherwise the run fails.
         const errorTarget = prog.targets.get(`${input.nodeId}\u0000error`);
         if (errorTarget && portsOf(compiled.plugin, compiled.config).some((p) => p.name === 'error')) {
-          await db.query("UPDATE node_visits SET status = 'completed', port = 'error', error = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, message]);
+          await closeVisitByError(db, { enrollmentId: enrollment.id, nodeId: input.nodeId, visit: input.visit }, message);
           return { ended: false, directive: { kind: 'next', port: 'error' }, targets: { error: errorTarget } };
         }
         await end({ enrollmentId: enrollment.id, status: 'failed', reason: message }, { nodeId: input.nodeId, visit: input.visit, error: message });
@@ -309,7 +269,7 @@ export function createActivities(deps: ActivityDeps) {
       const gaveUp = await closeUnsettled(`the node went on by "${directive.kind === 'next' ? directive.port : directive.kind}" without a final answer`);
       if (gaveUp) {
         log.warn('a message of this visit ended without a final answer', { reason: gaveUp });
-        await db.query('UPDATE node_visits SET error = $4 WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3', [enrollment.id, input.nodeId, input.visit, gaveUp]);
+        await noteVisitError(db, { enrollmentId: enrollment.id, nodeId: input.nodeId, visit: input.visit }, gaveUp);
       }
       const target = (port: string) => prog.targets.get(`${input.nodeId}\u0000${port}`) ?? null;
       const quickOf = (...ids: (string | null)[]) => ids.filter((id): id is string => id !== null && prog.config.get(id)?.plugin.quick === true);
@@ -323,12 +283,12 @@ export function createActivities(deps: ActivityDeps) {
           await end({ enrollmentId: enrollment.id, status: 'completed', left: { nodeId: input.nodeId, visit: input.visit, port: directive.port } });
           return { ended: true, outcome: 'completed' };
         }
-        if (!carried.closedByNext) await db.query("UPDATE node_visits SET status = 'completed', port = $4, left_at = now() WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, directive.port]);
+        if (!carried.closedByNext) await closeVisit(db, { enrollmentId: enrollment.id, nodeId: input.nodeId, visit: input.visit }, directive.port);
         carried.contactAfter = tracker.contactChanged ? tracker.contact : contact;
         return { ended: false, directive, targets: { [directive.port]: next }, quick: quickOf(next) };
       }
       const until = new Date(directive.until);
-      await db.query("UPDATE node_visits SET status = 'waiting', wake_at = $4 WHERE enrollment_id = $1 AND node_id = $2 AND visit = $3", [enrollment.id, input.nodeId, input.visit, until]);
+      await markWaiting(db, { enrollmentId: enrollment.id, nodeId: input.nodeId, visit: input.visit }, until);
       const delayMs = Math.max(0, until.getTime() - Date.now());
       if (directive.kind === 'again') return { ended: false, directive, delayMs, targets: {} };
       if (directive.kind === 'sleep') return { ended: false, directive, delayMs, targets: { [directive.port]: target(directive.port) }, quick: quickOf(target(directive.port)) };
@@ -397,12 +357,7 @@ export function createActivities(deps: ActivityDeps) {
    */
   async function runFirstSteps(input: FirstStepsActivityInput): Promise<{ finished: number; handedOver: number }> {
     const byId = new Map(input.runs.map((r) => [r.enrollmentId, r]));
-    const { rows } = await db.query<{ id: string; runner: string; contact_id: string; trigger_event_id: string | null }>(
-      `UPDATE enrollments SET runner = CASE WHEN runner = 'workflow' THEN runner ELSE $1 END
-       WHERE id = ANY($2) AND status = 'active' AND (runner IS NULL OR runner = $1 OR runner = 'workflow')
-       RETURNING id, runner, contact_id, trigger_event_id`,
-      [input.batchId, [...byId.keys()]],
-    );
+    const rows = await claimForBatch(db, input.batchId, [...byId.keys()]);
     // What every first node reads, read for the whole batch at once: the contacts and the events that brought them.
     const contacts = await getContacts(db, [...new Set(rows.map((r) => r.contact_id))]);
     const triggerIds = rows.map((r) => r.trigger_event_id).filter((id): id is string => id !== null && !events.has(id));

@@ -5,6 +5,7 @@
 // after assignment. Once every variant has the minimum sample, the best rate wins (the
 // first variant on a tie) and is stored: later contacts all get it, except the holdout.
 import type { Queryable } from '../storage/db.js';
+import { experimentCounts, experimentWinner, storeExperimentWinner } from '../storage/experiments.js';
 import { durationMs } from '../plugin/duration.js';
 import type { ExperimentQuery, ExperimentState } from '../plugin/index.js';
 
@@ -24,18 +25,7 @@ export async function experimentResults(db: Queryable, spec: ExperimentSpec, var
   const windowSecs = durationMs(spec.window) / 1000;
   const byRun = spec.metric !== 'conversion';
   const successType = spec.metric === 'opened' ? 'email_opened' : spec.metric === 'clicked' ? 'email_clicked' : spec.event!;
-  const { rows } = await db.query<{ variant: string; assigned: string; converted: string }>(
-    `SELECT a.properties->>'variant' AS variant, count(*) AS assigned,
-            count(*) FILTER (WHERE EXISTS (
-              SELECT 1 FROM events x WHERE x.contact_id = a.contact_id AND x.type = $3
-                AND x.occurred_at >= a.occurred_at AND x.occurred_at <= a.occurred_at + make_interval(secs => $4)
-                ${byRun ? "AND x.properties->>'enrollmentId' = a.properties->>'enrollmentId'" : ''})) AS converted
-     FROM events a
-     WHERE a.type = '${EXPERIMENT_ASSIGNED}' AND a.properties->>'programId' = $1 AND a.properties->>'node' = $2
-       AND a.occurred_at <= now() - make_interval(secs => $4)
-     GROUP BY 1`,
-    [spec.programId, spec.nodeId, successType, windowSecs],
-  );
+  const rows = await experimentCounts(db, { assignedType: EXPERIMENT_ASSIGNED, programId: spec.programId, nodeId: spec.nodeId, successType, windowSecs, byRun });
   return variants.map((variant) => {
     const r = rows.find((x) => x.variant === variant);
     const assigned = Number(r?.assigned ?? 0);
@@ -46,12 +36,12 @@ export async function experimentResults(db: Queryable, spec: ExperimentSpec, var
 
 /** The stored winner, or one decided now (unless `decide` is false) when every variant has its sample. */
 export async function experimentState(db: Queryable, spec: ExperimentSpec, decide = true): Promise<ExperimentState> {
-  const stored = (await db.query<{ variant: string; decided_at: Date; results: VariantResult[] }>('SELECT * FROM experiment_winners WHERE program_id = $1 AND node_id = $2', [spec.programId, spec.nodeId])).rows[0];
+  const stored = await experimentWinner<VariantResult>(db, spec.programId, spec.nodeId);
   if (stored) return { winner: stored.variant, decidedAt: stored.decided_at.toISOString(), results: stored.results };
   const results = await experimentResults(db, spec);
   if (!decide || results.some((r) => r.assigned < spec.minSample)) return { results };
   const best = results.reduce((a, b) => (b.rate > a.rate ? b : a));
   // Several workers may decide at once: the first stored decision stands.
-  await db.query('INSERT INTO experiment_winners (program_id, node_id, variant, results) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [spec.programId, spec.nodeId, best.variant, JSON.stringify(results)]);
+  await storeExperimentWinner(db, spec.programId, spec.nodeId, best.variant, results);
   return experimentState(db, spec);
 }

@@ -5,8 +5,8 @@
 import type pg from 'pg';
 import type { Queryable } from './db.js';
 import type { Condition } from '../plugin/conditions.js';
-import { conditionSql, Params } from '../audience/segments/sql.js';
-import { HELD_OUT } from '../dispatch/holdout.js';
+import { conditionSql, Params } from './condition-sql.js';
+import { HELD_OUT } from './enrollments.js';
 
 export interface HeldOutEntry { programId: string; version: number; contactId: string; key: string; triggerEventId: string; triggerNode: string }
 

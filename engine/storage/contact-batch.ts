@@ -3,13 +3,13 @@
 // INSERT and one UPDATE, and their changes become `tend.contact_changed` events in one
 // statement — the same outcome as one `PUT /api/contacts` per row, in a few round trips.
 import crypto from 'node:crypto';
-import { planZone } from '../audience/calendar.js';
+import { planZone } from './calendars.js';
 import type pg from 'pg';
 import type { Contact } from '../plugin/index.js';
 import type { FieldError } from '../ops/errors.js';
 import { normaliseEmail, toContact, type ContactFields, type ContactRow } from './contacts.js';
 import { CONTACT_CHANGED, diffContacts } from './contact-changes.js';
-import { reschedule, schedulesReading } from '../audience/date-schedule.js';
+import { reschedule, schedulesReading } from './date-schedules.js';
 
 export interface ContactUpsertRow extends ContactFields {
   contactId?: string;

@@ -6,8 +6,8 @@ import type pg from 'pg';
 import type { Contact } from '../plugin/index.js';
 import type { Queryable } from './db.js';
 import { appendEvent } from './events.js';
-import { reschedule, schedulesReading } from '../audience/date-schedule.js';
-import { planZone } from '../audience/calendar.js';
+import { reschedule, schedulesReading } from './date-schedules.js';
+import { planZone } from './calendars.js';
 
 export const CONTACT_CHANGED = 'tend.contact_changed';
 

@@ -38,6 +38,16 @@ export async function getContacts(db: Queryable, ids: string[]): Promise<Map<str
   return new Map(rows.map((r) => [r.id, toContact(r)]));
 }
 
+/** One contact's row as stored, without its segments. */
+export async function contactRow(db: Queryable, id: string): Promise<ContactRow | undefined> {
+  return (await db.query<ContactRow>('SELECT * FROM contacts WHERE id = $1', [id])).rows[0];
+}
+
+/** One contact's attributes, or undefined when there is no such contact. */
+export async function contactAttributes(db: Queryable, id: string): Promise<Record<string, unknown> | undefined> {
+  return (await db.query<{ attributes: Record<string, unknown> }>('SELECT attributes FROM contacts WHERE id = $1', [id])).rows[0]?.attributes;
+}
+
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }

@@ -2,54 +2,60 @@
 // document (engine/delivery/content-slots.ts says what it holds). Archived, never deleted, so
 // events keep naming a slot; the key is unique among slots in use.
 import type { Queryable } from './db.js';
-import type { ContentSlot, ContentSlotInput } from '../delivery/content-slots.js';
+
+/**
+ * A slot as stored. Its variants' shape (rules and HTML) is engine/delivery/content-slots.ts's,
+ * checked there before a slot gets here; storage keeps them as JSON, typed by the caller.
+ */
+export interface StoredSlotInput<V = unknown> { key: string; name: string; defaultHtml?: string | null; variants: V[] }
+export interface StoredSlot<V = unknown> { id: string; key: string; name: string; defaultHtml: string | null; variants: V[]; createdAt: string; updatedAt: string }
 
 interface SlotRow {
   id: string;
   key: string;
   name: string;
-  definition: Pick<ContentSlotInput, 'defaultHtml' | 'variants'>;
+  definition: { defaultHtml?: string | null; variants: unknown[] };
   created_at: Date;
   updated_at: Date;
 }
 
-const toSlot = (r: SlotRow): ContentSlot => ({
-  id: r.id, key: r.key, name: r.name, defaultHtml: r.definition.defaultHtml ?? null, variants: r.definition.variants,
+const toSlot = <V>(r: SlotRow): StoredSlot<V> => ({
+  id: r.id, key: r.key, name: r.name, defaultHtml: r.definition.defaultHtml ?? null, variants: r.definition.variants as V[],
   createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 });
 
-const definition = (s: ContentSlotInput) => JSON.stringify({ defaultHtml: s.defaultHtml ?? null, variants: s.variants });
+const definition = (s: StoredSlotInput) => JSON.stringify({ defaultHtml: s.defaultHtml ?? null, variants: s.variants });
 
 /** Whether a unique-key violation: another slot in use has the key. */
 const keyTaken = (e: unknown) => (e as { code?: string }).code === '23505';
 
-export async function insertContentSlot(db: Queryable, slot: ContentSlotInput): Promise<ContentSlot | 'key taken'> {
+export async function insertContentSlot<V>(db: Queryable, slot: StoredSlotInput<V>): Promise<StoredSlot<V> | 'key taken'> {
   try {
     const { rows } = await db.query<SlotRow>('INSERT INTO content_slots (key, name, definition) VALUES ($1, $2, $3) RETURNING *', [slot.key, slot.name, definition(slot)]);
-    return toSlot(rows[0]!);
+    return toSlot<V>(rows[0]!);
   } catch (e) {
     if (keyTaken(e)) return 'key taken';
     throw e;
   }
 }
 
-export async function updateContentSlot(db: Queryable, id: string, slot: ContentSlotInput): Promise<ContentSlot | 'missing' | 'key taken'> {
+export async function updateContentSlot<V>(db: Queryable, id: string, slot: StoredSlotInput<V>): Promise<StoredSlot<V> | 'missing' | 'key taken'> {
   try {
     const { rows } = await db.query<SlotRow>('UPDATE content_slots SET key = $2, name = $3, definition = $4, updated_at = now() WHERE id = $1 AND archived_at IS NULL RETURNING *', [id, slot.key, slot.name, definition(slot)]);
-    return rows[0] ? toSlot(rows[0]) : 'missing';
+    return rows[0] ? toSlot<V>(rows[0]) : 'missing';
   } catch (e) {
     if (keyTaken(e)) return 'key taken';
     throw e;
   }
 }
 
-export async function getContentSlot(db: Queryable, id: string): Promise<ContentSlot | undefined> {
+export async function getContentSlot<V = unknown>(db: Queryable, id: string): Promise<StoredSlot<V> | undefined> {
   const { rows } = await db.query<SlotRow>('SELECT * FROM content_slots WHERE id = $1 AND archived_at IS NULL', [id]);
-  return rows[0] ? toSlot(rows[0]) : undefined;
+  return rows[0] ? toSlot<V>(rows[0]) : undefined;
 }
 
-export async function listContentSlots(db: Queryable): Promise<ContentSlot[]> {
-  return (await db.query<SlotRow>('SELECT * FROM content_slots WHERE archived_at IS NULL ORDER BY name, id')).rows.map(toSlot);
+export async function listContentSlots<V = unknown>(db: Queryable): Promise<StoredSlot<V>[]> {
+  return (await db.query<SlotRow>('SELECT * FROM content_slots WHERE archived_at IS NULL ORDER BY name, id')).rows.map((r) => toSlot<V>(r));
 }
 
 export async function archiveContentSlot(db: Queryable, id: string): Promise<boolean> {
@@ -70,7 +76,7 @@ export async function contentSlotStats(db: Queryable, key: string, days: number)
 }
 
 /** What visitors are shown: every slot in use, keyed by its key, for the serving cache. */
-export async function liveContentSlots(db: Queryable): Promise<Map<string, Pick<ContentSlotInput, 'defaultHtml' | 'variants'>>> {
+export async function liveContentSlots<V = unknown>(db: Queryable): Promise<Map<string, { defaultHtml?: string | null; variants: V[] }>> {
   const { rows } = await db.query<Pick<SlotRow, 'key' | 'definition'>>('SELECT key, definition FROM content_slots WHERE archived_at IS NULL');
-  return new Map(rows.map((r) => [r.key, r.definition]));
+  return new Map(rows.map((r) => [r.key, r.definition as { defaultHtml?: string | null; variants: V[] }]));
 }

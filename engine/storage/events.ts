@@ -66,3 +66,18 @@ export async function getEvent(db: Queryable, id: string): Promise<TendEvent | u
   const row = (await db.query<EventRow>('SELECT * FROM events WHERE id = $1', [id])).rows[0];
   return row ? toEvent(row) : undefined;
 }
+
+/**
+ * The contact's events of `type` within `withinMs` before event `eventId`, up to it in
+ * (occurred_at, id) order (itself included). Times are compared in SQL: JS dates lose
+ * the microseconds PostgreSQL keeps.
+ */
+export async function eventsUpTo(db: Queryable, contactId: string, type: string, eventId: string, withinMs: number): Promise<EventRow[]> {
+  const { rows } = await db.query<EventRow>(
+    `SELECT e.* FROM events e, events me WHERE me.id = $3 AND e.contact_id = $1 AND e.type = $2
+       AND e.occurred_at > me.occurred_at - make_interval(secs => $4::double precision / 1000)
+       AND (e.occurred_at, e.id) <= (me.occurred_at, me.id)`,
+    [contactId, type, eventId, withinMs],
+  );
+  return rows;
+}

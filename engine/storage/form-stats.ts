@@ -2,7 +2,7 @@
 // the hosted page or the embed), its submissions (the `form_submitted` events naming
 // it, newest first, paged by a keyset cursor) and both per day for the Forms screen.
 import type { Queryable } from './db.js';
-import { FORM_SUBMITTED } from '../audience/form-submissions.js';
+import { FORM_SUBMITTED } from './forms.js';
 
 /** Today in UTC: the days of views and submissions are UTC days, as on the dashboard. */
 const TODAY = "(now() AT TIME ZONE 'UTC')::date";

@@ -2,10 +2,14 @@
 // (its address without the query, which may carry a visitor's details), and who (the
 // contact, or an anonymous visitor), newest first.
 import type { Queryable } from './db.js';
-import { pageAddress } from '../access/site-keys.js';
 
 export interface PageView { id: string; at: string; page: string | null; title: string | null; contactId: string; email: string | null }
 
+
+/** A page's address without its query or fragment (they may carry a visitor's details): what Tend shows of a page view. */
+export function pageAddress(url: string): string {
+  return URL.canParse(url) ? `${new URL(url).origin}${new URL(url).pathname}` : url.split(/[?#]/)[0]!;
+}
 
 const address = (p: Record<string, unknown>): unknown => p.url ?? p.path;
 

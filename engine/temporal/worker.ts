@@ -5,6 +5,7 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type LogLevel, type
 import type { ActivityDeps } from '../run/activities.js';
 import { createActivities } from '../run/activities.js';
 import { createLog } from '../ops/log.js';
+import { sdkLogLevelOf } from '../ops/config.js';
 
 const workflowsPath = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
@@ -14,7 +15,7 @@ let runtimeInstalled = false;
 export function installRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const level = (process.env.TEND_LOG_LEVEL ?? 'WARN').toUpperCase() as LogLevel;
+  const level = sdkLogLevelOf() as LogLevel;
   try {
     // No SDK signal handlers: Tend stops its worker itself, in order, on SIGINT/SIGTERM.
     // The SDK's lines in Tend's JSON-lines shape (component "temporal").

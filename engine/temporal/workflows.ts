@@ -5,8 +5,8 @@ import type { Activities } from '../run/activities.js';
 import type { EnrollmentInput, FirstStepsInput, Left, Step, StepResult } from '../run/types.js';
 export type { EnrollmentInput, FirstStepsInput } from '../run/types.js';
 import type { Directive } from '../plugin/index.js';
-import { evaluate, type Condition } from '../plugin/conditions.js';
-import { matchesEvent, type SignalledEvent } from '../plugin/match.js';
+import type { SignalledEvent } from '../plugin/match.js';
+import { afterWaitForEvent, leaveReason, meaningOf, staying, type Leaving } from '../run/interpreter.js';
 
 /** A run's own workflow is named after its enrollment. */
 export function workflowIdOf(enrollmentId: string): string {
@@ -63,9 +63,7 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
   const visits: Record<string, number> = { ...(input.visits ?? {}) };
   const seen = new Set(input.seen ?? []);
   const inbox: SignalledEvent[] = [];
-  let goalReached = false;
-  let removedBy: string | undefined;
-  let exitedBecause: string | undefined;
+  let leavingBy: Leaving = { goalReached: false };
   /** A goal node to jump to, once per run. */
   let jumpTo: string | undefined;
   /** Events received so far: `again` with `orOnEvent` wakes when this grows. */
@@ -81,11 +79,11 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     return target;
   };
   /** The goal was met, another program removed this contact or an exit event came: leave from wherever the run is. */
-  const leaving = () => goalReached || removedBy !== undefined || exitedBecause !== undefined;
+  const leaving = () => !staying(leavingBy);
   const leave = async () => {
-    const reason = goalReached ? 'goal reached' : removedBy !== undefined ? `removed by ${removedBy}` : exitedBecause!;
+    const { reason, outcome } = leaveReason(leavingBy);
     await finish({ enrollmentId: input.enrollmentId, status: 'exited', reason, left });
-    return goalReached ? 'goal' : removedBy !== undefined ? 'removed' : 'exit event';
+    return outcome;
   };
   let node: string | null = input.node;
   let left: Left | undefined = input.left;
@@ -97,17 +95,11 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
     if (seen.has(event.id)) return; // dispatch is at-least-once
     seen.add(event.id);
     arrivals++;
-    if (input.goal && evaluate(input.goal, { event })) goalReached = true;
-    if (event.type === 'tend.exit_requested' && input.programId && event.properties.programId === input.programId) {
-      removedBy = String(event.properties.by ?? 'another program');
-    }
-    if (input.exitOn && evaluate(input.exitOn.when, { event })) exitedBecause = input.exitOn.reason;
-    if (!goalTaken && jumpTo === undefined) {
-      const goal = input.goals?.find((g) => g.nodeId !== node && evaluate(g.when, { event }));
-      if (goal) {
-        jumpTo = goal.nodeId;
-        if (goal.quick) quick.add(goal.nodeId);
-      }
+    const meant = meaningOf(input, event, { node, leaving: leavingBy, jumpTaken: goalTaken, jumpPending: jumpTo !== undefined });
+    leavingBy = meant.leaving;
+    if (meant.jumpTo) {
+      jumpTo = meant.jumpTo.nodeId;
+      if (meant.jumpTo.quick) quick.add(meant.jumpTo.nodeId);
     }
     inbox.push(event);
   };
@@ -191,12 +183,11 @@ export async function enrollment(input: EnrollmentInput): Promise<string> {
       port = d.port;
     } else if (d.kind === 'waitForEvent') {
       waiting = d.match.type;
-      const found = () => inbox.findIndex((e) => matchesEvent(d.match, e));
-      const arrived = await condition(() => interrupted() || found() >= 0, Math.max(1, step.delayMs ?? 0));
-      port = arrived && found() >= 0 ? d.eventPort : d.timeoutPort;
-      if (port === d.eventPort) received = inbox[found()];
-      // What came before (and including) the matched event is used up.
-      inbox.splice(0, found() >= 0 ? found() + 1 : inbox.length);
+      await condition(() => interrupted() || afterWaitForEvent(d, inbox).received !== undefined, Math.max(1, step.delayMs ?? 0));
+      const woke = afterWaitForEvent(d, inbox);
+      port = woke.port;
+      if (woke.received) received = woke.received;
+      inbox.splice(0, woke.usedUp);
     } else {
       return 'exit';
     }

@@ -1,13 +1,15 @@
 // A dry run of a program: one hypothetical contact and a timeline of events, run
-// through the real node plugins (by the harness, in memory: nothing is sent) and a pure
-// interpreter of their directives that mirrors engine/temporal/workflows.ts on a virtual
-// clock — a sleep jumps to its wake-up time, a wait for an event jumps to the first
-// matching event of the timeline or to its timeout.
+// through the real node plugins (by the harness, in memory: nothing is sent) on a
+// virtual clock — a sleep jumps to its wake-up time, a wait for an event to the first
+// matching event of the timeline or to its timeout. What an event means for the run
+// (its goal, an exit event, a removal, a goal node to jump to) and how a wait for an
+// event ends are decided by engine/run/interpreter.ts, as in the Temporal workflow.
 import type { Registry } from '../plugin/registry.js';
 import type { FlowDocument } from '../flow/document.js';
 import { validateFlow, migratedConfig } from '../flow/validate.js';
 import { evaluate, readPath, type Condition } from '../plugin/conditions.js';
-import { matchesEvent } from '../plugin/match.js';
+import { afterWaitForEvent, leaveReason, meaningOf, staying, type Leaving, type Watch } from '../run/interpreter.js';
+import { goalNodes } from '../run/goals.js';
 import type { Directive, NodePlugin, TendEvent } from '../plugin/index.js';
 import { createMemoryWorld, emptyEffects, type HttpHandler, type RecordedEffects } from './memory-world.js';
 import { makeContact, rendererFor, runVisit, type LogLine } from './harness.js';
@@ -21,6 +23,8 @@ export interface SimulationInput {
   events: Partial<TendEvent>[];
   start?: Date;
   secrets?: Record<string, string>;
+  /** Partials and layouts for email templates (TEND_TEMPLATES_DIR where Tend runs). */
+  templatesDir?: string;
   /** Answers HTTP effects (default: 200 with an empty JSON object); nothing leaves the process. */
   http?: HttpHandler;
   maxSteps?: number;
@@ -104,7 +108,20 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
   const key = keyPath ? String(readPath(trigger, keyPath) ?? '') : '';
   const enrollment = { id: 'simulated-run', key, keyPath, enteredAt: trigger.occurredAt };
   const program = { id: 'simulated-program', version: 1, name: doc.name };
-  let inbox = events.slice(entry.index + 1); // the workflow is signalled every event after the one that started it
+  // What the run watches every event for, as the dispatcher sets it at entry.
+  const triggerSpec = compiled.get(entry.node)!.plugin.trigger!(compiled.get(entry.node)!.config as never);
+  const watch: Watch = {
+    goal,
+    exitOn: triggerSpec.exitOn ? { when: triggerSpec.exitOn, reason: triggerSpec.exitReason ?? 'exit event' } : undefined,
+    programId: program.id,
+    goals: goalNodes(new Map([...compiled].map(([id, c]) => [id, { plugin: c.plugin as NodePlugin, config: c.config }]))).filter((g) => g.onEvents),
+  };
+  const later = events.slice(entry.index + 1); // the workflow is signalled every event after the one that started it
+  let inbox: TendEvent[] = []; // heard and not used up by a wait for an event
+  let heard = 0;
+  let leaving: Leaving = { goalReached: false };
+  let jumpTo: string | undefined;
+  let jumped = false;
   let clock = new Date(trigger.occurredAt);
   let received: TendEvent | null = null;
   const visits = new Map<string, number>();
@@ -118,10 +135,32 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     result.contact = world.contact;
     return result;
   };
-  /** Events that arrive by `until`, in order; the first meeting the goal ends the run there. */
-  const goalEventBy = (until: number) => (goal ? inbox.find((e) => Date.parse(e.occurredAt) <= until && evaluate(goal, { event: e })) : undefined);
+  const leave = () => (leaving.goalReached ? end('goal reached') : end('exited', leaveReason(leaving).reason));
+  /**
+   * The events that arrive up to `until`, one by one as the workflow is signalled them:
+   * each one's meaning is taken; hearing stops at the first that makes the run leave or
+   * jump, or that `wakes` it. Returns that event (the clock moved to it), if any.
+   */
+  const hear = (until: number, wakes: (e: TendEvent) => boolean = () => false): TendEvent | undefined => {
+    while (heard < later.length && Date.parse(later[heard]!.occurredAt) <= until) {
+      const e = later[heard++]!;
+      const meant = meaningOf(watch, e, { node, leaving, jumpTaken: jumped, jumpPending: jumpTo !== undefined });
+      leaving = meant.leaving;
+      if (meant.jumpTo) jumpTo = meant.jumpTo.nodeId;
+      inbox.push(e);
+      if (!staying(leaving) || jumpTo !== undefined || wakes(e)) {
+        clock = new Date(Math.max(clock.getTime(), Date.parse(e.occurredAt)));
+        return e;
+      }
+    }
+    return undefined;
+  };
+  const takeJump = () => { const to = jumpTo!; jumpTo = undefined; jumped = true; return to; };
 
   while (node) {
+    hear(clock.getTime());
+    if (!staying(leaving)) return leave();
+    if (jumpTo !== undefined) { node = takeJump(); continue; }
     if (result.steps.length >= (input.maxSteps ?? 1000)) return end('step limit', `stopped after ${result.steps.length} steps`);
     if (goal && evaluate(goal, { contact: world.contact })) return end('goal reached');
     const c = compiled.get(node)!;
@@ -136,7 +175,7 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     try {
       d = await runVisit({
         plugin: c.plugin as NodePlugin, config: c.config, world, event: trigger, received, now: clock, program, enrollment,
-        node: { id: node, visit, label: c.node.label, arrivedAt: (arrivedAt ??= clock.toISOString()) }, attempt: 1, secrets: input.secrets ?? {}, render: rendererFor(process.env.TEND_TEMPLATES_DIR), logs,
+        node: { id: node, visit, label: c.node.label, arrivedAt: (arrivedAt ??= clock.toISOString()) }, attempt: 1, secrets: input.secrets ?? {}, render: rendererFor(input.templatesDir), logs,
         history: events.filter((e) => Date.parse(e.occurredAt) <= clock.getTime()),
       });
     } catch (err) {
@@ -160,34 +199,30 @@ export async function simulate(input: SimulationInput): Promise<SimulationResult
     }
     const until = Math.max(clock.getTime(), Date.parse(d.until));
     if (d.kind === 'again' || d.kind === 'sleep') {
-      const met = goalEventBy(until);
-      if (met) { clock = new Date(Math.max(clock.getTime(), Date.parse(met.occurredAt))); return end('goal reached'); }
-      // A re-check on the next event: the first one after now, if it comes before `until`.
-      const next = d.kind === 'again' && d.orOnEvent ? inbox.find((e) => Date.parse(e.occurredAt) > clock.getTime() && Date.parse(e.occurredAt) <= until) : undefined;
-      clock = new Date(next ? Date.parse(next.occurredAt) : until);
+      // `again` with orOnEvent is re-checked on the next event that comes before `until`.
+      const from = clock.getTime();
+      const woke = hear(until, (e) => d.kind === 'again' && d.orOnEvent === true && Date.parse(e.occurredAt) > from);
+      if (!woke) clock = new Date(until);
       step.wokeAt = clock.toISOString();
+      if (woke) step.wokeBy = woke;
+      if (!staying(leaving)) return leave();
+      if (jumpTo !== undefined) { node = takeJump(); arrivedAt = undefined; continue; }
       if (d.kind === 'sleep') { step.port = d.port; node = target(node, d.port); }
       continue;
     }
-    // waitForEvent: the first event, in time order, that matches, unless the goal is met first.
-    const arrived = inbox.filter((e) => Date.parse(e.occurredAt) <= until);
-    const found = arrived.findIndex((e) => matchesEvent(d.match, e));
-    const met = goalEventBy(found >= 0 ? Date.parse(arrived[found]!.occurredAt) : until);
-    if (met) { clock = new Date(Math.max(clock.getTime(), Date.parse(met.occurredAt))); return end('goal reached'); }
-    if (found >= 0) {
-      const e = arrived[found]!;
-      clock = new Date(Math.max(clock.getTime(), Date.parse(e.occurredAt)));
-      inbox = inbox.slice(inbox.indexOf(e) + 1);
-      received = e;
-      step.port = d.eventPort;
-      step.wokeBy = e;
-    } else {
-      clock = new Date(until);
-      inbox = inbox.filter((e) => Date.parse(e.occurredAt) > until);
-      step.port = d.timeoutPort;
-    }
+    // waitForEvent: an event heard already and not used up counts, as the workflow's buffered signals do.
+    const matchedBefore = afterWaitForEvent(d, inbox).received !== undefined;
+    const woke = matchedBefore ? undefined : hear(until, (e) => afterWaitForEvent(d, [e]).received !== undefined);
+    if (!matchedBefore && !woke) clock = new Date(until);
+    const ended = afterWaitForEvent(d, inbox);
+    inbox = inbox.slice(ended.usedUp);
+    if (ended.received) { received = ended.received as TendEvent; step.wokeBy = received; }
     step.wokeAt = clock.toISOString();
+    if (!staying(leaving)) return leave();
+    if (jumpTo !== undefined) { node = takeJump(); continue; }
+    step.port = ended.port;
     node = target(step.node, step.port);
   }
+  if (!staying(leaving)) return leave();
   return end('completed');
 }

@@ -1,5 +1,7 @@
 // The CLI's client for a running Tend's HTTP API: base URL and key from flags or the
 // environment, JSON in and out, and problem+json turned into readable errors.
+import { apiTargetOf } from '../../engine/ops/config.js';
+
 export interface ApiOptions {
   url?: string;
   apiKey?: string;
@@ -18,8 +20,9 @@ export interface Api {
 }
 
 export function createApi(opts: ApiOptions, env = process.env): Api {
-  const url = (opts.url ?? env.TEND_URL ?? 'http://localhost:3000').replace(/\/$/, '');
-  const apiKey = opts.apiKey ?? env.TEND_API_KEY;
+  const target = apiTargetOf(env);
+  const url = (opts.url ?? target.url ?? 'http://localhost:3000').replace(/\/$/, '');
+  const apiKey = opts.apiKey ?? target.apiKey;
   if (!apiKey) throw new Error('no API key: pass --api-key or set TEND_API_KEY (`tend start` prints it)');
   return {
     url,

@@ -1,6 +1,7 @@
 // `tend flows …`: validate program documents offline against the local plugin registry
 // (built-ins and TEND_PLUGINS, no server needed), and import, export and list programs
 // through a running Tend's API.
+import { pluginsOf } from '../../engine/ops/config.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRegistry, type Registry } from '../../engine/plugin/registry.js';
@@ -22,8 +23,7 @@ export function readJson(file: string): unknown {
 }
 
 export async function localRegistry(plugins: string[] = []): Promise<Registry> {
-  const fromEnv = (process.env.TEND_PLUGINS ?? '').split(/[,:]/).map((s) => s.trim()).filter(Boolean);
-  return createRegistry([...fromEnv, ...plugins]);
+  return createRegistry([...pluginsOf(), ...plugins]);
 }
 
 /** Prints every problem of every file with its JSON Pointer; 1 when any file has one. */

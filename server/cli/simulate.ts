@@ -1,6 +1,7 @@
 // `tend simulate FILE --contact JSON --events FILE.jsonl`: prints what the program would
 // do for one contact and a timeline — the path, each wait and its wake-up time, every
 // message rendered — without a server and without sending anything.
+import { secretsOf, templatesDirOf } from '../../engine/ops/config.js';
 import fs from 'node:fs';
 import type { FlowDocument } from '../../engine/flow/document.js';
 import type { Contact, TendEvent } from '../../engine/plugin/index.js';
@@ -93,7 +94,8 @@ export async function simulateCommand(file: string, opts: SimulateOptions): Prom
     contact: contactOf(opts.contact),
     events: eventsOf(opts.events),
     start: opts.at ? new Date(opts.at) : undefined,
-    secrets: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TEND_SECRET_')).map(([k, v]) => [k.slice(12), v ?? ''])),
+    secrets: secretsOf(),
+    templatesDir: templatesDirOf(),
   });
   console.log(opts.json ? JSON.stringify(result, null, 2) : formatSimulation(result, opts.html));
   return result.outcome === 'failed' ? 1 : 0;

@@ -35,7 +35,7 @@ test('flows validate: a good file passes, a bad one lists every problem with its
   const bad = await cli('flows', 'validate', fixture('onboarding.json'), fixture('broken.json'));
   expect(bad.code).toBe(1);
   expect(bad.stdout).toContain('broken.json: 7 problems');
-  for (const line of ['/nodes/1/config/duration  must match pattern', '/nodes/2/config/html  must have required property', '/nodes/3/type  unknown node type "acme.crm.nope"', '/edges/1/sourcePort  node "wait" has no output port "done" (it has next)', '/edges/2/target  edge ends at node "ghost"']) {
+  for (const line of ['/nodes/1/config/duration  Duration must be a duration like "3 days".', '/nodes/2/config/html  HTML body is required.', '/nodes/2/config/subject  Subject cannot be empty.', '/nodes/3/type  The step kind “acme.crm.nope” is not installed', '/edges/1/sourcePort  “Wait” has no output “done” (its outputs: Next)', '/edges/2/target  edge ends at node "ghost"']) {
     expect(bad.stdout).toContain(line);
   }
   const notJson = path.join(dir, 'not.json');

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { evaluate, measureEvents, OPERATORS, type Condition, type Fact } from '../../engine/plugin/conditions.js';
-import { conditionSql, Params } from '../../engine/audience/segments/sql.js';
+import { conditionSql, Params } from '../../engine/storage/condition-sql.js';
 import type { Contact, TendEvent } from '../../engine/plugin/index.js';
 
 let tend: Tend;

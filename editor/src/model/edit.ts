@@ -44,6 +44,23 @@ export function insertOnEdge(doc: FlowDocument, catalogue: Catalogue, edgeId: st
 }
 
 /**
+ * Puts an unconnected node already on the canvas onto edge `edgeId` (it was dragged
+ * there): the same as inserting a new one, at `position`.
+ */
+export function moveOntoEdge(doc: FlowDocument, catalogue: Catalogue, nodeId: string, edgeId: string, position: XY): FlowDocument {
+  const node = doc.nodes.find((n) => n.id === nodeId);
+  if (!node || doc.edges.some((e) => e.source === nodeId || e.target === nodeId)) return doc;
+  const placed = { ...node, position: { x: Math.round(position.x), y: Math.round(position.y) } };
+  const without = { ...doc, nodes: doc.nodes.filter((n) => n.id !== nodeId) };
+  const inserted = insertOnEdge(without, catalogue, edgeId, placed);
+  // The node keeps its place in the document's order.
+  const at = doc.nodes.findIndex((n) => n.id === nodeId);
+  const moved = inserted.nodes.find((n) => n.id === nodeId)!;
+  const others = inserted.nodes.filter((n) => n.id !== nodeId);
+  return { ...inserted, nodes: [...others.slice(0, at), moved, ...others.slice(at)] };
+}
+
+/**
  * Shifts `target` and everything downstream of it to the right, just enough that they
  * start one gap after node `placed` ends, so an inserted node does not sit on its neighbours.
  */

@@ -6,11 +6,12 @@ import type { Db, Queryable } from '../../storage/db.js';
 import { transaction } from '../../storage/db.js';
 import { Condition } from '../../plugin/condition-schema.js';
 import { conditionProblems, type Condition as ConditionValue } from '../../plugin/conditions.js';
-import { toContact, type ContactRow } from '../../storage/contacts.js';
+import { toContact } from '../../storage/contacts.js';
 import type { Contact } from '../../plugin/index.js';
-import { clearSegment, forgetSegments, liveSegment, memberSql, rebuildSegment, type SegmentRow } from './membership.js';
-import { conditionSql, Params } from './sql.js';
-import { isUuid } from '../../ops/uuid.js';
+import { clearSegment, forgetSegments, liveSegment, rebuildSegment, type SegmentRow } from './membership.js';
+import {
+  conditionPreview, deactivateSegment, insertSegmentRow, keyTaken, segmentMemberRows, segmentRowWithCount, segmentRowsWithCounts, updateSegmentRow,
+} from '../../storage/segments.js';
 import { noteSegmentSize } from './sizes.js';
 
 export const SEGMENT_KEY = '^[a-z0-9][a-z0-9_-]{0,62}$';
@@ -58,34 +59,24 @@ export function segmentConditionProblems(cond: ConditionValue, path: string): { 
   return problems;
 }
 
-// A deleted segment keeps its row (inactive) but is gone from every answer.
-const WITH_COUNT = 'SELECT s.*, (SELECT count(*) FROM segment_members m WHERE m.segment_id = s.id) AS members FROM segments s WHERE s.active';
-
 export async function listSegments(db: Queryable): Promise<Segment[]> {
-  return (await db.query<SegmentRow>(`${WITH_COUNT} ORDER BY s.created_at, s.id`)).rows.map(toSegment);
+  return (await segmentRowsWithCounts(db)).map(toSegment);
 }
 
-/** By id or by key. */
+/** By id or by key; a deleted segment is gone from every answer. */
 export async function getSegment(db: Queryable, idOrKey: string): Promise<Segment | undefined> {
-  const column = isUuid(idOrKey) ? 's.id' : 's.key';
-  const row = (await db.query<SegmentRow>(`${WITH_COUNT} AND ${column} = $1`, [idOrKey])).rows[0];
+  const row = await segmentRowWithCount(db, idOrKey);
   return row ? toSegment(row) : undefined;
 }
 
 /** Stores the segment and its first members in one transaction. Undefined when the key is taken. */
 export async function insertSegment(db: Db, input: SegmentInput): Promise<Segment | undefined> {
   const id = await transaction(db, async (tx) => {
-    const { rows } = await tx.query<SegmentRow>(
-      // The key of a deleted segment may be used again: that row comes back with the new definition.
-      `INSERT INTO segments (key, name, description, condition) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, condition = EXCLUDED.condition, active = true, created_at = now(), updated_at = now()
-       WHERE NOT segments.active RETURNING *`,
-      [input.key, input.name, input.description ?? '', JSON.stringify(input.condition)],
-    );
-    if (!rows[0]) return undefined;
-    await rebuildSegment(tx, liveSegment(rows[0]));
-    await noteSegmentSize(tx, rows[0].id);
-    return rows[0].id;
+    const row = await insertSegmentRow(tx, input);
+    if (!row) return undefined;
+    await rebuildSegment(tx, liveSegment(row));
+    await noteSegmentSize(tx, row.id);
+    return row.id;
   });
   forgetSegments();
   return id ? getSegment(db, id) : undefined;
@@ -95,16 +86,12 @@ export type UpdateResult = Segment | 'missing' | 'key taken';
 
 export async function updateSegment(db: Db, id: string, input: SegmentInput): Promise<UpdateResult> {
   const result = await transaction(db, async (tx) => {
-    const taken = await tx.query('SELECT 1 FROM segments WHERE key = $1 AND id <> $2', [input.key, id]);
-    if (taken.rows.length) return 'key taken' as const;
-    const { rows } = await tx.query<SegmentRow>(
-      'UPDATE segments SET key = $2, name = $3, description = $4, condition = $5, updated_at = now() WHERE id = $1 AND active RETURNING *',
-      [id, input.key, input.name, input.description ?? '', JSON.stringify(input.condition)],
-    );
-    if (!rows[0]) return 'missing' as const;
-    await rebuildSegment(tx, liveSegment(rows[0]));
-    await noteSegmentSize(tx, rows[0].id);
-    return rows[0].id;
+    if (await keyTaken(tx, input.key, id)) return 'key taken' as const;
+    const row = await updateSegmentRow(tx, id, input);
+    if (!row) return 'missing' as const;
+    await rebuildSegment(tx, liveSegment(row));
+    await noteSegmentSize(tx, row.id);
+    return row.id;
   });
   forgetSegments();
   if (result === 'missing' || result === 'key taken') return result;
@@ -114,7 +101,7 @@ export async function updateSegment(db: Db, id: string, input: SegmentInput): Pr
 /** Deletes a segment: its members are cleared and it leaves the API; its key may be used again. */
 export async function deleteSegment(db: Db, id: string): Promise<boolean> {
   const done = await transaction(db, async (tx) => {
-    const changed = ((await tx.query('UPDATE segments SET active = false, updated_at = now() WHERE id = $1 AND active', [id])).rowCount ?? 0) > 0;
+    const changed = await deactivateSegment(tx, id);
     if (changed) await clearSegment(tx, id);
     return changed;
   });
@@ -124,18 +111,10 @@ export async function deleteSegment(db: Db, id: string): Promise<boolean> {
 
 /** How many contacts a condition holds for right now, and some of them, without storing anything. */
 export async function previewCondition(db: Queryable, condition: ConditionValue, sample = 10): Promise<{ count: number; sample: Contact[] }> {
-  const params = new Params();
-  const predicate = memberSql(conditionSql(condition, params, new Date()));
-  const count = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM contacts c WHERE ${predicate}`, params.values)).rows[0]!.n);
-  const limit = params.add(sample);
-  const rows = sample > 0 ? (await db.query<ContactRow>(`SELECT c.* FROM contacts c WHERE ${predicate} ORDER BY c.created_at DESC, c.id LIMIT ${limit}`, params.values)).rows : [];
-  return { count, sample: rows.map(toContact) };
+  const preview = await conditionPreview(db, condition, sample);
+  return { count: preview.count, sample: preview.sample.map(toContact) };
 }
 
 export async function segmentMembers(db: Queryable, segmentId: string, limit: number, offset: number): Promise<Contact[]> {
-  const { rows } = await db.query<ContactRow>(
-    'SELECT c.* FROM segment_members m JOIN contacts c ON c.id = m.contact_id WHERE m.segment_id = $1 ORDER BY m.entered_at, c.id LIMIT $2 OFFSET $3',
-    [segmentId, limit, offset],
-  );
-  return rows.map(toContact);
+  return (await segmentMemberRows(db, segmentId, limit, offset)).map(toContact);
 }

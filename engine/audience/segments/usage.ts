@@ -3,6 +3,7 @@
 // the draft or in the live version. Before a segment is changed or deleted, its users
 // are who to ask.
 import type { Queryable } from '../../storage/db.js';
+import { programsMentioning } from '../../storage/segments.js';
 
 interface Doc { nodes?: { id: string; config?: unknown }[] }
 
@@ -23,13 +24,7 @@ export interface SegmentUser { id: string; name: string; status: string; draft: 
 export async function programsUsingSegment(db: Queryable, key: string): Promise<SegmentUser[]> {
   // The text match only narrows the rows read (a key may also appear in an email's
   // wording); the walk over each node's configuration decides.
-  const { rows } = await db.query<{ id: string; name: string; status: string; draft: Doc; live: Doc | null }>(
-    `SELECT p.id, p.name, p.status, p.draft, v.document AS live FROM programs p
-     LEFT JOIN program_versions v ON v.program_id = p.id AND v.version = p.live_version
-     WHERE p.status <> 'archived' AND (strpos(p.draft::text, $1) > 0 OR strpos(v.document::text, $1) > 0)
-     ORDER BY p.name, p.id`,
-    [key],
-  );
+  const rows = await programsMentioning<Doc>(db, key);
   return rows
     .map((r) => ({ id: r.id, name: r.name, status: r.status, draft: nodesUsing(r.draft, key), live: nodesUsing(r.live, key) }))
     .filter((u) => u.draft.length > 0 || u.live.length > 0);

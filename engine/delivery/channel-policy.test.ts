@@ -1,7 +1,7 @@
 // Quiet hours are local to the contact: the same instant is quiet in one city and
 // not in another, and a window across midnight ends the next morning.
 import { expect, test } from 'vitest';
-import { quietUntil } from '../../engine/delivery/channel-policy.js';
+import { quietUntil } from './channel-policy.js';
 
 const night = { start: '21:00', end: '08:00', channels: ['email' as const] };
 

@@ -3,8 +3,8 @@
 // path segments shortened; the exposition format with HELP, TYPE and escaped labels,
 // one registry per instance.
 import { expect, test } from 'vitest';
-import { createLog, logLevelOf, redactPath, type LogLevel } from '../../engine/ops/log.js';
-import { createMetrics } from '../../engine/ops/metrics.js';
+import { createLog, logLevelOf, redactPath, type LogLevel } from './log.js';
+import { createMetrics } from './metrics.js';
 
 const capture = (level?: LogLevel) => {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 // Templates are written by marketers and fed contact data from anyone: they cannot
 // reach prototypes or the process, and contact data is escaped in HTML.
 import { expect, test } from 'vitest';
-import { createRenderer } from '../../engine/delivery/templates.js';
+import { createRenderer } from './templates.js';
 
 const render = createRenderer();
 const scope = { contact: { email: 'a@example.com', attributes: { name: '<img src=x onerror=alert(1)>', note: '{{constructor}}' } } };
@@ -33,7 +33,7 @@ test('contact data is escaped in HTML and never evaluated as a template', () => 
 });
 
 test('a JSON webhook body written naturally renders to JSON ("}}}" after a value closes the object)', async () => {
-  const { separateClosingBraces } = await import('../../engine/delivery/templates.js');
+  const { separateClosingBraces } = await import('./templates.js');
   const out = createRenderer()('{"score":{{contact.score}},"who":{"email":"{{contact.email}}","tier":{{json contact.tier}}}}', { contact: { score: 42, email: 'a@example.com', tier: 'gold' } }, { escape: false });
   expect(JSON.parse(out)).toEqual({ score: 42, who: { email: 'a@example.com', tier: 'gold' } });
   expect(separateClosingBraces('{{{raw}}} {{x}}}')).toBe('{{{raw}}} {{x}} }');

@@ -1,8 +1,8 @@
 // Website content slots: one test per problem the schema cannot see, the choice of a
 // variant, and what the HTML allow-list keeps.
 import { describe, expect, test } from 'vitest';
-import { chooseContent, contentSlotProblems, type ContentSlotInput } from '../../engine/delivery/content-slots.js';
-import { cleanContentHtml } from '../../engine/delivery/content-html.js';
+import { chooseContent, contentSlotProblems, type ContentSlotInput } from './content-slots.js';
+import { cleanContentHtml } from './content-html.js';
 
 const slot = (variants: ContentSlotInput['variants'], defaultHtml: string | null = '<p>Hello</p>'): ContentSlotInput => ({ key: 'hero', name: 'Hero', defaultHtml, variants });
 const vip = { key: 'vip', name: 'VIPs', html: '<p>Welcome back</p>', condition: { field: 'contact.segments', op: 'contains' as const, value: 'vip' } };

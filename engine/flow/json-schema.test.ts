@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { expect, test } from 'vitest';
 import { Ajv } from 'ajv';
-import { flowJsonSchema } from '../../engine/flow/json-schema.js';
+import { flowJsonSchema } from './json-schema.js';
 
 const file = new URL('../../engine/flow/tend.flow.v1.schema.json', import.meta.url);
 const published = JSON.parse(fs.readFileSync(file, 'utf8'));

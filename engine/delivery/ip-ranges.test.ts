@@ -1,6 +1,6 @@
 // Which addresses the SSRF guard counts as not public, and how TEND_HTTP_ALLOW reads.
 import { expect, test } from 'vitest';
-import { blockedReason, parseAllowList } from '../../engine/delivery/ip-ranges.js';
+import { blockedReason, parseAllowList } from './ip-ranges.js';
 
 test.each([
   ['127.0.0.1', 'loopback'], ['127.255.0.9', 'loopback'], ['10.0.0.1', 'private'], ['172.16.5.4', 'private'], ['192.168.1.1', 'private'],

@@ -1,7 +1,7 @@
 // The condition language (if/else, goals, filters) and human durations.
 import { describe, expect, test } from 'vitest';
-import { compare, conditionProblems, evaluate, readPath, type Condition } from '../../engine/plugin/conditions.js';
-import { addDuration, durationMs, formatDuration, parseDuration } from '../../engine/plugin/duration.js';
+import { compare, conditionProblems, evaluate, readPath, type Condition } from './conditions.js';
+import { addDuration, durationMs, formatDuration, parseDuration } from './duration.js';
 
 const contact = { score: 62, tags: ['vip', 'newsletter'], attributes: { plan: 'Pro', seats: '12', country: 'DE', nested: { deep: true } }, email: 'ada@example.com' };
 const event = { type: 'order_completed', properties: { total: 149.5, items: [{ sku: 'A' }], coupon: '' } };
@@ -93,7 +93,7 @@ describe('durations', () => {
 });
 
 test('condition problems are sentences a marketer can act on, never Ajv union noise', async () => {
-  const { createRegistry } = await import('../../engine/plugin/registry.js');
+  const { createRegistry } = await import('./registry.js');
   const registry = await createRegistry();
   const ifNode = registry.get('tend.logic.if')!;
   const check = (condition: unknown) => registry.checkConfig(ifNode, { condition }, '/nodes/0/config');

@@ -1,10 +1,10 @@
 // The attribution settings' problems (one test per kind, each naming its field), the
 // holdout's split, and the lift statistics against published values.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createRegistry, type Registry } from '../../engine/plugin/registry.js';
-import { validateFlow } from '../../engine/flow/validate.js';
-import { isHeldOut } from '../../engine/dispatch/holdout.js';
-import { lift, wilson } from '../../engine/results/lift.js';
+import { createRegistry, type Registry } from '../plugin/registry.js';
+import { validateFlow } from '../flow/validate.js';
+import { isHeldOut } from '../dispatch/holdout.js';
+import { lift, wilson } from './lift.js';
 
 let registry: Registry;
 beforeAll(async () => { registry = await createRegistry(); });

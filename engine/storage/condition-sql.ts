@@ -4,8 +4,8 @@
 // Every comparison mirrors `compare()` in conditions.ts (numbers and numeric strings
 // compare as numbers, strings compare case-insensitively, a missing field is false);
 // test/integration/segment-sql.test.ts holds the two side by side.
-import { isFact, type Comparison, type Condition, type Fact, type Operator } from '../../plugin/conditions.js';
-import { durationMs } from '../../plugin/duration.js';
+import { isFact, type Comparison, type Condition, type Fact, type Operator } from '../plugin/conditions.js';
+import { durationMs } from '../plugin/duration.js';
 
 /** Collects the query's parameters and hands out their placeholders. */
 export class Params {

@@ -1,6 +1,6 @@
 // Pop-up forms: one test per problem the schema cannot see, and who gets which pop-up.
 import { describe, expect, test } from 'vitest';
-import { popupProblems, popupsFor, type Popup, type PopupInput } from '../../engine/delivery/form-popups.js';
+import { popupProblems, popupsFor, type Popup, type PopupInput } from './form-popups.js';
 
 const base: PopupInput = { style: 'modal', trigger: 'scroll', threshold: 50, hideDaysAfterClose: 7, hideDaysAfterSubmit: 365, segments: [], active: true };
 const segments = new Set(['trial', 'vip']);

@@ -2,9 +2,9 @@
 // wake-up, a wait takes the first matching event (even one that arrived before the wait
 // began) or times out, the goal ends a run from anywhere, loops are bounded.
 import { beforeAll, expect, test } from 'vitest';
-import { createRegistry, type Registry } from '../../engine/plugin/registry.js';
-import { simulate } from '../../engine/testing/simulator.js';
-import type { FlowDocument } from '../../engine/flow/document.js';
+import { createRegistry, type Registry } from '../plugin/registry.js';
+import { simulate } from './simulator.js';
+import type { FlowDocument } from '../flow/document.js';
 
 let registry: Registry;
 beforeAll(async () => { registry = await createRegistry(); });
@@ -55,6 +55,30 @@ test('the goal ends the run where it waits; no trigger event, no entry', async (
   ] });
   expect(r).toMatchObject({ outcome: 'goal reached', endedAt: at(3), path: ['start', 'pause', 'order'] });
   expect((await simulate({ doc: doc(), registry, contact: {}, events: [{ type: 'page_viewed', occurredAt: at(0) }] })).outcome).toBe('not entered');
+});
+
+test('a goal node is jumped to from a wait when its event comes, as the workflow does (shared interpreter)', async () => {
+  const d = doc();
+  d.nodes.push({ id: 'bought', type: 'tend.logic.goal', version: 1, config: { condition: { field: 'event.type', op: 'eq', value: 'order_completed' } } });
+  d.nodes.push({ id: 'thanks', type: 'tend.action.email', version: 1, config: { subject: 'Thanks', html: '<p>!</p>' } });
+  d.edges.push({ id: 'e4', source: 'bought', sourcePort: 'next', target: 'thanks' });
+  const r = await simulate({ doc: d, registry, contact: { email: 'a@example.com' }, events: [
+    { type: 'checkout_started', properties: { cart: 'A' }, occurredAt: at(0) },
+    { type: 'order_completed', properties: { cart: 'Z' }, occurredAt: '2030-01-01T00:20:00.000Z' },
+  ] });
+  // The order comes during the first pause: the run leaves the pause unfinished for the goal.
+  expect(r.path).toEqual(['start', 'pause', 'bought', 'thanks']);
+  expect(r.steps[1]).toMatchObject({ port: null, wokeAt: '2030-01-01T00:20:00.000Z' });
+  expect(r.steps[3]!.effects.emails.map((m) => m.subject)).toEqual(['Thanks']);
+  expect(r.outcome).toBe('completed');
+});
+
+test('another program removing the contact ends the run where it waits, with who removed it', async () => {
+  const r = await simulate({ doc: doc(), registry, contact: {}, events: [
+    { type: 'checkout_started', properties: { cart: 'A' }, occurredAt: at(0) },
+    { type: 'tend.exit_requested', properties: { programId: 'simulated-program', by: 'VIP onboarding' }, occurredAt: at(5) },
+  ] });
+  expect(r).toMatchObject({ outcome: 'exited', reason: 'removed by VIP onboarding', endedAt: at(5), path: ['start', 'pause', 'order'] });
 });
 
 test('a program with problems is refused with their paths', async () => {

@@ -1,7 +1,7 @@
 // The signed contact token on email clicks to a tracked site: valid for ten minutes
 // after the click, for that contact only, and only when Tend signed it.
 import { expect, test } from 'vitest';
-import { VISIT_TOKEN_MAX_AGE_S, verifyVisitToken, visitToken } from '../../engine/delivery/engagement.js';
+import { VISIT_TOKEN_MAX_AGE_S, verifyVisitToken, visitToken } from './engagement.js';
 
 const secret = 'a-test-secret';
 const contact = '7a1c7e2e-6f0e-4c57-9d7e-1b1c1f1d0a01';

@@ -1,7 +1,7 @@
 // RFM's pure parts: scores from facts at the boundaries, when the next time check is
 // due, and reading the purchase value.
 import { expect, test } from 'vitest';
-import { DEFAULT_RFM, nextRecheck, purchaseValue, rfmProblems, rfmScores, type RfmFacts } from '../../engine/audience/rfm.js';
+import { DEFAULT_RFM, nextRecheck, purchaseValue, rfmProblems, rfmScores, type RfmFacts } from './rfm.js';
 
 const DAY = 86_400_000;
 const now = new Date('2026-06-01T12:00:00Z');

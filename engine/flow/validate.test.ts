@@ -1,9 +1,9 @@
 // Every kind of problem the flow validator reports, one test each, with the JSON
 // Pointer it names; and all of a document's problems come back at once.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createRegistry } from '../../engine/plugin/registry.js';
-import type { Registry } from '../../engine/plugin/registry.js';
-import { validateFlow } from '../../engine/flow/validate.js';
+import { createRegistry } from '../plugin/registry.js';
+import type { Registry } from '../plugin/registry.js';
+import { validateFlow } from './validate.js';
 
 let registry: Registry;
 beforeAll(async () => { registry = await createRegistry(); });
@@ -22,7 +22,7 @@ test('a sound program has no problems', () => {
 describe('one test per kind of problem', () => {
   test('unknown node type', () => {
     expect(problems(doc([trigger, { id: 'x', type: 'acme.nothing', version: 1, config: {} }], [edge('e1', 'start', 'x')]))).toEqual([
-      { path: '/nodes/1/type', message: 'unknown node type "acme.nothing"' },
+      { path: '/nodes/1/type', message: 'The step kind “acme.nothing” is not installed on this Tend: install its plugin, or delete the step.' },
     ]);
   });
 
@@ -34,18 +34,21 @@ describe('one test per kind of problem', () => {
 
   test('config that does not match the plugin schema, down to the field', () => {
     const found = problems(doc([trigger, { ...wait('w'), config: { duration: 'soonish' } }, { ...score('s'), config: { delta: 'ten', reason: 'x' } }], [edge('e1', 'start', 'w'), edge('e2', 'w', 's')]));
-    expect(found.map((p) => p.path)).toEqual(['/nodes/1/config/duration', '/nodes/2/config/delta']);
+    expect(found).toEqual([
+      { path: '/nodes/1/config/duration', message: 'Duration must be a duration like "3 days".' },
+      { path: '/nodes/2/config/delta', message: 'Points must be a whole number.' },
+    ]);
   });
 
   test('a check the schema cannot express, with its path', () => {
     expect(problems(doc([trigger, { ...score('s'), config: { delta: 0, reason: 'x' } }], [edge('e1', 'start', 's')]))).toEqual([
-      { path: '/nodes/1/config/delta', message: 'a change of 0 points does nothing' },
+      { path: '/nodes/1/config/delta', message: 'A change of 0 points does nothing.' },
     ]);
   });
 
   test('an edge from a port the node does not declare', () => {
     expect(problems(doc([trigger, score('s')], [edge('e1', 'start', 's', 'yes')]))).toEqual([
-      { path: '/edges/0/sourcePort', message: 'node "start" has no output port "yes" (it has next)' },
+      { path: '/edges/0/sourcePort', message: '“Event received” has no output “yes” (its outputs: Next): connect from one of its outputs, or delete the connection.' },
     ]);
   });
 
@@ -58,17 +61,18 @@ describe('one test per kind of problem', () => {
 
   test('two edges from one port', () => {
     expect(problems(doc([trigger, score('a'), score('b')], [edge('e1', 'start', 'a'), edge('e2', 'start', 'b')]))).toEqual([
-      { path: '/edges/1/sourcePort', message: 'port "next" of node "start" already has an edge (e1); a port leads to one node' },
+      { path: '/edges/1/sourcePort', message: 'The output “Next” of “Event received” is connected twice; an output leads to one step, so delete one of the connections.' },
     ]);
   });
 
   test('no trigger', () => {
-    expect(problems(doc([score('s')], []))).toEqual([{ path: '/nodes', message: 'the program has no trigger node, so no contact can enter it' }]);
+    expect(problems(doc([score('s')], []))).toEqual([{ path: '/nodes', message: 'The program has no trigger, so no contact can enter it: add one from Triggers.' }]);
   });
 
-  test('a node no trigger reaches', () => {
-    expect(problems(doc([trigger, score('a'), score('island')], [edge('e1', 'start', 'a')]))).toEqual([
-      { path: '/nodes/2', message: 'node "island" cannot be reached from any trigger' },
+  test('a node no trigger reaches, named by its label or its kind (never its id)', () => {
+    expect(problems(doc([trigger, score('a'), score('island'), { ...score('isle'), label: 'Bonus points' }], [edge('e1', 'start', 'a')]))).toEqual([
+      { path: '/nodes/2', message: '“Change score” cannot be reached from any trigger: connect a step to it, or delete it.' },
+      { path: '/nodes/3', message: '“Bonus points” cannot be reached from any trigger: connect a step to it, or delete it.' },
     ]);
   });
 
@@ -81,7 +85,7 @@ describe('one test per kind of problem', () => {
   test('an edge into a trigger', () => {
     const second = { ...trigger, id: 'again' };
     expect(problems(doc([trigger, second], [edge('e1', 'start', 'again')]))).toEqual([
-      { path: '/edges/0/target', message: 'edge ends at trigger "again"; triggers cannot have incoming edges' },
+      { path: '/edges/0/target', message: 'A connection leads into the trigger “Event received”; contacts enter at a trigger, so nothing may lead into it.' },
     ]);
   });
 
