@@ -53,6 +53,8 @@ import { formPagesRouter } from './routes/form-pages.js';
 import { websiteContentRouter } from './routes/website-content.js';
 import { contentSlotsRouter } from './routes/content-slots.js';
 import { formPopupsRouter } from './routes/form-popups.js';
+import { landingPagesRouter } from './routes/landing-pages.js';
+import { landingPageViewRouter } from './routes/landing-page-view.js';
 import { createContentServer } from '../engine/delivery/website-content.js';
 import { createRateLimiter, type RateLimit } from './rate-limit.js';
 import { createMemoryStore } from './rate-limit-memory.js';
@@ -126,6 +128,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/t/collect', limit('tracking'));
   app.use('/f', limit('forms'));
   app.use('/t/content', limit('content'));
+  app.use('/p', limit('pages'));
   app.use(['/o', '/c', '/unsubscribe', '/preferences', '/confirm'], limit('links'));
   // Signing in is rate-limited per client as well as locked per account (engine/access/people.ts).
   app.use('/api/auth', limit('sign-in'));
@@ -146,6 +149,8 @@ export function createApp(deps: AppDeps): express.Express {
   // /api/forms/:id/popup, which empty it on a change.
   const content = createContentServer(deps.db);
   app.use(websiteContentRouter(content));
+  // Landing pages (/p/:slug): public; a view that cannot be recorded is logged and the page served.
+  app.use(landingPageViewRouter(deps.db, deps.onEventsStored ?? (() => undefined), { onError: (what, err) => log.warn(what, { err }) }));
   app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined), { mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', secret: deps.signingSecret, publicUrl: () => deps.publicUrl?.() ?? '' }));
 
   // People sign in here, with no key; what a session may do is judged as for keys, below.
@@ -187,6 +192,7 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/forms/:id/popup', formPopupsRouter(deps.db, content));
   mount('/forms', formsRouter(deps.db));
   mount('/content-slots', contentSlotsRouter(deps.db, content));
+  mount('/landing-pages', landingPagesRouter(deps.db));
   mount('/catalogue', catalogueRouter(deps.db));
   mount('/dashboard', dashboardRouter(deps.db));
   mount('/messages', messagesRouter(deps.db));

@@ -138,6 +138,14 @@ export const responseComponents: Record<string, unknown> = {
     variants: array(object({ key: string, name: string, html: { type: 'string', description: 'As stored: cleaned to the allowed elements' }, condition: ref('Condition') })),
     createdAt: dateTime, updatedAt: dateTime,
   }),
+  LandingPage: object({
+    id: uuid, slug: string, name: string, title: string,
+    variants: array(object({ key: string, name: string, weight: integer, blocks: array({ type: 'object', required: ['type'], properties: { type: { type: 'string', enum: ['heading', 'text', 'image', 'form', 'cta'] } } }) })),
+    goal: object({ kind: { type: 'string', enum: ['form', 'event'] }, eventType: string, withinDays: integer }, ['eventType']),
+    confidence: number, minSample: integer, status: { type: 'string', enum: ['draft', 'published', 'archived'] },
+    winner: { ...orNull(string), description: 'The variant every visitor sees once decided' }, decidedAt: orNull(dateTime), decision: orNull(anyObject),
+    publishedAt: orNull(dateTime), createdAt: dateTime, updatedAt: dateTime,
+  }, ['title']),
   VariantResult: object({ variant: string, assigned: { type: 'integer', description: 'Contacts whose window has passed' }, converted: integer, rate: number }),
   Readiness: object({ ready: boolean, checks: dictionary(object({ ok: boolean, error: string }, ['error'])) }),
 };
@@ -367,6 +375,19 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'GET /api/content-slots/{id}': { 200: ref('ContentSlot') },
   'PUT /api/content-slots/{id}': { 200: ref('ContentSlot') },
   'GET /api/content-slots/{id}/stats': { 200: object({ days: integer, variants: array(object({ variant: { type: 'string', description: 'A variant key, or default' }, shown: integer, clicked: integer })) }) },
+  'GET /api/landing-pages': { 200: object({ landingPages: array(ref('LandingPage')) }) },
+  'POST /api/landing-pages': { 201: ref('LandingPage') },
+  'GET /api/landing-pages/{id}': { 200: ref('LandingPage') },
+  'PUT /api/landing-pages/{id}': { 200: ref('LandingPage') },
+  'POST /api/landing-pages/{id}/publish': { 200: ref('LandingPage') },
+  'POST /api/landing-pages/{id}/archive': { 200: ref('LandingPage') },
+  'GET /api/landing-pages/{id}/results': {
+    200: object({
+      variants: array(object({ variant: string, name: string, viewers: integer, converted: integer, rate: number })),
+      test: { ...object({ winner: orNull(string), method: { const: 'two-proportion z-test' }, pValue: orNull(number), summary: { ...string, description: 'e.g. two-proportion z-test, p = 0.0031' }, reason: string, figures: array(object({ variant: string, viewers: { ...integer, description: 'Contacts who saw it while the test ran' }, converted: integer, rate: number })) }), description: 'The test on today\'s figures' },
+      decision: { ...orNull({ allOf: [object({ winner: orNull(string), method: { const: 'two-proportion z-test' }, pValue: orNull(number), summary: { ...string, description: 'e.g. two-proportion z-test, p = 0.0031' }, reason: string, figures: array(object({ variant: string, viewers: { ...integer, description: 'Contacts who saw it while the test ran' }, converted: integer, rate: number })) }), object({ decidedAt: dateTime })] }), description: 'The stored decision; null while the test runs' },
+    }),
+  },
   'GET /t/content': {
     200: object({
       slots: { ...dictionary(object({ variant: { type: 'string', description: 'The variant key, or default' }, html: { ...orNull(string), description: 'Null: keep the page\'s own content' } })), description: 'Each asked slot that exists, by key' },

@@ -6,6 +6,7 @@
 //   customer's thank-you page after a submission;
 // - what other sites load (t.js, /t/collect, the open pixel /o/, click links /c/) must
 //   be readable cross-origin, or browsers block the pixel in webmail;
+// - landing pages (/p/…) show images from the web and may post a form that redirects;
 // - the editor's page runs its own scripts only (no inline script, no eval).
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -48,12 +49,19 @@ const embeddable = helmet({ ...common, frameguard: false, crossOriginResourcePol
  */
 const elsewhere = helmet({ ...common, crossOriginResourcePolicy: { policy: 'cross-origin' }, contentSecurityPolicy: { useDefaults: false, directives: PAGE } });
 
+/**
+ * Landing pages (/p/…): a page of Tend's like the others, with images from anywhere on
+ * the web, and a form whose submission may be redirected to the form's thank-you URL.
+ */
+const landing = helmet({ ...common, crossOriginResourcePolicy: { policy: 'cross-origin' }, contentSecurityPolicy: { useDefaults: false, directives: { ...PAGE, imgSrc: ['https:', 'http:', 'data:'], formAction: ["'self'", 'https:', 'http:'] } } });
+
 /** The headers for a path: the API, framed forms, or everything else. */
 export function securityHeaders(): RequestHandler {
   return (req, res, next) => {
     const p = req.path;
     if (p.startsWith('/api/') || p === '/api') return api(req, res, next);
     if (p.startsWith('/f/')) return embeddable(req, res, next);
+    if (p.startsWith('/p/')) return landing(req, res, next);
     elsewhere(req, res, next);
   };
 }

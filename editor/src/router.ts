@@ -2,7 +2,8 @@
 // programs and "/programs/:id" edits one ("/programs/:id/results": its conversions and lift), "/contacts" lists contacts and
 // "/contacts/:id" is one's profile, "/segments" lists segments and "/segments/:id" (or
 // "/segments/new") builds one, "/scoring" the lead-scoring rules, "/forms" the forms
-// and "/forms/:id" (or "/forms/new") builds one, "/messages" every message sent,
+// and "/forms/:id" (or "/forms/new") builds one, "/landing-pages" the hosted landing
+// pages and "/landing-pages/:id" one, "/messages" every message sent,
 // "/team" is the people and their
 // roles, "/audit" the audit log, "/settings" API and site keys. The server answers
 // every non-API path with the editor, so links and reloads work.
@@ -14,7 +15,8 @@ export type Route =
   | { page: 'scoring' } | { page: 'forms' } | { page: 'form'; id: string | 'new' } | { page: 'messages' }
   | { page: 'team' } | { page: 'audit' } | { page: 'settings' }
   | { page: 'program-results'; id: string }
-  | { page: 'website' } | { page: 'content-slot'; id: string | 'new' };
+  | { page: 'website' } | { page: 'content-slot'; id: string | 'new' }
+  | { page: 'landing-pages' } | { page: 'landing-page'; id: string | 'new' };
 
 export function parseRoute(pathname: string): Route {
   // A program's conversions, revenue and lift (ui/ProgramResultsPage.tsx).
@@ -38,6 +40,10 @@ export function parseRoute(pathname: string): Route {
   const slot = /^\/website\/([0-9a-f-]{36}|new)\/?$/i.exec(pathname);
   if (slot) return { page: 'content-slot', id: slot[1]! };
   if (/^\/website\/?$/.test(pathname)) return { page: 'website' };
+  // Landing pages ("/landing-pages") and one page's variants, test and results ("/landing-pages/:id", "/landing-pages/new").
+  const landing = /^\/landing-pages\/([0-9a-f-]{36}|new)\/?$/i.exec(pathname);
+  if (landing) return { page: 'landing-page', id: landing[1]! };
+  if (/^\/landing-pages\/?$/.test(pathname)) return { page: 'landing-pages' };
   if (/^\/team\/?$/.test(pathname)) return { page: 'team' };
   if (/^\/audit\/?$/.test(pathname)) return { page: 'audit' };
   if (/^\/settings\/?$/.test(pathname)) return { page: 'settings' };

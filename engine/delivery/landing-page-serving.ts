@@ -2,8 +2,8 @@
 // recorded as a `landing_page_viewed` event on their timeline (and dispatched, so
 // programs and scoring rules can use it), their forms' fields by progressive profiling,
 // and now and then the A/B decision. The decision is checked at most once per
-// `decideEveryMs` per page and process, after the answer, so a busy page does not count
-// its results on every view; someone reading the results decides at once.
+// `decideEveryMs` per page and process, without holding up the answer, so a busy page
+// does not count its results on every view; someone reading the results decides at once.
 import type { Db } from '../storage/db.js';
 import { transaction } from '../storage/db.js';
 import { getContact } from '../storage/contacts.js';

@@ -23,8 +23,8 @@ const columns = (p: LandingPageInput): LandingPageColumns<Definition, LandingPag
 });
 
 export async function createLandingPage(db: Queryable, p: LandingPageInput): Promise<LandingPage | 'slug taken'> {
-  const row = await insertLandingPage(db, columns(p));
-  return row === 'slug taken' ? row : toPage(row as unknown as Row);
+  const row = await insertLandingPage<Definition, LandingPageGoal, Decision>(db, columns(p));
+  return row === 'slug taken' ? row : toPage(row);
 }
 
 export async function changeLandingPage(db: Queryable, id: string, p: LandingPageInput): Promise<LandingPage | 'missing' | 'slug taken'> {

@@ -185,7 +185,7 @@ export function decide(figures: VariantFigures[], rule: { confidence: number; mi
   const base = { method: TEST_METHOD, figures } as const;
   const best = figures.reduce<VariantFigures | undefined>((a, b) => (!a || b.rate > a.rate ? b : a), undefined);
   const others = figures.filter((f) => f !== best);
-  const ps = best && best.viewers ? others.map((o) => (o.viewers ? lift(best, { n: o.viewers, converted: o.converted })?.pValue ?? 1 : null)) : [];
+  const ps = best && best.viewers ? others.map((o) => (o.viewers ? lift({ n: best.viewers, converted: best.converted }, { n: o.viewers, converted: o.converted })?.pValue ?? 1 : null)) : [];
   const pValue = ps.length && ps.every((p) => p !== null) ? Math.min(1, Math.max(...(ps as number[])) * others.length) : null;
   const summary = pValue === null ? `${TEST_METHOD}: not enough visitors yet` : `${TEST_METHOD}, p ${formatP(pValue)}`;
   const undecided = (reason: string): Decision => ({ ...base, winner: null, pValue, summary, reason });

@@ -16,7 +16,7 @@ export interface RunningPostgres {
 export { freePort } from './ports.js';
 
 /** Starts (initialising on first use) a PostgreSQL cluster under `dir`. */
-export async function startEmbeddedPostgres(dir: string, opts: { port?: number; log?: (m: string) => void } = {}): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(dir: string, opts: { port?: number; log?: (m: string) => void; flags?: string[] } = {}): Promise<RunningPostgres> {
   const port = opts.port ?? (await freePort());
   const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
   fs.mkdirSync(path.dirname(dir), { recursive: true });
@@ -31,7 +31,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
     createPostgresUser: true,
     onLog: (m: unknown) => opts.log?.(String(m)),
     onError: (m: unknown) => opts.log?.(String(m)),
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=on'],
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=on', ...(opts.flags ?? [])],
   });
   if (fresh) await pg.initialise();
   // A crash leaves a stale pid file behind; postgres refuses to start over it.

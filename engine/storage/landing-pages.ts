@@ -34,9 +34,9 @@ export interface LandingPageColumns<D, G> {
 /** Whether a unique-slug violation: another page not archived has the slug. */
 const slugTaken = (e: unknown) => (e as { code?: string }).code === '23505';
 
-export async function insertLandingPage<D, G>(db: Queryable, p: LandingPageColumns<D, G>): Promise<LandingPageRow<D, G, never> | 'slug taken'> {
+export async function insertLandingPage<D, G, S>(db: Queryable, p: LandingPageColumns<D, G>): Promise<LandingPageRow<D, G, S> | 'slug taken'> {
   try {
-    const { rows } = await db.query<LandingPageRow<D, G, never>>(
+    const { rows } = await db.query<LandingPageRow<D, G, S>>(
       'INSERT INTO landing_pages (slug, name, definition, goal, confidence, min_sample) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
       [p.slug, p.name, JSON.stringify(p.definition), JSON.stringify(p.goal), p.confidence, p.minSample],
     );

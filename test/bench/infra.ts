@@ -16,12 +16,12 @@ export interface Infra {
   stop(): Promise<void>;
 }
 
-export async function startInfra(log: (m: string) => void, opts: { temporalOnFile?: boolean } = {}): Promise<Infra> {
+export async function startInfra(log: (m: string) => void, opts: { temporalOnFile?: boolean; postgresFlags?: string[] } = {}): Promise<Infra> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tend-bench-'));
   fs.chmodSync(dir, 0o755);
   const cli = await ensureTemporalCli(process.env.TEMPORAL_CLI_PATH, log);
   const [pgServer, temporal] = await Promise.all([
-    startEmbeddedPostgres(path.join(dir, 'postgres')),
+    startEmbeddedPostgres(path.join(dir, 'postgres'), { flags: opts.postgresFlags }),
     startTemporalDevServer({ cli, dbFile: opts.temporalOnFile || process.env.BENCH_TEMPORAL_DB === 'file' ? path.join(dir, 'temporal.db') : undefined, uiPort: false }),
   ]);
   return {

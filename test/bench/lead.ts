@@ -16,11 +16,13 @@ import { percentile, progress } from './stats.js';
 
 const CONTACTS = Number(process.env.BENCH_LEAD ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_LEAD_CONCURRENCY ?? 20);
+/** BENCH_STATEMENTS=1: also count PostgreSQL's statements per contact (pg_stat_statements), to see where its CPU goes. */
+const STATEMENTS = Boolean(process.env.BENCH_STATEMENTS);
 
-export interface LeadFigures { contacts: number; mails: number; seconds: number; perSecond: number; cpuMsPerContact: Record<string, number>; p50: number; p99: number }
+export interface LeadFigures { contacts: number; mails: number; seconds: number; perSecond: number; cpuMsPerContact: Record<string, number>; p50: number; p99: number; statements?: { calls: number; ms: number; query: string }[] }
 
 export async function benchLead(log: (m: string) => void): Promise<LeadFigures> {
-  const infra = await startInfra(log, { temporalOnFile: true });
+  const infra = await startInfra(log, { temporalOnFile: true, postgresFlags: STATEMENTS ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] : undefined });
   const arrived = new Map<string, number>();
   const sink = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
@@ -55,6 +57,14 @@ export async function benchLead(log: (m: string) => void): Promise<LeadFigures> 
     await sleep(50);
   }
   arrived.clear();
+  let statementsDb: import('pg').Client | undefined;
+  if (STATEMENTS) {
+    const pg = (await import('pg')).default;
+    statementsDb = new pg.Client({ connectionString: infra.databaseUrl });
+    await statementsDb.connect();
+    await statementsDb.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await statementsDb.query('SELECT pg_stat_statements_reset()');
+  }
 
   const pgPid = Number(fs.readFileSync(`${infra.dir}/postgres/postmaster.pid`, 'utf8').split('\n')[0]);
   const cpu = () => ({ server: procStats(server.pid).cpuSeconds, worker: procStats(worker.pid).cpuSeconds, temporal: procStats(infra.temporalPid).cpuSeconds, postgres: treeCpuSeconds(pgPid) });
@@ -76,17 +86,29 @@ export async function benchLead(log: (m: string) => void): Promise<LeadFigures> 
   const seconds = (performance.now() - start) / 1000;
   const after = cpu();
   const latencies = [...arrived].map(([id, at]) => at - sent.get(id)!).sort((a, b) => a - b);
+  let statements: LeadFigures['statements'];
+  if (statementsDb) {
+    const { rows } = await statementsDb.query<{ calls: string; ms: number; query: string }>(
+      "SELECT calls, total_exec_time AS ms, query FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT 60");
+    statements = rows.map((r) => ({ calls: Number(r.calls) / CONTACTS, ms: r.ms / CONTACTS, query: r.query.replace(/\s+/g, ' ').slice(0, 150) }));
+    await statementsDb.end();
+  }
   const cpuMsPerContact = Object.fromEntries(Object.keys(after).map((k) => [k, ((after[k as keyof typeof after] - before[k as keyof typeof before]) * 1000) / CONTACTS]));
   cpuMsPerContact.total = Object.values(cpuMsPerContact).reduce((a, b) => a + b, 0);
   await server.stop();
   await worker.stop();
   await new Promise<void>((r) => sink.close(() => r()));
   await infra.stop();
-  return { contacts: CONTACTS, mails: arrived.size, seconds, perSecond: CONTACTS / seconds, cpuMsPerContact, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { contacts: CONTACTS, mails: arrived.size, seconds, perSecond: CONTACTS / seconds, cpuMsPerContact, p50: percentile(latencies, 50), p99: percentile(latencies, 99), statements };
 }
 
 export function printLead(f: LeadFigures): void {
   const parts = Object.entries(f.cpuMsPerContact).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ');
   console.log(`\nlead program (event → update contact → if → email), ${f.contacts} contacts at concurrency ${CONCURRENCY}, ${f.mails} mails: ${f.seconds.toFixed(1)} s = ${f.perSecond.toFixed(1)} contacts/s;`
     + ` CPU per contact ${f.cpuMsPerContact.total!.toFixed(1)} ms (${parts}) (target ≤ 10 ${f.cpuMsPerContact.total! <= 10 ? '✔' : '✘'}); event → mail p50 / p99 ${Math.round(f.p50)} / ${Math.round(f.p99)} ms (queued behind the runs)`);
+  if (f.statements) {
+    const total = f.statements.reduce((a, s) => a + s.calls, 0);
+    console.log(`PostgreSQL statements per contact (pg_stat_statements, top 60): ${total.toFixed(1)} calls`);
+    for (const s of f.statements) if (s.calls >= 0.05) console.log(`  ${s.calls.toFixed(2).padStart(6)} × ${s.ms.toFixed(3).padStart(7)} ms  ${s.query}`);
+  }
 }

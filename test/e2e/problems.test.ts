@@ -38,14 +38,14 @@ test('publish is refused with badges and field messages on the right nodes; fixi
   await page.getByTestId('toast').filter({ hasText: 'Publishing refused' }).waitFor();
   const listed = await page.getByTestId('problem').evaluateAll((els) => els.map((e) => [e.getAttribute('data-node'), e.getAttribute('data-field'), e.textContent]));
   expect(listed).toEqual(expect.arrayContaining([
-    ['welcome', '/subject', expect.stringContaining('must NOT have fewer than 1 characters')],
-    ['lonely', '', expect.stringContaining('cannot be reached from any trigger')],
+    ['welcome', '/subject', 'Send emailSubject cannot be empty.'],
+    ['lonely', '', 'Wait“Wait” cannot be reached from any trigger: connect a step to it, or delete it.'],
   ]));
   await s.screenshot('problems-refused');
   expect((await tend.api('GET', `/api/flows/${id}`)).body).toMatchObject({ status: 'draft', liveVersion: null, versions: [] });
 
   // The message sits under the exact field of the node's form.
-  await page.getByTestId('problem').filter({ hasText: 'subject' }).getByRole('button').click();
+  await page.getByTestId('problem').filter({ hasText: 'Subject' }).getByRole('button').click();
   const inspector = page.getByTestId('inspector-node');
   await inspector.getByTestId('field-error-/subject').waitFor();
   expect(await inspector.getAttribute('data-node')).toBe('welcome');

@@ -66,7 +66,7 @@ test('the owner invites a marketer and a viewer; the marketer publishes; the vie
 
   // 2. The marketer: builds "event → email → wait for a purchase", publishes, changes the subject, publishes again.
   await acceptInvitation(page, 'mark@example.com', 'Mark');
-  expect(await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents()).toEqual(['Dashboard', 'Programs', 'Contacts', 'Segments', 'Scoring', 'Forms', 'Website', 'Messages']);
+  expect(await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents()).toEqual(['Dashboard', 'Programs', 'Contacts', 'Segments', 'Scoring', 'Forms', 'Website', 'Landing pages', 'Messages']);
   await page.getByRole('button', { name: 'New program' }).first().click();
   await page.getByLabel('Name').fill('Welcome');
   await page.getByRole('button', { name: 'Create' }).click();
@@ -107,7 +107,7 @@ test('the owner invites a marketer and a viewer; the marketer publishes; the vie
 
   // 3. The viewer: sees the program and its counts; nothing to change is offered, and the API says no.
   await acceptInvitation(page, 'vera@example.com', 'Vera');
-  expect(await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents()).toEqual(['Dashboard', 'Programs', 'Contacts', 'Segments', 'Scoring', 'Forms', 'Website', 'Messages']);
+  expect(await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents()).toEqual(['Dashboard', 'Programs', 'Contacts', 'Segments', 'Scoring', 'Forms', 'Website', 'Landing pages', 'Messages']);
   await page.getByTestId('program-row').filter({ hasText: 'Welcome' }).getByText('live').waitFor();
   await page.getByRole('link', { name: 'Welcome', exact: true }).click();
   await page.getByTestId('read-only-banner').filter({ hasText: 'signed in as a viewer' }).waitFor();

@@ -39,6 +39,8 @@ const EXPECTED: Record<string, string[]> = {
   'GET /api/email-design': ['200'], 'GET /api/secrets': ['200'], 'GET /api/page-views': ['200'], 'GET /api/contacts/{id}/decaying-points': ['200'],
   'GET /api/content-slots': ['200'], 'POST /api/content-slots': ['201'], 'GET /api/content-slots/{id}': ['200'], 'PUT /api/content-slots/{id}': ['200'],
   'GET /api/content-slots/{id}/stats': ['200'], 'GET /t/content': ['200'], 'GET /api/forms/{id}/popup': ['200'], 'PUT /api/forms/{id}/popup': ['200'],
+  'GET /api/landing-pages': ['200'], 'POST /api/landing-pages': ['201'], 'GET /api/landing-pages/{id}': ['200'], 'PUT /api/landing-pages/{id}': ['200'],
+  'POST /api/landing-pages/{id}/publish': ['200'], 'POST /api/landing-pages/{id}/archive': ['200'], 'GET /api/landing-pages/{id}/results': ['200'],
   'POST /t/collect': ['202'], 'GET /f/{id}/embed': ['200'], 'POST /f/{id}/submit': ['200'], 'GET /healthz': ['200'], 'GET /readyz': ['200'],
 };
 
@@ -272,6 +274,27 @@ test('every real 2xx answer matches its schema', async () => {
   await call('GET /t/content', `/t/content?key=${site.key}&slots=hero&popups=true`);
   await call('POST /t/collect', '/t/collect', { key: site.key, anonymousId: visitor, events: [{ type: 'content_shown', properties: { slot: 'hero', variant: 'default', url: 'https://www.example.com/', path: '/' } }] });
   await call('GET /api/content-slots/{id}/stats', `/api/content-slots/${slot.id}/stats?days=7`);
+
+  // Landing pages: a two-variant page with a form goal, published, viewed and decided (a tiny sample), one with an event goal, archived.
+  const blocks = [{ type: 'heading', text: 'Spring', level: 1 }, { type: 'text', text: 'Hello' }, { type: 'image', url: 'https://www.example.com/a.png', alt: '' }, { type: 'form', formId: form.id }, { type: 'cta', label: 'Go', url: 'https://www.example.com/' }];
+  const landing = await call('POST /api/landing-pages', '/api/landing-pages', { slug: 'spring', name: 'Spring', title: 'Spring offer', variants: [{ key: 'a', name: 'A', weight: 1, blocks }, { key: 'b', name: 'B', weight: 1, blocks: blocks.slice(0, 1).concat(blocks.slice(3)) }], goal: { kind: 'form', withinDays: 7 }, minSample: 10 });
+  const demo = await call('POST /api/landing-pages', '/api/landing-pages', { slug: 'demo', name: 'Demo', variants: [{ key: 'a', name: 'A', weight: 1, blocks: [blocks[0]] }], goal: { kind: 'event', eventType: 'demo_booked', withinDays: 3 } });
+  await call('GET /api/landing-pages/{id}/results', `/api/landing-pages/${landing.id}/results`);
+  await call('POST /api/landing-pages/{id}/publish', `/api/landing-pages/${landing.id}/publish`);
+  await call('PUT /api/landing-pages/{id}', `/api/landing-pages/${landing.id}`, { slug: 'spring', name: 'Spring', variants: [{ key: 'a', name: 'A', weight: 1, blocks }, { key: 'b', name: 'B', weight: 2, blocks }], goal: { kind: 'form', withinDays: 7 }, confidence: 0.9, minSample: 10 });
+  for (let i = 0; i < 30; i++) {
+    const res = await fetch(`${tend.url}/p/spring`);
+    const html = await res.text();
+    if (html.includes('data-tend-variant="b"')) {
+      const vid = /name="_vid" value="([^"]+)"/.exec(html)![1]!;
+      await fetch(`${tend.url}/f/${form.id}/submit`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _vid: vid, _shown: 'email', email: `landing${i}@example.com` }) });
+    }
+  }
+  await call('GET /api/landing-pages/{id}/results', `/api/landing-pages/${landing.id}/results`);
+  await call('GET /api/landing-pages', '/api/landing-pages');
+  await call('GET /api/landing-pages/{id}', `/api/landing-pages/${landing.id}`);
+  await call('POST /api/landing-pages/{id}/archive', `/api/landing-pages/${demo.id}/archive`);
+  await call('GET /api/landing-pages/{id}/results', `/api/landing-pages/${demo.id}/results`);
 
   // Topics.
   await call('POST /api/topics', '/api/topics', { key: 'product-news', name: 'Product news', description: 'What is new' });

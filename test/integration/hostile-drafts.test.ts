@@ -63,7 +63,7 @@ test('unfinished work is saved and reported with the form’s problems: a half-t
   const created = await tend.api('POST', '/api/flows', doc({ config: { subject: 'Hi {{contact.', html: '{{shout contact.email}} {{> footer}}', layout: 'fancy' } }));
   expect(created.status).toBe(201);
   const messages = Object.fromEntries(created.body.problems.map((p: { path: string; message: string }) => [p.path, p.message]));
-  expect(messages['/nodes/1/config/subject']).toContain('template syntax');
+  expect(messages['/nodes/1/config/subject']).toBe('Subject: a {{ is not closed with }} (line 1).');
   expect(messages['/nodes/1/config/html']).toContain('"shout", which is not a helper');
   expect(messages['/nodes/1/config/layout']).toContain('there is no layout "fancy"');
   const partial = await tend.api('POST', '/api/flows/validate', doc({ config: { subject: 'Hi', html: '{{> footer}}' } }));

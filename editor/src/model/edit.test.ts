@@ -1,8 +1,9 @@
 import { expect, test } from 'vitest';
 import { catalogue, cartProgram } from './fixtures.js';
-import { insertOnEdge, newNode, removeElements, updateNode } from './edit.js';
+import { insertOnEdge, moveOntoEdge, newNode, removeElements, updateNode } from './edit.js';
 import type { FlowDocument } from './catalogue.js';
-import { copySelection, isClip, pasteClip } from './clipboard.js';
+import { copySelection, isClip, pasteClip, pasteOffset } from './clipboard.js';
+import { NODE_WIDTH } from './geometry.js';
 import { emptyHistory, record, redo, undo } from './history.js';
 import { freshEdgeId, freshId } from './ids.js';
 
@@ -74,6 +75,38 @@ test('copy/paste gives new ids, keeps inner edges and drops outer ones', () => {
   expect(pasted.nodes.find((n) => n.id === 'mail_2')!.config).not.toBe(doc.nodes[2].config);
   const twice = pasteClip(pasted, clip).nodeIds;
   expect(twice).toEqual(['check_3', 'mail_3']);
+});
+
+test('a paste lands at the mouse, or right of everything, and never on a node', () => {
+  const doc = cartProgram();
+  const clip = copySelection(doc, ['mail']);
+  const covers = (d: FlowDocument, ids: string[]) => d.nodes.filter((n) => ids.includes(n.id)).some((p) => d.nodes.some((n) => !ids.includes(n.id)
+    && Math.abs(n.position!.x - p.position!.x) < NODE_WIDTH && Math.abs(n.position!.y - p.position!.y) < 110));
+  // In free canvas: its top left just above and left of the mouse.
+  const free = { x: 300, y: 900 };
+  const there = pasteClip(doc, clip, pasteOffset(doc, clip, free));
+  expect(there.doc.nodes.at(-1)!.position).toEqual({ x: 270, y: 880 });
+  // On a node: moved down until it covers none.
+  const mail = doc.nodes.find((n) => n.id === 'mail')!.position!;
+  const onTop = pasteClip(doc, clip, pasteOffset(doc, clip, { x: mail.x + 30, y: mail.y + 20 }));
+  expect(onTop.doc.nodes.at(-1)!.position!.x).toBe(mail.x);
+  expect(covers(onTop.doc, onTop.nodeIds)).toBe(false);
+  // No mouse over the canvas: right of the rightmost node, at the top of the content.
+  const aside = pasteClip(doc, clip, pasteOffset(doc, clip, undefined));
+  const right = Math.max(...doc.nodes.map((n) => n.position!.x)) + NODE_WIDTH;
+  expect(aside.doc.nodes.at(-1)!.position).toEqual({ x: right + 90, y: Math.min(...doc.nodes.map((n) => n.position!.y)) });
+  expect(covers(aside.doc, aside.nodeIds)).toBe(false);
+});
+
+test('an unconnected node dragged onto an edge is inserted there, in its place in the list', () => {
+  const doc = { ...cartProgram(), edges: cartProgram().edges.filter((e) => e.target !== 'mail') };
+  const edge = doc.edges[0]!;
+  const next = moveOntoEdge(doc, catalogue, 'mail', edge.id, { x: 2000, y: 40 });
+  expect(next.nodes.map((n) => n.id)).toEqual(doc.nodes.map((n) => n.id));
+  expect(next.edges.find((e) => e.id === edge.id)!.target).toBe('mail');
+  expect(next.edges.some((e) => e.source === 'mail' && e.target === edge.target)).toBe(true);
+  // A node with connections stays where the document has it.
+  expect(moveOntoEdge(cartProgram(), catalogue, 'mail', edge.id, { x: 0, y: 0 })).toEqual(cartProgram());
 });
 
 test('undo and redo walk the snapshots; a new edit clears redo', () => {

@@ -21,6 +21,8 @@ import { SegmentsPage, SegmentPage } from './SegmentsPage.js';
 import { AuditPage } from './AuditPage.js';
 import { ProgramResultsPage } from './ProgramResultsPage.js';
 import { WebsitePage, ContentSlotPage } from './WebsitePage.js';
+import { LandingPagesPage } from './LandingPagesPage.js';
+import { LandingPageScreen } from './LandingPageScreen.js';
 import { warmUpLayout } from './layout-engine.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 
@@ -205,6 +207,8 @@ function SignedIn() {
   if (route.page === 'forms') return <FormsPage />;
   if (route.page === 'website') return <WebsitePage />;
   if (route.page === 'content-slot') return <ContentSlotPage key={route.id} slotId={route.id} />;
+  if (route.page === 'landing-pages') return <LandingPagesPage />;
+  if (route.page === 'landing-page') return <LandingPageScreen key={route.id} pageId={route.id} />;
   if (route.page === 'messages') return <MessagesPage />;
   if (route.page === 'form') return <FormPage key={route.id} formId={route.id} />;
   return <ProgramsPage />;

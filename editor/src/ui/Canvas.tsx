@@ -8,7 +8,7 @@ import {
 import type { Catalogue, FlowDocument } from '../model/catalogue.js';
 import { toCanvasEdges, toCanvasNodes, type CanvasEdge, type CanvasNode, type Overlay } from '../model/mapping.js';
 import { checkConnection } from '../model/connections.js';
-import { connect, moveNodes, removeElements, type XY } from '../model/edit.js';
+import { connect, moveNodes, moveOntoEdge, removeElements, type XY } from '../model/edit.js';
 import { NODE_WIDTH } from '../model/geometry.js';
 import { FlowNodeView } from './FlowNodeView.js';
 import { TendEdge } from './TendEdge.js';
@@ -40,9 +40,17 @@ export interface CanvasProps {
    * shortcuts read it, since React state lags a keypress that follows a click.
    */
   liveSelection: { current: Set<string> };
+  /** Where the mouse is over the canvas (client coordinates), null when it is elsewhere: a paste lands there. */
+  pointer?: { current: XY | null };
 }
 
-export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onChange, onSelection, onDropType, onRendered, liveSelection, minimap = true, onToggleMinimap }: CanvasProps) {
+/** The edge under a point of the screen (its wide invisible hit area counts), if any. */
+function edgeAt(x: number, y: number): string | undefined {
+  const el = document.elementsFromPoint(x, y).map((e) => e.closest('.react-flow__edge')).find(Boolean) as HTMLElement | undefined;
+  return el?.dataset.id;
+}
+
+export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onChange, onSelection, onDropType, onRendered, liveSelection, pointer, minimap = true, onToggleMinimap }: CanvasProps) {
   const theme = useTheme();
   const toast = useToast();
   const flow = useReactFlow();
@@ -52,6 +60,14 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
   const lastRequest = useRef(0);
   const docRef = useRef(doc);
   docRef.current = doc;
+  /** The edge a dragged palette item or unconnected node would be put on, shown highlighted before the drop. */
+  const [dropEdge, setDropEdge] = useState<string>();
+  const dropEdgeRef = useRef<string | undefined>(undefined);
+  const highlight = useCallback((id: string | undefined) => {
+    if (dropEdgeRef.current === id) return;
+    dropEdgeRef.current = id;
+    setDropEdge(id);
+  }, []);
 
   useEffect(() => {
     if (selectRequest && selectRequest.nonce !== lastRequest.current) {
@@ -104,6 +120,8 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
       const before = docRef.current.nodes.find((n) => n.id === c.id)?.position;
       if (!before || Math.round(before.x) !== Math.round(c.position.x) || Math.round(before.y) !== Math.round(c.position.y)) moved.set(c.id, c.position);
     }
+    // A node let go over an edge is put on it by onNodeDragStop, as one edit.
+    if (moved.size === 1 && dropEdgeRef.current) return;
     if (moved.size) onChange(moveNodes(docRef.current, moved));
   }, [onChange, trackSelection]);
   const onEdgesChange = useCallback((changes: EdgeChange<CanvasEdge>[]) => {
@@ -152,27 +170,56 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
     if (readOnly || !e.dataTransfer.types.includes(DRAG_MIME)) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
-  }, [readOnly]);
+    highlight(edgeAt(e.clientX, e.clientY));
+  }, [readOnly, highlight]);
+
+  const onDragLeave = useCallback((e: DragEvent) => {
+    // Left the canvas, not just moved from one of its elements to another (Chromium gives
+    // drag events no relatedTarget, and may send the old element's dragleave after the
+    // new one's dragover, so the pointer's place decides).
+    const box = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    if (e.clientX <= box.left || e.clientX >= box.right || e.clientY <= box.top || e.clientY >= box.bottom) highlight(undefined);
+  }, [highlight]);
+
+  /** A node on its own (no connections yet) can be dragged onto an edge, like a palette item. */
+  const loose = useCallback((id: string) => catalogue.get(docRef.current.nodes.find((n) => n.id === id)?.type ?? '')?.category !== 'trigger'
+    && !docRef.current.edges.some((e) => e.source === id || e.target === id), [catalogue]);
+
+  const onNodeDrag = useCallback((e: MouseEvent | TouchEvent, _node: CanvasNode, dragged: CanvasNode[]) => {
+    const point = 'touches' in e ? e.touches[0] : e;
+    highlight(!readOnly && point && dragged.length === 1 && loose(dragged[0]!.id) ? edgeAt(point.clientX, point.clientY) : undefined);
+  }, [readOnly, loose, highlight]);
+
+  const onNodeDragStop = useCallback((_e: MouseEvent | TouchEvent, node: CanvasNode, dragged: CanvasNode[]) => {
+    const edge = dropEdgeRef.current;
+    highlight(undefined);
+    if (!edge || readOnly || dragged.length !== 1 || !loose(node.id)) return;
+    onChange(moveOntoEdge(docRef.current, catalogue, node.id, edge, node.position));
+  }, [readOnly, loose, highlight, onChange, catalogue]);
 
   const onDrop = useCallback((e: DragEvent) => {
     const typeId = e.dataTransfer.getData(DRAG_MIME);
+    highlight(undefined);
     if (readOnly || !typeId) return;
     e.preventDefault();
     // Dropped on an edge (its wide invisible hit area) inserts the node there.
-    const edgeEl = document.elementsFromPoint(e.clientX, e.clientY).map((el) => el.closest('.react-flow__edge')).find(Boolean) as HTMLElement | undefined;
     const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    onDropType(typeId, { x: at.x - NODE_WIDTH / 2, y: at.y - 30 }, edgeEl?.dataset.id);
-  }, [flow, onDropType, readOnly]);
+    onDropType(typeId, { x: at.x - NODE_WIDTH / 2, y: at.y - 30 }, edgeAt(e.clientX, e.clientY));
+  }, [flow, onDropType, readOnly, highlight]);
+
+  const shownEdges = useMemo(() => (dropEdge ? edges.map((e) => (e.id === dropEdge ? { ...e, className: `${e.className ?? ''} drop-target`.trim() } : e)) : edges), [edges, dropEdge]);
 
   const big = doc.nodes.length > 150;
   const minimapColor = useCallback((n: CanvasNode) => MINIMAP_COLORS[n.data.category] ?? '#9ca3af', []);
   const defaultEdgeOptions = useMemo(() => ({ type: 'tend' }), []);
 
   return (
-    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className="canvas" onDragOver={onDragOver} onDragEnter={onDragOver} onDragLeave={onDragLeave} onDrop={onDrop} data-testid="canvas" data-drop-edge={dropEdge}
+      onMouseMove={pointer ? (e) => { pointer.current = { x: e.clientX, y: e.clientY }; } : undefined}
+      onMouseLeave={pointer ? () => { pointer.current = null; } : undefined}>
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
-        edges={edges}
+        edges={shownEdges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
@@ -183,6 +230,8 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onDelete={onDelete}
+        onNodeDrag={onNodeDrag}
+        onNodeDragStop={onNodeDragStop}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         edgesReconnectable={false}

@@ -9,12 +9,12 @@ import { nodePorts } from '../model/catalogue.js';
 import { needsLayout } from '../model/mapping.js';
 import { placeProblems, problemsByNode, type PlacedProblem } from '../model/problems.js';
 import { addNode, connect, insertOnEdge, moveNodes, newNode, removeElements, type XY } from '../model/edit.js';
-import { copySelection, isClip, pasteClip, type Clip } from '../model/clipboard.js';
+import { copySelection, isClip, pasteClip, pasteOffset, type Clip } from '../model/clipboard.js';
 import { actionFor, type Action } from '../model/shortcuts.js';
 import { layoutPositions } from '../model/layout.js';
 import { sameProgram } from '../model/compare.js';
 import { browserElk } from './layout-engine.js';
-import { NODE_WIDTH } from '../model/geometry.js';
+import { NODE_WIDTH, nodeHeight } from '../model/geometry.js';
 import { navigate } from '../router.js';
 import { Canvas } from './Canvas.js';
 import { Palette } from './Palette.js';
@@ -55,8 +55,16 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const [publishing, setPublishing] = useState(false);
   const [confirmPublish, setConfirmPublish] = useState(false);
   const [settingsSchema, setSettingsSchema] = useState<{ root: JsonSchema; settings: JsonSchema }>();
-  const pasteCount = useRef(0);
   const liveSelection = useRef(new Set<string>());
+  /** The mouse over the canvas (client coordinates), null elsewhere: a paste lands there. */
+  const pointer = useRef<XY | null>(null);
+  /**
+   * Nodes added in this visit whose problems are not shown yet: a node just dropped is
+   * unfinished, not wrong. Its problems show once a field of it is left (blur) or at a
+   * publish; the problems panel counts them all along.
+   */
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const touch = useCallback((id: string) => setFresh((f) => { if (!f.has(id)) return f; const n = new Set(f); n.delete(id); return n; }), []);
   /** What is selected right now, split into nodes and edges of the document shown. */
   const current = useCallback(() => {
     const ids = liveSelection.current;
@@ -98,12 +106,14 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const others = usePresence(programId);
   const commentCounts = useMemo(() => countsByNode(comments.comments), [comments.comments]);
   const placed: PlacedProblem[] = useMemo(() => (draft.problems && !readOnly ? placeProblems(draft.problems.doc, draft.problems.list) : []), [draft.problems, readOnly]);
+  /** What the canvas and the inspector show: every problem but those of nodes not touched yet. */
+  const shown = useMemo(() => (fresh.size ? placed.filter((p) => !p.nodeId || !fresh.has(p.nodeId)) : placed), [placed, fresh]);
   const overlay = useMemo(() => ({
-    problems: problemsByNode(placed),
-    edgeProblems: new Map(placed.filter((p) => p.edgeId).map((p) => [p.edgeId!, p.message])),
+    problems: problemsByNode(shown),
+    edgeProblems: new Map(shown.filter((p) => p.edgeId).map((p) => [p.edgeId!, p.message])),
     stats: stats ? { nodes: stats.nodes, edges: stats.edges } : undefined,
     comments: commentCounts,
-  }), [placed, stats, commentCounts]);
+  }), [shown, stats, commentCounts]);
 
   const change = draft.change;
   const select = (ids: Iterable<string>) => setSelectRequest({ ids: new Set(ids), nonce: Date.now() + Math.random() });
@@ -141,6 +151,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
       next = addNode(d, node);
     }
     change(next);
+    setFresh((f) => new Set(f).add(node.id));
     select([node.id]);
   }, [draft.doc, catalogue, readOnly, selection.nodes, flow, change]);
 
@@ -149,24 +160,26 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     if (!draft.doc || sel.nodes.length === 0) return;
     const clip = copySelection(draft.doc, sel.nodes);
     memoryClip = clip;
-    pasteCount.current = 0;
     try { sessionStorage.setItem(CLIP_KEY, JSON.stringify(clip)); } catch { /* too big for storage: the in-memory copy still works */ }
     toast(`${cut ? 'Cut' : 'Copied'} ${clip.nodes.length} node${clip.nodes.length === 1 ? '' : 's'}`);
     if (cut && !readOnly) change(removeElements(draft.doc, sel.nodes, sel.edges));
   }, [draft.doc, current, readOnly, change, toast]);
 
-  const paste = useCallback((clip?: Clip) => {
+  /** Pastes at the mouse when it is over the canvas, else in the free space right of the program; never on a node. */
+  const paste = useCallback((clip?: Clip, atMouse = true) => {
     if (!draft.doc || readOnly) return;
     let c = clip ?? memoryClip;
     if (!clip) {
       try { const s = JSON.parse(sessionStorage.getItem(CLIP_KEY) ?? 'null'); if (isClip(s)) c = s; } catch { /* keep the in-memory clip */ }
     }
     if (!c || c.nodes.length === 0) return;
-    pasteCount.current += 1;
-    const { doc: next, nodeIds } = pasteClip(draft.doc, c, { x: 40 * pasteCount.current, y: 40 * pasteCount.current });
+    const mouse = atMouse ? pointer.current : null;
+    const at = mouse ? flow.screenToFlowPosition(mouse) : undefined;
+    const offset = pasteOffset(draft.doc, c, at, (n) => nodeHeight(nodePorts(catalogue, n).length));
+    const { doc: next, nodeIds } = pasteClip(draft.doc, c, offset);
     change(next);
     select(nodeIds);
-  }, [draft.doc, readOnly, change]);
+  }, [draft.doc, readOnly, change, flow, catalogue]);
 
   const autoLayout = useCallback(async () => {
     if (!draft.doc || readOnly) return;
@@ -188,7 +201,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
       copy: () => copy(false),
       cut: () => copy(true),
       paste: () => paste(),
-      duplicate: () => { if (draft.doc) paste(copySelection(draft.doc, current().nodes)); },
+      duplicate: () => { if (draft.doc) paste(copySelection(draft.doc, current().nodes), false); },
       selectAll: () => { if (doc) select([...doc.nodes.map((n) => n.id), ...doc.edges.map((x) => x.id)]); },
       save: () => void draft.saveNow().then(() => toast('Saved', 'success')).catch((err: Error) => toast(err.message, 'error')),
       delete: deleteSelection,
@@ -228,6 +241,8 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
 
   /** Publish asks first: saves (the server validates), then shows what would change. */
   const askToPublish = async () => {
+    // Trying to publish shows every problem, those of untouched nodes too.
+    setFresh(new Set());
     try {
       await saveValid();
       setConfirmPublish(true);
@@ -264,6 +279,10 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     const n = doc?.nodes.find((x) => x.id === id);
     return n?.label || catalogue.get(n?.type ?? '')?.title || id;
   }, [doc, catalogue]);
+  const edgeTitle = useCallback((id: string) => {
+    const e = doc?.edges.find((x) => x.id === id);
+    return e ? `Connection ${nodeTitle(e.source)} → ${nodeTitle(e.target)}` : 'Connection';
+  }, [doc, nodeTitle]);
 
   const showProblem = (p: PlacedProblem) => {
     if (view?.kind !== 'draft') setView({ kind: 'draft' });
@@ -385,10 +404,11 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
             onDropType={(typeId, pos, edgeId) => addType(typeId, pos, edgeId)}
             onRendered={onRendered}
             liveSelection={liveSelection}
+            pointer={pointer}
             minimap={panels.minimap}
             onToggleMinimap={() => togglePanel('minimap')}
           />
-          {view.kind === 'draft' && <ProblemsPanel problems={placed} open={problemsOpen} onToggle={() => setProblemsOpen((o) => !o)} onShow={showProblem} nodeTitle={nodeTitle} />}
+          {view.kind === 'draft' && <ProblemsPanel problems={placed} open={problemsOpen} onToggle={() => setProblemsOpen((o) => !o)} onShow={showProblem} nodeTitle={nodeTitle} edgeTitle={edgeTitle} />}
         </div>
         {panels.inspector ? <div className="side side-right">
         <Inspector
@@ -399,7 +419,8 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
           selectedEdges={selection.edges}
           readOnly={readOnly}
           watching={watching}
-          problems={placed}
+          problems={shown}
+          onTouched={touch}
           counts={stats?.nodes}
           settingsSchema={settingsSchema}
           refreshTick={tick}

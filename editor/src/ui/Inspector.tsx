@@ -30,6 +30,8 @@ export interface InspectorProps {
   refreshTick: number;
   onChange: (doc: FlowDocument, coalesceKey?: string) => void;
   onDeleteSelection: () => void;
+  /** A field of this node was left: its problems may show now (a node just dropped hides them until then). */
+  onTouched?: (nodeId: string) => void;
   comments: CommentsAnswer & { reload: () => void };
 }
 
@@ -59,7 +61,7 @@ export function Inspector(props: InspectorProps) {
   return <aside className="inspector" aria-label="Inspector">{body}</aside>;
 }
 
-function NodePanel({ doc, catalogue, node, readOnly, watching, problems, counts, programId, refreshTick, onChange, onDeleteSelection, comments }: InspectorProps & { node: FlowNode }) {
+function NodePanel({ doc, catalogue, node, readOnly, watching, problems, counts, programId, refreshTick, onChange, onDeleteSelection, onTouched, comments }: InspectorProps & { node: FlowNode }) {
   const type = catalogue.get(node.type);
   const mine = problems.filter((p) => p.nodeId === node.id);
   const ctx: FormContext = useMemo(() => ({ root: type?.configSchema ?? {}, readOnly, problems: fieldProblems(mine, (p) => p.field) }), [type, readOnly, mine]);
@@ -70,7 +72,7 @@ function NodePanel({ doc, catalogue, node, readOnly, watching, problems, counts,
   const eventType = typeof trigger?.config.eventType === 'string' ? trigger.config.eventType : undefined;
   const nodeTitle = (id: string) => { const n = doc.nodes.find((x) => x.id === id); return n?.label || catalogue.get(n?.type ?? '')?.title || id; };
   return (
-    <div className="panel-section" data-testid="inspector-node" data-node={node.id}>
+    <div className="panel-section" data-testid="inspector-node" data-node={node.id} onBlur={onTouched && (() => onTouched(node.id))}>
       <div className={`inspector-type cat-${type?.category ?? 'unknown'}`}>{type?.category ?? 'unknown'} · <code>{node.type}</code> v{node.version}</div>
       <h2>{node.label || type?.title || node.type}</h2>
       <p className="muted small">{type?.description ?? 'This node type is not installed on this server; install its plugin or remove the node.'}</p>

@@ -2,7 +2,7 @@
 // node it is about. Publishing is refused while this list is not empty.
 import type { PlacedProblem } from '../model/problems.js';
 
-export function ProblemsPanel({ problems, open, onToggle, onShow, nodeTitle }: { problems: PlacedProblem[]; open: boolean; onToggle: () => void; onShow: (p: PlacedProblem) => void; nodeTitle: (id: string) => string }) {
+export function ProblemsPanel({ problems, open, onToggle, onShow, nodeTitle, edgeTitle }: { problems: PlacedProblem[]; open: boolean; onToggle: () => void; onShow: (p: PlacedProblem) => void; nodeTitle: (id: string) => string; edgeTitle: (id: string) => string }) {
   return (
     <section className={`problems${open ? ' open' : ''}${problems.length ? ' has' : ''}`} aria-label="Problems" data-testid="problems-panel">
       <button className="problems-toggle" onClick={onToggle} aria-expanded={open}>
@@ -14,8 +14,8 @@ export function ProblemsPanel({ problems, open, onToggle, onShow, nodeTitle }: {
           {problems.map((p, i) => (
             <li key={i} data-testid="problem" data-node={p.nodeId ?? ''} data-field={p.field ?? ''}>
               <button className="link" onClick={() => onShow(p)}>
-                <strong>{p.nodeId ? nodeTitle(p.nodeId) : p.edgeId ? `Connection ${p.edgeId}` : 'Program'}</strong>
-                {p.field && p.field !== '/' && <code>{p.field.slice(1).replace(/\//g, '.')}</code>}
+                {/* The message names the field in the form's words; the node (or connection) by its label. */}
+                <strong>{p.edgeId ? edgeTitle(p.edgeId) : p.nodeId ? nodeTitle(p.nodeId) : 'Program'}</strong>
                 <span>{p.message}</span>
               </button>
             </li>

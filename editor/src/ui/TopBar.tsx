@@ -14,6 +14,7 @@ const SCREENS: { page: Route['page']; path: string; label: string; admin: boolea
   { page: 'scoring', path: '/scoring', label: 'Scoring', admin: false },
   { page: 'forms', path: '/forms', label: 'Forms', admin: false },
   { page: 'website', path: '/website', label: 'Website', admin: false },
+  { page: 'landing-pages', path: '/landing-pages', label: 'Landing pages', admin: false },
   { page: 'messages', path: '/messages', label: 'Messages', admin: false },
   { page: 'team', path: '/team', label: 'Team', admin: true },
   { page: 'audit', path: '/audit', label: 'Audit log', admin: true },

@@ -1,0 +1,80 @@
+// /api/landing-pages: hosted landing pages with A/B tests — create, list, read, change,
+// publish and archive them, and each variant's viewers, conversions and rate with the
+// two-proportion z-test's p-value and the decision. A body is checked whole, then each
+// block against its own type, so a bad block's problem names its field.
+import type { Router } from 'express';
+import { router } from '../router.js';
+import { HttpProblem } from '../http-problem.js';
+import type { Db } from '../../engine/storage/db.js';
+import type { FieldError } from '../../engine/ops/errors.js';
+import { LandingPageShape, landingPageProblems, type LandingPage, type LandingPageInput } from '../../engine/delivery/landing-pages.js';
+import { changeLandingPage, changeLandingPageStatus, createLandingPage, getLandingPage, listLandingPages } from '../../engine/delivery/landing-page-store.js';
+import { landingPageResults } from '../../engine/results/landing-pages.js';
+import { getForm } from '../../engine/audience/forms.js';
+import { parseBody } from '../input.js';
+import { route } from '../problem.js';
+import { isUuid } from '../../engine/ops/uuid.js';
+
+const unknown = (id: string) => new HttpProblem(404, 'Unknown landing page', [{ path: '/id', message: `no landing page has id ${id}` }]);
+const taken = (slug: string) => new HttpProblem(409, 'Slug taken', [{ path: '/slug', message: `another landing page is at /p/${slug}` }]);
+const archived = () => new HttpProblem(409, 'Landing page archived', [{ path: '/status', message: 'an archived page cannot change; create a new one' }]);
+
+/** The body checked: its shape, each block by its type, then that every form it names exists. */
+async function checked(db: Db, body: unknown): Promise<LandingPageInput> {
+  const shape = parseBody(LandingPageShape, body);
+  const problems = landingPageProblems(shape);
+  if (problems.length) throw new HttpProblem(422, 'Invalid landing page', problems);
+  const page = shape as LandingPageInput;
+  const missing: FieldError[] = [];
+  for (const [i, v] of page.variants.entries()) {
+    for (const [j, b] of v.blocks.entries()) {
+      if (b.type === 'form' && !(await getForm(db, b.formId))) missing.push({ path: `/variants/${i}/blocks/${j}/formId`, message: `no form has id ${b.formId}` });
+    }
+  }
+  if (missing.length) throw new HttpProblem(422, 'Invalid landing page', missing);
+  return page;
+}
+
+function pageId(raw: string): string {
+  if (!isUuid(raw)) throw unknown(raw);
+  return raw;
+}
+
+async function existing(db: Db, raw: string): Promise<LandingPage> {
+  const page = await getLandingPage(db, pageId(raw));
+  if (!page) throw unknown(raw);
+  return page;
+}
+
+export function landingPagesRouter(db: Db): Router {
+  const r = router();
+  r.get('/', route(async (_req, res) => void res.json({ landingPages: await listLandingPages(db) })));
+  r.post('/', route(async (req, res) => {
+    const input = await checked(db, req.body);
+    const page = await createLandingPage(db, input);
+    if (page === 'slug taken') throw taken(input.slug);
+    res.status(201).location(`/api/landing-pages/${page.id}`).json(page);
+  }));
+  r.get('/:id', route(async (req, res) => void res.json(await existing(db, String(req.params.id)))));
+  r.put('/:id', route(async (req, res) => {
+    const id = pageId(String(req.params.id));
+    const input = await checked(db, req.body);
+    const page = await changeLandingPage(db, id, input);
+    if (page === 'slug taken') throw taken(input.slug);
+    if (page === 'missing') throw (await getLandingPage(db, id)) ? archived() : unknown(id);
+    res.json(page);
+  }));
+  for (const [action, status] of [['publish', 'published'], ['archive', 'archived']] as const) {
+    r.post(`/:id/${action}`, route(async (req, res) => {
+      const id = pageId(String(req.params.id));
+      const page = await changeLandingPageStatus(db, id, status);
+      if (!page) throw (await getLandingPage(db, id)) ? archived() : unknown(id);
+      res.json(page);
+    }));
+  }
+  r.get('/:id/results', route(async (req, res) => {
+    const page = await existing(db, String(req.params.id));
+    res.set('Cache-Control', 'no-store').json(await landingPageResults(db, page));
+  }));
+  return r;
+}

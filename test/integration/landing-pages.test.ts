@@ -1,0 +1,280 @@
+// Landing pages with A/B tests, against a real server and database: a two-variant page
+// is created and published, then visited by many browsers (each its own cookie and
+// address). Each browser keeps its variant; a form submitted on the page is a
+// conversion; once one variant clearly converts better and each has its minimum sample,
+// the two-proportion z-test decides, and every visitor sees the winner from then on.
+// Hostile input is escaped or refused with 422 naming the field, never a 500.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startTend, type Tend } from '../support/tend.js';
+import { createLandingPageServer } from '../../engine/delivery/landing-page-serving.js';
+
+let tend: Tend;
+let formId: string;
+
+const FORM = {
+  name: 'Webinar sign-up',
+  fields: [
+    { name: 'email', label: 'Email', type: 'email', required: true },
+    { name: 'company', label: 'Company', type: 'text' },
+    { name: 'consent', label: 'Send me the recording', type: 'checkbox', required: true },
+  ],
+  thankYou: 'See you there!',
+};
+
+const page = (over: Record<string, unknown> = {}) => ({
+  slug: 'spring-webinar',
+  name: 'Spring webinar',
+  variants: [
+    { key: 'plain', name: 'Plain', weight: 1, blocks: [{ type: 'heading', text: 'Spring webinar', level: 1 }, { type: 'text', text: 'Forty minutes.' }, { type: 'form', formId }] },
+    {
+      key: 'story', name: 'Story', weight: 1,
+      blocks: [
+        { type: 'heading', text: 'How Acme doubled its demos <script>window.pwned=1</script>', level: 1 },
+        { type: 'text', text: 'First line\nsecond line <img src=x onerror="window.pwned=1">\n\nA new paragraph & more' },
+        { type: 'image', url: 'https://www.example.com/chart.png', alt: 'Demos "per" week' },
+        { type: 'form', formId },
+        { type: 'cta', label: 'Read the story', url: 'https://www.example.com/story?a=1&b=2' },
+      ],
+    },
+  ],
+  goal: { kind: 'form', withinDays: 7 },
+  confidence: 0.95,
+  minSample: 10,
+  ...over,
+});
+
+interface Visit { status: number; html: string; vid: string; variant?: string; headers: Headers }
+
+let address = 0;
+/** A browser: a cookie jar of one visitor id, and its own client address (rate limits are per address). */
+async function visit(slug: string, vid?: string, method = 'GET'): Promise<Visit> {
+  const res = await fetch(`${tend.url}/p/${slug}`, { method, headers: { 'x-forwarded-for': `10.1.${Math.floor(++address / 250)}.${address % 250}`, ...(vid ? { cookie: `other=1; tend_vid=${vid}` } : {}) } });
+  const html = await res.text();
+  const set = /tend_vid=([A-Za-z0-9_-]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  return { status: res.status, html, vid: vid ?? set ?? '', variant: /data-tend-variant="([^"]+)"/.exec(html)?.[1], headers: res.headers };
+}
+
+/** Submits the page's form as the browser would: its hidden fields, plus the answers. */
+async function submit(v: Visit, answers: Record<string, string>): Promise<Response> {
+  const action = /<form method="post" action="([^"]+)"/.exec(v.html)![1]!;
+  const hidden = Object.fromEntries([...v.html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+  return fetch(tend.url + action, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...hidden, ...answers }) });
+}
+
+const results = async (id: string) => (await tend.api('GET', `/api/landing-pages/${id}/results`)).body;
+const viewsOf = async (id: string) => tend.sql<{ variant: string; split: boolean; contact_id: string }>("SELECT properties->>'variant' AS variant, (properties->>'split')::boolean AS split, contact_id FROM events WHERE type = 'landing_page_viewed' AND properties->>'pageId' = $1", [id]);
+
+beforeAll(async () => {
+  tend = await startTend({ worker: false });
+  const form = await tend.api('POST', '/api/forms', FORM);
+  expect(form.status).toBe(201);
+  formId = form.body.id;
+});
+afterAll(async () => {
+  await tend?.stop();
+});
+
+test('a page is served only once published; each browser keeps its variant; a submitted form converts; the winner is decided and then everyone sees it', async () => {
+  const created = await tend.api('POST', '/api/landing-pages', page());
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  expect(created.body).toMatchObject({ status: 'draft', winner: null, confidence: 0.95, minSample: 10, goal: { kind: 'form', withinDays: 7 } });
+  expect((await visit('spring-webinar')).status).toBe(404);
+  expect((await tend.api('POST', `/api/landing-pages/${id}/publish`)).body).toMatchObject({ status: 'published', publishedAt: expect.any(String) });
+
+  // Sixty browsers, each its first visit.
+  const browsers: Visit[] = [];
+  for (let i = 0; i < 60; i++) browsers.push(await visit('spring-webinar'));
+  expect(browsers.every((b) => b.status === 200 && b.vid && b.variant)).toBe(true);
+  expect(new Set(browsers.map((b) => b.vid)).size).toBe(60);
+  const byVariant = (key: string) => browsers.filter((b) => b.variant === key);
+  // An even split by hash: both variants get a fair share (the chance of fewer than 15 of 60 is below 0.01%).
+  expect(byVariant('plain').length).toBeGreaterThanOrEqual(15);
+  expect(byVariant('story').length).toBeGreaterThanOrEqual(15);
+  expect(browsers[0]!.headers.get('cache-control')).toBe('private, no-store');
+  expect(browsers[0]!.headers.get('set-cookie')).toMatch(/tend_vid=[^;]+; Max-Age=63072000; Path=\/; .*SameSite=Lax/);
+
+  // Sticky: the same browser sees the same variant again, and gets no new cookie.
+  for (const b of browsers.slice(0, 10)) {
+    const again = await visit('spring-webinar', b.vid);
+    expect(again.variant).toBe(b.variant);
+    expect(again.headers.get('set-cookie')).toBeNull();
+  }
+  // A HEAD is no view.
+  expect((await visit('spring-webinar', browsers[0]!.vid, 'HEAD')).status).toBe(200);
+  expect(await viewsOf(id)).toHaveLength(70);
+
+  // Not decided on too few visitors, whatever the rates.
+  const early = await results(id);
+  expect(early.decision).toBeNull();
+  expect(early.test).toMatchObject({ method: 'two-proportion z-test', winner: null, pValue: 1 });
+
+  // Everyone shown the story signs up; of the plain page, one person.
+  const story = byVariant('story');
+  const plain = byVariant('plain');
+  for (const [i, b] of [...story, plain[0]!].entries()) {
+    const res = await submit(b, { email: `visitor${i}@example.com`, consent: 'true' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('See you there!');
+  }
+  // A submission missing the consent box is refused by the form's own rules: no conversion.
+  const refused = await submit(plain[1]!, { email: 'no-consent@example.com' });
+  expect(refused.status).toBe(422);
+
+  const decided = await results(id);
+  expect(decided.variants).toEqual([
+    { variant: 'plain', name: 'Plain', viewers: plain.length, converted: 1, rate: 1 / plain.length },
+    { variant: 'story', name: 'Story', viewers: story.length, converted: story.length, rate: 1 },
+  ]);
+  expect(decided.decision).toMatchObject({ winner: 'story', method: 'two-proportion z-test', decidedAt: expect.any(String) });
+  expect(decided.decision.pValue).toBeLessThan(0.05);
+  expect(decided.decision.summary).toMatch(/^two-proportion z-test, p [<=] /);
+  expect((await tend.api('GET', `/api/landing-pages/${id}`)).body).toMatchObject({ winner: 'story', decidedAt: expect.any(String) });
+
+  // From now on: everyone sees the winner, those who saw the other variant too; these views measure nothing.
+  const after = [...await Promise.all(plain.slice(0, 5).map((b) => visit('spring-webinar', b.vid))), ...await Promise.all(Array.from({ length: 10 }, () => visit('spring-webinar')))];
+  expect(after.map((v) => v.variant)).toEqual(Array(15).fill('story'));
+  const views = await viewsOf(id);
+  expect(views.filter((v) => !v.split)).toHaveLength(15);
+  expect((await results(id)).variants.map((v: any) => v.viewers)).toEqual([plain.length, story.length]);
+
+  // The view and the submission are on the contact's timeline (the browser's views merged into them).
+  const [contact] = await tend.sql<{ id: string }>("SELECT id FROM contacts WHERE email = 'visitor0@example.com'");
+  const timeline = (await tend.api('GET', `/api/contacts/${contact!.id}/timeline`)).body.entries.filter((e: any) => e.kind === 'event');
+  expect(timeline.map((e: any) => e.type)).toEqual(expect.arrayContaining(['landing_page_viewed', 'form_submitted']));
+  expect(timeline.find((e: any) => e.type === 'landing_page_viewed').properties).toEqual({ pageId: id, slug: 'spring-webinar', variant: 'story', split: true });
+  expect(timeline.find((e: any) => e.type === 'form_submitted').properties).toMatchObject({ formId, page: '/p/spring-webinar' });
+});
+
+test('what a marketer types is escaped; the page runs no script and names its policy; unknown slugs are a 404 page', async () => {
+  const created = await tend.api('POST', '/api/landing-pages', page({ slug: 'hostile', variants: [page().variants[1]] }));
+  expect(created.status).toBe(201);
+  await tend.api('POST', `/api/landing-pages/${created.body.id}/publish`);
+  const v = await visit('hostile');
+  expect(v.status).toBe(200);
+  expect(v.html).toContain('<h1>How Acme doubled its demos &lt;script&gt;window.pwned=1&lt;/script&gt;</h1>');
+  expect(v.html).toContain('<p>First line<br>second line &lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;</p><p>A new paragraph &amp; more</p>');
+  expect(v.html).toContain('<img src="https://www.example.com/chart.png" alt="Demos &quot;per&quot; week" loading="lazy">');
+  expect(v.html).toContain('<a class="cta" href="https://www.example.com/story?a=1&amp;b=2">Read the story</a>');
+  // As text only: no element or attribute came of it.
+  expect(v.html).not.toMatch(/<script|<img src=x|onerror="|javascript:/i);
+  // The form: progressive profiling's fields, the visitor id, the honeypot, posting to the form's own path.
+  expect(v.html).toContain(`action="/f/${formId}/submit"`);
+  expect(v.html).toContain(`<input type="hidden" name="_vid" value="${v.vid}">`);
+  expect(v.html).toContain('name="_comment" tabindex="-1"');
+  const csp = v.headers.get('content-security-policy')!;
+  expect(csp).toContain("default-src 'none'");
+  expect(csp).not.toContain('script-src');
+  expect(v.headers.get('x-frame-options')).toBe('DENY');
+
+  // The honeypot filled: thanked, nothing stored.
+  const before = (await tend.sql("SELECT count(*)::int AS n FROM events WHERE type = 'form_submitted'"))[0].n;
+  const bot = await submit(v, { email: 'bot@example.com', consent: 'true', _comment: 'buy now' });
+  expect(bot.status).toBe(200);
+  expect((await tend.sql("SELECT count(*)::int AS n FROM events WHERE type = 'form_submitted'"))[0].n).toBe(before);
+
+  for (const slug of ['no-such-page', 'UPPER', '%3Cscript%3E', 'a'.repeat(80)]) {
+    const missing = await visit(slug);
+    expect(missing.status, slug).toBe(404);
+    expect(missing.html).toContain('This page does not exist');
+  }
+  // Archived: gone from /p, the slug free again, the page still readable with its results.
+  expect((await tend.api('POST', `/api/landing-pages/${created.body.id}/archive`)).body.status).toBe('archived');
+  expect((await visit('hostile')).status).toBe(404);
+  expect((await tend.api('PUT', `/api/landing-pages/${created.body.id}`, page({ slug: 'hostile' }))).status).toBe(409);
+  expect((await tend.api('POST', `/api/landing-pages/${created.body.id}/publish`)).status).toBe(409);
+  expect((await tend.api('GET', `/api/landing-pages/${created.body.id}/results`)).status).toBe(200);
+  expect((await tend.api('POST', '/api/landing-pages', page({ slug: 'hostile' }))).status).toBe(201);
+  expect((await tend.api('POST', '/api/landing-pages', page({ slug: 'hostile' }))).body.errors).toEqual([{ path: '/slug', message: 'another landing page is at /p/hostile' }]);
+});
+
+test('bad input is refused with 422 naming the field, huge bodies with 413, and nothing is stored', async () => {
+  const count = async () => (await tend.sql('SELECT count(*)::int AS n FROM landing_pages'))[0].n;
+  const before = await count();
+  const refuse = async (body: unknown) => {
+    const res = await tend.api('POST', '/api/landing-pages', body);
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    return res.body.errors;
+  };
+  const withBlocks = (...blocks: unknown[]) => page({ slug: 'bad', variants: [{ key: 'a', name: 'A', weight: 1, blocks }], goal: { kind: 'event', eventType: 'demo_booked', withinDays: 7 } });
+  expect(await refuse(withBlocks({ type: 'cta', label: 'Click', url: 'javascript:alert(document.cookie)' }))).toEqual([{ path: '/variants/0/blocks/0/url', message: 'must be an http:// or https:// address' }]);
+  expect(await refuse(withBlocks({ type: 'image', url: 'data:image/svg+xml,<svg onload=alert(1)>', alt: '' }))).toEqual([{ path: '/variants/0/blocks/0/url', message: 'must be an http:// or https:// address' }]);
+  expect(await refuse(withBlocks({ type: 'heading', text: 'ok' }, { type: 'video', url: 'https://x.example' }))).toEqual([{ path: '/variants/0/blocks/1/type', message: 'must be one of: heading, text, image, form, cta' }]);
+  expect(await refuse(withBlocks({ type: 'text', text: 'x'.repeat(5001) }))).toEqual([{ path: '/variants/0/blocks/0/text', message: 'must NOT have more than 5000 characters' }]);
+  expect(await refuse(withBlocks({ type: 'heading', text: 'Hi', onclick: 'x()' }))).toEqual([{ path: '/variants/0/blocks/0/onclick', message: 'is not a known field' }]);
+  expect(await refuse(withBlocks({ type: 'form', formId: '00000000-0000-4000-8000-000000000000' }))).toEqual([{ path: '/variants/0/blocks/0/formId', message: 'no form has id 00000000-0000-4000-8000-000000000000' }]);
+  expect(await refuse(page({ slug: 'Not A Slug' }))).toEqual([expect.objectContaining({ path: '/slug' })]);
+  expect(await refuse(page({ slug: 'dup', variants: [page().variants[0], page().variants[0]] }))).toEqual([{ path: '/variants/1/key', message: '"plain" is used by an earlier variant' }]);
+  expect(await refuse(page({ slug: 'no-form', variants: [{ key: 'a', name: 'A', weight: 1, blocks: [{ type: 'heading', text: 'Hi' }] }] }))).toEqual([{ path: '/goal/kind', message: 'no variant has a form block: add one, or count an event instead' }]);
+  expect(await refuse(page({ slug: 'no-event', goal: { kind: 'event', withinDays: 7 } }))).toEqual([{ path: '/goal/eventType', message: 'name the event that counts as a conversion, e.g. demo_booked' }]);
+  expect(await refuse(page({ slug: 'sure', confidence: 1 }))).toEqual([expect.objectContaining({ path: '/confidence' })]);
+  expect(await refuse(page({ slug: 'zero', variants: [{ ...page().variants[0], weight: 0 }] }))).toEqual([expect.objectContaining({ path: '/variants/0/weight' })]);
+
+  const huge = await tend.api('POST', '/api/landing-pages', withBlocks({ type: 'text', text: 'x'.repeat(2_000_000) }));
+  expect(huge.status).toBe(413);
+  const many = await tend.api('POST', '/api/landing-pages', withBlocks(...Array.from({ length: 31 }, () => ({ type: 'heading', text: 'x' }))));
+  expect(many.status).toBe(422);
+  expect(many.body.errors).toEqual([expect.objectContaining({ path: '/variants/0/blocks' })]);
+  expect((await tend.api('POST', '/api/landing-pages', '{"slug": ')).status).toBe(400);
+  expect((await tend.api('GET', '/api/landing-pages/not-an-id')).status).toBe(404);
+  expect((await tend.api('POST', '/api/landing-pages/00000000-0000-4000-8000-000000000000/publish')).status).toBe(404);
+  expect(await count()).toBe(before);
+});
+
+test('an event goal counts the named event of the visitor within its window', async () => {
+  const created = await tend.api('POST', '/api/landing-pages', page({
+    slug: 'demo', goal: { kind: 'event', eventType: 'demo_booked', withinDays: 3 },
+    variants: [{ key: 'a', name: 'A', weight: 1, blocks: [{ type: 'cta', label: 'Book a demo', url: 'https://www.example.com/demo' }] }, { key: 'b', name: 'B', weight: 3, blocks: [{ type: 'heading', text: 'Demo' }] }],
+  }));
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await tend.api('POST', `/api/landing-pages/${id}/publish`);
+  const v = await visit('demo');
+  const [visitor] = await tend.sql<{ contact_id: string }>("SELECT contact_id FROM contact_identities WHERE kind = 'anonymous' AND value = $1", [v.vid]);
+  // One demo booked within the window, and one by the same contact booked before the view (does not count).
+  await tend.event({ type: 'demo_booked', contactId: visitor!.contact_id, occurredAt: new Date(Date.now() - 3_600_000).toISOString() });
+  const before = await results(id);
+  expect(before.variants.find((x: any) => x.variant === v.variant)).toMatchObject({ viewers: 1, converted: 0 });
+  await tend.event({ type: 'demo_booked', contactId: visitor!.contact_id });
+  const after = await results(id);
+  expect(after.variants.find((x: any) => x.variant === v.variant)).toMatchObject({ viewers: 1, converted: 1, rate: 1 });
+  expect(after.decision).toBeNull();
+  expect(after.test.reason).toMatch(/each variant needs 10 visitors/);
+});
+
+test('page views decide by themselves, with nobody reading the results', async () => {
+  const created = await tend.api('POST', '/api/landing-pages', page({
+    slug: 'by-itself', goal: { kind: 'event', eventType: 'trial_started', withinDays: 1 },
+    variants: [{ key: 'a', name: 'A', weight: 1, blocks: [{ type: 'heading', text: 'A' }] }, { key: 'b', name: 'B', weight: 1, blocks: [{ type: 'heading', text: 'B' }] }],
+  }));
+  const id = created.body.id as string;
+  await tend.api('POST', `/api/landing-pages/${id}/publish`);
+  // The server's own serving, with the decision checked on every view rather than every 10 s.
+  const pages = createLandingPageServer(tend.services.db, { decideEveryMs: 0 });
+  const seen: { vid: string; variant: string }[] = [];
+  for (let i = 0; i < 50; i++) seen.push({ vid: `visitor-by-itself-${i}`, variant: (await pages.serve('by-itself', `visitor-by-itself-${i}`, { count: true }))!.variant });
+  for (const v of seen.filter((x) => x.variant === 'b')) {
+    const [c] = await tend.sql<{ contact_id: string }>("SELECT contact_id FROM contact_identities WHERE kind = 'anonymous' AND value = $1", [v.vid]);
+    await tend.event({ type: 'trial_started', contactId: c!.contact_id });
+  }
+  await pages.serve('by-itself', 'one-more-visitor', { count: true });
+  const decided = await tend.until(async () => {
+    const [row] = await tend.sql('SELECT winner, decision FROM landing_pages WHERE id = $1', [id]);
+    return row.winner && row;
+  }, 'the decision');
+  expect(decided.winner).toBe('b');
+  expect(decided.decision).toMatchObject({ method: 'two-proportion z-test', winner: 'b' });
+  expect((await pages.serve('by-itself', 'visitor-by-itself-0', { count: true }))!.variant).toBe('b');
+});
+
+test('/p is rate-limited per client like the other public endpoints', async () => {
+  const strict = await startTend({ worker: false, databaseUrl: tend.databaseUrl, env: { TEND_RATE_LIMIT_BURST: '3', TEND_RATE_LIMIT_PER_SECOND: '0.01' } });
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${strict.url}/p/spring-webinar`, { headers: { 'x-forwarded-for': '10.200.0.1' } })).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+  } finally {
+    await strict.stop();
+  }
+});
