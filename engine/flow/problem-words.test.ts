@@ -33,6 +33,14 @@ test('a format, a choice, an unknown key, a field inside a list', () => {
   expect(check('tend.action.email', { subject: 'a', html: 'b', connected: [{ name: 'n', url: '' }] })).toEqual([{ path: '/connected/0/url', message: 'URL (Connected content 1) cannot be empty.' }]);
 });
 
+test('a union of kinds: the kind each list item carries is the one checked', () => {
+  expect(check('tend.action.update-contact', { operations: [{ op: 'addTag', tag: '' }, { op: 'increment', field: 'score', by: 'x' }, { op: 'explode' }] })).toEqual([
+    { path: '/operations/0/tag', message: 'Tag (Changes 1) cannot be empty.' },
+    { path: '/operations/1/by', message: 'By (Changes 2) must be a number.' },
+    { path: '/operations/2', message: 'Changes 3 is none of its kinds (Set, Unset, Increment, Add tag, Remove tag, Set consent): choose one and fill it in.' },
+  ]);
+});
+
 test('a template that does not read comes with the form\'s other problems, in words', () => {
   expect(check('tend.action.email', { html: '<p>{{#if contact.email}}Hi</p>' })).toEqual([
     { path: '/subject', message: 'Subject is required.' },

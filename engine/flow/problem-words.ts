@@ -93,7 +93,9 @@ function patternWords(pattern: string, schema: Schema): string {
   }
   const starts = /^\^\(([^()]+)\)/.exec(pattern);
   if (starts) return `must start with ${list(starts[1]!.split('|').map((s) => `"${s.replace(/\\\./g, '.').replace(/\\/g, '')}"`), 'or')}`;
-  const example = typeof schema.description === 'string' ? /e\.g\.,? ("[^"]+"|\S+)/.exec(schema.description)?.[1] : undefined;
+  // An example from the schema: one its description gives ("e.g. …"), else its examples or its default.
+  const example = (typeof schema.description === 'string' ? /e\.g\.,? ("[^"]+"|\S+)/.exec(schema.description)?.[1] : undefined)
+    ?? (Array.isArray(schema.examples) && typeof schema.examples[0] === 'string' ? quote(schema.examples[0]) : typeof schema.default === 'string' ? quote(schema.default) : undefined);
   return example ? `is not in the expected form (for example ${example.replace(/[,;)]$/, '')})` : 'is not in the expected form';
 }
 
@@ -141,8 +143,13 @@ export function errorSentence(e: ErrorObject, root: unknown): Problem {
     case 'enum': return at(`${title} must be one of ${list((p.allowedValues as unknown[]).map(quote), 'or')}`);
     case 'const': return at(`${title} must be ${quote(p.allowedValue)}`);
     case 'anyOf': case 'oneOf': {
-      const choices = (Array.isArray(e.schema) ? e.schema : []).map((b) => (isSchema(b) ? (typeof b.title === 'string' ? b.title : b.const !== undefined ? quote(b.const) : undefined) : undefined));
-      return at(choices.length && choices.every(Boolean) ? `${title} must be one of ${list(choices as string[], 'or')}` : `${title} does not match any of its kinds: choose one and fill it in`);
+      const branches = Array.isArray(e.schema) ? e.schema : [];
+      const choices = branches.map((b) => (isSchema(b) ? (typeof b.title === 'string' ? b.title : b.const !== undefined ? quote(b.const) : undefined) : undefined));
+      if (choices.length && choices.every(Boolean)) return at(`${title} must be one of ${list(choices as string[], 'or')}`);
+      // Objects told apart by a constant tag (op: "set"): name the kinds as the form's selector does.
+      const tags = branches.map((b) => (isSchema(b) && isSchema(b.properties) ? Object.values(b.properties).find((p) => isSchema(p) && p.const !== undefined) as Schema | undefined : undefined));
+      const kinds = tags.every(Boolean) ? ` (${tags.map((t) => humanize(String(t!.const))).join(', ')})` : '';
+      return at(`${title} is none of its kinds${kinds}: choose one and fill it in`);
     }
     default: return at(`${title} is not valid`);
   }
@@ -159,7 +166,8 @@ export function plainErrors(errors: ErrorObject[], root: unknown): Problem[] {
   const unions = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   const dropped = new Set<ErrorObject>();
   for (const u of unions) {
-    const inside = (e: ErrorObject) => e !== u && e.schemaPath.startsWith(`${u.schemaPath}/`);
+    // The same union checks every item of a list: an error is this one's when it is under its value too.
+    const inside = (e: ErrorObject) => e !== u && e.schemaPath.startsWith(`${u.schemaPath}/`) && (e.instancePath === u.instancePath || e.instancePath.startsWith(`${u.instancePath}/`));
     const branches = new Map<string, ErrorObject[]>();
     for (const e of errors.filter(inside)) {
       const branch = e.schemaPath.slice(u.schemaPath.length + 1).split('/')[0]!;

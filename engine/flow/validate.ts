@@ -8,6 +8,7 @@ import { templateFields } from '../delivery/templates.js';
 import { templateProblems } from '../delivery/template-check.js';
 import { attributionProblems } from '../results/attribution-rules.js';
 import { isUnknownSetting, sentence } from './problem-words.js';
+import { humanize } from './diff.js';
 
 export interface Problem {
   path: string;
@@ -125,8 +126,13 @@ export function validateFlow(doc: unknown, registry: Registry): Problem[] {
   const goal = flow.settings?.goal as Condition | undefined;
   if (goal) problems.push(...conditionProblems(goal, '/settings/goal', { facts: true }));
   if (flow.settings?.reentry === 'afterPeriod' && !flow.settings.reentryAfter) problems.push({ path: '/settings/reentryAfter', message: 'Reentry after is required when contacts may enter again after a period, e.g. "30 days".' });
-  problems.push(...attributionProblems(flow.settings).map((p) => ({ ...p, message: sentence(p.message) })));
+  problems.push(...attributionProblems(flow.settings).map((p) => ({ ...p, message: settingWords(p.message) })));
   return problems;
+}
+
+/** A settings message with its keys said as the form labels them: "goalValue needs a goal (settings.goal)" → "Goal value needs a goal". */
+function settingWords(message: string): string {
+  return sentence(message.replace(/ \(settings\.goal\)/g, '').replace(/\b(goalValue|holdoutPercent|attributionWindow|reentryAfter|correlationKey)\b/g, (k) => humanize(k).toLowerCase()));
 }
 
 /** Strongly connected components (Tarjan) that loop and contain no waiting node. */

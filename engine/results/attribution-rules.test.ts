@@ -21,13 +21,13 @@ describe('settings problems name the field', () => {
   });
   test('a goal value, window or holdout without a goal', () => {
     expect(validateFlow(program({ goalValue: 'properties.total', holdoutPercent: 10 }), registry)).toEqual([
-      { path: '/settings/goalValue', message: 'goalValue needs a goal (settings.goal): conversions are the events that meet it' },
-      { path: '/settings/holdoutPercent', message: 'holdoutPercent needs a goal (settings.goal): conversions are the events that meet it' },
+      { path: '/settings/goalValue', message: 'Goal value needs a goal: conversions are the events that meet it.' },
+      { path: '/settings/holdoutPercent', message: 'Holdout percent needs a goal: conversions are the events that meet it.' },
     ]);
   });
   test('a goal reading the contact cannot be counted', () => {
     expect(validateFlow(program({ goal: { all: [ordered, { field: 'contact.score', op: 'gt', value: 5 }] }, holdoutPercent: 10 }), registry)).toEqual([
-      { path: '/settings/goal', message: expect.stringContaining('with holdoutPercent, the goal must read only the event') },
+      { path: '/settings/goal', message: expect.stringContaining('With holdout percent, the goal must read only the event') },
     ]);
   });
   test('a holdout over half, a value outside the properties, a window that is no duration', () => {

@@ -2,7 +2,7 @@
 // through the API once the editor has saved.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
-import { canvasNode, canvasNodeIds, connectHandles, expectNoBrowserErrors, openBrowser, saved, signIn, viewportSettled, type Session } from './support/browser.js';
+import { canvasNode, canvasNodeIds, expectNoBrowserErrors, openBrowser, saved, signIn, viewportSettled, type Session, dragConnection } from './support/browser.js';
 
 let tend: Tend;
 let s: Session;
@@ -116,9 +116,9 @@ test('copy/paste gives new ids with inner edges; undo/redo walk deletes, pastes 
 
   // Connections that break the rules are refused as they are drawn, with the reason.
   // (From a node away from the canvas edges: a drag near an edge pans the canvas.)
-  await connectHandles(page, { node: 'pause_2', port: 'next' }, 'signup');
+  await dragConnection(page, { node: 'pause_2', port: 'next' }, 'signup');
   await page.getByTestId('toast').filter({ hasText: '“signup” is a trigger' }).waitFor();
-  await connectHandles(page, { node: 'signup', port: 'next' }, 'tips_2');
+  await dragConnection(page, { node: 'signup', port: 'next' }, 'tips_2');
   await page.getByTestId('toast').filter({ hasText: 'Output “Next” of “signup” already leads to “pause”' }).waitFor();
   expect(edgesOf(await draftOf(id))).toEqual(edgesOf(d));
 

@@ -65,7 +65,7 @@ test('unfinished work is saved and reported with the form’s problems: a half-t
   const messages = Object.fromEntries(created.body.problems.map((p: { path: string; message: string }) => [p.path, p.message]));
   expect(messages['/nodes/1/config/subject']).toBe('Subject: a {{ is not closed with }} (line 1).');
   expect(messages['/nodes/1/config/html']).toContain('"shout", which is not a helper');
-  expect(messages['/nodes/1/config/layout']).toContain('there is no layout "fancy"');
+  expect(messages['/nodes/1/config/layout']).toContain('There is no layout "fancy"');
   const partial = await tend.api('POST', '/api/flows/validate', doc({ config: { subject: 'Hi', html: '{{> footer}}' } }));
   expect(partial.body.problems).toEqual([{ path: '/nodes/1/config/html', message: expect.stringContaining('"footer", which is not a partial') }]);
   expect((await tend.api('POST', `/api/flows/${created.body.id}/publish`)).status).toBe(422);

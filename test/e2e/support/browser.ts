@@ -55,8 +55,8 @@ export async function dragFromPalette(page: Page, typeId: string, at: { x: numbe
   await page.getByTestId(`palette-${typeId}`).dragTo(page.locator('.react-flow__pane'), { targetPosition: at });
 }
 
-/** Draws an edge from an output port handle to a node's input handle (or, for a trigger, which has none, its body), with the mouse. */
-export async function connectHandles(page: Page, from: { node: string; port: string }, to: string): Promise<void> {
+/** The mouse gesture of drawing a connection from an output port handle to a node's input handle (or, for a trigger, which has none, its body). */
+export async function dragConnection(page: Page, from: { node: string; port: string }, to: string): Promise<void> {
   const source = page.locator(`.react-flow__handle[data-nodeid="${from.node}"][data-handleid="${from.port}"]`);
   const input = page.locator(`.react-flow__handle[data-nodeid="${to}"][data-handleid="in"]`);
   const target = (await input.count()) ? input : canvasNode(page, to).locator('.tnode-head');
@@ -67,6 +67,19 @@ export async function connectHandles(page: Page, from: { node: string; port: str
   await page.mouse.move(a.x + 40, a.y + 10, { steps: 4 });
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
   await page.mouse.up();
+}
+
+/**
+ * Draws an edge with the mouse and waits until the canvas shows it (a connection meant
+ * to be refused: `dragConnection`). Keep both ends away from the canvas's borders: a
+ * connection dragged near one pans the canvas, and the end handle moves from under the
+ * mouse before it is let go.
+ */
+export async function connectHandles(page: Page, from: { node: string; port: string }, to: string): Promise<void> {
+  const edges = page.locator('.react-flow__edge');
+  const before = await edges.count();
+  await dragConnection(page, from, to);
+  await expect.poll(() => edges.count(), { timeout: 5000, message: `an edge from ${from.node}.${from.port} to ${to}` }).toBeGreaterThan(before);
 }
 
 /** The ids of the nodes on the canvas, in document order. */

@@ -27,5 +27,5 @@ test('a refused message is logged and the contact goes on; a failing chat server
 });
 
 test('a channel must look like #name', async () => {
-  await expect(runPlugin(chatMessage, { config: { channel: 'sales', text: 'hi' }, secrets })).rejects.toThrow(/\/channel must match pattern/);
+  await expect(runPlugin(chatMessage, { config: { channel: 'sales', text: 'hi' }, secrets })).rejects.toThrow('/channel Channel is not in the expected form (for example "#sales")');
 });
