@@ -10,7 +10,7 @@ import type { Db } from '../storage/db.js';
 import { getContact, getContacts } from '../storage/contacts.js';
 import { getEvent, getEvents } from '../storage/events.js';
 import { handOverRun } from '../storage/runs.js';
-import { claimForBatch, closeVisit, closeVisitByError, endRun, enterNode, failUnsettledMessages, markWaiting, noteVisitError, type EnrollmentRow } from '../storage/visits.js';
+import { claimForBatch, endRun, enterNode, failUnsettledMessages, recordStep, type EnrollmentRow, type VisitRecord } from '../storage/visits.js';
 import { getVersion } from '../storage/programs.js';
 import type { Registry } from '../plugin/registry.js';
 import type { FlowDocument, FlowNode } from '../flow/document.js';
@@ -135,10 +135,6 @@ export function createActivities(deps: ActivityDeps) {
     return row;
   }
 
-  /** Closes the run in one statement (one round trip, atomic without BEGIN/COMMIT): the visit it leaves, a failed node's visit, and the enrollment itself. */
-  async function end(input: FinishInput, failedNode?: { nodeId: string; visit: number; error: string }): Promise<void> {
-    await endRun(db, input, failedNode);
-  }
 
   function logger(fields: Record<string, unknown>): Logger {
     const json = deps.logger?.child(fields);
@@ -149,23 +145,70 @@ export function createActivities(deps: ActivityDeps) {
     return { info: write('info'), warn: write('warn'), error: write('error') };
   }
 
-  /** What runStep hands from one node to the next: the contact (unless a node changed it) and whether the visit is closed by the next node's `enter`. */
+  /**
+   * What a step carries from one node to the next: the run as its first node read it,
+   * the contact (unless a node changed it), and the visits so far, written together
+   * when the step ends (`recordStep`): one statement for a step rather than several per node.
+   */
   interface Carried {
+    /** The run, read by the step's first node (or by the batch that claimed it). */
+    enrollment?: EnrollmentRow;
     contact?: Contact;
-    /** The next node of the same step closes this visit in its own statement (one round trip less). */
-    closedByNext?: boolean;
     /** Set by runNode: the contact as the next node may read it (absent when this node changed it). */
     contactAfter?: Contact;
+    visits: VisitRecord[];
+    /** The step ended the run: written with the visits. */
+    end?: { status: 'completed' | 'exited' | 'failed'; reason?: string };
   }
 
-  async function runNode(input: RunNodeInput, carried: Carried = {}): Promise<Step> {
+  /** Writes what a step did (its visits, where the run is, its end) in one statement, and forgets it. */
+  async function record(enrollmentId: string, carried: Carried): Promise<void> {
+    if (!carried.visits.length && !carried.end) return;
+    const at = carried.visits.at(-1)?.nodeId;
+    await recordStep(db, { enrollmentId, visits: carried.visits, at, end: carried.end });
+    carried.visits = [];
+    carried.end = undefined;
+  }
+
+  /** One node (the `runNode` activity): its visit is written before it answers. */
+  async function runNode(input: RunNodeInput): Promise<Step> {
+    const carried: Carried = { visits: [] };
+    return recorded(input.enrollmentId, carried, () => visitNode(input, carried));
+  }
+
+  /**
+   * Runs `work`, then writes what it did. Also when it throws (a node to retry): the
+   * visits so far show where the run is; the node's own error is the one reported.
+   */
+  async function recorded<T>(enrollmentId: string, carried: Carried, work: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await work();
+    } catch (err) {
+      await record(enrollmentId, carried).catch(() => undefined);
+      throw err;
+    }
+    await record(enrollmentId, carried);
+    return result;
+  }
+
+  /**
+   * Runs one node of a step. Its visit goes into `carried.visits` (the step's first node
+   * opens its own at once, through `enter`, so the run shows where it is while the step
+   * runs); the caller writes them.
+   */
+  async function visitNode(input: RunNodeInput, carried: Carried): Promise<Step> {
     const info = Context.current().info;
     const attempt = info.attempt;
     // Local activities (quick nodes) have no heartbeats: their timeout is short instead.
     const heartbeat = info.isLocal ? undefined : setInterval(() => Context.current().heartbeat(), 2000);
     try {
-      const enrollment = await enter(input);
+      const enrollment = carried.enrollment ?? await enter(input);
+      carried.enrollment = enrollment;
       if (enrollment.status !== 'active') return { ended: true, outcome: enrollment.status === 'failed' ? 'failed' : 'exited' };
+      const visit: VisitRecord = { nodeId: input.nodeId, visit: input.visit, status: 'active', enteredAt: new Date() };
+      carried.visits.push(visit);
+      const leave = (status: VisitRecord['status'], port: string | null, error?: string) => Object.assign(visit, { status, port, leftAt: new Date(), ...(error !== undefined ? { error } : {}) });
       const prog = await program(enrollment.program_id, enrollment.version);
       const node = prog.nodes.get(input.nodeId);
       const compiled = prog.config.get(input.nodeId);
@@ -176,7 +219,8 @@ export function createActivities(deps: ActivityDeps) {
       const goal = prog.doc.settings?.goal;
       const measure = (fact: Fact) => measureFact(db, contact.id, fact);
       if (goal && (await evaluateMeasured(goal, { contact }, measure))) {
-        await end({ enrollmentId: enrollment.id, status: 'exited', reason: 'goal reached', left: { nodeId: input.nodeId, visit: input.visit, port: null } });
+        leave('completed', null);
+        carried.end = { status: 'exited', reason: 'goal reached' };
         return { ended: true, outcome: 'exited' };
       }
       if (!input.goalReached) {
@@ -257,10 +301,11 @@ export function createActivities(deps: ActivityDeps) {
         // A node with an error port sends the contact on by it; otherwise the run fails.
         const errorTarget = prog.targets.get(`${input.nodeId}\u0000error`);
         if (errorTarget && portsOf(compiled.plugin, compiled.config).some((p) => p.name === 'error')) {
-          await closeVisitByError(db, { enrollmentId: enrollment.id, nodeId: input.nodeId, visit: input.visit }, message);
+          leave('completed', 'error', message);
           return { ended: false, directive: { kind: 'next', port: 'error' }, targets: { error: errorTarget } };
         }
-        await end({ enrollmentId: enrollment.id, status: 'failed', reason: message }, { nodeId: input.nodeId, visit: input.visit, error: message });
+        leave('failed', null, message);
+        carried.end = { status: 'failed', reason: message };
         return { ended: true, outcome: 'failed' };
       }
 
@@ -269,26 +314,27 @@ export function createActivities(deps: ActivityDeps) {
       const gaveUp = await closeUnsettled(`the node went on by "${directive.kind === 'next' ? directive.port : directive.kind}" without a final answer`);
       if (gaveUp) {
         log.warn('a message of this visit ended without a final answer', { reason: gaveUp });
-        await noteVisitError(db, { enrollmentId: enrollment.id, nodeId: input.nodeId, visit: input.visit }, gaveUp);
+        visit.error = gaveUp;
       }
       const target = (port: string) => prog.targets.get(`${input.nodeId}\u0000${port}`) ?? null;
       const quickOf = (...ids: (string | null)[]) => ids.filter((id): id is string => id !== null && prog.config.get(id)?.plugin.quick === true);
       if (directive.kind === 'exit') {
-        await end({ enrollmentId: enrollment.id, status: 'exited', reason: directive.reason, left: { nodeId: input.nodeId, visit: input.visit, port: null } });
+        leave('completed', null);
+        carried.end = { status: 'exited', reason: directive.reason };
         return { ended: true, outcome: 'exited' };
       }
       if (directive.kind === 'next') {
         const next = target(directive.port);
+        leave('completed', directive.port);
         if (!next) {
-          await end({ enrollmentId: enrollment.id, status: 'completed', left: { nodeId: input.nodeId, visit: input.visit, port: directive.port } });
+          carried.end = { status: 'completed' };
           return { ended: true, outcome: 'completed' };
         }
-        if (!carried.closedByNext) await closeVisit(db, { enrollmentId: enrollment.id, nodeId: input.nodeId, visit: input.visit }, directive.port);
         carried.contactAfter = tracker.contactChanged ? tracker.contact : contact;
         return { ended: false, directive, targets: { [directive.port]: next }, quick: quickOf(next) };
       }
       const until = new Date(directive.until);
-      await markWaiting(db, { enrollmentId: enrollment.id, nodeId: input.nodeId, visit: input.visit }, until);
+      Object.assign(visit, { status: 'waiting', wakeAt: until });
       const delayMs = Math.max(0, until.getTime() - Date.now());
       if (directive.kind === 'again') return { ended: false, directive, delayMs, targets: {} };
       if (directive.kind === 'sleep') return { ended: false, directive, delayMs, targets: { [directive.port]: target(directive.port) }, quick: quickOf(target(directive.port)) };
@@ -312,29 +358,29 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   /** runStep, with the contact when the caller has read it already (a first-steps batch reads its contacts at once). */
-  async function takeStep(input: RunStepInput, first?: Contact): Promise<StepResult> {
+  async function takeStep(input: RunStepInput, first?: { contact?: Contact; enrollment?: EnrollmentRow }): Promise<StepResult> {
     const visits = { ...input.visits };
     const entered: { nodeId: string; visit: number }[] = [];
     let at: RunNodeInput = input;
-    let contact: Contact | undefined = first;
-    for (;;) {
-      // The last node a step may run leaves its visit closed itself: the workflow takes over from there.
-      const carried: Carried = { contact, closedByNext: entered.length + 1 < MAX_NODES_PER_STEP };
-      const step = await runNode(at, carried);
-      const here = { nodeId: at.nodeId, visit: at.visit };
-      entered.push(here);
-      if (step.ended || 'jump' in step || step.directive.kind !== 'next' || entered.length >= MAX_NODES_PER_STEP) return { ...step, entered, at: here };
-      const next = step.targets[step.directive.port]!; // runNode ends the run when a port leads nowhere
-      visits[next] = (visits[next] ?? 0) + 1;
-      // The next node's `enter` closes this visit (a no-op when runNode closed it, by the error port).
-      const left = carried.closedByNext ? { nodeId: at.nodeId, visit: at.visit, port: step.directive.port } : undefined;
-      at = { enrollmentId: input.enrollmentId, nodeId: next, visit: visits[next]!, left, received: input.received, goalReached: input.goalReached };
-      contact = carried.contactAfter;
-    }
+    const carried: Carried = { enrollment: first?.enrollment, contact: first?.contact, visits: [] };
+    return recorded(input.enrollmentId, carried, async () => {
+      for (;;) {
+        const step = await visitNode(at, carried);
+        const here = { nodeId: at.nodeId, visit: at.visit };
+        entered.push(here);
+        if (step.ended || 'jump' in step || step.directive.kind !== 'next' || entered.length >= MAX_NODES_PER_STEP) return { ...step, entered, at: here };
+        const next = step.targets[step.directive.port]!; // visitNode ends the run when a port leads nowhere
+        visits[next] = (visits[next] ?? 0) + 1;
+        at = { enrollmentId: input.enrollmentId, nodeId: next, visit: visits[next]!, received: input.received, goalReached: input.goalReached };
+        carried.contact = carried.contactAfter;
+        carried.contactAfter = undefined;
+      }
+    });
   }
 
+  /** Closes the run after a wait (its goal, an exit event, the end of its path), in one statement. */
   async function finish(input: FinishInput): Promise<void> {
-    await end(input);
+    await endRun(db, input);
   }
 
   /**
@@ -382,7 +428,7 @@ export function createActivities(deps: ActivityDeps) {
         const arrivedAt = new Date().toISOString();
         let ran: StepResult;
         try {
-          ran = await takeStep({ enrollmentId: run.enrollmentId, nodeId: run.node, visit: 1, visits: { [run.node]: 1 }, goalReached: false, arrivedAt }, contacts.get(row.contact_id));
+          ran = await takeStep({ enrollmentId: run.enrollmentId, nodeId: run.node, visit: 1, visits: { [run.node]: 1 }, goalReached: false, arrivedAt }, { contact: contacts.get(row.contact_id), enrollment: row });
         } catch (err) {
           // A node to retry (a webhook answering 503, a mail server away): its own workflow retries the step.
           logger({ enrollment: run.enrollmentId }).warn('first step failed; the run goes on in its own workflow', { error: (err as Error).message ?? String(err) });
