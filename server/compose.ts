@@ -1,8 +1,11 @@
-// The composition root of a server: the Temporal client's dispatcher and the HTTP app,
-// built the one way from a config and the opened services. `tend server`/`tend start`
-// (server/runtime.ts) and the test harness (test/support/tend.ts) both build theirs here,
-// so what runs in tests is what runs in production (dispatch errors logged included).
-import type { Client } from '@temporalio/client';
+// The composition root: the services (database, plugins, log), a server (the
+// dispatcher and the HTTP app) and a worker (its activities' mailer, SMS, outbound
+// HTTP, renderer), built the one way from a config. `tend server`/`tend worker`/
+// `tend start` (server/runtime.ts) and the test harness (test/support/tend.ts) build
+// theirs here, so what runs in tests is what runs in production (dispatch errors
+// logged included).
+import { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import type express from 'express';
 import type { TendConfig } from '../engine/ops/config.js';
 import { createDispatcher } from '../engine/dispatch/dispatcher.js';
@@ -18,6 +21,12 @@ import { createRegistry, type Registry } from '../engine/plugin/registry.js';
 import { signingSecret } from '../engine/delivery/signing.js';
 import { createLog, type Log } from '../engine/ops/log.js';
 import { createMetrics, type Metrics } from '../engine/ops/metrics.js';
+import { createWorker } from '../engine/temporal/worker.js';
+import { runStarter } from '../engine/temporal/client.js';
+import { createOutbound } from '../engine/delivery/outbound.js';
+import { createSmsProvider } from '../engine/delivery/sms.js';
+import { createRenderer } from '../engine/delivery/templates.js';
+import { unsubscribeToken } from '../engine/delivery/signing.js';
 
 export interface Services {
   db: Db;
@@ -76,4 +85,46 @@ export async function composeServer(config: TendConfig, s: Services, client: Cli
     rateLimit: config.rateLimit, rateLimitStore: config.rateLimitStore, trustProxy: config.trustProxy, log: s.log, metrics: s.metrics, temporal: client, metricsToken: config.metricsToken,
   });
   return { app, apiKey, dispatcher, mailer };
+}
+
+export interface WorkerParts {
+  worker: Awaited<ReturnType<typeof createWorker>>;
+  /** Sends the worker's email; close it when the worker stops. */
+  mailer: Mailer;
+}
+
+/** A worker polling Tend's task queue on `connection`, with everything its activities use. */
+export async function composeWorker(config: TendConfig, s: Services, connection: NativeConnection): Promise<WorkerParts> {
+  const mailer = createMailer(config.smtpUrl, config.dataDir);
+  const publicUrl = publicUrlOf(config);
+  const outbound = createOutbound({ allow: config.httpAllow });
+  // The first-steps workflow's activity hands runs that wait to workflows of their own.
+  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.temporalTaskQueue,
+    deps: {
+      db: s.db,
+      registry: s.registry,
+      mailer,
+      mailFrom: config.mailFrom,
+      sms: createSmsProvider(config.sms, outbound),
+      outbound,
+      tracking: { baseUrl: publicUrl, secret: s.secret },
+      render: createRenderer(config.templatesDir),
+      unsubscribeUrl: (contactId) => `${publicUrl}/unsubscribe/${unsubscribeToken(s.secret, contactId)}`,
+      secrets: config.secrets,
+      log: config.logNodes ? (line) => console.log(line) : undefined,
+      logger: s.log.child({ component: 'worker' }),
+      metrics: s.metrics,
+      startRun: runStarter(client, config.temporalTaskQueue),
+    },
+  });
+  return { worker, mailer };
+}
+
+/** The address links in messages point at (TEND_PUBLIC_URL, else this server). */
+export function publicUrlOf(config: TendConfig): string {
+  return (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
 }

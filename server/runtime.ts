@@ -8,15 +8,8 @@ import { freePort } from '../engine/stack/ports.js';
 import { startTemporalDevServer } from '../engine/stack/temporal.js';
 import { ensureTemporalCli } from '../engine/stack/temporal-cli.js';
 import { rotateSigningSecret } from '../engine/delivery/signing.js';
-import { connectClient, connectWorker, runStarter } from '../engine/temporal/client.js';
-import { Client } from '@temporalio/client';
-import { createSmsProvider } from '../engine/delivery/sms.js';
-import { createOutbound } from '../engine/delivery/outbound.js';
-import { createWorker } from '../engine/temporal/worker.js';
-import { createMailer } from '../engine/delivery/mailer.js';
-import { createRenderer } from '../engine/delivery/templates.js';
-import { unsubscribeToken } from '../engine/delivery/signing.js';
-import { composeServer, openServices, type Services } from './compose.js';
+import { connectClient, connectWorker } from '../engine/temporal/client.js';
+import { composeServer, composeWorker, openServices, type Services } from './compose.js';
 import { setupToken } from '../engine/access/people.js';
 import { resolveApiKey } from './auth.js';
 import { ensureEditorBuilt } from './editor-build.js';
@@ -103,38 +96,9 @@ async function startOpsServer(config: TendConfig, s: Services, temporal: Tempora
   };
 }
 
-export function publicUrlOf(config: TendConfig): string {
-  return (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
-}
-
 export async function startWorker(config: TendConfig, s: Services, temporalAddress: string) {
   const connection = await connectWorker(config, temporalAddress);
-  const mailer = createMailer(config.smtpUrl, config.dataDir);
-  const publicUrl = publicUrlOf(config);
-  const outbound = createOutbound({ allow: config.httpAllow });
-  // The first-steps workflow's activity hands runs that wait to workflows of their own.
-  const client = new Client({ connection, namespace: config.temporalNamespace });
-  const worker = await createWorker({
-    connection,
-    namespace: config.temporalNamespace,
-    taskQueue: config.temporalTaskQueue,
-    deps: {
-      db: s.db,
-      registry: s.registry,
-      mailer,
-      mailFrom: config.mailFrom,
-      sms: createSmsProvider(config.sms, outbound),
-      outbound,
-      tracking: { baseUrl: publicUrl, secret: s.secret },
-      render: createRenderer(config.templatesDir),
-      unsubscribeUrl: (contactId) => `${publicUrl}/unsubscribe/${unsubscribeToken(s.secret, contactId)}`,
-      secrets: config.secrets,
-      log: config.logNodes ? (line) => console.log(line) : undefined,
-      logger: s.log.child({ component: 'worker' }),
-      metrics: s.metrics,
-      startRun: runStarter(client, config.temporalTaskQueue),
-    },
-  });
+  const { worker, mailer } = await composeWorker(config, s, connection);
   const stopOps = config.metricsPort !== undefined ? await startOpsServer(config, s, connection, config.metricsPort) : undefined;
   const running = worker.run();
   return {
