@@ -83,11 +83,6 @@ test('build an if/else condition by picking, publish, and only the VIP with a ca
   await warning.getByRole('button', { name: 'event.properties.total' }).click();
   expect(await inspector.getByLabel('HTML body').inputValue()).toBe('<p>Your cart of {{event.properties.total}} ships free.</p>');
   await inspector.getByTestId('template-warning').waitFor({ state: 'detached' });
-  // The canvas as a person finds it after the change: saved, its problems redrawn. A drag
-  // begun in the same instant as that redraw (under load, with other test files
-  // starting) was let go without a connection about one run in four.
-  await saved(page);
-  await page.waitForTimeout(500);
   await connectHandles(page, { node: 'event', port: 'next' }, 'if');
   await connectHandles(page, { node: 'if', port: 'yes' }, 'email');
   await saved(page);

@@ -76,7 +76,17 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
       liveSelection.current = new Set(selectRequest.ids);
     }
     const sel = selected.current;
-    setNodes(toCanvasNodes(doc, catalogue, { ...overlay, selected: sel }));
+    // Each node keeps what React Flow measured of it: a node object without `measured`
+    // makes React Flow forget its handles until it measures the node again, and a
+    // connection begun meanwhile (right after an autosave's answer redrew the canvas)
+    // was let go without an edge. A node whose size does change is measured again anyway.
+    setNodes((before) => {
+      const measured = new Map(before.map((n) => [n.id, n.measured]));
+      return toCanvasNodes(doc, catalogue, { ...overlay, selected: sel }).map((n) => {
+        const m = measured.get(n.id);
+        return m ? { ...n, measured: m } : n;
+      });
+    });
     setEdges(toCanvasEdges(doc, { ...overlay, selected: sel }));
   }, [doc, catalogue, overlay, selectRequest, liveSelection]);
 

@@ -71,9 +71,9 @@ export async function dragConnection(page: Page, from: { node: string; port: str
 
 /**
  * Draws an edge with the mouse and waits until the canvas shows it (a connection meant
- * to be refused: `dragConnection`). Keep both ends away from the canvas's borders: a
- * connection dragged near one pans the canvas, and the end handle moves from under the
- * mouse before it is let go.
+ * to be refused: `dragConnection`). It caught a real fault: a connection begun right
+ * after the canvas redrew was let go without an edge (editor/src/ui/Canvas.tsx keeps
+ * each node's measurements now).
  */
 export async function connectHandles(page: Page, from: { node: string; port: string }, to: string): Promise<void> {
   const edges = page.locator('.react-flow__edge');
