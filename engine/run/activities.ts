@@ -34,15 +34,8 @@ import type { Metrics } from '../ops/metrics.js';
 import type { EnrollmentInput, FinishInput, FirstStepsActivityInput, Left, RunNodeInput, RunStepInput, Step, StepResult } from './types.js';
 export type { EnrollmentInput, FinishInput, FirstStepsActivityInput, Left, RunNodeInput, RunStepInput, Step, StepResult } from './types.js';
 
-
-
-
-
-
 /** A step runs at most this many nodes before the workflow gets a word in (a safety bound: validation refuses loops without a wait). */
 const MAX_NODES_PER_STEP = 50;
-
-
 
 /** Without a configured outbound: the guard with no private target allowed. */
 const guardOnly = createOutbound();
@@ -64,7 +57,6 @@ export interface ActivityDeps extends EffectDeps {
   startRun?: (input: EnrollmentInput) => Promise<void>;
 }
 
-
 /** Runs of a first-steps batch taking their step side by side (each holds a pooled connection at a time). */
 const FIRST_STEPS_LANES = 8;
 /** A batch takes first steps for this long; the runs left then are handed to their own workflows untaken (the activity's limit is 10 minutes). */
@@ -77,7 +69,6 @@ interface CompiledProgram {
   config: Map<string, { plugin: NodePlugin; config: unknown }>;
   goals: GoalNode[];
 }
-
 
 export function createActivities(deps: ActivityDeps) {
   const { db, registry } = deps;
@@ -134,7 +125,6 @@ export function createActivities(deps: ActivityDeps) {
     if (!row) throw new NotRetryableError(`enrollment ${input.enrollmentId} does not exist`);
     return row;
   }
-
 
   function logger(fields: Record<string, unknown>): Logger {
     const json = deps.logger?.child(fields);
