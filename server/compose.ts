@@ -39,7 +39,7 @@ export interface Services {
 }
 
 export async function openServices(config: TendConfig, databaseUrl: string, opts: { logSink?: (line: string) => void } = {}): Promise<Services> {
-  const db = createDb(databaseUrl, 20);
+  const db = createDb(databaseUrl, 20, { prepare: config.preparedStatements });
   await migrate(db);
   const registry = await createRegistry(config.plugins);
   const log = createLog({ level: config.logLevel, sink: opts.logSink });

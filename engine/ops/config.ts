@@ -68,6 +68,8 @@ export interface TendConfig {
    * their own workflow only when they wait (engine/ARCHITECTURE.md, "First steps").
    */
   firstSteps: boolean;
+  /** TEND_PG_PREPARE (default on): statements sent again and again are prepared once per connection; `off` behind a pooler that cannot keep them (PgBouncer's transaction mode before 1.21). */
+  preparedStatements: boolean;
   /** TEND_TEMPLATES_DIR: partials and layouts (`name.hbs`) for email templates. */
   templatesDir?: string;
   /** TEND_LOG_LEVEL: the Temporal SDK's own log level (default WARN). */
@@ -127,6 +129,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): TendConfig {
     dispatch: !/^(off|false|0|no)$/i.test(env.TEND_DISPATCH ?? ''),
     dispatchBacklog: wholeNumber(env, 'TEND_DISPATCH_BACKLOG', 500),
     firstSteps: !/^(off|false|0|no)$/i.test(env.TEND_FIRST_STEPS ?? ''),
+    preparedStatements: !/^(off|false|0|no)$/i.test(env.TEND_PG_PREPARE ?? ''),
     metricsToken: env.TEND_METRICS_TOKEN || undefined,
     oidc: env.TEND_OIDC_ISSUER ? {
       issuer: env.TEND_OIDC_ISSUER,

@@ -19,10 +19,10 @@ const CONCURRENCY = Number(process.env.BENCH_LEAD_CONCURRENCY ?? 20);
 /** BENCH_STATEMENTS=1: also count PostgreSQL's statements per contact (pg_stat_statements), to see where its CPU goes. */
 const STATEMENTS = Boolean(process.env.BENCH_STATEMENTS);
 
-export interface LeadFigures { contacts: number; mails: number; seconds: number; perSecond: number; cpuMsPerContact: Record<string, number>; p50: number; p99: number; statements?: { calls: number; ms: number; query: string }[] }
+export interface LeadFigures { contacts: number; mails: number; seconds: number; perSecond: number; cpuMsPerContact: Record<string, number>; p50: number; p99: number; statements?: { calls: number; ms: number; planMs: number; query: string }[] }
 
 export async function benchLead(log: (m: string) => void): Promise<LeadFigures> {
-  const infra = await startInfra(log, { temporalOnFile: true, postgresFlags: STATEMENTS ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'] : undefined });
+  const infra = await startInfra(log, { temporalOnFile: true, postgresFlags: STATEMENTS ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'pg_stat_statements.track_planning=on'] : undefined });
   const arrived = new Map<string, number>();
   const sink = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
@@ -88,9 +88,9 @@ export async function benchLead(log: (m: string) => void): Promise<LeadFigures> 
   const latencies = [...arrived].map(([id, at]) => at - sent.get(id)!).sort((a, b) => a - b);
   let statements: LeadFigures['statements'];
   if (statementsDb) {
-    const { rows } = await statementsDb.query<{ calls: string; ms: number; query: string }>(
-      "SELECT calls, total_exec_time AS ms, query FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT 60");
-    statements = rows.map((r) => ({ calls: Number(r.calls) / CONTACTS, ms: r.ms / CONTACTS, query: r.query.replace(/\s+/g, ' ').slice(0, 150) }));
+    const { rows } = await statementsDb.query<{ calls: string; ms: number; plan_ms: number; query: string }>(
+      "SELECT calls, total_exec_time AS ms, total_plan_time AS plan_ms, query FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT 60");
+    statements = rows.map((r) => ({ calls: Number(r.calls) / CONTACTS, ms: r.ms / CONTACTS, planMs: r.plan_ms / CONTACTS, query: r.query.replace(/\s+/g, ' ').slice(0, 150) }));
     await statementsDb.end();
   }
   const cpuMsPerContact = Object.fromEntries(Object.keys(after).map((k) => [k, ((after[k as keyof typeof after] - before[k as keyof typeof before]) * 1000) / CONTACTS]));
@@ -108,7 +108,8 @@ export function printLead(f: LeadFigures): void {
     + ` CPU per contact ${f.cpuMsPerContact.total!.toFixed(1)} ms (${parts}) (target ≤ 10 ${f.cpuMsPerContact.total! <= 10 ? '✔' : '✘'}); event → mail p50 / p99 ${Math.round(f.p50)} / ${Math.round(f.p99)} ms (queued behind the runs)`);
   if (f.statements) {
     const total = f.statements.reduce((a, s) => a + s.calls, 0);
-    console.log(`PostgreSQL statements per contact (pg_stat_statements, top 60): ${total.toFixed(1)} calls`);
-    for (const s of f.statements) if (s.calls >= 0.05) console.log(`  ${s.calls.toFixed(2).padStart(6)} × ${s.ms.toFixed(3).padStart(7)} ms  ${s.query}`);
+    const sum = (k: 'ms' | 'planMs') => f.statements!.reduce((a, s) => a + s[k], 0).toFixed(2);
+    console.log(`PostgreSQL statements per contact (pg_stat_statements, top 60): ${total.toFixed(1)} calls, executing ${sum('ms')} ms, planning ${sum('planMs')} ms`);
+    for (const s of f.statements) if (s.calls >= 0.05) console.log(`  ${s.calls.toFixed(2).padStart(6)} × ${s.ms.toFixed(3).padStart(7)} ms (plan ${s.planMs.toFixed(3)})  ${s.query}`);
   }
 }
