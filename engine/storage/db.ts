@@ -92,6 +92,8 @@ async function transactionOnce<T>(db: Db, fn: (tx: pg.PoolClient) => Promise<T>)
 export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | undefined;
   if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'].includes(String(e?.code ?? ''))) return true;
+  // Over a Unix socket, a server that is down has no socket file to connect to.
+  if (e?.code === 'ENOENT' && (err as { syscall?: unknown }).syscall === 'connect') return true;
   return /^Connection terminated|not queryable|timeout exceeded when trying to connect/.test(String(e?.message ?? ''));
 }
 
