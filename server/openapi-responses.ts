@@ -183,7 +183,7 @@ const contactExport = object({
 const nodeStats = object({
   entered: integer, active: integer, waiting: integer, completed: integer, errors: integer,
   exited: { ...integer, description: 'Runs that ended at this node' },
-  messages: object({ sent: integer, skipped: integer, failed: integer, deferred: integer, opened: integer, clicked: integer, unsubscribed: { ...integer, description: 'Contacts whose last email before unsubscribing came from this node' } }),
+  messages: object({ sent: integer, skipped: integer, failed: integer, deferred: integer, opened: integer, clicked: integer, unsubscribed: { ...integer, description: 'Contacts whose last email before unsubscribing came from this node' }, queued: { ...integer, description: 'Sends held now by the channel\'s sending ceiling' } }),
 }, ['messages']);
 const embedField: Schema = { allOf: [ref('FormField'), object({ value: { type: 'string', description: 'The known contact\'s email, prefilled' } }, ['value'])] };
 

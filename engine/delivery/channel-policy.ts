@@ -13,6 +13,7 @@ import { readSetting, writeSetting } from '../storage/settings.js';
 import { lockContactChannel, recentMarketingSends } from '../storage/messages.js';
 import { topicRefusal } from '../audience/topics.js';
 import { ceilingPlace } from './pacing.js';
+import { CEILING_REASON } from '../storage/messages.js';
 
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -160,7 +161,7 @@ export async function decide(tx: pg.PoolClient, contact: Contact, intent: Intent
   // sending domain's pace, not the contact's.
   for (const ceiling of (policy.ceilings ?? []).filter((c) => c.channel === intent.channel)) {
     const at = await ceilingPlace(tx, `ceiling:${intent.channel}`, durationMs(ceiling.per) / ceiling.max, intent.placeKey, now);
-    if (at) return { action: 'defer', until: at, reason: `sending ceiling: ${ceiling.max} ${intent.channel} per ${ceiling.per}, queued` };
+    if (at) return { action: 'defer', until: at, reason: `${CEILING_REASON}: ${ceiling.max} ${intent.channel} per ${ceiling.per}, queued` };
   }
   if (intent.whenCapped === 'send') return { action: 'send' };
   await lockContactChannel(tx, contact.id, intent.channel);

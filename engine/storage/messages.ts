@@ -4,6 +4,9 @@
 // Messages screen).
 import type { Queryable } from './db.js';
 
+/** How a send held by the channel's sending ceiling begins its reason (the canvas counts these as queued). */
+export const CEILING_REASON = 'sending ceiling';
+
 export interface SentMessage {
   id: string;
   channel: string;

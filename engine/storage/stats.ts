@@ -3,6 +3,7 @@
 import type { Queryable } from './db.js';
 import type { FlowDocument } from '../flow/document.js';
 import { nodeEndings } from './node-analytics.js';
+import { CEILING_REASON } from './messages.js';
 
 export interface NodeStats {
   entered: number;
@@ -12,8 +13,11 @@ export interface NodeStats {
   errors: number;
   /** Runs that ended at this node (completed, exited or failed there). */
   exited: number;
-  /** `unsubscribed`: contacts whose last email before unsubscribing came from this node. */
-  messages?: { sent: number; skipped: number; failed: number; deferred: number; opened: number; clicked: number; unsubscribed: number };
+  /**
+   * `unsubscribed`: contacts whose last email before unsubscribing came from this node.
+   * `queued`: sends held now by the channel's sending ceiling (their runs wait at the node for their places).
+   */
+  messages?: { sent: number; skipped: number; failed: number; deferred: number; opened: number; clicked: number; unsubscribed: number; queued: number };
 }
 
 export async function programStats(db: Queryable, programId: string, doc: FlowDocument, version?: number) {
@@ -24,10 +28,12 @@ export async function programStats(db: Queryable, programId: string, doc: FlowDo
     `SELECT node_id, port, status, count(*) AS n FROM node_visits WHERE program_id = $1${versionFilter} GROUP BY 1, 2, 3`,
     params,
   );
-  const messages = await db.query<{ node_id: string; status: string; n: number; opened: number; clicked: number }>(
-    `SELECT node_id, status, count(*) AS n, count(first_opened_at)::int AS opened, count(first_clicked_at)::int AS clicked
+  // A send the ceiling holds is a deferred message until its place comes (its next visit claims a new one).
+  const messages = await db.query<{ node_id: string; status: string; n: number; opened: number; clicked: number; queued: number }>(
+    `SELECT node_id, status, count(*) AS n, count(first_opened_at)::int AS opened, count(first_clicked_at)::int AS clicked,
+       count(*) FILTER (WHERE status = 'deferred' AND reason LIKE $2 AND deferred_until > now())::int AS queued
      FROM messages WHERE program_id = $1 GROUP BY 1, 2`,
-    [programId],
+    [programId, `${CEILING_REASON}%`],
   );
   const enrollments = await db.query<{ status: string; n: number }>(
     `SELECT status, count(*) AS n FROM enrollments WHERE program_id = $1${versionFilter} GROUP BY 1`,
@@ -48,13 +54,14 @@ export async function programStats(db: Queryable, programId: string, doc: FlowDo
   for (const r of messages.rows) {
     const s = nodes[r.node_id];
     if (!s) continue;
-    s.messages ??= { sent: 0, skipped: 0, failed: 0, deferred: 0, opened: 0, clicked: 0, unsubscribed: 0 };
+    s.messages ??= { sent: 0, skipped: 0, failed: 0, deferred: 0, opened: 0, clicked: 0, unsubscribed: 0, queued: 0 };
     if (r.status === 'sent') s.messages.sent += r.n;
     if (r.status === 'skipped') s.messages.skipped += r.n;
     if (r.status === 'failed') s.messages.failed += r.n;
     if (r.status === 'deferred') s.messages.deferred += r.n;
     s.messages.opened += r.opened;
     s.messages.clicked += r.clicked;
+    s.messages.queued += r.queued;
   }
   const endings = await nodeEndings(db, programId, version);
   for (const [node, n] of endings.exited) if (nodes[node]) nodes[node].exited = n;

@@ -62,3 +62,23 @@ test('a ceiling with a bad period or size is refused, naming the field', async (
   expect(bad.status).toBe(422);
   expect(JSON.stringify(bad.body)).toContain('/ceilings/0/max');
 });
+
+test("the program's counts say how many sends the ceiling holds at a node (the canvas shows them as queued)", async () => {
+  expect((await tend.api('PUT', '/api/messaging-policy', { ceilings: [{ channel: 'email', max: 1, per: '10 minutes' }] })).status).toBe(200);
+  const slow = await tend.publish(program('Slow lane', 'slow', 'Slow'));
+  const mailsBefore = tend.mailbox.messages.length;
+  await tend.api('POST', '/api/events/batch', { events: Array.from({ length: 3 }, (_, i) => ({ type: 'slow', email: `s${i}@example.com` })) });
+  // One place every ten minutes: at most one of the three goes out now, the others are held.
+  const stats = await tend.until(async () => {
+    const s = (await tend.api('GET', `/api/flows/${slow}/stats`)).body;
+    const m = s.nodes.mail.messages;
+    return m && m.queued + m.sent === 3 ? s : undefined;
+  }, 'all three at the mail node, sent or queued');
+  const { queued, sent } = stats.nodes.mail.messages;
+  expect(queued).toBeGreaterThanOrEqual(2);
+  expect(stats.nodes.mail.waiting + (stats.nodes.mail.active ?? 0)).toBe(queued);
+  await tend.until(async () => tend.mailbox.messages.length === mailsBefore + sent, 'the one sent, if any');
+  // The rows say why they wait.
+  expect(await tend.sql("SELECT count(*)::int AS n FROM messages WHERE program_id = $1 AND status = 'deferred' AND reason LIKE 'sending ceiling: 1 email per 10 minutes, queued%'", [slow])).toEqual([{ n: queued }]);
+  await tend.api('PUT', '/api/messaging-policy', {});
+});

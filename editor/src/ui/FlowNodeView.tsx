@@ -14,7 +14,9 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
   const c = data.counts;
   const isEmail = data.typeId === 'tend.action.email';
   const m = isEmail && c?.messages ? { sent: c.messages.sent ?? 0, opened: c.messages.opened ?? 0, clicked: c.messages.clicked ?? 0, unsubscribed: c.messages.unsubscribed ?? 0 } : undefined;
-  const here = c ? c.waiting + (c.active ?? 0) : 0;
+  // Sends the channel's sending ceiling holds wait at the node too: said as "queued", apart from the rest.
+  const queued = c?.messages?.queued ?? 0;
+  const here = c ? Math.max(0, c.waiting + (c.active ?? 0) - queued) : 0;
   return (
     <div
       className={`tnode cat-${data.category}${selected ? ' selected' : ''}${data.problems.length ? ' has-problems' : ''}`}
@@ -36,6 +38,7 @@ export const FlowNodeView = memo(function FlowNodeView({ data, selected }: NodeP
           <div className="tnode-counts-row" data-testid="node-flow-counts">
             <span title="Entered">{count(c.entered)} in</span>
             <span className={here > 0 ? 'waiting' : undefined} title="Here now">{count(here)} {data.waitingLabel ?? 'waiting'}</span>
+            {queued > 0 && <span className="waiting" data-testid="node-queued" title="Held by the channel's sending ceiling, each sent when its place comes">{count(queued)} queued</span>}
             <span title="Runs that ended here">{count(c.exited ?? 0)} exited</span>
             {!isEmail && c.messages?.sent !== undefined && <span title="Sent">{count(c.messages.sent)} sent</span>}
             {c.errors > 0 && <span className="errors" title="Errors">{count(c.errors)} errors</span>}
