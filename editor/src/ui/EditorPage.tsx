@@ -388,6 +388,8 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
               }}>Restore this version to the draft</button>}
             </div>
           )}
+          {/* The search floats over the canvas only, never over a banner above it. */}
+          <div className="canvas-stage">
           <NodeSearch doc={doc} catalogue={catalogue} onShow={(id) => {
             select([id]);
             setTimeout(() => void flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1 }), 30);
@@ -408,6 +410,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
             minimap={panels.minimap}
             onToggleMinimap={() => togglePanel('minimap')}
           />
+          </div>
           {view.kind === 'draft' && <ProblemsPanel problems={placed} open={problemsOpen} onToggle={() => setProblemsOpen((o) => !o)} onShow={showProblem} nodeTitle={nodeTitle} edgeTitle={edgeTitle} />}
         </div>
         {panels.inspector ? <div className="side side-right">
