@@ -67,4 +67,3 @@ export async function isTrackedHost(db: Queryable, host: string): Promise<boolea
 }
 
 // Defined beside the page views it shapes: storage may not import this module.
-export { pageAddress } from '../storage/page-views.js';

@@ -12,8 +12,6 @@ import { appendEvent } from '../storage/events.js';
 import type { Form } from './forms.js';
 import { FORM_SUBMITTED } from '../storage/forms.js';
 
-export { FORM_SUBMITTED } from '../storage/forms.js';
-
 export interface CheckedSubmission {
   answers: Record<string, string | boolean>;
   hidden: Record<string, string>;

@@ -12,7 +12,6 @@ import {
 } from '../storage/identities.js';
 import { changeScore } from './scoring.js';
 
-export { ANONYMOUS } from '../storage/identities.js';
 /** The visitor id t.js keeps in its cookie (a UUID, or hex where randomUUID is missing). */
 export const ANONYMOUS_ID_PATTERN = '^[A-Za-z0-9_-]{8,64}$';
 export const CONTACTS_MERGED = 'tend.contacts_merged';

@@ -6,8 +6,6 @@
 // 'held_out' and no workflow (storage/attribution.ts `recordHeldOut`).
 import { createHash } from 'node:crypto';
 
-export { HELD_OUT } from '../storage/enrollments.js';
-
 /**
  * Whether this contact is in this program's holdout of `percent` (0–50).
  * @example isHeldOut('8c1…', 'c42…', 10) // the same answer every time for this pair

@@ -17,7 +17,6 @@ import {
 } from '../../storage/segment-members.js';
 
 export type { SegmentRow } from '../../storage/segments.js';
-export { memberSql } from '../../storage/segment-members.js';
 
 export const SEGMENT_ENTERED = 'tend.segment_entered';
 export const SEGMENT_LEFT = 'tend.segment_left';
