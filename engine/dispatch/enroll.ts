@@ -48,8 +48,15 @@ export function createEnroller(opts: EnrollOptions) {
     // per contact, and dispatchers take turns by contact), so nothing enters this contact
     // into this program meanwhile; and the unique index enrollments_one_active would refuse
     // a second active run if anything did.
-    const found = await entryCheck(db, { programId: t.programId, triggerEventId: row.id, key, contactId: row.contact_id });
+    const entry = { programId: t.programId, version: t.version, contactId: row.contact_id, key, triggerEventId: row.id, triggerNode: t.nodeId, ownWorkflow: !opts.firstSteps };
+    // The default rule (again once the last run ended) and no holdout: the unique indexes
+    // decide alone, so the insert goes first and the check is read only when it is refused
+    // (a retried dispatch finds its run; else the contact is inside already). One statement
+    // a contact instead of two, in the common case.
+    const simple = reentry === 'afterExit' && !settings.holdoutPercent;
     const enrollmentId = await (async (): Promise<string | undefined> => {
+      if (simple) return (await insertEnrollment(db, entry)) ?? (await entryCheck(db, entry)).mine ?? undefined;
+      const found = await entryCheck(db, entry);
       if (found.mine) return found.mine; // a retried dispatch: make sure its workflow runs
       const last = found.last;
       if (last?.status === 'active') return undefined;
@@ -57,7 +64,7 @@ export function createEnroller(opts: EnrollOptions) {
       if (last && reentry === 'afterPeriod' && settings.reentryAfter && addDuration(last.enteredAt, settings.reentryAfter) > new Date()) return undefined;
       // Attribution holdout (engine/dispatch/holdout.ts): a held-out entrant is recorded as such and gets nothing — no workflow starts.
       if (isHeldOut(t.programId, row.contact_id, settings.holdoutPercent)) return void (await recordHeldOut(db, { programId: t.programId, version: t.version, contactId: row.contact_id, key, triggerEventId: row.id, triggerNode: t.nodeId }));
-      return insertEnrollment(db, { programId: t.programId, version: t.version, contactId: row.contact_id, key, triggerEventId: row.id, triggerNode: t.nodeId, ownWorkflow: !opts.firstSteps });
+      return insertEnrollment(db, entry);
     })();
     if (!enrollmentId) return undefined;
     const input: EnrollmentInput = { enrollmentId, node: t.nodeId, programId: t.programId, quick: t.quick, goal: settings.goal, goals: t.goals, exitOn: t.spec.exitOn ? { when: t.spec.exitOn, reason: t.spec.exitReason ?? 'exit event' } : undefined, activity: opts.activity, historyLimit: opts.historyLimit };
