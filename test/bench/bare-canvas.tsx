@@ -26,12 +26,16 @@ function BareCanvas({ size }: { size: string }) {
     requestAnimationFrame(() => requestAnimationFrame(() => { document.body.dataset.drawnMs = String(Math.round(performance.now())); }));
   }, [graph]);
   if (!graph) return null;
+  // ?fit=1: the whole graph in view, every node drawn (the pan measurement).
   return (
     <div style={{ ...graph.box, position: 'relative' }}>
-      <ReactFlow nodes={graph.nodes} edges={graph.edges} defaultViewport={graph.viewport} onlyRenderVisibleElements={graph.onlyVisible} minZoom={0.05} />
+      {fit
+        ? <ReactFlow nodes={graph.nodes} edges={graph.edges} fitView minZoom={0.05} />
+        : <ReactFlow nodes={graph.nodes} edges={graph.edges} defaultViewport={graph.viewport} onlyRenderVisibleElements={graph.onlyVisible} minZoom={0.05} />}
     </div>
   );
 }
 
 const size = new URLSearchParams(location.search).get('size') ?? '0';
+const fit = new URLSearchParams(location.search).get('fit') === '1';
 createRoot(document.getElementById('root')!).render(<BareCanvas size={size} />);

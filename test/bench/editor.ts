@@ -30,6 +30,11 @@ export interface EditorFigures {
   layoutMs: number;
   /** Navigation to the bare page → the same nodes drawn by bare React Flow (p50, ms). */
   bareMs: number;
+  /** The same program opened again, its positions saved: navigation → drawn (p50, ms). */
+  savedMs: number;
+  /** Frames a second while the whole program, every node drawn, is dragged about (p50); bare React Flow the same. */
+  panFps: number;
+  barePanFps: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -67,9 +72,15 @@ export async function benchEditor({ sizes = [100, 300, 1000], repetitions = 5, l
       await openBare(page, bare.url, size);
       const tendRuns: { sinceNavigationMs: number; layoutMs: number }[] = [];
       const bareRuns: number[] = [];
+      const savedRuns: number[] = [];
+      const panRuns: number[] = [];
+      const barePanRuns: number[] = [];
       for (let r = 1; r <= repetitions; r++) {
         tendRuns.push(await openInTend(page, tend, size));
         bareRuns.push(await openBare(page, bare.url, size));
+        savedRuns.push(await reopenInTend(page, tend, warm.programId));
+        panRuns.push(await panTend(page));
+        barePanRuns.push(await panBare(page, bare.url, size));
         progress(`editor, ${size} nodes`, r, repetitions);
       }
       figures.push({
@@ -77,6 +88,9 @@ export async function benchEditor({ sizes = [100, 300, 1000], repetitions = 5, l
         tendMs: median(tendRuns.map((t) => t.sinceNavigationMs)),
         layoutMs: median(tendRuns.map((t) => t.layoutMs)),
         bareMs: median(bareRuns),
+        savedMs: median(savedRuns),
+        panFps: median(panRuns),
+        barePanFps: median(barePanRuns),
       });
     }
     // A console error means a page did not do what was measured: no figures from it.
@@ -102,6 +116,45 @@ async function openInTend(page: Page, tend: Tend, size: number) {
   // The layout saves itself; letting that finish keeps it out of the next measurement.
   await saved(page);
   return { programId: created.body.id as string, ...figures };
+}
+
+/** Opens a program whose positions are saved (no layout): navigation → drawn. */
+async function reopenInTend(page: Page, tend: Tend, programId: string): Promise<number> {
+  await page.goto(`${tend.url}/programs/${programId}`);
+  await page.waitForFunction(() => document.body.dataset.sinceNavigationMs !== undefined, undefined, { timeout: 120_000 });
+  return page.evaluate(() => Number(document.body.dataset.sinceNavigationMs));
+}
+
+/**
+ * Frames a second while the canvas is dragged about for 60 mouse moves, counted by
+ * requestAnimationFrame: the frames the page could draw while it panned.
+ */
+async function panFps(page: Page): Promise<number> {
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+  // A string: tsx would wrap a named inner function in a helper the page does not have.
+  await page.evaluate('window.frames_ = 0; (function tick() { window.frames_++; window.raf_ = requestAnimationFrame(tick); })()');
+  const t0 = performance.now();
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let i = 1; i <= 60; i++) await page.mouse.move(cx + Math.sin(i / 8) * 150, cy + Math.cos(i / 8) * 80 - 80);
+  await page.mouse.up();
+  const frames = Number(await page.evaluate('cancelAnimationFrame(window.raf_); window.frames_'));
+  return Math.round(frames / ((performance.now() - t0) / 1000));
+}
+
+/** The open program fitted into view (every node drawn), then panned. */
+async function panTend(page: Page): Promise<number> {
+  await page.locator('.react-flow__controls-fitview').click();
+  await page.waitForTimeout(500); // fitView's animation, and the nodes now in view drawn
+  return panFps(page);
+}
+
+async function panBare(page: Page, url: string, size: number): Promise<number> {
+  await page.goto(`${url}/?size=${size}&fit=1`);
+  await page.waitForFunction(() => document.body.dataset.drawnMs !== undefined, undefined, { timeout: 60_000 });
+  await page.waitForTimeout(300);
+  return panFps(page);
 }
 
 /** The program as Tend laid it out, as default React Flow nodes, in the editor's opening view. */
