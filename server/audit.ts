@@ -13,7 +13,7 @@ import { uuidSegments } from '../engine/ops/uuid.js';
 const UUID_SEGMENT = uuidSegments();
 
 /** The mounts whose changes are recorded; of /contacts, only exports and erasures. */
-const AUDITED = new Set(['/flows', '/segments', '/scoring-rules', '/forms', '/keys', '/site-keys', '/users', '/messaging-policy', '/rfm-settings', '/predictive-score', '/topics', '/stages']);
+const AUDITED = new Set(['/flows', '/segments', '/scoring-rules', '/forms', '/keys', '/site-keys', '/users', '/messaging-policy', '/rfm-settings', '/predictive-score', '/topics', '/stages', '/landing-pages']);
 const audited = (mountPath: string, method: string, below: string) =>
   AUDITED.has(mountPath) || (mountPath === '/contacts' && (/\/export\/?$/.test(below) || /\/erase\/?$/.test(below) || (method === 'DELETE' && /^\/[^/]+\/?$/.test(below))));
 

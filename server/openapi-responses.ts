@@ -141,9 +141,10 @@ export const responseComponents: Record<string, unknown> = {
   LandingPage: object({
     id: uuid, slug: string, name: string, title: string,
     variants: array(object({ key: string, name: string, weight: integer, blocks: array({ type: 'object', required: ['type'], properties: { type: { type: 'string', enum: ['heading', 'text', 'image', 'form', 'cta'] } } }) })),
-    goal: object({ kind: { type: 'string', enum: ['form', 'event'] }, eventType: string, withinDays: integer }, ['eventType']),
+    goal: object({ kind: { type: 'string', enum: ['form', 'event', 'cta'] }, eventType: string, withinDays: integer }, ['eventType']),
     confidence: number, minSample: integer, status: { type: 'string', enum: ['draft', 'published', 'archived'] },
     winner: { ...orNull(string), description: 'The variant every visitor sees once decided' }, decidedAt: orNull(dateTime), decision: orNull(anyObject),
+    decidedBy: { ...orNull(object({ kind: { type: 'string', enum: ['user', 'key', 'system'] }, id: orNull(string), name: string })), description: 'Who chose the winner by hand; null when the test chose it, or while it runs' },
     publishedAt: orNull(dateTime), createdAt: dateTime, updatedAt: dateTime,
   }, ['title']),
   VariantResult: object({ variant: string, assigned: { type: 'integer', description: 'Contacts whose window has passed' }, converted: integer, rate: number }),
@@ -381,6 +382,8 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'PUT /api/landing-pages/{id}': { 200: ref('LandingPage') },
   'POST /api/landing-pages/{id}/publish': { 200: ref('LandingPage') },
   'POST /api/landing-pages/{id}/archive': { 200: ref('LandingPage') },
+  'POST /api/landing-pages/{id}/winner': { 200: ref('LandingPage') },
+  'GET /api/landing-pages/{id}/preview': { 200: object({ variant: string, html: { ...string, description: 'The whole page, to show in a sandboxed frame' } }) },
   'GET /api/landing-pages/{id}/results': {
     200: object({
       variants: array(object({ variant: string, name: string, viewers: integer, converted: integer, rate: number })),

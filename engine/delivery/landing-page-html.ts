@@ -1,7 +1,7 @@
 // A landing page's HTML from its blocks. Every value a marketer typed is escaped, and
 // links and images are limited to http(s) here as well as on save, so a row written by
 // hand (or before a rule tightened) cannot put script on Tend's origin. The page runs no
-// script at all; its CSP (server/security-headers.ts) says so too. A form block posts to
+// script at all (a button's click is recorded by a redirect through Tend); its CSP (server/security-headers.ts) says so too. A form block posts to
 // the form's own /f/:id/submit, so a submission is checked and stored exactly as the
 // hosted form's: progressive profiling, consent checkboxes, the honeypot.
 import type { Block } from './landing-pages.js';
@@ -36,6 +36,12 @@ export interface PageToRender {
   forms: Map<string, ShownForm>;
   /** The visitor's anonymous id: the submission merges this browser's history into the contact. */
   visitorId: string;
+  /**
+   * An editor's preview: a banner says so, buttons link straight to their address (a
+   * click through /p/:slug/cta would be recorded, and a draft has no /p/ yet) and forms
+   * cannot be sent.
+   */
+  preview?: boolean;
 }
 
 const STYLE = 'body{font-family:system-ui,sans-serif;line-height:1.5;color:#1c1917;margin:0;background:#fafaf9}main{max-width:40rem;margin:0 auto;padding:3rem 1.25rem}'
@@ -61,13 +67,18 @@ const HONEYPOT = '<p class="hp" aria-hidden="true"><label>Leave this empty <inpu
 function formHtml(form: ShownForm, page: PageToRender): string {
   const hidden = [['_vid', page.visitorId], ['_shown', form.fields.map((f) => f.name).join(',')], ['_page', `/p/${page.slug}`]]
     .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value!)}">`).join('');
+  if (page.preview) return `<form data-tend-form="${escapeHtml(form.id)}"><fieldset disabled style="border:0;padding:0;margin:0">${form.fields.map((f) => fieldHtml(form.id, f)).join('')}<button type="button">${escapeHtml(form.submitLabel ?? 'Submit')}</button></fieldset></form>`;
   return `<form method="post" action="/f/${escapeHtml(form.id)}/submit" data-tend-form="${escapeHtml(form.id)}">${hidden}${form.fields.map((f) => fieldHtml(form.id, f)).join('')}${HONEYPOT}<button type="submit">${escapeHtml(form.submitLabel ?? 'Submit')}</button></form>`;
 }
 
 const paragraphs = (text: string) => text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)
   .map((p) => `<p>${p.split('\n').map(escapeHtml).join('<br>')}</p>`).join('');
 
-function blockHtml(b: Block, page: PageToRender): string {
+/** A button leads through Tend (/p/:slug/cta), which records the click and answers 302 to the button's own address. */
+const ctaHref = (page: PageToRender, index: number) =>
+  `/p/${encodeURIComponent(page.slug)}/cta?variant=${encodeURIComponent(page.variant)}&block=${index}`;
+
+function blockHtml(b: Block, index: number, page: PageToRender): string {
   switch (b.type) {
     case 'heading': {
       const level = b.level ?? 2;
@@ -80,7 +91,7 @@ function blockHtml(b: Block, page: PageToRender): string {
     }
     case 'cta': {
       const href = webUrl(b.url);
-      return href ? `<p><a class="cta" href="${escapeHtml(href)}">${escapeHtml(b.label)}</a></p>` : '';
+      return href ? `<p><a class="cta" href="${escapeHtml(page.preview ? href : ctaHref(page, index))}">${escapeHtml(b.label)}</a></p>` : '';
     }
     case 'form': {
       const form = page.forms.get(b.formId);
@@ -96,7 +107,7 @@ function blockHtml(b: Block, page: PageToRender): string {
  */
 export function renderLandingPage(page: PageToRender): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(page.title)}</title><style>${STYLE}</style></head>`
-    + `<body><main data-tend-variant="${escapeHtml(page.variant)}">${page.blocks.map((b) => blockHtml(b, page)).join('\n')}</main></body></html>`;
+    + `<body>${page.preview ? `<p role="note" data-tend-preview style="margin:0;padding:.5rem 1rem;background:#fef3c7;text-align:center">Preview of variant ${escapeHtml(page.variant)}: nothing is recorded, the form cannot be sent</p>` : ''}<main data-tend-variant="${escapeHtml(page.variant)}">${page.blocks.map((b, i) => blockHtml(b, i, page)).join('\n')}</main></body></html>`;
 }
 
 /** What an unknown, draft or archived slug answers (404), in the same look. */

@@ -4,6 +4,10 @@
 // and now and then the A/B decision. The decision is checked at most once per
 // `decideEveryMs` per page and process, without holding up the answer, so a busy page
 // does not count its results on every view; someone reading the results decides at once.
+// A click on the page's button comes back here (/p/:slug/cta) to be recorded before the
+// visitor goes on to the button's address. An editor's preview of any page and variant
+// (a draft too) records nothing.
+import type { Queryable } from '../storage/db.js';
 import type { Db } from '../storage/db.js';
 import { transaction } from '../storage/db.js';
 import { getContact } from '../storage/contacts.js';
@@ -11,14 +15,19 @@ import { ingestIn } from '../dispatch/ingest.js';
 import { knownVisitor, visitorContact } from '../audience/identity.js';
 import { fieldsToShow, getForm } from '../audience/forms.js';
 import type { Contact } from '../plugin/index.js';
-import { LANDING_PAGE_VIEWED, chooseVariant, type LandingPage } from './landing-pages.js';
-import { renderLandingPage, type ShownForm } from './landing-page-html.js';
-import { servedLandingPage } from './landing-page-store.js';
+import { LANDING_PAGE_CTA_CLICKED, LANDING_PAGE_VIEWED, chooseVariant, type LandingPage } from './landing-pages.js';
+import { renderLandingPage, webUrl, type ShownForm } from './landing-page-html.js';
+import { getLandingPage, servedLandingPage } from './landing-page-store.js';
 import { landingPageResults } from '../results/landing-pages.js';
 
 export const DECIDE_EVERY_MS = 10_000;
 
 export interface ServedPage { html: string; pageId: string; variant: string; recorded: boolean }
+
+/** Where a button click goes, or which part of its address names nothing. */
+export type CtaClick =
+  | { kind: 'redirect'; url: string; recorded: boolean }
+  | { kind: 'unknown'; field: 'slug' | 'variant' | 'block'; message: string };
 
 export interface LandingPageServer {
   /**
@@ -26,6 +35,13 @@ export interface LandingPageServer {
    * undefined when no published page has the slug. `count: false` (HEAD) records no view.
    */
   serve(slug: string, visitorId: string, opts: { count: boolean }): Promise<ServedPage | undefined>;
+  /**
+   * A click on block `block` (its index) of variant `variant` of the published page:
+   * recorded as a `landing_page_cta_clicked` event of the visitor, and the address stored
+   * in that button to go on to. The address comes from the page only, never from the
+   * request, so the path cannot send anyone elsewhere. `count: false` (HEAD) records nothing.
+   */
+  click(slug: string, visitorId: string, variant: string, block: number, opts: { count: boolean }): Promise<CtaClick>;
 }
 
 export interface ServingOptions {
@@ -35,18 +51,38 @@ export interface ServingOptions {
   now?: () => number;
 }
 
-async function recordView(db: Db, page: LandingPage, visitorId: string, variant: string): Promise<void> {
+async function recordVisitorEvent(db: Db, visitorId: string, type: string, properties: Record<string, unknown>): Promise<void> {
   await transaction(db, async (tx) => {
-    // Locked until commit, so a merge cannot move the visitor's history from under the view.
+    // Locked until commit, so a merge cannot move the visitor's history from under the event.
     const contactId = await visitorContact(tx, visitorId);
-    await ingestIn(tx, [{ type: LANDING_PAGE_VIEWED, contactId, properties: { pageId: page.id, slug: page.slug, variant, split: !page.winner } }], () => '/', 'web');
+    await ingestIn(tx, [{ type, contactId, properties }], () => '/', 'web');
   }, { deadlockRetries: 3 });
 }
 
-async function shownForms(db: Db, page: LandingPage, variant: string, contact: Contact | undefined): Promise<Map<string, ShownForm>> {
+const recordView = (db: Db, page: LandingPage, visitorId: string, variant: string) =>
+  recordVisitorEvent(db, visitorId, LANDING_PAGE_VIEWED, { pageId: page.id, slug: page.slug, variant, split: !page.winner });
+
+async function shownForms(db: Queryable, page: LandingPage, variant: string, contact: Contact | undefined): Promise<Map<string, ShownForm>> {
   const ids = [...new Set(page.variants.find((v) => v.key === variant)!.blocks.flatMap((b) => (b.type === 'form' ? [b.formId] : [])))];
   const forms = await Promise.all(ids.map((id) => getForm(db, id)));
   return new Map(forms.flatMap((f) => (f ? [[f.id, { id: f.id, submitLabel: f.submitLabel, fields: fieldsToShow(f, contact) }] as const] : [])));
+}
+
+/**
+ * A page's variant as an editor checks it before publishing (any status; the first
+ * variant unless named): the form as a new visitor would see it, buttons straight to
+ * their address, nothing recorded; 'no page' or 'no variant' when either is unknown.
+ */
+export async function previewLandingPage(db: Queryable, pageId: string, variantKey?: string): Promise<{ variant: string; html: string } | 'no page' | 'no variant'> {
+  const page = await getLandingPage(db, pageId);
+  if (!page) return 'no page';
+  const variant = variantKey === undefined ? page.variants[0] : page.variants.find((v) => v.key === variantKey);
+  if (!variant) return 'no variant';
+  const html = renderLandingPage({
+    title: page.title ?? page.name, slug: page.slug, variant: variant.key, blocks: variant.blocks,
+    forms: await shownForms(db, page, variant.key, undefined), visitorId: '', preview: true,
+  });
+  return { variant: variant.key, html };
 }
 
 export function createLandingPageServer(db: Db, opts: ServingOptions = {}): LandingPageServer {
@@ -80,6 +116,22 @@ export function createLandingPageServer(db: Db, opts: ServingOptions = {}): Land
       });
       if (count) maybeDecide(page);
       return { html, pageId: page.id, variant, recorded };
+    },
+
+    async click(slug, visitorId, variantKey, index, { count }) {
+      const page = await servedLandingPage(db, slug);
+      if (!page) return { kind: 'unknown', field: 'slug', message: `no published landing page is at /p/${slug}` };
+      const variant = page.variants.find((v) => v.key === variantKey);
+      if (!variant) return { kind: 'unknown', field: 'variant', message: `the page has no variant ${variantKey}` };
+      const block = variant.blocks[index];
+      // Checked again as on render: a row written by hand must not make this a redirect to script.
+      const url = block?.type === 'cta' ? webUrl(block.url) : undefined;
+      if (!block || block.type !== 'cta' || !url) return { kind: 'unknown', field: 'block', message: `block ${index} of variant ${variantKey} is not a button` };
+      const properties = { pageId: page.id, slug: page.slug, variant: variantKey, block: index, url, split: !page.winner };
+      if (!count) return { kind: 'redirect', url, recorded: false };
+      const recorded = await recordVisitorEvent(db, visitorId, LANDING_PAGE_CTA_CLICKED, properties).then(() => true, (err: unknown) => { onError('landing page click not recorded', err); return false; });
+      if (recorded) maybeDecide(page);
+      return { kind: 'redirect', url, recorded };
     },
   };
 }

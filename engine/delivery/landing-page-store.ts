@@ -3,10 +3,10 @@
 // filled in when a page is saved, so what is stored is what is decided on.
 import type { Queryable } from '../storage/db.js';
 import {
-  insertLandingPage, landingPageRow, landingPageRows, publishedLandingPage, setLandingPageStatus, updateLandingPage,
+  chooseLandingPageWinner, insertLandingPage, landingPageRow, landingPageRows, publishedLandingPage, setLandingPageStatus, updateLandingPage,
   type LandingPageColumns, type LandingPageRow,
 } from '../storage/landing-pages.js';
-import { DEFAULT_CONFIDENCE, DEFAULT_MIN_SAMPLE, type Decision, type LandingPage, type LandingPageGoal, type LandingPageInput } from './landing-pages.js';
+import { DEFAULT_CONFIDENCE, DEFAULT_MIN_SAMPLE, type DecidedBy, type Decision, type LandingPage, type LandingPageGoal, type LandingPageInput } from './landing-pages.js';
 
 type Definition = Pick<LandingPageInput, 'title' | 'variants'>;
 type Row = LandingPageRow<Definition, LandingPageGoal, Decision>;
@@ -14,7 +14,7 @@ type Row = LandingPageRow<Definition, LandingPageGoal, Decision>;
 const toPage = (r: Row): LandingPage => ({
   id: r.id, slug: r.slug, name: r.name, ...(r.definition.title ? { title: r.definition.title } : {}), variants: r.definition.variants, goal: r.goal,
   confidence: Number(r.confidence), minSample: r.min_sample, status: r.status, winner: r.winner, decidedAt: r.decided_at?.toISOString() ?? null,
-  decision: r.decision, publishedAt: r.published_at?.toISOString() ?? null, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  decision: r.decision, decidedBy: r.decided_by, publishedAt: r.published_at?.toISOString() ?? null, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 });
 
 const columns = (p: LandingPageInput): LandingPageColumns<Definition, LandingPageGoal> => ({
@@ -48,5 +48,11 @@ export async function servedLandingPage(db: Queryable, slug: string): Promise<La
 
 export async function changeLandingPageStatus(db: Queryable, id: string, status: 'published' | 'archived'): Promise<LandingPage | undefined> {
   const row = await setLandingPageStatus<Definition, LandingPageGoal, Decision>(db, id, status);
+  return row && toPage(row);
+}
+
+/** Records a winner chosen by hand; undefined when the page is archived or decided already. */
+export async function chooseWinner(db: Queryable, id: string, winner: string, decision: Decision, by: DecidedBy): Promise<LandingPage | undefined> {
+  const row = await chooseLandingPageWinner<Definition, LandingPageGoal, Decision>(db, id, winner, decision, by);
   return row && toPage(row);
 }

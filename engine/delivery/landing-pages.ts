@@ -15,6 +15,8 @@ import { CONTENT_KEY } from './content-slots.js';
 export const SLUG = '^[a-z0-9][a-z0-9-]{0,62}$';
 /** The event of a page shown to a visitor; properties pageId, slug, variant, split. */
 export const LANDING_PAGE_VIEWED = 'landing_page_viewed';
+/** A click on a page's button, through /p/:slug/cta; properties pageId, slug, variant, block, url, split. */
+export const LANDING_PAGE_CTA_CLICKED = 'landing_page_cta_clicked';
 /** Named beside every p-value the editor and the API show. */
 export const TEST_METHOD = 'two-proportion z-test';
 
@@ -46,7 +48,7 @@ const variantOf = <B extends TSchema>(blocks: B) => Type.Object(
 
 export const LandingPageGoal = Type.Object(
   {
-    kind: Type.Union([Type.Literal('form'), Type.Literal('event')], { description: 'form: a form of the page submitted; event: an event of eventType' }),
+    kind: Type.Union([Type.Literal('form'), Type.Literal('event'), Type.Literal('cta')], { description: 'form: a form of the page submitted; event: an event of eventType; cta: a click on one of the page\'s buttons' }),
     eventType: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })),
     withinDays: Type.Integer({ minimum: 1, maximum: 90, description: 'Counted when it happens within this many days of a view' }),
   },
@@ -77,6 +79,12 @@ export type LandingPageInput = Static<typeof LandingPageInput>;
  */
 export const LandingPageShape = pageOf(Type.Object({ type: Type.String() }));
 
+/** A person or key that stopped the test and chose the winner by hand (as the audit log names them). */
+export interface DecidedBy { kind: 'user' | 'key' | 'system'; id: string | null; name: string }
+
+/** What stops a test by hand (POST /api/landing-pages/:id/winner): the variant everyone sees from then on. */
+export const WinnerChoice = Type.Object({ variant: Type.String({ pattern: CONTENT_KEY, description: 'The key of the variant every visitor sees from now on' }) }, { additionalProperties: false });
+
 export const DEFAULT_CONFIDENCE = 0.95;
 export const DEFAULT_MIN_SAMPLE = 100;
 export type PageStatus = 'draft' | 'published' | 'archived';
@@ -89,6 +97,8 @@ export interface LandingPage extends Omit<LandingPageInput, 'confidence' | 'minS
   winner: string | null;
   decidedAt: string | null;
   decision: Decision | null;
+  /** Who chose the winner by hand; null when the test chose it (or nobody yet). */
+  decidedBy: DecidedBy | null;
   publishedAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -130,7 +140,8 @@ export function landingPageProblems(page: Static<typeof LandingPageShape>): Fiel
   if (problems.length) return problems;
   const checked = page as LandingPageInput;
   if (checked.goal.kind === 'form' && !formIdsOf(checked).length) problems.push({ path: '/goal/kind', message: 'no variant has a form block: add one, or count an event instead' });
-  if (checked.goal.kind === 'form' && checked.goal.eventType) problems.push({ path: '/goal/eventType', message: 'only an event goal names an event type' });
+  if (checked.goal.kind === 'cta' && !checked.variants.some((v) => v.blocks.some((b) => b.type === 'cta'))) problems.push({ path: '/goal/kind', message: 'no variant has a button block: add one, or count an event instead' });
+  if (checked.goal.kind !== 'event' && checked.goal.eventType) problems.push({ path: '/goal/eventType', message: 'only an event goal names an event type' });
   if (checked.goal.kind === 'event' && !checked.goal.eventType) problems.push({ path: '/goal/eventType', message: 'name the event that counts as a conversion, e.g. demo_booked' });
   return problems;
 }
@@ -168,6 +179,15 @@ export interface Decision {
   /** Why there is no winner yet, or why this one won. */
   reason: string;
   figures: VariantFigures[];
+}
+
+/**
+ * The decision of a person who stopped the test: the chosen variant, with the test's
+ * figures and p-value of that moment kept beside it, so a choice against the figures
+ * can be seen as one later.
+ */
+export function chosenByHand(test: Decision, variant: string, by: DecidedBy): Decision {
+  return { ...test, winner: variant, reason: `chosen by hand by ${by.name}; the test then: ${test.reason}` };
 }
 
 /** p-values as people read them: three significant digits, tiny ones as "< 0.0001". */

@@ -4,9 +4,10 @@
 // figures it was decided on and never flips; from then on every visitor sees it.
 import type { Queryable } from '../storage/db.js';
 import { landingPageFigures, storeLandingPageWinner } from '../storage/landing-pages.js';
+import { chooseWinner } from '../delivery/landing-page-store.js';
 import { FORM_SUBMITTED } from '../storage/forms.js';
 import { getLandingPage } from '../delivery/landing-page-store.js';
-import { LANDING_PAGE_VIEWED, decide, formIdsOf, type Decision, type LandingPage, type VariantFigures } from '../delivery/landing-pages.js';
+import { LANDING_PAGE_CTA_CLICKED, LANDING_PAGE_VIEWED, chosenByHand, decide, formIdsOf, type DecidedBy, type Decision, type LandingPage, type VariantFigures } from '../delivery/landing-pages.js';
 
 export interface LandingPageResults {
   /** Every variant of the page, in its order, with what the test saw. */
@@ -21,8 +22,8 @@ export interface LandingPageResults {
 export async function variantFigures(db: Queryable, page: LandingPage): Promise<VariantFigures[]> {
   const rows = await landingPageFigures(db, {
     pageId: page.id, viewedType: LANDING_PAGE_VIEWED, withinDays: page.goal.withinDays,
-    goalType: page.goal.kind === 'form' ? FORM_SUBMITTED : page.goal.eventType!,
-    formIds: page.goal.kind === 'form' ? formIdsOf(page) : null,
+    goalType: page.goal.kind === 'form' ? FORM_SUBMITTED : page.goal.kind === 'cta' ? LANDING_PAGE_CTA_CLICKED : page.goal.eventType!,
+    goalFilter: page.goal.kind === 'form' ? { property: 'formId', values: formIdsOf(page) } : page.goal.kind === 'cta' ? { property: 'pageId', values: [page.id] } : null,
   });
   return page.variants.map((v) => {
     const r = rows.find((x) => x.variant === v.key);
@@ -50,4 +51,14 @@ export async function landingPageResults(db: Queryable, page: LandingPage, decid
   }
   const names = new Map(page.variants.map((v) => [v.key, v.name]));
   return { variants: figures.map((f) => ({ ...f, name: names.get(f.variant) ?? f.variant })), test, decision };
+}
+
+/**
+ * Stops the page's test and shows `variant` to everyone: stored with who chose it and
+ * the test's figures of the moment. Undefined when the page is archived or has a winner
+ * already (the first choice stands, as a decision of the test does).
+ */
+export async function chooseWinnerByHand(db: Queryable, page: LandingPage, variant: string, by: DecidedBy): Promise<LandingPage | undefined> {
+  const test = decide(await variantFigures(db, page), page);
+  return chooseWinner(db, page.id, variant, chosenByHand(test, variant, by), by);
 }

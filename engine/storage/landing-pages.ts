@@ -17,6 +17,7 @@ export interface LandingPageRow<D, G, S> {
   winner: string | null;
   decided_at: Date | null;
   decision: S | null;
+  decided_by: { kind: 'user' | 'key' | 'system'; id: string | null; name: string } | null;
   published_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -92,13 +93,26 @@ export async function storeLandingPageWinner<S>(db: Queryable, id: string, winne
   return (rowCount ?? 0) > 0;
 }
 
+/**
+ * Records a winner chosen by hand, and who chose it, on a page that is not archived and
+ * has none yet; undefined otherwise (the caller reads the page to say why).
+ */
+export async function chooseLandingPageWinner<D, G, S>(db: Queryable, id: string, winner: string, decision: S, by: LandingPageRow<D, G, S>['decided_by']): Promise<LandingPageRow<D, G, S> | undefined> {
+  const { rows } = await db.query<LandingPageRow<D, G, S>>(
+    `UPDATE landing_pages SET winner = $2, decision = $3, decided_by = $4, decided_at = now(), updated_at = now()
+      WHERE id = $1 AND winner IS NULL AND status <> 'archived' RETURNING *`,
+    [id, winner, JSON.stringify(decision), JSON.stringify(by)],
+  );
+  return rows[0];
+}
+
 export interface FiguresQuery {
   pageId: string;
   viewedType: string;
-  /** The goal's event type (form_submitted for a form goal). */
+  /** The goal's event type (form_submitted for a form goal, the CTA click for a CTA goal). */
   goalType: string;
-  /** With a form goal: the page's forms; null for an event goal. */
-  formIds: string[] | null;
+  /** Which of those events count: a property and its allowed values (a form goal: formId, the page's forms; a CTA goal: pageId, the page); null for an event goal. */
+  goalFilter: { property: string; values: string[] } | null;
   withinDays: number;
 }
 
@@ -120,11 +134,11 @@ export async function landingPageFigures(db: Queryable, q: FiguresQuery): Promis
         WHERE EXISTS (SELECT 1 FROM events c
                        WHERE c.contact_id = v.contact_id AND c.type = $3
                          AND c.occurred_at >= v.occurred_at AND c.occurred_at <= v.occurred_at + make_interval(days => $4)
-                         AND ($5::text[] IS NULL OR c.properties->>'formId' = ANY($5::text[])))
+                         AND ($5::text[] IS NULL OR c.properties->>$6 = ANY($5::text[])))
      )
      SELECT f.variant, count(*)::int AS viewers, count(c.contact_id)::int AS converted
        FROM firsts f LEFT JOIN converted c USING (contact_id) GROUP BY f.variant`,
-    [q.pageId, q.viewedType, q.goalType, q.withinDays, q.formIds],
+    [q.pageId, q.viewedType, q.goalType, q.withinDays, q.goalFilter?.values ?? null, q.goalFilter?.property ?? ''],
   );
   return rows;
 }

@@ -1,5 +1,5 @@
 // /api/landing-pages: hosted landing pages with A/B tests — create, list, read, change,
-// publish and archive them, and each variant's viewers, conversions and rate with the
+// publish and archive them, stop a test by choosing its winner by hand, and each variant's viewers, conversions and rate with the
 // two-proportion z-test's p-value and the decision. A body is checked whole, then each
 // block against its own type, so a bad block's problem names its field.
 import type { Router } from 'express';
@@ -7,16 +7,20 @@ import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import type { FieldError } from '../../engine/ops/errors.js';
-import { LandingPageShape, landingPageProblems, type LandingPage, type LandingPageInput } from '../../engine/delivery/landing-pages.js';
+import { LandingPageShape, WinnerChoice, landingPageProblems, type LandingPage, type LandingPageInput } from '../../engine/delivery/landing-pages.js';
+import { previewLandingPage } from '../../engine/delivery/landing-page-serving.js';
 import { changeLandingPage, changeLandingPageStatus, createLandingPage, getLandingPage, listLandingPages } from '../../engine/delivery/landing-page-store.js';
-import { landingPageResults } from '../../engine/results/landing-pages.js';
+import { chooseWinnerByHand, landingPageResults } from '../../engine/results/landing-pages.js';
+import { actorOf, type Caller } from '../auth.js';
 import { getForm } from '../../engine/audience/forms.js';
+import { CONTENT_KEY } from '../../engine/delivery/content-slots.js';
 import { parseBody } from '../input.js';
 import { route } from '../problem.js';
 import { isUuid } from '../../engine/ops/uuid.js';
 
 const unknown = (id: string) => new HttpProblem(404, 'Unknown landing page', [{ path: '/id', message: `no landing page has id ${id}` }]);
 const taken = (slug: string) => new HttpProblem(409, 'Slug taken', [{ path: '/slug', message: `another landing page is at /p/${slug}` }]);
+const decided = (winner: string) => new HttpProblem(409, 'Winner chosen already', [{ path: '/variant', message: `${winner} won already; a decision stands (create a new page to test again)` }]);
 const archived = () => new HttpProblem(409, 'Landing page archived', [{ path: '/status', message: 'an archived page cannot change; create a new one' }]);
 
 /** The body checked: its shape, each block by its type, then that every form it names exists. */
@@ -34,6 +38,8 @@ async function checked(db: Db, body: unknown): Promise<LandingPageInput> {
   if (missing.length) throw new HttpProblem(422, 'Invalid landing page', missing);
   return page;
 }
+
+const VARIANT_KEY = new RegExp(CONTENT_KEY);
 
 function pageId(raw: string): string {
   if (!isUuid(raw)) throw unknown(raw);
@@ -72,6 +78,30 @@ export function landingPagesRouter(db: Db): Router {
       res.json(page);
     }));
   }
+  r.post('/:id/winner', route(async (req, res) => {
+    const page = await existing(db, String(req.params.id));
+    const { variant } = parseBody(WinnerChoice, req.body);
+    if (page.status === 'archived') throw archived();
+    if (page.winner) throw decided(page.winner);
+    if (!page.variants.some((v) => v.key === variant)) throw new HttpProblem(422, 'Unknown variant', [{ path: '/variant', message: `the page has no variant ${variant}; it has ${page.variants.map((v) => v.key).join(', ')}` }]);
+    const chosen = await chooseWinnerByHand(db, page, variant, actorOf(res.locals.caller as Caller));
+    if (!chosen) {
+      // Decided or archived meanwhile (by the test, or by someone else): say which.
+      const now = await existing(db, page.id);
+      throw now.winner ? decided(now.winner) : archived();
+    }
+    res.locals.audit = { detail: { name: page.name, winner: variant } };
+    res.json(chosen);
+  }));
+  r.get('/:id/preview', route(async (req, res) => {
+    const id = pageId(String(req.params.id));
+    const { variant } = req.query;
+    if (variant !== undefined && (typeof variant !== 'string' || !VARIANT_KEY.test(variant))) throw new HttpProblem(400, 'Invalid variant', [{ path: '/query/variant', message: 'must be a variant key, e.g. short-form' }]);
+    const shown = await previewLandingPage(db, id, variant);
+    if (shown === 'no page') throw unknown(id);
+    if (shown === 'no variant') throw new HttpProblem(404, 'Unknown variant', [{ path: '/query/variant', message: `the page has no variant ${variant}` }]);
+    res.set('Cache-Control', 'no-store').json(shown);
+  }));
   r.get('/:id/results', route(async (req, res) => {
     const page = await existing(db, String(req.params.id));
     res.set('Cache-Control', 'no-store').json(await landingPageResults(db, page));

@@ -3,7 +3,9 @@
 // then opened at /p/:slug by a stranger's fresh browser, who signs up through the form.
 // The results card counts them, and once one variant clearly converts better it names
 // the winner with the two-proportion z-test and its p-value; from then on a new browser
-// sees the winner.
+// sees the winner. A second page counts clicks on its button as the goal; a person
+// previews a variant (nothing recorded), stops its test by hand from the results card,
+// and every browser then sees their choice.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { artifacts, openBrowser, signIn, type Session } from './support/browser.js';
@@ -129,4 +131,66 @@ test('build a two-variant page, publish it, sign up on it in a fresh browser, an
   expect(after.map((a) => a.variant)).toEqual(Array(after.length).fill('story'));
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Landing pages' }).click();
   await page.getByTestId('landing-page-row').filter({ hasText: 'Story' }).filter({ hasText: '/p/spring-webinar' }).waitFor();
+});
+
+test('a button click counts as the goal; the test stopped by hand on the results card; every browser then sees the chosen variant', async () => {
+  const { page } = s;
+  const errorsBefore = s.errors.length;
+  const target = `${tend.url}/healthz`;
+  const created = await tend.api('POST', '/api/landing-pages', {
+    slug: 'trial', name: 'Free trial', goal: { kind: 'cta', withinDays: 7 }, confidence: 0.99, minSample: 50,
+    variants: [
+      { key: 'plain', name: 'Plain', weight: 1, blocks: [{ type: 'heading', text: 'Try Tend', level: 1 }, { type: 'cta', label: 'Start the trial', url: target }] },
+      { key: 'bold', name: 'Bold', weight: 1, blocks: [{ type: 'heading', text: 'Try Tend free for 30 days', level: 1 }, { type: 'text', text: 'No card needed.' }, { type: 'cta', label: 'Start my free trial', url: target }] },
+    ],
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await tend.api('POST', `/api/landing-pages/${id}/publish`);
+
+  // A stranger's browser clicks the button: Tend records the click and sends them on to its address.
+  const context = await s.browser.newContext();
+  const visitor = await context.newPage();
+  await visitor.goto(`${tend.url}/p/trial`);
+  const shown = (await visitor.locator('main').getAttribute('data-tend-variant'))!;
+  await visitor.getByRole('link', { name: shown === 'plain' ? 'Start the trial' : 'Start my free trial' }).click();
+  await visitor.waitForURL(target);
+  expect(await visitor.textContent('body')).toContain('"ok":true');
+  const vid = (await context.cookies(tend.url)).find((c) => c.name === 'tend_vid')!.value;
+  await context.close();
+  expect(await tend.sql("SELECT e.properties->>'variant' AS variant FROM events e JOIN contact_identities i ON i.contact_id = e.contact_id WHERE i.kind = 'anonymous' AND i.value = $1 AND e.type = 'landing_page_cta_clicked'", [vid])).toEqual([{ variant: shown }]);
+
+  // The results card counts the click as the conversion; the goal reads as a button click.
+  await page.goto(`${tend.url}/landing-pages/${id}`);
+  await page.getByTestId('landing-visitors').filter({ hasText: '1' }).waitFor();
+  // A preview of the second variant: the page in a sandboxed frame, and nothing recorded.
+  const events = (await tend.sql('SELECT count(*)::int AS n FROM events'))[0].n;
+  await page.getByRole('button', { name: 'Preview variant 2' }).click();
+  const frame = page.frameLocator('[data-testid="landing-preview-frame"]');
+  await frame.getByRole('heading', { name: 'Try Tend free for 30 days' }).waitFor();
+  await frame.getByText('nothing is recorded').waitFor();
+  expect(await frame.getByRole('link', { name: 'Start my free trial' }).getAttribute('href')).toBe(target);
+  await page.screenshot({ path: path.join(artifacts, 'landing-page-preview.png') });
+  await page.getByRole('button', { name: 'Close' }).click();
+  expect((await tend.sql('SELECT count(*)::int AS n FROM events'))[0].n).toBe(events);
+  expect(await page.getByTestId('landing-conversions').textContent()).toContain('button clicked');
+  expect(await page.getByTestId('landing-conversions').locator('.card-value').textContent()).toBe('1');
+  expect(await page.getByLabel('Goal').inputValue()).toBe('cta');
+
+  // Stopped by hand: the other variant is chosen, after a confirmation.
+  const other = shown === 'plain' ? 'Bold' : 'Plain';
+  await page.getByRole('group', { name: 'Stop the test' }).getByRole('button', { name: `Choose ${other}` }).click();
+  await page.getByRole('button', { name: `Show “${other}” to everyone` }).click();
+  await page.getByTestId('landing-winner').waitFor();
+  expect(await page.getByTestId('landing-winner').textContent()).toContain(`Winner: ${other}`);
+  expect(await page.getByTestId('landing-decided-by').textContent()).toBe('TEND_API_KEY');
+  expect(await page.getByRole('group', { name: 'Stop the test' }).count()).toBe(0);
+  await page.screenshot({ path: path.join(artifacts, 'landing-page-chosen.png'), fullPage: true });
+  const [row] = await tend.sql('SELECT winner, decided_at, decided_by FROM landing_pages WHERE id = $1', [id]);
+  expect(row).toMatchObject({ winner: other.toLowerCase(), decided_at: expect.any(Date), decided_by: { kind: 'key', name: 'TEND_API_KEY' } });
+
+  // Every browser sees the choice now, the one that was shown the other variant too.
+  const again = await fetch(`${tend.url}/p/trial`, { headers: { cookie: `tend_vid=${vid}` } });
+  expect(/data-tend-variant="([^"]+)"/.exec(await again.text())![1]).toBe(other.toLowerCase());
+  expect(s.errors.slice(errorsBefore)).toEqual([]);
 });

@@ -3,7 +3,10 @@
 // address). Each browser keeps its variant; a form submitted on the page is a
 // conversion; once one variant clearly converts better and each has its minimum sample,
 // the two-proportion z-test decides, and every visitor sees the winner from then on.
-// Hostile input is escaped or refused with 422 naming the field, never a 500.
+// Hostile input is escaped or refused with 422 naming the field, never a 500. A page's
+// button leads through /p/:slug/cta, which records the click (a goal a test can be
+// decided on) and redirects only to the button's own address; a test can be stopped
+// by hand, its winner chosen by a person who is recorded.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { createLandingPageServer } from '../../engine/delivery/landing-page-serving.js';
@@ -155,7 +158,8 @@ test('what a marketer types is escaped; the page runs no script and names its po
   expect(v.html).toContain('<h1>How Acme doubled its demos &lt;script&gt;window.pwned=1&lt;/script&gt;</h1>');
   expect(v.html).toContain('<p>First line<br>second line &lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;</p><p>A new paragraph &amp; more</p>');
   expect(v.html).toContain('<img src="https://www.example.com/chart.png" alt="Demos &quot;per&quot; week" loading="lazy">');
-  expect(v.html).toContain('<a class="cta" href="https://www.example.com/story?a=1&amp;b=2">Read the story</a>');
+  // The button leads through Tend, which records the click and goes on to the stored address.
+  expect(v.html).toContain('<a class="cta" href="/p/hostile/cta?variant=story&amp;block=4">Read the story</a>');
   // As text only: no element or attribute came of it.
   expect(v.html).not.toMatch(/<script|<img src=x|onerror="|javascript:/i);
   // The form: progressive profiling's fields, the visitor id, the honeypot, posting to the form's own path.
@@ -266,6 +270,183 @@ test('page views decide by themselves, with nobody reading the results', async (
   expect(decided.winner).toBe('b');
   expect(decided.decision).toMatchObject({ method: 'two-proportion z-test', winner: 'b' });
   expect((await pages.serve('by-itself', 'visitor-by-itself-0', { count: true }))!.variant).toBe('b');
+});
+
+/** A click on a button of the page as the browser follows it: the link's href, with the browser's cookie. */
+async function click(href: string, vid?: string, method = 'GET'): Promise<Response> {
+  return fetch(tend.url + href.replace(/&amp;/g, '&'), { method, redirect: 'manual', headers: { 'x-forwarded-for': `10.2.${Math.floor(++address / 250)}.${address % 250}`, ...(vid ? { cookie: `tend_vid=${vid}` } : {}) } });
+}
+const clicksOf = async (id: string) => tend.sql<{ variant: string; block: number; url: string; split: boolean; contact_id: string }>(
+  "SELECT properties->>'variant' AS variant, (properties->>'block')::int AS block, properties->>'url' AS url, (properties->>'split')::boolean AS split, contact_id FROM events WHERE type = 'landing_page_cta_clicked' AND properties->>'pageId' = $1", [id]);
+
+test('a click on the button is recorded for the visitor and redirects only to the button\'s address; a CTA goal decides the test by clicks', async () => {
+  const ctaPage = page({
+    slug: 'cta-goal', goal: { kind: 'cta', withinDays: 7 },
+    variants: [
+      { key: 'quiet', name: 'Quiet', weight: 1, blocks: [{ type: 'heading', text: 'Quiet' }, { type: 'cta', label: 'Maybe later', url: 'https://www.example.com/quiet' }] },
+      { key: 'loud', name: 'Loud', weight: 1, blocks: [{ type: 'heading', text: 'Loud' }, { type: 'text', text: 'Now.' }, { type: 'cta', label: 'Start free', url: 'https://www.example.com/start?plan=pro&src=lp' }] },
+    ],
+  });
+  // A CTA goal needs a button on the page, and names no event.
+  expect((await tend.api('POST', '/api/landing-pages', { ...ctaPage, variants: [{ key: 'a', name: 'A', weight: 1, blocks: [{ type: 'heading', text: 'Hi' }] }] })).body.errors)
+    .toEqual([{ path: '/goal/kind', message: 'no variant has a button block: add one, or count an event instead' }]);
+  expect((await tend.api('POST', '/api/landing-pages', { ...ctaPage, goal: { kind: 'cta', eventType: 'x', withinDays: 7 } })).body.errors)
+    .toEqual([{ path: '/goal/eventType', message: 'only an event goal names an event type' }]);
+  const created = await tend.api('POST', '/api/landing-pages', ctaPage);
+  expect(created.status).toBe(201);
+  expect(created.body.goal).toEqual({ kind: 'cta', withinDays: 7 });
+  const id = created.body.id as string;
+  // A draft's buttons lead nowhere yet.
+  expect((await click('/p/cta-goal/cta?variant=loud&block=2')).status).toBe(404);
+  await tend.api('POST', `/api/landing-pages/${id}/publish`);
+
+  const browsers: Visit[] = [];
+  for (let i = 0; i < 40; i++) browsers.push(await visit('cta-goal'));
+  const href = (v: Visit) => /<a class="cta" href="([^"]+)"/.exec(v.html)![1]!;
+  const loud = browsers.filter((b) => b.variant === 'loud');
+  const quiet = browsers.filter((b) => b.variant === 'quiet');
+  expect(loud.length).toBeGreaterThanOrEqual(10);
+  expect(quiet.length).toBeGreaterThanOrEqual(10);
+  expect(href(loud[0]!)).toBe('/p/cta-goal/cta?variant=loud&amp;block=2');
+  expect(href(quiet[0]!)).toBe('/p/cta-goal/cta?variant=quiet&amp;block=1');
+  expect(loud[0]!.html).not.toContain('example.com/start');
+
+  // Everyone shown the loud page clicks; one of the quiet page's.
+  for (const b of [...loud, quiet[0]!]) {
+    const res = await click(href(b), b.vid);
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(b.variant === 'loud' ? 'https://www.example.com/start?plan=pro&src=lp' : 'https://www.example.com/quiet');
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    expect(res.headers.get('set-cookie')).toBeNull();
+  }
+  const clicks = await clicksOf(id);
+  expect(clicks).toHaveLength(loud.length + 1);
+  expect(clicks.find((c) => c.variant === 'quiet')).toMatchObject({ block: 1, url: 'https://www.example.com/quiet', split: true });
+  // The click is the visitor's: the same contact as their view.
+  const [viewer] = await tend.sql<{ contact_id: string }>("SELECT contact_id FROM contact_identities WHERE kind = 'anonymous' AND value = $1", [quiet[0]!.vid]);
+  expect(clicks.find((c) => c.variant === 'quiet')!.contact_id).toBe(viewer!.contact_id);
+
+  const decided = await results(id);
+  expect(decided.variants).toEqual([
+    { variant: 'quiet', name: 'Quiet', viewers: quiet.length, converted: 1, rate: 1 / quiet.length },
+    { variant: 'loud', name: 'Loud', viewers: loud.length, converted: loud.length, rate: 1 },
+  ]);
+  expect(decided.decision).toMatchObject({ winner: 'loud', method: 'two-proportion z-test' });
+  expect((await tend.sql('SELECT winner, decided_by FROM landing_pages WHERE id = $1', [id]))[0]).toEqual({ winner: 'loud', decided_by: null });
+
+  // A browser without a cookie that clicks gets one, and its click is recorded.
+  const fresh = await click('/p/cta-goal/cta?variant=loud&block=2');
+  expect(fresh.status).toBe(302);
+  const freshVid = /tend_vid=([A-Za-z0-9_-]+)/.exec(fresh.headers.get('set-cookie') ?? '')![1]!;
+  expect(await tend.sql("SELECT (properties->>'split')::boolean AS split FROM events e JOIN contact_identities i ON i.contact_id = e.contact_id WHERE i.kind = 'anonymous' AND i.value = $1 AND e.type = 'landing_page_cta_clicked'", [freshVid])).toEqual([{ split: false }]);
+  // A HEAD (a link checker) learns where it leads, and records nothing.
+  const before = (await clicksOf(id)).length;
+  expect((await click('/p/cta-goal/cta?variant=loud&block=2', loud[0]!.vid, 'HEAD')).status).toBe(302);
+
+  // Hostile links: no address is taken from the request; each refusal names its field; nothing is recorded.
+  const refused = async (path: string, status: number, field: string) => {
+    const res = await click(path, loud[0]!.vid);
+    expect(res.status, path).toBe(status);
+    expect(res.headers.get('location'), path).toBeNull();
+    expect(res.headers.get('content-type'), path).toMatch(/^application\/problem\+json/);
+    expect((await res.json()).errors.map((e: { path: string }) => e.path), path).toEqual([field]);
+  };
+  const extra = await click('/p/cta-goal/cta?variant=loud&block=2&url=https://evil.example&to=https://evil.example', loud[0]!.vid);
+  expect(extra.headers.get('location')).toBe('https://www.example.com/start?plan=pro&src=lp');
+  await refused('/p/cta-goal/cta?variant=loud&block=0', 404, '/query/block');
+  await refused('/p/cta-goal/cta?variant=loud&block=29', 404, '/query/block');
+  await refused('/p/cta-goal/cta?variant=nope&block=2', 404, '/query/variant');
+  await refused('/p/cta-goal/cta?variant=loud&block=-1', 400, '/query/block');
+  await refused('/p/cta-goal/cta?variant=loud&block=1e9', 400, '/query/block');
+  await refused('/p/cta-goal/cta?variant=loud', 400, '/query/block');
+  await refused('/p/cta-goal/cta?variant=%3Cscript%3E&block=2', 400, '/query/variant');
+  await refused('/p/cta-goal/cta?variant=loud&variant=quiet&block=2', 400, '/query/variant');
+  await refused('/p/no-such-page/cta?variant=loud&block=2', 404, '/path/slug');
+  await refused('/p/UPPER/cta?variant=loud&block=2', 404, '/path/slug');
+  expect(await clicksOf(id)).toHaveLength(before + 1);
+
+  // A javascript: address written into the row by hand is neither rendered nor followed.
+  await tend.sql("UPDATE landing_pages SET definition = jsonb_set(definition, '{variants,1,blocks,2,url}', '\"javascript:alert(1)\"') WHERE id = $1", [id]);
+  await refused('/p/cta-goal/cta?variant=loud&block=2', 404, '/query/block');
+  expect((await visit('cta-goal', loud[0]!.vid)).html).not.toMatch(/class="cta"|javascript:/);
+});
+
+test('a test stopped by hand: the chosen variant for everyone, who chose it and when recorded; refused for bad input, a second choice, or a key that may only read', async () => {
+  const created = await tend.api('POST', '/api/landing-pages', page({
+    slug: 'by-hand', goal: { kind: 'event', eventType: 'demo_booked', withinDays: 7 }, minSample: 100,
+    variants: [{ key: 'a', name: 'A', weight: 1, blocks: [{ type: 'heading', text: 'A' }] }, { key: 'b', name: 'B', weight: 1, blocks: [{ type: 'heading', text: 'B' }] }],
+  }));
+  const id = created.body.id as string;
+  await tend.api('POST', `/api/landing-pages/${id}/publish`);
+  const browsers: Visit[] = [];
+  for (let i = 0; i < 20; i++) browsers.push(await visit('by-hand'));
+  expect(new Set(browsers.map((b) => b.variant))).toEqual(new Set(['a', 'b']));
+
+  const choose = (body: unknown, pageId = id) => tend.api('POST', `/api/landing-pages/${pageId}/winner`, body);
+  expect((await choose({ variant: 'c' })).body.errors).toEqual([{ path: '/variant', message: 'the page has no variant c; it has a, b' }]);
+  expect((await choose({ variant: 'c' })).status).toBe(422);
+  expect((await choose({ variant: 'B!' })).status).toBe(422);
+  expect((await choose({ variant: 'b', url: 'x' })).body.errors).toEqual([expect.objectContaining({ path: '/url' })]);
+  expect((await choose({})).body.errors).toEqual([expect.objectContaining({ path: '/variant' })]);
+  expect((await choose({ variant: 'b' }, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  // A key that may only read may not stop a test.
+  const reader = (await tend.api('POST', '/api/keys', { name: 'reader', scope: 'read' })).body.key as string;
+  const asReader = await fetch(`${tend.url}/api/landing-pages/${id}/winner`, { method: 'POST', headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json' }, body: JSON.stringify({ variant: 'b' }) });
+  expect(asReader.status).toBe(403);
+  expect((await tend.sql('SELECT winner FROM landing_pages WHERE id = $1', [id]))[0].winner).toBeNull();
+
+  const chosen = await choose({ variant: 'b' });
+  expect(chosen.status).toBe(200);
+  expect(chosen.body).toMatchObject({ winner: 'b', decidedAt: expect.any(String), decidedBy: { kind: 'key', id: null, name: 'TEND_API_KEY' } });
+  expect(chosen.body.decision).toMatchObject({ winner: 'b', method: 'two-proportion z-test', reason: expect.stringMatching(/^chosen by hand by TEND_API_KEY; the test then: each variant needs 100 visitors/) });
+  const [row] = await tend.sql('SELECT winner, decided_at, decided_by FROM landing_pages WHERE id = $1', [id]);
+  expect(row).toMatchObject({ winner: 'b', decided_at: expect.any(Date), decided_by: { kind: 'key', id: null, name: 'TEND_API_KEY' } });
+  const audit = await tend.until(async () => (await tend.sql("SELECT actor_name, target_id, detail FROM audit_log WHERE action = 'POST /api/landing-pages/:id/winner'"))[0], 'the audit entry');
+  expect(audit).toEqual({ actor_name: 'TEND_API_KEY', target_id: id, detail: { name: 'Spring webinar', winner: 'b' } });
+
+  // Everyone sees it now, those split to the other variant too; the views measure nothing.
+  const after = await Promise.all([...browsers.map((b) => visit('by-hand', b.vid)), visit('by-hand')]);
+  expect(after.map((v) => v.variant)).toEqual(Array(21).fill('b'));
+  expect((await viewsOf(id)).filter((v) => !v.split)).toHaveLength(21);
+  expect((await results(id)).decision).toMatchObject({ winner: 'b', decidedAt: expect.any(String) });
+
+  // A choice stands: neither a second choice nor the test changes it.
+  const again = await choose({ variant: 'a' });
+  expect(again.status).toBe(409);
+  expect(again.body.errors).toEqual([{ path: '/variant', message: 'b won already; a decision stands (create a new page to test again)' }]);
+  await tend.api('POST', `/api/landing-pages/${id}/archive`);
+  const other = await tend.api('POST', '/api/landing-pages', page({ slug: 'by-hand-2' }));
+  await tend.api('POST', `/api/landing-pages/${other.body.id}/archive`);
+  expect((await choose({ variant: 'plain' }, other.body.id)).status).toBe(409);
+});
+
+test('an editor previews a draft\'s variants: no view recorded, no cookie, buttons straight to their address, no form to send', async () => {
+  const created = await tend.api('POST', '/api/landing-pages', page({ slug: 'preview-me' }));
+  const id = created.body.id as string;
+  const events = async () => (await tend.sql('SELECT count(*)::int AS n FROM events'))[0].n;
+  const before = await events();
+  const first = await tend.api('GET', `/api/landing-pages/${id}/preview`);
+  expect(first.status).toBe(200);
+  expect(first.headers.get('set-cookie')).toBeNull();
+  expect(first.headers.get('cache-control')).toBe('no-store');
+  expect(first.body.variant).toBe('plain');
+  expect(first.body.html).toContain('data-tend-variant="plain"');
+  expect(first.body.html).toContain('Preview of variant plain: nothing is recorded');
+  const story = (await tend.api('GET', `/api/landing-pages/${id}/preview?variant=story`)).body.html as string;
+  // Escaped as on the page; the button straight to its address; the form shown but not sendable.
+  expect(story).toContain('&lt;script&gt;window.pwned=1&lt;/script&gt;');
+  expect(story).toContain('<a class="cta" href="https://www.example.com/story?a=1&amp;b=2">Read the story</a>');
+  expect(story).toContain('<fieldset disabled');
+  expect(story).not.toMatch(/action="|name="_vid"|<script/);
+  expect(await events()).toBe(before);
+  // Still a draft: not served at /p.
+  expect((await visit('preview-me')).status).toBe(404);
+
+  expect((await tend.api('GET', `/api/landing-pages/${id}/preview?variant=nope`)).body.errors).toEqual([{ path: '/query/variant', message: 'the page has no variant nope' }]);
+  expect((await tend.api('GET', `/api/landing-pages/${id}/preview?variant=%3Cb%3E`)).status).toBe(400);
+  expect((await tend.api('GET', '/api/landing-pages/00000000-0000-4000-8000-000000000000/preview')).status).toBe(404);
+  // Only for those signed in (or holding a key).
+  expect((await fetch(`${tend.url}/api/landing-pages/${id}/preview`)).status).toBe(401);
 });
 
 test('/p is rate-limited per client like the other public endpoints', async () => {

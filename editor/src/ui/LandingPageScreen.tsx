@@ -1,6 +1,7 @@
 // One landing page: its name and address, its variants (each a name, a weight in the
 // split and its blocks), what counts as a conversion and how sure the test must be, and
-// once saved the results. Publishing puts it at /p/:slug; archiving takes it down.
+// once saved the results and a preview of each saved variant (nothing recorded).
+// Publishing puts it at /p/:slug; archiving takes it down.
 import { useEffect, useState } from 'react';
 import { api, problemText, session, ApiError } from '../api.js';
 import { linkTo, navigate } from '../router.js';
@@ -33,6 +34,14 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
   const [busy, setBusy] = useState(false);
   const [archiving, setArchiving] = useState(false);
   const [refresh, setRefresh] = useState(0);
+  const [preview, setPreview] = useState<{ name: string; html: string }>();
+  /** The saved variant as a visitor would see it, in an empty-sandbox frame: no script, no form sent, no view recorded. */
+  const openPreview = async (v: Variant) => {
+    try {
+      const shown = await api<{ html: string }>('GET', `/api/landing-pages/${saved!.id}/preview?variant=${encodeURIComponent(v.key)}`);
+      setPreview({ name: v.name, html: shown.html });
+    } catch (e) { toast(problemText(e), 'error'); }
+  };
   const readOnly = !session.may('write') || saved?.status === 'archived';
   const load = (p: LandingPage) => {
     setSaved(p); setName(p.name); setSlug(p.slug); setSlugTouched(true); setVariants(p.variants); setGoal(p.goal); setConfidence(p.confidence); setMinSample(p.minSample);
@@ -49,7 +58,7 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
   const save = async (stay = false): Promise<LandingPage | undefined> => {
     setBusy(true);
     setProblems([]);
-    const body = { slug: shownSlug, name, variants, goal: goal.kind === 'form' ? { kind: 'form', withinDays: goal.withinDays } : goal, confidence, minSample };
+    const body = { slug: shownSlug, name, variants, goal: goal.kind === 'event' ? goal : { kind: goal.kind, withinDays: goal.withinDays }, confidence, minSample };
     try {
       const p = await api<LandingPage>(isNew ? 'POST' : 'PUT', isNew ? '/api/landing-pages' : `/api/landing-pages/${pageId}`, body);
       if (!stay) toast(`Saved “${p.name}”`, 'success');
@@ -123,6 +132,7 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
                 </div>
                 {problemAt(`/variants/${i}/key`)}{problemAt(`/variants/${i}/weight`)}{problemAt(`/variants/${i}/name`)}
                 <LandingBlocks blocks={v.blocks} variant={i} forms={forms} readOnly={readOnly} problems={problems} onChange={(blocks) => setVariant(i, { blocks })} />
+                {saved?.variants.some((s) => s.key === v.key) && <button className="landing-preview" aria-label={`Preview variant ${i + 1}`} onClick={() => void openPreview(v)}>Preview (as saved)</button>}
               </li>
             ))}
           </ol>
@@ -133,7 +143,7 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
             <h2 className="section-title">Goal and test</h2>
             <label className="field"><span className="field-label">A conversion is</span>
               <select aria-label="Goal" value={goal.kind} disabled={readOnly} onChange={(e) => setGoal({ ...goal, kind: e.target.value as Goal['kind'] })}>
-                <option value="form">The page's form submitted</option><option value="event">An event</option>
+                <option value="form">The page's form submitted</option><option value="cta">The page's button clicked</option><option value="event">An event</option>
               </select>
             </label>
             {problemAt('/goal/kind')}
@@ -149,9 +159,15 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
             </div>
             <p className="muted small">The winner is chosen by a two-proportion z-test once every variant has its visitors and the best one is ahead at this confidence; from then on every visitor sees it.</p>
           </div>
-          {saved ? <LandingResults page={saved} refresh={refresh} /> : <p className="muted">Create the page to see its results.</p>}
+          {saved ? <LandingResults page={saved} refresh={refresh} mayChoose={!readOnly} onChosen={(p) => { load(p); setRefresh((n) => n + 1); }} /> : <p className="muted">Create the page to see its results.</p>}
         </section>
       </main>
+      {preview && (
+        <Dialog title={`Preview: ${preview.name}`} onClose={() => setPreview(undefined)} wide>
+          <p className="muted small">As saved; nothing is recorded and the form cannot be sent.</p>
+          <iframe className="preview-frame landing-preview-frame" title={`Preview of ${preview.name}`} sandbox="" srcDoc={preview.html} data-testid="landing-preview-frame" />
+        </Dialog>
+      )}
       {archiving && saved && (
         <Dialog title={`Archive “${saved.name}”?`} onClose={() => setArchiving(false)}>
           <p><code>/p/{saved.slug}</code> stops answering and the address is free again; views and conversions on contacts' timelines stay.</p>

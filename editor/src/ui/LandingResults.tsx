@@ -1,17 +1,32 @@
 // A landing page's A/B results: visitors and conversions, the conversion rate of each
 // variant as bars, the test by its name with its p-value, and the decision — the winner
-// every visitor now sees, or why there is none yet.
+// every visitor now sees (and who chose it, when a person stopped the test), or why
+// there is none yet, with a way to stop the test and choose the winner by hand.
 import { useEffect, useState } from 'react';
 import { api, problemText } from '../api.js';
 import { Card } from './Card.js';
+import { Dialog } from './Dialog.js';
+import { useToast } from './toast.js';
 import { count, when } from './format.js';
-import type { LandingPage, Results } from './landing-types.js';
+import type { LandingPage, Results, VariantFigures } from './landing-types.js';
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 
-export function LandingResults({ page, refresh }: { page: LandingPage; refresh: number }) {
+const GOAL_NOTES = { form: 'form submitted', cta: 'button clicked' } as const;
+
+export function LandingResults({ page, refresh, mayChoose, onChosen }: { page: LandingPage; refresh: number; mayChoose: boolean; onChosen: (p: LandingPage) => void }) {
+  const toast = useToast();
   const [data, setData] = useState<Results>();
   const [error, setError] = useState('');
+  const [choosing, setChoosing] = useState<VariantFigures>();
+  const choose = async (v: VariantFigures) => {
+    try {
+      const p = await api<LandingPage>('POST', `/api/landing-pages/${page.id}/winner`, { variant: v.variant });
+      toast(`Every visitor now sees “${v.name}”`, 'success');
+      setChoosing(undefined);
+      onChosen(p);
+    } catch (e) { toast(problemText(e), 'error'); }
+  };
   useEffect(() => { api<Results>('GET', `/api/landing-pages/${page.id}/results`).then(setData, (e) => setError(problemText(e))); }, [page.id, refresh]);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!data) return <p className="muted small">Loading results…</p>;
@@ -25,7 +40,7 @@ export function LandingResults({ page, refresh }: { page: LandingPage; refresh: 
       <h2 className="section-title">Results</h2>
       <div className="cards landing-cards">
         <Card label="Visitors" value={count(viewers)} note="while the test ran" testId="landing-visitors" />
-        <Card label="Conversions" value={count(converted)} note={page.goal.kind === 'form' ? 'form submitted' : `${page.goal.eventType ?? 'event'}`} testId="landing-conversions" />
+        <Card label="Conversions" value={count(converted)} note={page.goal.kind === 'event' ? page.goal.eventType ?? 'event' : GOAL_NOTES[page.goal.kind]} testId="landing-conversions" />
         <Card label="Conversion rate" value={viewers ? percent(converted / viewers) : '—'} note={`within ${page.goal.withinDays} day${page.goal.withinDays === 1 ? '' : 's'} of a view`} testId="landing-rate" />
       </div>
       <ul className="bars" aria-label="Conversion rate per variant">
@@ -39,8 +54,22 @@ export function LandingResults({ page, refresh }: { page: LandingPage; refresh: 
       </ul>
       <p className="small" data-testid="landing-test">{shown.summary}</p>
       {winner
-        ? <p className="winner" data-testid="landing-winner">Winner: <strong>{data.variants.find((v) => v.variant === winner)?.name ?? winner}</strong> — decided {when(data.decision!.decidedAt)} at {Math.round(page.confidence * 1000) / 10}% confidence; every visitor sees it now.</p>
+        ? <p className="winner" data-testid="landing-winner">Winner: <strong>{data.variants.find((v) => v.variant === winner)?.name ?? winner}</strong> — {page.decidedBy
+          ? <>chosen by hand by <span data-testid="landing-decided-by">{page.decidedBy.name}</span> {when(data.decision!.decidedAt)}</>
+          : <>decided {when(data.decision!.decidedAt)} at {Math.round(page.confidence * 1000) / 10}% confidence</>}; every visitor sees it now.</p>
         : <p className="muted small" data-testid="landing-undecided">No winner yet: {data.test.reason}.</p>}
+      {!winner && mayChoose && (
+        <div className="landing-choose" role="group" aria-label="Stop the test">
+          <span className="muted small">Stop the test and show one variant to everyone:</span>
+          {data.variants.map((v) => <button key={v.variant} onClick={() => setChoosing(v)}>Choose {v.name}</button>)}
+        </div>
+      )}
+      {choosing && (
+        <Dialog title={`Stop the test and choose “${choosing.name}”?`} onClose={() => setChoosing(undefined)}>
+          <p>Every visitor sees “{choosing.name}” from now on, those shown another variant too. The test's figures so far ({data.test.summary}) are kept with your choice; it cannot be undone.</p>
+          <div className="dialog-actions"><button onClick={() => setChoosing(undefined)}>Cancel</button><button className="primary" onClick={() => void choose(choosing)}>Show “{choosing.name}” to everyone</button></div>
+        </Dialog>
+      )}
     </section>
   );
 }

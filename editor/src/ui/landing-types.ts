@@ -8,11 +8,13 @@ export type Block =
 export type BlockType = Block['type'];
 
 export interface Variant { key: string; name: string; weight: number; blocks: Block[] }
-export interface Goal { kind: 'form' | 'event'; eventType?: string; withinDays: number }
+export interface Goal { kind: 'form' | 'event' | 'cta'; eventType?: string; withinDays: number }
 
 export interface LandingPage {
   id: string; slug: string; name: string; title?: string; variants: Variant[]; goal: Goal; confidence: number; minSample: number;
-  status: 'draft' | 'published' | 'archived'; winner: string | null; decidedAt: string | null; publishedAt: string | null; createdAt: string; updatedAt: string;
+  status: 'draft' | 'published' | 'archived'; winner: string | null; decidedAt: string | null;
+  /** Who stopped the test and chose the winner by hand; null when the test chose it. */
+  decidedBy: { kind: string; id: string | null; name: string } | null; publishedAt: string | null; createdAt: string; updatedAt: string;
 }
 
 export interface VariantFigures { variant: string; name: string; viewers: number; converted: number; rate: number }
