@@ -150,7 +150,7 @@ export function createApp(deps: AppDeps): express.Express {
   const content = createContentServer(deps.db);
   app.use(websiteContentRouter(content));
   // Landing pages (/p/:slug): public; a view that cannot be recorded is logged and the page served.
-  app.use(landingPageViewRouter(deps.db, deps.onEventsStored ?? (() => undefined), { onError: (what, err) => log.warn(what, { err }) }));
+  app.use(landingPageViewRouter(deps.db, deps.onEventsStored ?? (() => undefined), { secret: deps.signingSecret, onError: (what, err) => log.warn(what, { err }) }));
   app.use(formPagesRouter(deps.db, deps.onEventsStored ?? (() => undefined), { mailer: deps.mailer, mailFrom: deps.mailFrom ?? 'Tend <tend@localhost>', secret: deps.signingSecret, publicUrl: () => deps.publicUrl?.() ?? '' }));
 
   // People sign in here, with no key; what a session may do is judged as for keys, below.
@@ -192,7 +192,7 @@ export function createApp(deps: AppDeps): express.Express {
   mount('/forms/:id/popup', formPopupsRouter(deps.db, content));
   mount('/forms', formsRouter(deps.db));
   mount('/content-slots', contentSlotsRouter(deps.db, content));
-  mount('/landing-pages', landingPagesRouter(deps.db));
+  mount('/landing-pages', landingPagesRouter(deps.db, deps.signingSecret));
   mount('/catalogue', catalogueRouter(deps.db));
   mount('/dashboard', dashboardRouter(deps.db));
   mount('/messages', messagesRouter(deps.db));

@@ -141,7 +141,8 @@ export const responseComponents: Record<string, unknown> = {
   LandingPage: object({
     id: uuid, slug: string, name: string, title: string,
     variants: array(object({ key: string, name: string, weight: integer, blocks: array({ type: 'object', required: ['type'], properties: { type: { type: 'string', enum: ['heading', 'text', 'image', 'form', 'cta'] } } }) })),
-    goal: object({ kind: { type: 'string', enum: ['form', 'event', 'cta'] }, eventType: string, withinDays: integer }, ['eventType']),
+    goal: object({ kind: { type: 'string', enum: ['form', 'event', 'cta'] }, eventType: string, ctaId: { ...string, description: 'A cta goal counting one button\'s clicks (its id); absent: any button' }, withinDays: integer }, ['eventType', 'ctaId']),
+    requireConsent: { ...boolean, description: 'The page sets no cookie and records nothing until the visitor accepts on its consent bar' },
     confidence: number, minSample: integer, status: { type: 'string', enum: ['draft', 'published', 'archived'] },
     winner: { ...orNull(string), description: 'The variant every visitor sees once decided' }, decidedAt: orNull(dateTime), decision: orNull(anyObject),
     decidedBy: { ...orNull(object({ kind: { type: 'string', enum: ['user', 'key', 'system'] }, id: orNull(string), name: string })), description: 'Who chose the winner by hand; null when the test chose it, or while it runs' },
@@ -384,6 +385,7 @@ export const responseSchemas: Record<string, Record<string, unknown>> = {
   'POST /api/landing-pages/{id}/archive': { 200: ref('LandingPage') },
   'POST /api/landing-pages/{id}/winner': { 200: ref('LandingPage') },
   'GET /api/landing-pages/{id}/preview': { 200: object({ variant: string, html: { ...string, description: 'The whole page, to show in a sandboxed frame' } }) },
+  'POST /api/landing-pages/{id}/preview-link': { 201: object({ url: { ...string, description: 'The page\'s own address with ?preview=<token>, relative to Tend\'s public URL' }, expiresAt: { ...string, format: 'date-time' } }) },
   'GET /api/landing-pages/{id}/results': {
     200: object({
       variants: array(object({ variant: string, name: string, viewers: integer, converted: integer, rate: number })),

@@ -33,6 +33,8 @@ const RULES: Rule[] = [
   { method: 'POST', path: /^\/flows\/(validate|preview-email)\/?$/, needs: 'read' },
   { method: 'POST', path: /^\/segments\/preview\/?$/, needs: 'read' },
   { method: 'POST', path: /^\/scoring-rules\/check\/?$/, needs: 'read' },
+  // A preview link shows what whoever may look can see already; it changes nothing.
+  { method: 'POST', path: /^\/landing-pages\/[^/]+\/preview-link\/?$/, needs: 'read' },
   { method: 'GET', path: /^\/contacts\/[^/]+\/export\/?$/, needs: 'export' },
   // Saying "I have this program open" changes nothing anyone relies on: whoever may look may say it.
   { path: /^\/flows\/[^/]+\/presence\/?$/, needs: 'read' },

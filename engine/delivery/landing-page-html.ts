@@ -42,6 +42,11 @@ export interface PageToRender {
    * cannot be sent.
    */
   preview?: boolean;
+  /**
+   * The page asks before its cookie and the visitor has not answered: a bar with Accept
+   * and Decline, a form posting to the page's own address with the variant shown.
+   */
+  askConsent?: boolean;
 }
 
 const STYLE = 'body{font-family:system-ui,sans-serif;line-height:1.5;color:#1c1917;margin:0;background:#fafaf9}main{max-width:40rem;margin:0 auto;padding:3rem 1.25rem}'
@@ -49,7 +54,11 @@ const STYLE = 'body{font-family:system-ui,sans-serif;line-height:1.5;color:#1c19
   + '.cta{display:inline-block;background:#166534;color:#fff;padding:.75rem 1.5rem;border-radius:8px;text-decoration:none;font-weight:600;margin:1rem 0}'
   + 'form{background:#fff;border:1px solid #e7e5e4;border-radius:10px;padding:1.25rem;margin:1.5rem 0}label{display:block;font-weight:600;margin-top:.75rem}'
   + 'input,select{display:block;width:100%;box-sizing:border-box;font:inherit;padding:.5rem;margin-top:.25rem;border:1px solid #a8a29e;border-radius:6px}input[type=checkbox]{display:inline;width:auto}'
-  + 'button{font:inherit;font-weight:600;padding:.7rem 1.4rem;border-radius:8px;border:0;background:#1c1917;color:#fff;cursor:pointer;margin-top:1rem}.hp{position:absolute;left:-10000px}';
+  + 'button{font:inherit;font-weight:600;padding:.7rem 1.4rem;border-radius:8px;border:0;background:#1c1917;color:#fff;cursor:pointer;margin-top:1rem}.hp{position:absolute;left:-10000px}'
+  + '.consent{position:sticky;top:0;z-index:1;background:#1c1917;color:#fff;border:0;border-radius:0;margin:0;padding:.75rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:center}'
+  + '.consent p{margin:0;flex:1 1 20rem;max-width:36rem}.consent-answers{display:flex;gap:.5rem}.consent button{margin:0;background:#fff;color:#1c1917}.consent button[value=decline]{background:transparent;color:#fff;border:1px solid #fff}'
+  + 'button:focus-visible,a:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}'
+  + '.preview{margin:0;padding:.5rem 1rem;background:#fef3c7;text-align:center}';
 
 function fieldHtml(formId: string, f: FormField & { value?: string }): string {
   const id = `f-${escapeHtml(formId.slice(0, 8))}-${escapeHtml(f.name)}`;
@@ -65,7 +74,8 @@ function fieldHtml(formId: string, f: FormField & { value?: string }): string {
 const HONEYPOT = '<p class="hp" aria-hidden="true"><label>Leave this empty <input type="text" name="_comment" tabindex="-1" autocomplete="off"></label></p>';
 
 function formHtml(form: ShownForm, page: PageToRender): string {
-  const hidden = [['_vid', page.visitorId], ['_shown', form.fields.map((f) => f.name).join(',')], ['_page', `/p/${page.slug}`]]
+  // Without consent there is no visitor id: the submission makes the contact, and merges no browsing.
+  const hidden = [...(page.visitorId ? [['_vid', page.visitorId]] : []), ['_shown', form.fields.map((f) => f.name).join(',')], ['_page', `/p/${page.slug}`]]
     .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value!)}">`).join('');
   if (page.preview) return `<form data-tend-form="${escapeHtml(form.id)}"><fieldset disabled style="border:0;padding:0;margin:0">${form.fields.map((f) => fieldHtml(form.id, f)).join('')}<button type="button">${escapeHtml(form.submitLabel ?? 'Submit')}</button></fieldset></form>`;
   return `<form method="post" action="/f/${escapeHtml(form.id)}/submit" data-tend-form="${escapeHtml(form.id)}">${hidden}${form.fields.map((f) => fieldHtml(form.id, f)).join('')}${HONEYPOT}<button type="submit">${escapeHtml(form.submitLabel ?? 'Submit')}</button></form>`;
@@ -101,13 +111,27 @@ function blockHtml(b: Block, index: number, page: PageToRender): string {
 }
 
 /**
+ * The consent bar: a plain form (the page runs no script), first in the page so the
+ * keyboard reaches it first. The variant shown travels with the answer, so an accepting
+ * visitor stays on it; the server checks it against the page.
+ */
+const consentBar = (page: PageToRender) =>
+  `<form class="consent" method="post" action="/p/${encodeURIComponent(page.slug)}" aria-labelledby="tend-consent-text">`
+  + `<input type="hidden" name="variant" value="${escapeHtml(page.variant)}">`
+  + '<p id="tend-consent-text">May we set a cookie to count your visit and show you this version of the page again?</p>'
+  + '<span class="consent-answers"><button type="submit" name="consent" value="accept">Accept</button><button type="submit" name="consent" value="decline">Decline</button></span></form>';
+
+const previewBar = (page: PageToRender) =>
+  `<p role="note" class="preview" data-tend-preview><strong>Preview — not published.</strong> Variant ${escapeHtml(page.variant)}: nothing is recorded, the form cannot be sent</p>`;
+
+/**
  * The whole page for one visitor and variant.
  * @example renderLandingPage({ title: 'Spring', slug: 'spring', variant: 'a', blocks: [{ type: 'heading', text: '<b>Hi</b>', level: 1 }], forms: new Map(), visitorId: 'v1234567' })
  * // … <h1>&lt;b&gt;Hi&lt;/b&gt;</h1> …
  */
 export function renderLandingPage(page: PageToRender): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(page.title)}</title><style>${STYLE}</style></head>`
-    + `<body>${page.preview ? `<p role="note" data-tend-preview style="margin:0;padding:.5rem 1rem;background:#fef3c7;text-align:center">Preview of variant ${escapeHtml(page.variant)}: nothing is recorded, the form cannot be sent</p>` : ''}<main data-tend-variant="${escapeHtml(page.variant)}">${page.blocks.map((b, i) => blockHtml(b, i, page)).join('\n')}</main></body></html>`;
+    + `<body>${page.preview ? previewBar(page) : ''}${page.askConsent && !page.preview ? consentBar(page) : ''}<main data-tend-variant="${escapeHtml(page.variant)}">${page.blocks.map((b, i) => blockHtml(b, i, page)).join('\n')}</main></body></html>`;
 }
 
 /** What an unknown, draft or archived slug answers (404), in the same look. */

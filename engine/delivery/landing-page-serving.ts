@@ -5,8 +5,10 @@
 // `decideEveryMs` per page and process, without holding up the answer, so a busy page
 // does not count its results on every view; someone reading the results decides at once.
 // A click on the page's button comes back here (/p/:slug/cta) to be recorded before the
-// visitor goes on to the button's address. An editor's preview of any page and variant
-// (a draft too) records nothing.
+// visitor goes on to the button's address. A page that requires consent tracks nobody
+// until they accept (see `serve` and `consent`). An editor's preview of any page and
+// variant (a draft too) records nothing.
+import crypto from 'node:crypto';
 import type { Queryable } from '../storage/db.js';
 import type { Db } from '../storage/db.js';
 import { transaction } from '../storage/db.js';
@@ -15,18 +17,42 @@ import { ingestIn } from '../dispatch/ingest.js';
 import { knownVisitor, visitorContact } from '../audience/identity.js';
 import { fieldsToShow, getForm } from '../audience/forms.js';
 import type { Contact } from '../plugin/index.js';
-import { LANDING_PAGE_CTA_CLICKED, LANDING_PAGE_VIEWED, chooseVariant, type LandingPage } from './landing-pages.js';
+import { LANDING_PAGE_CTA_CLICKED, LANDING_PAGE_VIEWED, chooseVariant, drawVariant, visitorIdFor, type LandingPage } from './landing-pages.js';
 import { renderLandingPage, webUrl, type ShownForm } from './landing-page-html.js';
 import { getLandingPage, servedLandingPage } from './landing-page-store.js';
 import { landingPageResults } from '../results/landing-pages.js';
 
 export const DECIDE_EVERY_MS = 10_000;
 
-export interface ServedPage { html: string; pageId: string; variant: string; recorded: boolean }
+export interface ServedPage {
+  html: string;
+  pageId: string;
+  variant: string;
+  recorded: boolean;
+  /** The id the tend_vid cookie should hold; undefined when the visitor is not tracked (no consent yet, or declined). */
+  visitorId: string | undefined;
+}
+
+/** What the browser says about the visitor: the tend_vid cookie, and the answer to a consent bar (tend_consent). */
+export interface Visitor { id: string | undefined; consent: 'yes' | 'no' | undefined }
+
+/**
+ * Whether the page may track this visitor: they accepted, or the page does not ask and
+ * they have not declined (a refusal given on one page of the host holds on all of them).
+ */
+export const tracked = (page: Pick<LandingPage, 'requireConsent'>, who: Visitor): boolean =>
+  who.consent === 'yes' || (!page.requireConsent && who.consent !== 'no');
+
+/** An answer to the consent bar, or why it names nothing. */
+export type ConsentAnswer =
+  | { kind: 'accepted'; visitorId: string; html: string }
+  | { kind: 'declined'; html: string }
+  | { kind: 'unknown'; field: 'slug' | 'variant'; message: string }
+  | { kind: 'not asked' };
 
 /** Where a button click goes, or which part of its address names nothing. */
 export type CtaClick =
-  | { kind: 'redirect'; url: string; recorded: boolean }
+  | { kind: 'redirect'; url: string; recorded: boolean; visitorId: string | undefined }
   | { kind: 'unknown'; field: 'slug' | 'variant' | 'block'; message: string };
 
 export interface LandingPageServer {
@@ -34,14 +60,20 @@ export interface LandingPageServer {
    * The page for this visitor (their anonymous id, from the cookie or just made), or
    * undefined when no published page has the slug. `count: false` (HEAD) records no view.
    */
-  serve(slug: string, visitorId: string, opts: { count: boolean }): Promise<ServedPage | undefined>;
+  serve(slug: string, who: Visitor, opts: { count: boolean }): Promise<ServedPage | undefined>;
   /**
    * A click on block `block` (its index) of variant `variant` of the published page:
    * recorded as a `landing_page_cta_clicked` event of the visitor, and the address stored
    * in that button to go on to. The address comes from the page only, never from the
    * request, so the path cannot send anyone elsewhere. `count: false` (HEAD) records nothing.
    */
-  click(slug: string, visitorId: string, variant: string, block: number, opts: { count: boolean }): Promise<CtaClick>;
+  click(slug: string, who: Visitor, variant: string, block: number, opts: { count: boolean }): Promise<CtaClick>;
+  /**
+   * The visitor's answer to the consent bar of a page that requires consent. Accepting
+   * records the view of `variant` (the one they were shown; it must be the page's) under
+   * a new visitor id that the split keeps on that variant; declining records nothing.
+   */
+  consent(slug: string, who: Visitor, answer: 'accept' | 'decline', variant: string): Promise<ConsentAnswer>;
 }
 
 export interface ServingOptions {
@@ -68,14 +100,25 @@ async function shownForms(db: Queryable, page: LandingPage, variant: string, con
   return new Map(forms.flatMap((f) => (f ? [[f.id, { id: f.id, submitLabel: f.submitLabel, fields: fieldsToShow(f, contact) }] as const] : [])));
 }
 
+/** The served page of `variant` for a visitor (no id: an untracked one, whose form merges nothing). */
+async function pageHtml(db: Queryable, page: LandingPage, variant: string, visitorId: string | undefined, contact: Contact | undefined, askConsent: boolean): Promise<string> {
+  return renderLandingPage({
+    title: page.title ?? page.name, slug: page.slug, variant, blocks: page.variants.find((v) => v.key === variant)!.blocks,
+    forms: await shownForms(db, page, variant, contact), visitorId: visitorId ?? '', askConsent,
+  });
+}
+
 /**
  * A page's variant as an editor checks it before publishing (any status; the first
  * variant unless named): the form as a new visitor would see it, buttons straight to
  * their address, nothing recorded; 'no page' or 'no variant' when either is unknown.
+ * With `at`, the preview link's address: the page must be at that slug.
  */
-export async function previewLandingPage(db: Queryable, pageId: string, variantKey?: string): Promise<{ variant: string; html: string } | 'no page' | 'no variant'> {
+export async function previewLandingPage(db: Queryable, pageId: string, variantKey?: string, at?: { slug: string }): Promise<{ variant: string; html: string } | 'no page' | 'no variant'> {
   const page = await getLandingPage(db, pageId);
   if (!page) return 'no page';
+  // At /p/:slug?preview=…: only at the page's own address, and not once it is archived (its slug may be another page's now).
+  if (at && (page.slug !== at.slug || page.status === 'archived')) return 'no page';
   const variant = variantKey === undefined ? page.variants[0] : page.variants.find((v) => v.key === variantKey);
   if (!variant) return 'no variant';
   const html = renderLandingPage({
@@ -100,9 +143,16 @@ export function createLandingPageServer(db: Db, opts: ServingOptions = {}): Land
   };
 
   return {
-    async serve(slug, visitorId, { count }) {
+    async serve(slug, who, { count }) {
       const page = await servedLandingPage(db, slug);
       if (!page) return undefined;
+      const pageFor = (variant: string, visitorId: string | undefined, contact: Contact | undefined) => pageHtml(db, page, variant, visitorId, contact, page.requireConsent && !who.consent);
+      if (!tracked(page, who)) {
+        // Before consent (or after a refusal): a variant for this load only, no id, nothing recorded.
+        const variant = drawVariant(page);
+        return { html: await pageFor(variant, undefined, undefined), pageId: page.id, variant, recorded: false, visitorId: undefined };
+      }
+      const visitorId = who.id ?? crypto.randomUUID();
       const variant = chooseVariant(page, visitorId);
       let recorded = false;
       if (count) {
@@ -110,15 +160,12 @@ export function createLandingPageServer(db: Db, opts: ServingOptions = {}): Land
       }
       const contactId = await knownVisitor(db, visitorId);
       const contact = contactId ? await getContact(db, contactId) : undefined;
-      const html = renderLandingPage({
-        title: page.title ?? page.name, slug: page.slug, variant, blocks: page.variants.find((v) => v.key === variant)!.blocks,
-        forms: await shownForms(db, page, variant, contact), visitorId,
-      });
+      const html = await pageFor(variant, visitorId, contact);
       if (count) maybeDecide(page);
-      return { html, pageId: page.id, variant, recorded };
+      return { html, pageId: page.id, variant, recorded, visitorId };
     },
 
-    async click(slug, visitorId, variantKey, index, { count }) {
+    async click(slug, who, variantKey, index, { count }) {
       const page = await servedLandingPage(db, slug);
       if (!page) return { kind: 'unknown', field: 'slug', message: `no published landing page is at /p/${slug}` };
       const variant = page.variants.find((v) => v.key === variantKey);
@@ -127,11 +174,29 @@ export function createLandingPageServer(db: Db, opts: ServingOptions = {}): Land
       // Checked again as on render: a row written by hand must not make this a redirect to script.
       const url = block?.type === 'cta' ? webUrl(block.url) : undefined;
       if (!block || block.type !== 'cta' || !url) return { kind: 'unknown', field: 'block', message: `block ${index} of variant ${variantKey} is not a button` };
-      const properties = { pageId: page.id, slug: page.slug, variant: variantKey, block: index, url, split: !page.winner };
-      if (!count) return { kind: 'redirect', url, recorded: false };
+      const properties = { pageId: page.id, slug: page.slug, variant: variantKey, block: index, ...(block.id ? { ctaId: block.id } : {}), url, split: !page.winner };
+      // Before consent the button still leads on; the click is nobody's.
+      if (!count || !tracked(page, who)) return { kind: 'redirect', url, recorded: false, visitorId: undefined };
+      const visitorId = who.id ?? crypto.randomUUID();
       const recorded = await recordVisitorEvent(db, visitorId, LANDING_PAGE_CTA_CLICKED, properties).then(() => true, (err: unknown) => { onError('landing page click not recorded', err); return false; });
       if (recorded) maybeDecide(page);
-      return { kind: 'redirect', url, recorded };
+      return { kind: 'redirect', url, recorded, visitorId };
+    },
+
+    async consent(slug, who, answer, variantKey) {
+      const page = await servedLandingPage(db, slug);
+      if (!page) return { kind: 'unknown', field: 'slug', message: `no published landing page is at /p/${slug}` };
+      if (!page.requireConsent) return { kind: 'not asked' };
+      if (!page.variants.some((v) => v.key === variantKey)) return { kind: 'unknown', field: 'variant', message: `the page has no variant ${variantKey}` };
+      // The answer is the page again, in the variant the visitor was shown and without the bar.
+      if (answer === 'decline') return { kind: 'declined', html: await pageHtml(db, page, variantKey, undefined, undefined, false) };
+      // An id the visitor has already (from a page that does not ask) is kept if the split agrees with what they saw.
+      const visitorId = who.id && chooseVariant({ ...page, winner: null }, who.id) === variantKey ? who.id : visitorIdFor(page, variantKey);
+      await recordView(db, page, visitorId, variantKey);
+      maybeDecide(page);
+      const contactId = await knownVisitor(db, visitorId);
+      const html = await pageHtml(db, page, variantKey, visitorId, contactId ? await getContact(db, contactId) : undefined, false);
+      return { kind: 'accepted', visitorId, html };
     },
   };
 }

@@ -8,17 +8,18 @@ import {
 } from '../storage/landing-pages.js';
 import { DEFAULT_CONFIDENCE, DEFAULT_MIN_SAMPLE, type DecidedBy, type Decision, type LandingPage, type LandingPageGoal, type LandingPageInput } from './landing-pages.js';
 
-type Definition = Pick<LandingPageInput, 'title' | 'variants'>;
+type Definition = Pick<LandingPageInput, 'title' | 'variants' | 'requireConsent'>;
 type Row = LandingPageRow<Definition, LandingPageGoal, Decision>;
 
 const toPage = (r: Row): LandingPage => ({
   id: r.id, slug: r.slug, name: r.name, ...(r.definition.title ? { title: r.definition.title } : {}), variants: r.definition.variants, goal: r.goal,
+  requireConsent: r.definition.requireConsent ?? false,
   confidence: Number(r.confidence), minSample: r.min_sample, status: r.status, winner: r.winner, decidedAt: r.decided_at?.toISOString() ?? null,
   decision: r.decision, decidedBy: r.decided_by, publishedAt: r.published_at?.toISOString() ?? null, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 });
 
 const columns = (p: LandingPageInput): LandingPageColumns<Definition, LandingPageGoal> => ({
-  slug: p.slug, name: p.name, definition: { ...(p.title ? { title: p.title } : {}), variants: p.variants }, goal: p.goal,
+  slug: p.slug, name: p.name, definition: { ...(p.title ? { title: p.title } : {}), variants: p.variants, ...(p.requireConsent ? { requireConsent: true } : {}) }, goal: p.goal,
   confidence: p.confidence ?? DEFAULT_CONFIDENCE, minSample: p.minSample ?? DEFAULT_MIN_SAMPLE,
 });
 

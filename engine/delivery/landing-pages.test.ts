@@ -1,6 +1,7 @@
 // The pure rules of landing pages: the split, the decision, block checks and escaping.
 import { expect, test } from 'vitest';
-import { blockProblems, chooseVariant, decide, formatP, landingPageProblems } from './landing-pages.js';
+import { blockProblems, chooseVariant, decide, drawVariant, formatP, landingPageProblems, visitorIdFor } from './landing-pages.js';
+import { PREVIEW_TOKEN_MAX_AGE_S, previewToken, verifyPreviewToken } from './landing-page-preview.js';
 import { renderLandingPage, webUrl } from './landing-page-html.js';
 import { lift } from '../results/lift.js';
 
@@ -66,4 +67,36 @@ test('everything typed is escaped, and only web addresses become links or images
   expect(html).not.toMatch(/<script|javascript:|" onerror/);
   expect(html).toContain('<h1>&lt;b&gt;Hi&lt;/b&gt;</h1>');
   expect(html).toContain('<img src="https://x.example/i.png%22%20onerror=%22x()" alt="" loading="lazy">');
+});
+
+test('before consent a variant is drawn for the load only; on accepting, a new visitor id the split keeps on the variant seen', () => {
+  const draws = new Set(Array.from({ length: 200 }, () => drawVariant(page)));
+  expect(draws).toEqual(new Set(['a', 'b']));
+  expect(drawVariant({ ...page, winner: 'a' })).toBe('a');
+  // The rarest share possible: 1 against four of 100.
+  const skewed = { id: 'p3', variants: [{ key: 'rare', weight: 1 }, ...['w', 'x', 'y', 'z'].map((key) => ({ key, weight: 100 }))] };
+  for (const key of ['a', 'b']) expect(chooseVariant(page, visitorIdFor(page, key))).toBe(key);
+  expect(chooseVariant({ ...skewed, winner: null }, visitorIdFor(skewed, 'rare'))).toBe('rare');
+});
+
+test('a goal naming one button: that id on some variant, only on a cta goal; button ids unique within a variant', () => {
+  const cta = (id: string) => ({ type: 'cta', id, label: id, url: 'https://www.example.com/' });
+  const withGoal = (goal: object, blocks = [cta('start'), cta('docs')]) => ({ slug: 's', name: 'S', variants: [{ key: 'a', name: 'A', weight: 1, blocks }], goal: { withinDays: 1, ...goal } as never });
+  expect(landingPageProblems(withGoal({ kind: 'cta', ctaId: 'start' }))).toEqual([]);
+  expect(landingPageProblems(withGoal({ kind: 'cta', ctaId: 'pricing' }))).toEqual([{ path: '/goal/ctaId', message: 'no variant has a button with id "pricing": give the button that id, or count any button' }]);
+  expect(landingPageProblems(withGoal({ kind: 'event', eventType: 'x', ctaId: 'start' }))).toEqual([{ path: '/goal/ctaId', message: 'only a cta goal names a button' }]);
+  expect(landingPageProblems(withGoal({ kind: 'cta' }, [cta('go'), cta('go')]))).toEqual([{ path: '/variants/0/blocks/1/id', message: '"go" names an earlier button of this variant' }]);
+});
+
+test('a preview token names its page and variant until it expires, and cannot be changed without the secret', () => {
+  const id = '6f1c1b9e-4a7e-4c1e-9f5e-2b1d3c4e5f60';
+  const at = new Date('2026-12-05T10:00:00Z');
+  const { token, expiresAt } = previewToken('secret-1 secret-0', id, 'story', at);
+  expect(expiresAt).toBe(new Date(at.getTime() + PREVIEW_TOKEN_MAX_AGE_S * 1000).toISOString());
+  expect(verifyPreviewToken('secret-1', token, at)).toEqual({ pageId: id, variant: 'story' });
+  expect(verifyPreviewToken('secret-2 secret-1', token, at)).toEqual({ pageId: id, variant: 'story' });
+  expect(verifyPreviewToken('secret-2', token, at)).toBeUndefined();
+  expect(verifyPreviewToken('secret-1', token.replace('.story.', '.plain.'), at)).toBeUndefined();
+  expect(verifyPreviewToken('secret-1', token, new Date(at.getTime() + PREVIEW_TOKEN_MAX_AGE_S * 1000))).toBeUndefined();
+  expect(verifyPreviewToken('secret-1', previewToken('secret-1', id, undefined, at).token, at)).toEqual({ pageId: id, variant: undefined });
 });

@@ -28,7 +28,12 @@ export const HeadingBlock = Type.Object({ type: Type.Literal('heading'), text: T
 export const TextBlock = Type.Object({ type: Type.Literal('text'), text: Type.String({ minLength: 1, maxLength: 5000, description: 'Plain text; a blank line starts a paragraph' }) }, { additionalProperties: false });
 export const ImageBlock = Type.Object({ type: Type.Literal('image'), url: WebUrl, alt: Type.String({ maxLength: 300, description: 'What the image shows, for those who cannot see it (empty: decoration)' }) }, { additionalProperties: false });
 export const FormBlock = Type.Object({ type: Type.Literal('form'), formId: Type.String({ format: 'uuid', description: 'A Tend form; submitted through /f/:id/submit like the hosted form' }) }, { additionalProperties: false });
-export const CtaBlock = Type.Object({ type: Type.Literal('cta'), label: Type.String({ minLength: 1, maxLength: 100 }), url: WebUrl }, { additionalProperties: false });
+/** A button's stable name, so a goal can count clicks on that one button whatever its place or label. */
+export const CTA_ID = '^[a-z0-9][a-z0-9-]{0,62}$';
+export const CtaBlock = Type.Object({
+  type: Type.Literal('cta'), label: Type.String({ minLength: 1, maxLength: 100 }), url: WebUrl,
+  id: Type.Optional(Type.String({ pattern: CTA_ID, description: 'Names the button for a goal that counts its clicks only, e.g. start-trial; unique within the variant' })),
+}, { additionalProperties: false });
 
 const BLOCKS = { heading: HeadingBlock, text: TextBlock, image: ImageBlock, form: FormBlock, cta: CtaBlock } as const;
 export type BlockType = keyof typeof BLOCKS;
@@ -50,6 +55,7 @@ export const LandingPageGoal = Type.Object(
   {
     kind: Type.Union([Type.Literal('form'), Type.Literal('event'), Type.Literal('cta')], { description: 'form: a form of the page submitted; event: an event of eventType; cta: a click on one of the page\'s buttons' }),
     eventType: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,100}$' })),
+    ctaId: Type.Optional(Type.String({ pattern: CTA_ID, description: 'A cta goal counting clicks on this one button only (its id, in any variant); without it, any of the page\'s buttons' })),
     withinDays: Type.Integer({ minimum: 1, maximum: 90, description: 'Counted when it happens within this many days of a view' }),
   },
   { additionalProperties: false },
@@ -65,6 +71,7 @@ const pageOf = <B extends TSchema>(blocks: B) => Type.Object(
     goal: LandingPageGoal,
     confidence: Type.Optional(Type.Number({ minimum: 0.8, maximum: 0.999, description: 'A winner is chosen when the test\'s p-value is at most 1 − confidence; default 0.95' })),
     minSample: Type.Optional(Type.Integer({ minimum: 10, maximum: 1_000_000, description: 'Visitors each variant needs before anything is decided; default 100' })),
+    requireConsent: Type.Optional(Type.Boolean({ description: 'Ask before the tend_vid cookie: until the visitor accepts, no cookie is set, nothing is recorded and the variant is drawn afresh on each load; default false' })),
   },
   { additionalProperties: false },
 );
@@ -85,12 +92,16 @@ export interface DecidedBy { kind: 'user' | 'key' | 'system'; id: string | null;
 /** What stops a test by hand (POST /api/landing-pages/:id/winner): the variant everyone sees from then on. */
 export const WinnerChoice = Type.Object({ variant: Type.String({ pattern: CONTENT_KEY, description: 'The key of the variant every visitor sees from now on' }) }, { additionalProperties: false });
 
+/** What a preview link shows (POST /api/landing-pages/:id/preview-link): one variant, the first unless named. */
+export const PreviewLinkRequest = Type.Object({ variant: Type.Optional(Type.String({ pattern: CONTENT_KEY, description: 'The variant the link shows; default the first' })) }, { additionalProperties: false });
+
 export const DEFAULT_CONFIDENCE = 0.95;
 export const DEFAULT_MIN_SAMPLE = 100;
 export type PageStatus = 'draft' | 'published' | 'archived';
 
-export interface LandingPage extends Omit<LandingPageInput, 'confidence' | 'minSample'> {
+export interface LandingPage extends Omit<LandingPageInput, 'confidence' | 'minSample' | 'requireConsent'> {
   id: string;
+  requireConsent: boolean;
   confidence: number;
   minSample: number;
   status: PageStatus;
@@ -141,8 +152,27 @@ export function landingPageProblems(page: Static<typeof LandingPageShape>): Fiel
   const checked = page as LandingPageInput;
   if (checked.goal.kind === 'form' && !formIdsOf(checked).length) problems.push({ path: '/goal/kind', message: 'no variant has a form block: add one, or count an event instead' });
   if (checked.goal.kind === 'cta' && !checked.variants.some((v) => v.blocks.some((b) => b.type === 'cta'))) problems.push({ path: '/goal/kind', message: 'no variant has a button block: add one, or count an event instead' });
+  problems.push(...ctaIdProblems(checked));
   if (checked.goal.kind !== 'event' && checked.goal.eventType) problems.push({ path: '/goal/eventType', message: 'only an event goal names an event type' });
   if (checked.goal.kind === 'event' && !checked.goal.eventType) problems.push({ path: '/goal/eventType', message: 'name the event that counts as a conversion, e.g. demo_booked' });
+  return problems;
+}
+
+/** Button ids unique within a variant; a goal's ctaId only on a cta goal, naming a button of some variant. */
+function ctaIdProblems(page: LandingPageInput): FieldError[] {
+  const problems: FieldError[] = [];
+  page.variants.forEach((v, i) => {
+    const seen = new Set<string>();
+    v.blocks.forEach((b, j) => {
+      if (b.type !== 'cta' || b.id === undefined) return;
+      if (seen.has(b.id)) problems.push({ path: `/variants/${i}/blocks/${j}/id`, message: `"${b.id}" names an earlier button of this variant` });
+      seen.add(b.id);
+    });
+  });
+  const { ctaId } = page.goal;
+  if (ctaId === undefined) return problems;
+  if (page.goal.kind !== 'cta') problems.push({ path: '/goal/ctaId', message: 'only a cta goal names a button' });
+  else if (!page.variants.some((v) => v.blocks.some((b) => b.type === 'cta' && b.id === ctaId))) problems.push({ path: '/goal/ctaId', message: `no variant has a button with id "${ctaId}": give the button that id, or count any button` });
   return problems;
 }
 
@@ -163,6 +193,25 @@ export function chooseVariant(page: { id: string; variants: { key: string; weigh
     at -= v.weight;
   }
   return page.variants[page.variants.length - 1]!.key;
+}
+
+/**
+ * Before consent: a variant drawn by the weights for this one load, sticky to nothing
+ * (the winner once there is one).
+ */
+export const drawVariant = (page: Parameters<typeof chooseVariant>[0]): string => chooseVariant(page, crypto.randomUUID());
+
+/**
+ * A new visitor id that the split puts in `variant`: a visitor who accepts the cookie
+ * stays on the variant they saw before, with nothing stored but the id itself. The
+ * smallest share is 1 in 401 (weights 1 against four of 100), so a few hundred hashes
+ * at most in practice; after 20,000 tries (odds below e^-49) any id is returned.
+ */
+export function visitorIdFor(page: { id: string; variants: { key: string; weight: number }[] }, variant: string): string {
+  const split = { ...page, winner: null };
+  let id = crypto.randomUUID();
+  for (let i = 0; i < 20_000 && chooseVariant(split, id) !== variant; i++) id = crypto.randomUUID();
+  return id;
 }
 
 /** A variant's figures: visitors who saw it during the test, and how many of them converted. */

@@ -3,7 +3,7 @@
 // (delivery/landing-pages.ts `decide`). A winner, once decided, is stored with the
 // figures it was decided on and never flips; from then on every visitor sees it.
 import type { Queryable } from '../storage/db.js';
-import { landingPageFigures, storeLandingPageWinner } from '../storage/landing-pages.js';
+import { landingPageFigures, storeLandingPageWinner, type FiguresQuery } from '../storage/landing-pages.js';
 import { chooseWinner } from '../delivery/landing-page-store.js';
 import { FORM_SUBMITTED } from '../storage/forms.js';
 import { getLandingPage } from '../delivery/landing-page-store.js';
@@ -18,12 +18,19 @@ export interface LandingPageResults {
   decision: (Decision & { decidedAt: string }) | null;
 }
 
+/** The goal events that count: the page's forms, the page's buttons (or the one the goal names), or any event of the goal's type. */
+function goalFilter(page: LandingPage): FiguresQuery['goalFilter'] {
+  if (page.goal.kind === 'form') return [{ property: 'formId', values: formIdsOf(page) }];
+  if (page.goal.kind === 'event') return [];
+  return [{ property: 'pageId', values: [page.id] }, ...(page.goal.ctaId ? [{ property: 'ctaId', values: [page.goal.ctaId] }] : [])];
+}
+
 /** Today's figures per variant of the page, zeros for a variant nobody saw yet. */
 export async function variantFigures(db: Queryable, page: LandingPage): Promise<VariantFigures[]> {
   const rows = await landingPageFigures(db, {
     pageId: page.id, viewedType: LANDING_PAGE_VIEWED, withinDays: page.goal.withinDays,
     goalType: page.goal.kind === 'form' ? FORM_SUBMITTED : page.goal.kind === 'cta' ? LANDING_PAGE_CTA_CLICKED : page.goal.eventType!,
-    goalFilter: page.goal.kind === 'form' ? { property: 'formId', values: formIdsOf(page) } : page.goal.kind === 'cta' ? { property: 'pageId', values: [page.id] } : null,
+    goalFilter: goalFilter(page),
   });
   return page.variants.map((v) => {
     const r = rows.find((x) => x.variant === v.key);

@@ -111,8 +111,12 @@ export interface FiguresQuery {
   viewedType: string;
   /** The goal's event type (form_submitted for a form goal, the CTA click for a CTA goal). */
   goalType: string;
-  /** Which of those events count: a property and its allowed values (a form goal: formId, the page's forms; a CTA goal: pageId, the page); null for an event goal. */
-  goalFilter: { property: string; values: string[] } | null;
+  /**
+   * Which of those events count: properties and their allowed values, all to match (a
+   * form goal: formId, the page's forms; a CTA goal: pageId, the page, and ctaId, the
+   * button when the goal names one); empty for an event goal.
+   */
+  goalFilter: { property: string; values: string[] }[];
   withinDays: number;
 }
 
@@ -123,6 +127,8 @@ export interface FiguresQuery {
  * window after any of their views converts them (once).
  */
 export async function landingPageFigures(db: Queryable, q: FiguresQuery): Promise<{ variant: string; viewers: number; converted: number }[]> {
+  // One pair of parameters per filter, after the four fixed ones: property name, allowed values.
+  const filters = q.goalFilter.map((_, i) => `AND c.properties->>$${5 + 2 * i} = ANY($${6 + 2 * i}::text[])`).join(' ');
   const { rows } = await db.query<{ variant: string; viewers: number; converted: number }>(
     `WITH views AS (
        SELECT contact_id, properties->>'variant' AS variant, occurred_at FROM events
@@ -134,11 +140,11 @@ export async function landingPageFigures(db: Queryable, q: FiguresQuery): Promis
         WHERE EXISTS (SELECT 1 FROM events c
                        WHERE c.contact_id = v.contact_id AND c.type = $3
                          AND c.occurred_at >= v.occurred_at AND c.occurred_at <= v.occurred_at + make_interval(days => $4)
-                         AND ($5::text[] IS NULL OR c.properties->>$6 = ANY($5::text[])))
+                         ${filters})
      )
      SELECT f.variant, count(*)::int AS viewers, count(c.contact_id)::int AS converted
        FROM firsts f LEFT JOIN converted c USING (contact_id) GROUP BY f.variant`,
-    [q.pageId, q.viewedType, q.goalType, q.withinDays, q.goalFilter?.values ?? null, q.goalFilter?.property ?? ''],
+    [q.pageId, q.viewedType, q.goalType, q.withinDays, ...q.goalFilter.flatMap((f) => [f.property, f.values])],
   );
   return rows;
 }

@@ -1,13 +1,15 @@
 // /api/landing-pages: hosted landing pages with A/B tests — create, list, read, change,
 // publish and archive them, stop a test by choosing its winner by hand, and each variant's viewers, conversions and rate with the
 // two-proportion z-test's p-value and the decision. A body is checked whole, then each
-// block against its own type, so a bad block's problem names its field.
+// block against its own type, so a bad block's problem names its field. A preview link
+// (/p/:slug?preview=…) is issued here to those signed in; the link itself needs no session.
 import type { Router } from 'express';
 import { router } from '../router.js';
 import { HttpProblem } from '../http-problem.js';
 import type { Db } from '../../engine/storage/db.js';
 import type { FieldError } from '../../engine/ops/errors.js';
-import { LandingPageShape, WinnerChoice, landingPageProblems, type LandingPage, type LandingPageInput } from '../../engine/delivery/landing-pages.js';
+import { previewToken } from '../../engine/delivery/landing-page-preview.js';
+import { LandingPageShape, PreviewLinkRequest, WinnerChoice, landingPageProblems, type LandingPage, type LandingPageInput } from '../../engine/delivery/landing-pages.js';
 import { previewLandingPage } from '../../engine/delivery/landing-page-serving.js';
 import { changeLandingPage, changeLandingPageStatus, createLandingPage, getLandingPage, listLandingPages } from '../../engine/delivery/landing-page-store.js';
 import { chooseWinnerByHand, landingPageResults } from '../../engine/results/landing-pages.js';
@@ -52,7 +54,7 @@ async function existing(db: Db, raw: string): Promise<LandingPage> {
   return page;
 }
 
-export function landingPagesRouter(db: Db): Router {
+export function landingPagesRouter(db: Db, secret: string): Router {
   const r = router();
   r.get('/', route(async (_req, res) => void res.json({ landingPages: await listLandingPages(db) })));
   r.post('/', route(async (req, res) => {
@@ -101,6 +103,14 @@ export function landingPagesRouter(db: Db): Router {
     if (shown === 'no page') throw unknown(id);
     if (shown === 'no variant') throw new HttpProblem(404, 'Unknown variant', [{ path: '/query/variant', message: `the page has no variant ${variant}` }]);
     res.set('Cache-Control', 'no-store').json(shown);
+  }));
+  r.post('/:id/preview-link', route(async (req, res) => {
+    const page = await existing(db, String(req.params.id));
+    const { variant } = parseBody(PreviewLinkRequest, req.body ?? {});
+    if (page.status === 'archived') throw archived();
+    if (variant !== undefined && !page.variants.some((v) => v.key === variant)) throw new HttpProblem(422, 'Unknown variant', [{ path: '/variant', message: `the page has no variant ${variant}; it has ${page.variants.map((v) => v.key).join(', ')}` }]);
+    const { token, expiresAt } = previewToken(secret, page.id, variant);
+    res.set('Cache-Control', 'no-store').status(201).json({ url: `/p/${page.slug}?preview=${token}`, expiresAt });
   }));
   r.get('/:id/results', route(async (req, res) => {
     const page = await existing(db, String(req.params.id));

@@ -5,7 +5,10 @@
 // the winner with the two-proportion z-test and its p-value; from then on a new browser
 // sees the winner. A second page counts clicks on its button as the goal; a person
 // previews a variant (nothing recorded), stops its test by hand from the results card,
-// and every browser then sees their choice.
+// and every browser then sees their choice. A third page asks before its cookie: its
+// goal is one button chosen by label in the editor, a preview link opens the draft at
+// its own address under a "not published" bar, and a stranger accepts the consent bar
+// from the keyboard: the cookie is set and their view of the variant they saw recorded.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { artifacts, openBrowser, signIn, type Session } from './support/browser.js';
@@ -175,7 +178,7 @@ test('a button click counts as the goal; the test stopped by hand on the results
   expect((await tend.sql('SELECT count(*)::int AS n FROM events'))[0].n).toBe(events);
   expect(await page.getByTestId('landing-conversions').textContent()).toContain('button clicked');
   expect(await page.getByTestId('landing-conversions').locator('.card-value').textContent()).toBe('1');
-  expect(await page.getByLabel('Goal').inputValue()).toBe('cta');
+  expect(await page.getByLabel('Goal', { exact: true }).inputValue()).toBe('cta');
 
   // Stopped by hand: the other variant is chosen, after a confirmation.
   const other = shown === 'plain' ? 'Bold' : 'Plain';
@@ -192,5 +195,92 @@ test('a button click counts as the goal; the test stopped by hand on the results
   // Every browser sees the choice now, the one that was shown the other variant too.
   const again = await fetch(`${tend.url}/p/trial`, { headers: { cookie: `tend_vid=${vid}` } });
   expect(/data-tend-variant="([^"]+)"/.exec(await again.text())![1]).toBe(other.toLowerCase());
+  expect(s.errors.slice(errorsBefore)).toEqual([]);
+});
+
+test('one button as the goal, chosen by its label; a preview at the page\'s own address; a stranger accepts the consent bar by keyboard and only then is counted', async () => {
+  const { page } = s;
+  const errorsBefore = s.errors.length;
+  const target = `${tend.url}/healthz`;
+  const buttons = [{ type: 'cta', label: 'Read the docs', url: `${target}?docs` }, { type: 'cta', label: 'Start a trial', url: target }];
+  const created = await tend.api('POST', '/api/landing-pages', {
+    slug: 'ask-first', name: 'Ask first', goal: { kind: 'cta', withinDays: 7 },
+    variants: [
+      { key: 'calm', name: 'Calm', weight: 1, blocks: [{ type: 'heading', text: 'Tend, calmly', level: 1 }, ...buttons] },
+      { key: 'loud', name: 'Loud', weight: 1, blocks: [{ type: 'heading', text: 'TEND!', level: 1 }, ...[...buttons].reverse()] },
+    ],
+  });
+  const id = created.body.id as string;
+
+  // In the editor: ask before the cookie, and count "Start a trial" only.
+  await page.goto(`${tend.url}/landing-pages/${id}`);
+  await page.getByTestId('landing-require-consent').check();
+  const goalButton = page.getByLabel('Goal button');
+  expect(await goalButton.locator('option').allTextContents()).toEqual(['Any button', 'Read the docs', 'Start a trial']);
+  await goalButton.selectOption({ label: 'Start a trial' });
+  await page.getByTestId('save-landing-page').click();
+  await page.getByText('Saved “Ask first”').waitFor();
+  const saved = (await tend.api('GET', `/api/landing-pages/${id}`)).body;
+  expect(saved).toMatchObject({ requireConsent: true, goal: { kind: 'cta', ctaId: 'start-a-trial', withinDays: 7 }, status: 'draft' });
+  expect(saved.variants[1].blocks.map((b: any) => b.id ?? null)).toEqual([null, 'start-a-trial', 'read-the-docs']);
+
+  // Preview: the draft at /p/ask-first, under its bar, recording nothing and keeping nothing.
+  const events = (await tend.sql('SELECT count(*)::int AS n FROM events'))[0].n;
+  const [preview] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('landing-preview-link').click()]);
+  await preview.waitForURL(/\/p\/ask-first\?preview=/);
+  await preview.getByText('Preview — not published.').waitFor();
+  await preview.getByRole('heading', { name: 'Tend, calmly' }).waitFor();
+  expect(await preview.locator('.consent').count()).toBe(0);
+  await preview.screenshot({ path: path.join(artifacts, 'landing-page-preview-link.png') });
+  await preview.close();
+  expect((await page.context().cookies(tend.url)).map((c) => c.name)).not.toContain('tend_vid');
+  expect((await tend.sql('SELECT count(*)::int AS n FROM events'))[0].n).toBe(events);
+  await page.getByTestId('publish-landing-page').click();
+  await page.getByTestId('landing-status').filter({ hasText: 'published' }).waitFor();
+
+  // A stranger: the bar first, no cookie; the first Tab reaches Accept, Enter accepts.
+  const context = await s.browser.newContext({ viewport: { width: 900, height: 700 } });
+  const visitor = await context.newPage();
+  await visitor.goto(`${tend.url}/p/ask-first`);
+  const bar = visitor.locator('form.consent');
+  await bar.getByText('May we set a cookie').waitFor();
+  const seen = (await visitor.locator('main').getAttribute('data-tend-variant'))!;
+  expect(await context.cookies(tend.url)).toEqual([]);
+  await visitor.screenshot({ path: path.join(artifacts, 'landing-page-consent.png') });
+  await visitor.keyboard.press('Tab');
+  expect(await visitor.evaluate(() => document.activeElement?.textContent)).toBe('Accept');
+  await visitor.keyboard.press('Enter');
+  await visitor.waitForLoadState();
+  await visitor.getByRole('link', { name: 'Start a trial' }).waitFor();
+  expect(await bar.count()).toBe(0);
+  expect(await visitor.locator('main').getAttribute('data-tend-variant')).toBe(seen);
+  const cookies = Object.fromEntries((await context.cookies(tend.url)).map((c) => [c.name, c]));
+  expect(cookies.tend_consent).toMatchObject({ value: 'yes', httpOnly: true, sameSite: 'Lax' });
+  const vid = cookies.tend_vid!.value;
+  const viewsOf = async (v: string) => tend.sql("SELECT e.type, e.properties->>'variant' AS variant FROM events e JOIN contact_identities i ON i.contact_id = e.contact_id WHERE i.kind = 'anonymous' AND i.value = $1 ORDER BY e.occurred_at", [v]);
+  expect(await viewsOf(vid)).toEqual([{ type: 'landing_page_viewed', variant: seen }]);
+  // Back again: the same variant, no bar. They read the docs, then start a trial.
+  await visitor.goto(`${tend.url}/p/ask-first`);
+  expect(await visitor.locator('main').getAttribute('data-tend-variant')).toBe(seen);
+  await visitor.getByRole('link', { name: 'Read the docs' }).click();
+  await visitor.waitForURL(`${target}?docs`);
+  await visitor.goBack();
+  await visitor.getByRole('link', { name: 'Start a trial' }).click();
+  await visitor.waitForURL(target);
+  await context.close();
+
+  // Another who accepts reads the docs only: a visitor, not a conversion. One who declines is not counted at all.
+  const other = await fetch(`${tend.url}/p/ask-first`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, body: 'consent=accept&variant=loud' });
+  const otherVid = /tend_vid=([^;]+)/.exec(other.headers.get('set-cookie') ?? '')![1]!;
+  expect((await fetch(`${tend.url}/p/ask-first/cta?variant=loud&block=2`, { redirect: 'manual', headers: { cookie: `tend_vid=${otherVid}; tend_consent=yes` } })).status).toBe(302);
+  expect((await fetch(`${tend.url}/p/ask-first`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }, body: 'consent=decline&variant=calm' })).status).toBe(200);
+
+  await page.reload();
+  await page.getByTestId('landing-visitors').filter({ hasText: '2' }).waitFor();
+  expect(await page.getByTestId('landing-conversions').locator('.card-value').textContent()).toBe('1');
+  expect(await page.getByTestId('landing-conversions').textContent()).toContain('button “Start a trial” clicked');
+  expect(await page.getByTestId('landing-consent-note').textContent()).toBe('Only visitors who accepted the cookie are counted: those who declined or did not answer saw the page, but nothing of their visit was recorded.');
+  expect(await page.getByLabel('Goal button').locator('option:checked').textContent()).toBe('Start a trial');
+  await page.screenshot({ path: path.join(artifacts, 'landing-page-one-button.png'), fullPage: true });
   expect(s.errors.slice(errorsBefore)).toEqual([]);
 });

@@ -40,7 +40,7 @@ const EXPECTED: Record<string, string[]> = {
   'GET /api/content-slots': ['200'], 'POST /api/content-slots': ['201'], 'GET /api/content-slots/{id}': ['200'], 'PUT /api/content-slots/{id}': ['200'],
   'GET /api/content-slots/{id}/stats': ['200'], 'GET /t/content': ['200'], 'GET /api/forms/{id}/popup': ['200'], 'PUT /api/forms/{id}/popup': ['200'],
   'GET /api/landing-pages': ['200'], 'POST /api/landing-pages': ['201'], 'GET /api/landing-pages/{id}': ['200'], 'PUT /api/landing-pages/{id}': ['200'],
-  'POST /api/landing-pages/{id}/publish': ['200'], 'POST /api/landing-pages/{id}/archive': ['200'], 'GET /api/landing-pages/{id}/results': ['200'],
+  'POST /api/landing-pages/{id}/publish': ['200'], 'POST /api/landing-pages/{id}/archive': ['200'], 'GET /api/landing-pages/{id}/results': ['200'], 'POST /api/landing-pages/{id}/preview-link': ['201'],
   'POST /t/collect': ['202'], 'GET /f/{id}/embed': ['200'], 'POST /f/{id}/submit': ['200'], 'GET /healthz': ['200'], 'GET /readyz': ['200'],
 };
 
@@ -280,6 +280,7 @@ test('every real 2xx answer matches its schema', async () => {
   const landing = await call('POST /api/landing-pages', '/api/landing-pages', { slug: 'spring', name: 'Spring', title: 'Spring offer', variants: [{ key: 'a', name: 'A', weight: 1, blocks }, { key: 'b', name: 'B', weight: 1, blocks: blocks.slice(0, 1).concat(blocks.slice(3)) }], goal: { kind: 'form', withinDays: 7 }, minSample: 10 });
   const demo = await call('POST /api/landing-pages', '/api/landing-pages', { slug: 'demo', name: 'Demo', variants: [{ key: 'a', name: 'A', weight: 1, blocks: [blocks[0]] }], goal: { kind: 'event', eventType: 'demo_booked', withinDays: 3 } });
   await call('GET /api/landing-pages/{id}/results', `/api/landing-pages/${landing.id}/results`);
+  await call('POST /api/landing-pages/{id}/preview-link', `/api/landing-pages/${landing.id}/preview-link`, { variant: 'b' });
   await call('POST /api/landing-pages/{id}/publish', `/api/landing-pages/${landing.id}/publish`);
   await call('PUT /api/landing-pages/{id}', `/api/landing-pages/${landing.id}`, { slug: 'spring', name: 'Spring', variants: [{ key: 'a', name: 'A', weight: 1, blocks }, { key: 'b', name: 'B', weight: 2, blocks }], goal: { kind: 'form', withinDays: 7 }, confidence: 0.9, minSample: 10 });
   for (let i = 0; i < 30; i++) {

@@ -257,19 +257,19 @@ test('page views decide by themselves, with nobody reading the results', async (
   // The server's own serving, with the decision checked on every view rather than every 10 s.
   const pages = createLandingPageServer(tend.services.db, { decideEveryMs: 0 });
   const seen: { vid: string; variant: string }[] = [];
-  for (let i = 0; i < 50; i++) seen.push({ vid: `visitor-by-itself-${i}`, variant: (await pages.serve('by-itself', `visitor-by-itself-${i}`, { count: true }))!.variant });
+  for (let i = 0; i < 50; i++) seen.push({ vid: `visitor-by-itself-${i}`, variant: (await pages.serve('by-itself', { id: `visitor-by-itself-${i}`, consent: undefined }, { count: true }))!.variant });
   for (const v of seen.filter((x) => x.variant === 'b')) {
     const [c] = await tend.sql<{ contact_id: string }>("SELECT contact_id FROM contact_identities WHERE kind = 'anonymous' AND value = $1", [v.vid]);
     await tend.event({ type: 'trial_started', contactId: c!.contact_id });
   }
-  await pages.serve('by-itself', 'one-more-visitor', { count: true });
+  await pages.serve('by-itself', { id: 'one-more-visitor', consent: undefined }, { count: true });
   const decided = await tend.until(async () => {
     const [row] = await tend.sql('SELECT winner, decision FROM landing_pages WHERE id = $1', [id]);
     return row.winner && row;
   }, 'the decision');
   expect(decided.winner).toBe('b');
   expect(decided.decision).toMatchObject({ method: 'two-proportion z-test', winner: 'b' });
-  expect((await pages.serve('by-itself', 'visitor-by-itself-0', { count: true }))!.variant).toBe('b');
+  expect((await pages.serve('by-itself', { id: 'visitor-by-itself-0', consent: undefined }, { count: true }))!.variant).toBe('b');
 });
 
 /** A click on a button of the page as the browser follows it: the link's href, with the browser's cookie. */
@@ -431,7 +431,7 @@ test('an editor previews a draft\'s variants: no view recorded, no cookie, butto
   expect(first.headers.get('cache-control')).toBe('no-store');
   expect(first.body.variant).toBe('plain');
   expect(first.body.html).toContain('data-tend-variant="plain"');
-  expect(first.body.html).toContain('Preview of variant plain: nothing is recorded');
+  expect(first.body.html).toContain('Preview — not published.</strong> Variant plain: nothing is recorded');
   const story = (await tend.api('GET', `/api/landing-pages/${id}/preview?variant=story`)).body.html as string;
   // Escaped as on the page; the button straight to its address; the form shown but not sendable.
   expect(story).toContain('&lt;script&gt;window.pwned=1&lt;/script&gt;');
@@ -458,4 +458,224 @@ test('/p is rate-limited per client like the other public endpoints', async () =
   } finally {
     await strict.stop();
   }
+});
+
+/** A request to /p as a browser sends it: its cookies, its own address, and (for a POST) the consent bar's form. */
+async function browse(path: string, opts: { cookie?: string; method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+  return fetch(tend.url + path.replace(/&amp;/g, '&'), {
+    method: opts.method ?? (opts.form ? 'POST' : 'GET'), redirect: 'manual',
+    headers: {
+      'x-forwarded-for': `10.3.${Math.floor(++address / 250)}.${address % 250}`, ...(opts.cookie ? { cookie: opts.cookie } : {}),
+      ...(opts.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...opts.headers,
+    },
+    body: opts.form ? new URLSearchParams(opts.form) : undefined,
+  });
+}
+const cookieOf = (res: Response, name: string) => res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+const shownVariant = (html: string) => /data-tend-variant="([^"]+)"/.exec(html)?.[1];
+
+test('a page that requires consent: no cookie and nothing recorded until the visitor accepts, then their view of the variant they saw; a refusal is remembered and tracks nothing; only consented visitors are counted', async () => {
+  const created = await tend.api('POST', '/api/landing-pages', page({
+    slug: 'ask-first', requireConsent: true, goal: { kind: 'cta', withinDays: 7 },
+    variants: [
+      { key: 'a', name: 'A', weight: 1, blocks: [{ type: 'heading', text: 'A', level: 1 }, { type: 'form', formId }, { type: 'cta', id: 'go', label: 'Go', url: 'https://www.example.com/go' }] },
+      { key: 'b', name: 'B', weight: 1, blocks: [{ type: 'heading', text: 'B', level: 1 }, { type: 'form', formId }, { type: 'cta', id: 'go', label: 'Go', url: 'https://www.example.com/go' }] },
+    ],
+  }));
+  expect(created.status).toBe(201);
+  expect(created.body.requireConsent).toBe(true);
+  const id = created.body.id as string;
+  await tend.api('POST', `/api/landing-pages/${id}/publish`);
+  const eventsOfPage = async () => tend.sql<{ type: string; variant: string; contact_id: string }>("SELECT type, properties->>'variant' AS variant, contact_id FROM events WHERE properties->>'pageId' = $1 ORDER BY id", [id]);
+
+  // First views: the bar, no cookie, nothing stored; the variant drawn afresh each load.
+  const firsts = await Promise.all(Array.from({ length: 20 }, () => browse('/p/ask-first')));
+  const htmls = await Promise.all(firsts.map((r) => r.text()));
+  expect(firsts.every((r) => r.status === 200 && r.headers.getSetCookie().length === 0)).toBe(true);
+  expect(new Set(htmls.map(shownVariant))).toEqual(new Set(['a', 'b']));
+  const bar = htmls[0]!;
+  expect(bar).toContain(`<form class="consent" method="post" action="/p/ask-first" aria-labelledby="tend-consent-text"><input type="hidden" name="variant" value="${shownVariant(bar)}">`);
+  expect(bar).toContain('<span class="consent-answers"><button type="submit" name="consent" value="accept">Accept</button><button type="submit" name="consent" value="decline">Decline</button></span>');
+  expect(bar).not.toMatch(/<script|name="_vid"/);
+  expect(firsts[0]!.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+  // A button still leads on, and a form still makes the contact; neither is tracked.
+  const go = await browse(/<a class="cta" href="([^"]+)"/.exec(bar)![1]!);
+  expect(go.status).toBe(302);
+  expect(go.headers.get('location')).toBe('https://www.example.com/go');
+  expect(go.headers.getSetCookie()).toEqual([]);
+  const withoutBar = bar.replace(/<form class="consent".*?<\/form>/, '');
+  expect(await submit({ status: 200, html: withoutBar, vid: '', headers: new Headers() }, { email: 'before-consent@example.com', consent: 'true' })).toHaveProperty('status', 200);
+  const [contact] = await tend.sql<{ id: string }>("SELECT id FROM contacts WHERE email = 'before-consent@example.com'");
+  expect(contact).toBeDefined();
+  expect(await tend.sql("SELECT 1 FROM contact_identities WHERE contact_id = $1 AND kind = 'anonymous'", [contact!.id])).toEqual([]);
+  expect(await eventsOfPage()).toEqual([]);
+
+  // Only the page itself may answer: another site (or no browser at all) is refused, and nothing is stored.
+  const form = { consent: 'accept', variant: 'b' };
+  for (const headers of <Record<string, string>[]>[{}, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+    const res = await browse('/p/ask-first', { form, headers });
+    expect(res.status, JSON.stringify(headers)).toBe(403);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  }
+  const same = { 'sec-fetch-site': 'same-origin' };
+  const refused = async (body: Record<string, string>, status: number, path: string, slug = 'ask-first') => {
+    const res = await browse(`/p/${slug}`, { form: body, headers: same });
+    expect(res.status, JSON.stringify(body)).toBe(status);
+    expect((await res.json()).errors.map((e: { path: string }) => e.path)).toEqual([path]);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  };
+  await refused({ consent: 'accept', variant: 'c' }, 422, '/variant');
+  await refused({ consent: 'accept', variant: '<b>' }, 400, '/variant');
+  await refused({ consent: 'yes please', variant: 'a' }, 400, '/consent');
+  await refused({ consent: 'accept', variant: 'a' }, 404, '/path/slug', 'no-such-page');
+  await refused({ consent: 'accept', variant: 'plain' }, 409, '/consent', 'spring-webinar');
+  expect(await eventsOfPage()).toEqual([]);
+
+  // Accepting: tend_vid and tend_consent=yes, the view of the variant seen recorded, and that variant from then on.
+  const accepted: { vid: string; variant: string }[] = [];
+  for (const variant of ['a', 'b', 'b', 'a']) {
+    const res = await browse('/p/ask-first', { form: { consent: 'accept', variant }, headers: variant === 'a' ? same : { origin: new URL(tend.url).origin } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(shownVariant(html)).toBe(variant);
+    expect(html).not.toContain('class="consent"');
+    expect(cookieOf(res, 'tend_consent')).toMatch(/^tend_consent=yes; Max-Age=63072000; Path=\/; .*HttpOnly; SameSite=Lax/);
+    const vid = /^tend_vid=([A-Za-z0-9_-]+);/.exec(cookieOf(res, 'tend_vid')!)![1]!;
+    expect(html).toContain(`<input type="hidden" name="_vid" value="${vid}">`);
+    accepted.push({ vid, variant });
+  }
+  for (const a of accepted) {
+    const again = await browse('/p/ask-first', { cookie: `tend_vid=${a.vid}; tend_consent=yes` });
+    const html = await again.text();
+    expect(shownVariant(html)).toBe(a.variant);
+    expect(html).not.toContain('class="consent"');
+    expect(again.headers.getSetCookie()).toEqual([]);
+  }
+  // Each accepting visitor: two views (the accept, the return), both of the variant they saw.
+  for (const a of accepted) {
+    const views = await tend.sql<{ variant: string; split: boolean }>(
+      "SELECT e.properties->>'variant' AS variant, (e.properties->>'split')::boolean AS split FROM events e JOIN contact_identities i ON i.contact_id = e.contact_id WHERE i.kind = 'anonymous' AND i.value = $1 AND e.type = 'landing_page_viewed'", [a.vid]);
+    expect(views).toEqual([{ variant: a.variant, split: true }, { variant: a.variant, split: true }]);
+  }
+  expect(await eventsOfPage()).toHaveLength(8);
+
+  // Declining: only tend_consent=no; the page in the variant seen, without the bar, now and later; nothing stored.
+  const declined = await browse('/p/ask-first', { form: { consent: 'decline', variant: 'a' }, headers: same });
+  expect(declined.status).toBe(200);
+  expect(declined.headers.getSetCookie()).toEqual([expect.stringMatching(/^tend_consent=no; Max-Age=15768000; Path=\/; .*HttpOnly; SameSite=Lax/)]);
+  const declinedHtml = await declined.text();
+  expect(shownVariant(declinedHtml)).toBe('a');
+  expect(declinedHtml).not.toMatch(/class="consent"|name="_vid"/);
+  const later = await browse('/p/ask-first', { cookie: 'tend_consent=no' });
+  expect(await later.text()).not.toContain('class="consent"');
+  expect(later.headers.getSetCookie()).toEqual([]);
+  // The refusal holds on the host's pages that do not ask, too.
+  const notAsking = await browse('/p/spring-webinar', { cookie: 'tend_consent=no' });
+  expect(notAsking.status).toBe(200);
+  expect(notAsking.headers.getSetCookie()).toEqual([]);
+  expect(await notAsking.text()).not.toMatch(/name="_vid"|class="consent"/);
+  // A tend_vid from a page that does not ask is not consent here.
+  const elsewhere = await browse('/p/ask-first', { cookie: 'tend_vid=from-another-page-1' });
+  expect(await elsewhere.text()).toContain('class="consent"');
+  expect(await eventsOfPage()).toHaveLength(8);
+
+  // A click after consent is the visitor's; the results count the four who accepted, and nobody else.
+  const click = await browse('/p/ask-first/cta?variant=b&block=2', { cookie: `tend_vid=${accepted[1]!.vid}; tend_consent=yes` });
+  expect(click.status).toBe(302);
+  const figures = (await results(id)).variants;
+  expect(figures).toEqual([
+    { variant: 'a', name: 'A', viewers: 2, converted: 0, rate: 0 },
+    { variant: 'b', name: 'B', viewers: 2, converted: 1, rate: 0.5 },
+  ]);
+});
+
+test('a preview link shows a draft at its own address to anyone holding it, for an hour: nothing recorded, no cookie, not cached or indexed; a forged or expired one is a 404', async () => {
+  const created = await tend.api('POST', '/api/landing-pages', page({ slug: 'preview-link' }));
+  const id = created.body.id as string;
+  const events = async () => (await tend.sql('SELECT count(*)::int AS n FROM events'))[0].n;
+  const before = await events();
+
+  const link = await tend.api('POST', `/api/landing-pages/${id}/preview-link`, { variant: 'story' });
+  expect(link.status).toBe(201);
+  expect(link.body.url).toMatch(/^\/p\/preview-link\?preview=[0-9a-f-]{36}\.story\.\d+\.[A-Za-z0-9_-]{32}$/);
+  expect(Date.parse(link.body.expiresAt) - Date.now()).toBeGreaterThan(3500_000);
+  const shown = await browse(link.body.url);
+  expect(shown.status).toBe(200);
+  expect(shown.headers.get('cache-control')).toBe('no-store');
+  expect(shown.headers.get('x-robots-tag')).toBe('noindex');
+  expect(shown.headers.getSetCookie()).toEqual([]);
+  const html = await shown.text();
+  expect(html).toContain('<strong>Preview — not published.</strong> Variant story');
+  expect(shownVariant(html)).toBe('story');
+  expect(html).toContain('<a class="cta" href="https://www.example.com/story?a=1&amp;b=2">');
+  expect(html).not.toMatch(/action="|name="_vid"|class="consent"/);
+  // Without a variant: the first. The page is still a draft: without the token, 404.
+  const first = await tend.api('POST', `/api/landing-pages/${id}/preview-link`, {});
+  expect(shownVariant(await (await browse(first.body.url)).text())).toBe('plain');
+  expect((await browse('/p/preview-link')).status).toBe(404);
+  expect(await events()).toBe(before);
+
+  // Forged, altered, moved, expired: each the plain 404 page.
+  const token = new URL(link.body.url, tend.url).searchParams.get('preview')!;
+  const [pageId, , expires, sig] = token.split('.');
+  const { previewToken } = await import('../../engine/delivery/landing-page-preview.js');
+  const { signingSecret } = await import('../../engine/delivery/signing.js');
+  const expired = previewToken(await signingSecret(tend.services.db), id, undefined, new Date(Date.now() - 3601_000)).token;
+  const notFound = await (await browse('/p/no-such-page')).text();
+  for (const bad of [`${pageId}.plain.${expires}.${sig}`, `${pageId}.story.${Number(expires) + 3600}.${sig}`, `${pageId}.story.${expires}.${'A'.repeat(32)}`, expired, 'x', '']) {
+    const res = await browse(`/p/preview-link?preview=${encodeURIComponent(bad)}`);
+    expect(res.status, bad).toBe(404);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.text()).toBe(notFound);
+  }
+  expect((await browse(link.body.url.replace('/p/preview-link', '/p/spring-webinar'))).status).toBe(404);
+
+  // Issued only to those signed in (whoever may look: a read key too), for a variant the page has, while it is not archived.
+  expect((await fetch(`${tend.url}/api/landing-pages/${id}/preview-link`, { method: 'POST' })).status).toBe(401);
+  const reader = (await tend.api('POST', '/api/keys', { name: 'preview reader', scope: 'read' })).body.key as string;
+  const asReader = await fetch(`${tend.url}/api/landing-pages/${id}/preview-link`, { method: 'POST', headers: { authorization: `Bearer ${reader}`, 'content-type': 'application/json' }, body: '{}' });
+  expect(asReader.status).toBe(201);
+  expect((await browse((await asReader.json()).url)).status).toBe(200);
+  expect((await tend.api('POST', `/api/landing-pages/${id}/preview-link`, { variant: 'nope' })).body.errors).toEqual([{ path: '/variant', message: 'the page has no variant nope; it has plain, story' }]);
+  expect((await tend.api('POST', `/api/landing-pages/${id}/preview-link`, { variant: '<b>' })).status).toBe(422);
+  expect((await tend.api('POST', '/api/landing-pages/00000000-0000-4000-8000-000000000000/preview-link', {})).status).toBe(404);
+  await tend.api('POST', `/api/landing-pages/${id}/archive`);
+  expect((await browse(link.body.url)).status).toBe(404);
+  expect((await tend.api('POST', `/api/landing-pages/${id}/preview-link`, {})).status).toBe(409);
+});
+
+test('a cta goal naming one button counts clicks on that button only, in whichever variant and place it is; a goal naming no such button is refused at /goal/ctaId', async () => {
+  const buttons = (order: string[]) => order.map((b) => ({ type: 'cta', id: b, label: b === 'start' ? 'Start a trial' : 'Read the docs', url: `https://www.example.com/${b}` }));
+  const body = page({
+    slug: 'one-button', goal: { kind: 'cta', ctaId: 'start', withinDays: 7 },
+    variants: [
+      { key: 'a', name: 'A', weight: 1, blocks: [{ type: 'heading', text: 'A' }, ...buttons(['start', 'docs'])] },
+      { key: 'b', name: 'B', weight: 1, blocks: [{ type: 'heading', text: 'B' }, ...buttons(['docs', 'start'])] },
+    ],
+  });
+  const problems = async (over: Record<string, unknown>) => (await tend.api('POST', '/api/landing-pages', { ...body, ...over })).body.errors;
+  expect(await problems({ goal: { kind: 'cta', ctaId: 'pricing', withinDays: 7 } })).toEqual([{ path: '/goal/ctaId', message: 'no variant has a button with id "pricing": give the button that id, or count any button' }]);
+  expect(await problems({ goal: { kind: 'event', eventType: 'x', ctaId: 'start', withinDays: 7 } })).toEqual([{ path: '/goal/ctaId', message: 'only a cta goal names a button' }]);
+  expect(await problems({ variants: [{ key: 'a', name: 'A', weight: 1, blocks: buttons(['start', 'start']) }] })).toEqual([{ path: '/variants/0/blocks/1/id', message: '"start" names an earlier button of this variant' }]);
+  expect(await problems({ variants: [{ key: 'a', name: 'A', weight: 1, blocks: [{ type: 'cta', id: 'Start Now', label: 'x', url: 'https://www.example.com/' }] }] })).toEqual([expect.objectContaining({ path: '/variants/0/blocks/0/id' })]);
+
+  const created = await tend.api('POST', '/api/landing-pages', body);
+  expect(created.status).toBe(201);
+  expect(created.body.goal).toEqual({ kind: 'cta', ctaId: 'start', withinDays: 7 });
+  const id = created.body.id as string;
+  await tend.api('POST', `/api/landing-pages/${id}/publish`);
+  const browsers: Visit[] = [];
+  for (let i = 0; i < 16; i++) browsers.push(await visit('one-button'));
+  const hrefOf = (v: Visit, label: string) => new RegExp(`<a class="cta" href="([^"]+)">${label}</a>`).exec(v.html)![1]!;
+  // Every browser clicks the docs; one in each variant also starts a trial.
+  for (const b of browsers) expect((await click(hrefOf(b, 'Read the docs'), b.vid)).status).toBe(302);
+  const starters = ['a', 'b'].map((k) => browsers.find((b) => b.variant === k)!);
+  for (const b of starters) expect((await click(hrefOf(b, 'Start a trial'), b.vid)).headers.get('location')).toBe('https://www.example.com/start');
+  const clicks = await tend.sql<{ variant: string; cta_id: string; block: number }>("SELECT properties->>'variant' AS variant, properties->>'ctaId' AS cta_id, (properties->>'block')::int AS block FROM events WHERE type = 'landing_page_cta_clicked' AND properties->>'pageId' = $1 AND properties->>'ctaId' = 'start' ORDER BY 1", [id]);
+  expect(clicks).toEqual([{ variant: 'a', cta_id: 'start', block: 1 }, { variant: 'b', cta_id: 'start', block: 2 }]);
+  const count = (k: string) => browsers.filter((b) => b.variant === k).length;
+  expect((await results(id)).variants).toEqual([
+    { variant: 'a', name: 'A', viewers: count('a'), converted: 1, rate: 1 / count('a') },
+    { variant: 'b', name: 'B', viewers: count('b'), converted: 1, rate: 1 / count('b') },
+  ]);
 });

@@ -25,7 +25,7 @@ async function as(key: string, method: string, path: string, body?: unknown) {
   return res.status;
 }
 
-const READ_POSTS = /^\/api\/(flows\/(validate|preview-email|\{id\}\/presence)|segments\/preview|scoring-rules\/check)$/;
+const READ_POSTS = /^\/api\/(flows\/(validate|preview-email|\{id\}\/presence)|segments\/preview|scoring-rules\/check|landing-pages\/\{id\}\/preview-link)$/;
 const needs = (method: string, template: string) =>
   /^\/api\/(keys|site-keys|users|audit-log|secrets)(\/|$)/.test(template) ? 'admin' : method === 'GET' || READ_POSTS.test(template) ? 'read' : 'write';
 const RANK = { read: 0, write: 1, admin: 2 } as const;

@@ -1,6 +1,7 @@
 // One landing page: its name and address, its variants (each a name, a weight in the
 // split and its blocks), what counts as a conversion and how sure the test must be, and
-// once saved the results and a preview of each saved variant (nothing recorded).
+// once saved the results and a preview of each saved variant (nothing recorded), in a
+// frame here or at the page's own address by a signed link that lasts an hour.
 // Publishing puts it at /p/:slug; archiving takes it down.
 import { useEffect, useState } from 'react';
 import { api, problemText, session, ApiError } from '../api.js';
@@ -11,7 +12,7 @@ import { TopBar } from './TopBar.js';
 import { useToast } from './toast.js';
 import { LandingBlocks } from './LandingBlocks.js';
 import { LandingResults } from './LandingResults.js';
-import type { Goal, LandingPage, Problem, Variant } from './landing-types.js';
+import { buttonChoices, withButtonIds, type Goal, type LandingPage, type Problem, type Variant } from './landing-types.js';
 
 const SLUG_LENGTH = 63;
 const CONFIDENCES = [0.9, 0.95, 0.99];
@@ -28,6 +29,7 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
   const [goal, setGoal] = useState<Goal>({ kind: 'form', withinDays: 7 });
   const [confidence, setConfidence] = useState(0.95);
   const [minSample, setMinSample] = useState(100);
+  const [requireConsent, setRequireConsent] = useState(false);
   const [forms, setForms] = useState<{ id: string; name: string }[]>([]);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [error, setError] = useState('');
@@ -42,9 +44,21 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
       setPreview({ name: v.name, html: shown.html });
     } catch (e) { toast(problemText(e), 'error'); }
   };
+  /**
+   * The saved variant (default the first) at /p/:slug?preview=…, in a new tab. The tab
+   * is opened at once, before the link is asked for, so no pop-up blocker stops it.
+   */
+  const openPreviewLink = async (variant?: string) => {
+    const tab = window.open('about:blank', '_blank');
+    try {
+      const link = await api<{ url: string }>('POST', `/api/landing-pages/${saved!.id}/preview-link`, variant ? { variant } : {});
+      const url = new URL(link.url, window.location.origin).href;
+      if (tab) { tab.opener = null; tab.location.href = url; } else window.location.assign(url);
+    } catch (e) { tab?.close(); toast(problemText(e), 'error'); }
+  };
   const readOnly = !session.may('write') || saved?.status === 'archived';
   const load = (p: LandingPage) => {
-    setSaved(p); setName(p.name); setSlug(p.slug); setSlugTouched(true); setVariants(p.variants); setGoal(p.goal); setConfidence(p.confidence); setMinSample(p.minSample);
+    setSaved(p); setName(p.name); setSlug(p.slug); setSlugTouched(true); setVariants(p.variants); setGoal(p.goal); setConfidence(p.confidence); setMinSample(p.minSample); setRequireConsent(p.requireConsent);
     document.title = `${p.name} · Tend`;
   };
   useEffect(() => {
@@ -58,7 +72,9 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
   const save = async (stay = false): Promise<LandingPage | undefined> => {
     setBusy(true);
     setProblems([]);
-    const body = { slug: shownSlug, name, variants, goal: goal.kind === 'event' ? goal : { kind: goal.kind, withinDays: goal.withinDays }, confidence, minSample };
+    const goalBody = goal.kind === 'event' ? { kind: goal.kind, eventType: goal.eventType, withinDays: goal.withinDays }
+      : { kind: goal.kind, withinDays: goal.withinDays, ...(goal.kind === 'cta' && goal.ctaId ? { ctaId: goal.ctaId } : {}) };
+    const body = { slug: shownSlug, name, variants: withButtonIds(variants), goal: goalBody, confidence, minSample, requireConsent };
     try {
       const p = await api<LandingPage>(isNew ? 'POST' : 'PUT', isNew ? '/api/landing-pages' : `/api/landing-pages/${pageId}`, body);
       if (!stay) toast(`Saved “${p.name}”`, 'success');
@@ -102,6 +118,7 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
       <TopBar current="landing-pages" title={title}>
         {saved && <span className={`status status-${saved.status === 'published' ? 'live' : saved.status}`} data-testid="landing-status">{saved.status}</span>}
         {saved?.status === 'published' && <a className="button" href={`/p/${saved.slug}`} target="_blank" rel="noopener noreferrer">Open page</a>}
+        {saved && saved.status !== 'archived' && <button data-testid="landing-preview-link" title="The saved page at its own address, for an hour; nothing is recorded" onClick={() => void openPreviewLink()}>Preview</button>}
         {saved && saved.status !== 'archived' && !readOnly && <button className="danger" onClick={() => setArchiving(true)}>Archive…</button>}
         {!readOnly && <button data-testid="save-landing-page" disabled={busy || !name.trim()} onClick={() => void save()}>{busy ? 'Saving…' : isNew ? 'Create landing page' : 'Save'}</button>}
         {!readOnly && saved?.status !== 'published' && <button className="primary" data-testid="publish-landing-page" disabled={busy || !name.trim()} onClick={() => void publish()}>Publish</button>}
@@ -115,6 +132,10 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
               <input id="landing-slug" className="code" value={shownSlug} disabled={readOnly} maxLength={SLUG_LENGTH} onChange={(e) => { setSlugTouched(true); setSlug(e.target.value); }} />
               {problemAt('/slug')}
               <span className="field-help muted small">Served at <code data-testid="landing-address">/p/{shownSlug || 'address'}</code></span>
+            </div>
+            <div className="landing-consent">
+              <label className="check"><input type="checkbox" data-testid="landing-require-consent" checked={requireConsent} disabled={readOnly} onChange={(e) => setRequireConsent(e.target.checked)} /> Ask visitors before setting a cookie</label>
+              <p className="field-help muted small">A bar offers Accept and Decline. Until a visitor accepts, nothing of their visit is recorded and each load may show another variant; only those who accept are counted in the results.</p>
             </div>
           </div>
           <h2 className="section-title">Variants <span className="muted small">visitors are split by weight, each browser always seeing the same one until a winner is chosen</span></h2>
@@ -133,6 +154,7 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
                 {problemAt(`/variants/${i}/key`)}{problemAt(`/variants/${i}/weight`)}{problemAt(`/variants/${i}/name`)}
                 <LandingBlocks blocks={v.blocks} variant={i} forms={forms} readOnly={readOnly} problems={problems} onChange={(blocks) => setVariant(i, { blocks })} />
                 {saved?.variants.some((s) => s.key === v.key) && <button className="landing-preview" aria-label={`Preview variant ${i + 1}`} onClick={() => void openPreview(v)}>Preview (as saved)</button>}
+                {saved?.status !== 'archived' && saved?.variants.some((s) => s.key === v.key) && <button aria-label={`Open variant ${i + 1} at its address`} onClick={() => void openPreviewLink(v.key)}>Open at /p/{saved.slug}</button>}
               </li>
             ))}
           </ol>
@@ -147,6 +169,16 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
               </select>
             </label>
             {problemAt('/goal/kind')}
+            {goal.kind === 'cta' && (
+              <label className="field"><span className="field-label">Which button</span>
+                <select aria-label="Goal button" value={goal.ctaId ?? ''} disabled={readOnly} onChange={(e) => setGoal({ ...goal, ctaId: e.target.value || undefined })}>
+                  <option value="">Any button</option>
+                  {buttonChoices(variants).map((b) => <option key={b.id} value={b.id}>{b.label || b.id}</option>)}
+                  {goal.ctaId && !buttonChoices(variants).some((b) => b.id === goal.ctaId) && <option value={goal.ctaId}>{goal.ctaId} (no such button)</option>}
+                </select>
+                {problemAt('/goal/ctaId')}
+              </label>
+            )}
             {goal.kind === 'event' && <label className="field"><span className="field-label">Event type</span><input aria-label="Goal event" className="code" value={goal.eventType ?? ''} disabled={readOnly} placeholder="demo_booked" onChange={(e) => setGoal({ ...goal, eventType: e.target.value })} />{problemAt('/goal/eventType')}</label>}
             <label className="field"><span className="field-label">Within (days of a view)</span><input aria-label="Within days" type="number" min={1} max={90} value={goal.withinDays} disabled={readOnly} onChange={(e) => setGoal({ ...goal, withinDays: Number(e.target.value) })} />{problemAt('/goal/withinDays')}</label>
             <div className="inline-fields">

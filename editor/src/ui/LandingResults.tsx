@@ -14,6 +14,9 @@ const percent = (rate: number) => `${(rate * 100).toFixed(1)}%`;
 
 const GOAL_NOTES = { form: 'form submitted', cta: 'button clicked' } as const;
 
+/** “Start a trial”, as the goal's button reads (its first label among the variants). */
+const buttonLabel = (page: LandingPage, id: string) => `“${page.variants.flatMap((v) => v.blocks.flatMap((b) => (b.type === 'cta' && b.id === id ? [b.label] : [])))[0] ?? id}”`;
+
 export function LandingResults({ page, refresh, mayChoose, onChosen }: { page: LandingPage; refresh: number; mayChoose: boolean; onChosen: (p: LandingPage) => void }) {
   const toast = useToast();
   const [data, setData] = useState<Results>();
@@ -40,7 +43,7 @@ export function LandingResults({ page, refresh, mayChoose, onChosen }: { page: L
       <h2 className="section-title">Results</h2>
       <div className="cards landing-cards">
         <Card label="Visitors" value={count(viewers)} note="while the test ran" testId="landing-visitors" />
-        <Card label="Conversions" value={count(converted)} note={page.goal.kind === 'event' ? page.goal.eventType ?? 'event' : GOAL_NOTES[page.goal.kind]} testId="landing-conversions" />
+        <Card label="Conversions" value={count(converted)} note={page.goal.kind === 'event' ? page.goal.eventType ?? 'event' : page.goal.ctaId ? `button ${buttonLabel(page, page.goal.ctaId)} clicked` : GOAL_NOTES[page.goal.kind]} testId="landing-conversions" />
         <Card label="Conversion rate" value={viewers ? percent(converted / viewers) : '—'} note={`within ${page.goal.withinDays} day${page.goal.withinDays === 1 ? '' : 's'} of a view`} testId="landing-rate" />
       </div>
       <ul className="bars" aria-label="Conversion rate per variant">
@@ -53,6 +56,7 @@ export function LandingResults({ page, refresh, mayChoose, onChosen }: { page: L
         ))}
       </ul>
       <p className="small" data-testid="landing-test">{shown.summary}</p>
+      {page.requireConsent && <p className="muted small" data-testid="landing-consent-note">Only visitors who accepted the cookie are counted: those who declined or did not answer saw the page, but nothing of their visit was recorded.</p>}
       {winner
         ? <p className="winner" data-testid="landing-winner">Winner: <strong>{data.variants.find((v) => v.variant === winner)?.name ?? winner}</strong> — {page.decidedBy
           ? <>chosen by hand by <span data-testid="landing-decided-by">{page.decidedBy.name}</span> {when(data.decision!.decidedAt)}</>
