@@ -2,14 +2,14 @@
 // local; anything that changes the program goes back up as a new document.
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, ControlButton, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow,
+  Background, ControlButton, Controls, MiniMap, ReactFlow, applyEdgeChanges, applyNodeChanges, useReactFlow, useStore,
   type Connection as RfConnection, type EdgeChange, type FinalConnectionState, type NodeChange, type OnSelectionChangeParams,
 } from '@xyflow/react';
 import type { Catalogue, FlowDocument } from '../model/catalogue.js';
 import { toCanvasEdges, toCanvasNodes, type CanvasEdge, type CanvasNode, type Overlay } from '../model/mapping.js';
 import { checkConnection } from '../model/connections.js';
 import { connect, moveNodes, moveOntoEdge, removeElements, type XY } from '../model/edit.js';
-import { NODE_WIDTH } from '../model/geometry.js';
+import { FAR_ZOOM, NODE_WIDTH } from '../model/geometry.js';
 import { FlowNodeView } from './FlowNodeView.js';
 import { TendEdge } from './TendEdge.js';
 import { useToast } from './toast.js';
@@ -220,6 +220,9 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
   const shownEdges = useMemo(() => (dropEdge ? edges.map((e) => (e.id === dropEdge ? { ...e, className: `${e.className ?? ''} drop-target`.trim() } : e)) : edges), [edges, dropEdge]);
 
   const big = doc.nodes.length > 150;
+  // Below a zoom where no text can be read, nodes are drawn as plain boxes (styles.css,
+  // ".far"): panning a whole large program stays fluid. One subscription, true or false.
+  const far = useStore((s) => s.transform[2] < FAR_ZOOM);
   const minimapColor = useCallback((n: CanvasNode) => MINIMAP_COLORS[n.data.category] ?? '#9ca3af', []);
   const defaultEdgeOptions = useMemo(() => ({ type: 'tend' }), []);
 
@@ -249,7 +252,8 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
         deleteKeyCode={null}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         selectionKeyCode="Shift"
-        onlyRenderVisibleElements={big}
+        onlyRenderVisibleElements={big && !far}
+        className={far ? 'far' : undefined}
         minZoom={0.05}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
