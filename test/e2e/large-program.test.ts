@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
 import { bigProgram } from '../support/big-program.js';
+import { IN_HANDLE, outHandle } from '../../editor/src/model/geometry.js';
 import { expectNoBrowserErrors, openBrowser, saved, signIn, type Session } from './support/browser.js';
 
 let tend: Tend;
@@ -35,6 +36,36 @@ test('a 1,000-node program opens, lays out, saves its layout and pans', async ()
   await page.waitForFunction(() => document.body.dataset.openToLaidOutMs !== undefined, undefined, { timeout: 60_000 });
   const again = await page.evaluate(() => ({ openToLaidOutMs: Number(document.body.dataset.openToLaidOutMs), sinceNavigationMs: Number(document.body.dataset.sinceNavigationMs) }));
   console.log(`1,000-node program with saved positions: open to laid out ${again.openToLaidOutMs} ms; ${again.sinceNavigationMs} ms from navigation start`);
+
+  // Only the nodes in view are drawn, and the edges leaving the view are drawn all the
+  // same: React Flow has each node's handles from the canvas' geometry before drawing it.
+  const drawn = await page.evaluate(() => {
+    const zoom = Number(/scale\(([\d.]+)\)/.exec((document.querySelector('.react-flow__viewport') as HTMLElement).style.transform)![1]);
+    const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')];
+    return {
+      nodes: nodes.map((n) => n.dataset.id!),
+      edges: [...document.querySelectorAll<SVGGElement>('.react-flow__edge')].map((e) => ({ id: e.dataset.id!, d: e.querySelector('path')?.getAttribute('d') ?? '' })),
+      handles: nodes.flatMap((n) => {
+        const box = n.getBoundingClientRect();
+        return [...n.querySelectorAll<HTMLElement>('.react-flow__handle')].map((h, i) => {
+          const r = h.getBoundingClientRect();
+          return { node: n.dataset.id!, handle: h.dataset.handleid!, index: i, x: (r.x - box.x) / zoom, y: (r.y - box.y) / zoom };
+        });
+      }),
+    };
+  });
+  expect(drawn.nodes.length).toBeGreaterThan(0);
+  expect(drawn.nodes.length).toBeLessThan(100);
+  const targetOf = new Map(doc.edges.map((e) => [e.id, e.target]));
+  const leaving = drawn.edges.filter((e) => !drawn.nodes.includes(targetOf.get(e.id)!));
+  expect(leaving.length).toBeGreaterThan(0);
+  for (const e of leaving) expect(e.d).toMatch(/^M[\d.-]+[, ][\d.-]+/);
+  // The geometry React Flow is handed is where the handles are drawn (within a pixel).
+  for (const h of drawn.handles) {
+    const want = h.handle === 'in' ? IN_HANDLE : outHandle(drawn.handles.filter((o) => o.node === h.node && o.handle !== 'in').findIndex((o) => o.handle === h.handle));
+    expect(Math.abs(h.x - want.x), `${h.node}.${h.handle} x`).toBeLessThan(1);
+    expect(Math.abs(h.y - want.y), `${h.node}.${h.handle} y`).toBeLessThan(1);
+  }
 
   // Drag the canvas: the view pans.
   const viewport = page.locator('.react-flow__viewport');

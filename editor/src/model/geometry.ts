@@ -14,3 +14,16 @@ export function nodeHeight(portCount: number): number {
 export function portY(index: number): number {
   return HEADER_HEIGHT + index * PORT_ROW + PORT_ROW / 2;
 }
+
+/**
+ * Where a node's handles are drawn, relative to its top left, as Chromium lays out
+ * FlowNodeView (12 px squares; test/e2e/large-program.test.ts checks them against the
+ * drawn ones). React Flow is handed these for a node it has not measured yet, so a large
+ * program's first frame draws only the nodes in view, and edges to nodes off screen
+ * still reach them.
+ */
+export const HANDLE_SIZE = 12;
+export const IN_HANDLE = { x: -12, y: 29 };
+export function outHandle(index: number): { x: number; y: number } {
+  return { x: NODE_WIDTH, y: 66 + index * PORT_ROW };
+}

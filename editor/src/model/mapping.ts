@@ -1,9 +1,9 @@
 // Flow document ↔ React Flow canvas. The document is the source of truth; the canvas
 // is derived from it, and only positions and edges flow back.
-import type { Edge, Node } from '@xyflow/react';
+import { Position, type Edge, type Node, type NodeHandle } from '@xyflow/react';
 import { nodePorts, type Catalogue, type Category, type FlowDocument, type FlowEdge, type Port } from './catalogue.js';
 import { summarise } from './summary.js';
-import { NODE_WIDTH, nodeHeight } from './geometry.js';
+import { HANDLE_SIZE, IN_HANDLE, NODE_WIDTH, nodeHeight, outHandle } from './geometry.js';
 
 export interface NodeCounts {
   entered: number;
@@ -46,18 +46,29 @@ export interface Overlay {
   comments?: Map<string, number>;
 }
 
+/** The handles as FlowNodeView draws them (geometry.ts), for React Flow before it measures the node. */
+function drawnHandles(ports: Port[], hasInput: boolean): NodeHandle[] {
+  const box = { width: HANDLE_SIZE, height: HANDLE_SIZE };
+  return [
+    ...(hasInput ? [{ id: 'in', type: 'target' as const, position: Position.Left, ...IN_HANDLE, ...box }] : []),
+    ...ports.map((p, i) => ({ id: p.name, type: 'source' as const, position: Position.Right, ...outHandle(i), ...box })),
+  ];
+}
+
 export function toCanvasNodes(doc: FlowDocument, catalogue: Catalogue, overlay: Overlay = {}): CanvasNode[] {
   const used = new Map<string, string[]>();
   for (const e of doc.edges) used.set(e.source, [...(used.get(e.source) ?? []), e.sourcePort]);
   return doc.nodes.map((n) => {
     const type = catalogue.get(n.type);
     const ports = nodePorts(catalogue, n);
+    const hasInput = type?.category !== 'trigger';
     return {
       id: n.id,
       type: 'tend',
       position: n.position ?? { x: 0, y: 0 },
       width: NODE_WIDTH,
       height: nodeHeight(ports.length),
+      handles: drawnHandles(ports, hasInput),
       selected: overlay.selected?.has(n.id) ?? false,
       data: {
         title: n.label || type?.title || n.type,
@@ -67,7 +78,7 @@ export function toCanvasNodes(doc: FlowDocument, catalogue: Catalogue, overlay: 
         category: type?.category ?? 'unknown',
         ...(type?.waitingLabel ? { waitingLabel: type.waitingLabel } : {}),
         ports,
-        hasInput: type?.category !== 'trigger',
+        hasInput,
         problems: (overlay.problems?.get(n.id) ?? []).map((p) => p.message),
         counts: overlay.stats?.nodes[n.id],
         connected: used.get(n.id) ?? [],

@@ -12,6 +12,7 @@ import { connect, moveNodes, moveOntoEdge, removeElements, type XY } from '../mo
 import { FAR_ZOOM, NODE_WIDTH } from '../model/geometry.js';
 import { FlowNodeView } from './FlowNodeView.js';
 import { TendEdge } from './TendEdge.js';
+import { useFit } from './useFit.js';
 import { useToast } from './toast.js';
 import { useTheme } from './theme.js';
 
@@ -54,6 +55,7 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
   const theme = useTheme();
   const toast = useToast();
   const flow = useReactFlow();
+  const fit = useFit();
   const [nodes, setNodes] = useState<CanvasNode[]>([]);
   const [edges, setEdges] = useState<CanvasEdge[]>([]);
   const selected = useRef(new Set<string>());
@@ -80,11 +82,16 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
     // makes React Flow forget its handles until it measures the node again, and a
     // connection begun meanwhile (right after an autosave's answer redrew the canvas)
     // was let go without an edge. A node whose size does change is measured again anyway.
+    // A measured node also keeps React Flow's handles: the drawn ones (`handles`, from
+    // geometry) only stand in until then, so that a large program's first frame draws
+    // only the nodes in view.
     setNodes((before) => {
       const measured = new Map(before.map((n) => [n.id, n.measured]));
       return toCanvasNodes(doc, catalogue, { ...overlay, selected: sel }).map((n) => {
         const m = measured.get(n.id);
-        return m ? { ...n, measured: m } : n;
+        if (!m) return n;
+        const { handles: _drawn, ...rest } = n;
+        return { ...rest, measured: m };
       });
     });
     setEdges(toCanvasEdges(doc, { ...overlay, selected: sel }));
@@ -105,10 +112,10 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
         const zoom = 0.6;
         void flow.setViewport({ x: 40 - (start.position?.x ?? 0) * zoom, y: (box?.height ?? 600) / 2 - ((start.position?.y ?? 0) + 40) * zoom, zoom });
       }
-      else if (doc.nodes.length > 0) void flow.fitView({ maxZoom: 1, padding: 0.2 });
+      else if (doc.nodes.length > 0) void fit({ maxZoom: 1, padding: 0.2 });
       onRendered?.();
     }));
-  }, [nodes, doc.nodes, onRendered, flow, catalogue]);
+  }, [nodes, doc.nodes, onRendered, flow, catalogue, fit]);
 
   const trackSelection = useCallback((changes: (NodeChange<CanvasNode> | EdgeChange<CanvasEdge>)[]) => {
     for (const c of changes) {
@@ -262,7 +269,11 @@ export function Canvas({ doc, catalogue, readOnly, overlay, selectRequest, onCha
       >
         <Background gap={20} size={1} />
         {minimap && <MiniMap<CanvasNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />}
-        <Controls showInteractive={false}>
+        <Controls showInteractive={false} showFitView={false}>
+          {/* React Flow's own fit button waits for every node to be measured (useFit.ts); same look and class. */}
+          <ControlButton className="react-flow__controls-fitview" onClick={() => fit({ padding: 0.1 })} title="Fit view" aria-label="Fit view">
+            <svg viewBox="0 0 16 16" aria-hidden><path d="M2 6V2h4M10 2h4v4M14 10v4h-4M6 14H2v-4" fill="none" stroke="currentColor" strokeWidth="1.6" /></svg>
+          </ControlButton>
           {onToggleMinimap && (
             <ControlButton onClick={onToggleMinimap} title={minimap ? 'Hide the mini map' : 'Show the mini map'} aria-label={minimap ? 'Hide the mini map' : 'Show the mini map'} aria-pressed={minimap} data-testid="toggle-minimap">
               <svg viewBox="0 0 16 16" aria-hidden><rect x="1.5" y="3" width="13" height="10" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" /><rect x="8" y="8" width="5" height="3.5" fill="currentColor" /></svg>

@@ -17,6 +17,7 @@ import { browserElk } from './layout-engine.js';
 import { NODE_WIDTH, nodeHeight } from '../model/geometry.js';
 import { navigate } from '../router.js';
 import { Canvas } from './Canvas.js';
+import { useFit } from './useFit.js';
 import { Palette } from './Palette.js';
 import { ThemeSwitch } from './theme.js';
 import { usePanels } from './panels.js';
@@ -41,6 +42,7 @@ let memoryClip: Clip | undefined;
 export function EditorPage({ programId, catalogue, types }: { programId: string; catalogue: Catalogue; types: NodeType[] }) {
   const toast = useToast();
   const flow = useReactFlow();
+  const fit = useFit();
   const [detail, setDetail] = useState<ProgramDetail>();
   const [view, setView] = useState<View>();
   const [loadError, setLoadError] = useState('');
@@ -124,7 +126,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     if (!id || !view || !doc?.nodes.some((n) => n.id === id)) return;
     linkedNode.current = null;
     select([id]);
-    setTimeout(() => void flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1 }), 30);
+    setTimeout(() => void fit({ nodes: [id], duration: 300, maxZoom: 1 }), 30);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view, doc]);
 
@@ -184,8 +186,8 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
   const autoLayout = useCallback(async () => {
     if (!draft.doc || readOnly) return;
     change(moveNodes(draft.doc, await layoutPositions(elk, draft.doc, catalogue)));
-    setTimeout(() => void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.15 }), 50);
-  }, [draft.doc, readOnly, catalogue, change, flow]);
+    setTimeout(() => void fit({ duration: 300, maxZoom: 1, padding: 0.15 }), 50);
+  }, [draft.doc, readOnly, catalogue, change, fit]);
 
   const deleteSelection = useCallback(() => {
     if (!draft.doc || readOnly) return;
@@ -206,7 +208,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
       save: () => void draft.saveNow().then(() => toast('Saved', 'success')).catch((err: Error) => toast(err.message, 'error')),
       delete: deleteSelection,
       layout: () => void autoLayout(),
-      fit: () => void flow.fitView({ duration: 300, maxZoom: 1, padding: 0.15 }),
+      fit: () => void fit({ duration: 300, maxZoom: 1, padding: 0.15 }),
       search: () => document.getElementById('palette-search')?.focus(),
       help: () => setHelp(true),
       clear: () => select([]),
@@ -220,7 +222,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [draft, copy, paste, autoLayout, deleteSelection, current, flow, doc, toast]);
+  }, [draft, copy, paste, autoLayout, deleteSelection, current, fit, doc, toast]);
 
   /** A refused publish lists the draft's problems; any other failure is a toast. */
   const publishFailed = (e: unknown) => {
@@ -288,7 +290,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
     if (view?.kind !== 'draft') setView({ kind: 'draft' });
     if (p.nodeId) {
       select([p.nodeId]);
-      setTimeout(() => void flow.fitView({ nodes: [{ id: p.nodeId! }], duration: 300, maxZoom: 1 }), 30);
+      setTimeout(() => void fit({ nodes: [p.nodeId!], duration: 300, maxZoom: 1 }), 30);
     }
   };
 
@@ -392,7 +394,7 @@ export function EditorPage({ programId, catalogue, types }: { programId: string;
           <div className="canvas-stage">
           <NodeSearch doc={doc} catalogue={catalogue} onShow={(id) => {
             select([id]);
-            setTimeout(() => void flow.fitView({ nodes: [{ id }], duration: 300, maxZoom: 1 }), 30);
+            setTimeout(() => void fit({ nodes: [id], duration: 300, maxZoom: 1 }), 30);
           }} />
           <Canvas
             key={view.kind === 'version' ? `v${view.version}` : 'draft'}
