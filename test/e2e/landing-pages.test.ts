@@ -216,7 +216,7 @@ test('one button as the goal, chosen by its label; a preview at the page\'s own 
   await page.goto(`${tend.url}/landing-pages/${id}`);
   await page.getByTestId('landing-require-consent').check();
   const goalButton = page.getByLabel('Goal button');
-  expect(await goalButton.locator('option').allTextContents()).toEqual(['Any button', 'Read the docs', 'Start a trial']);
+  await expect.poll(() => goalButton.locator('option').allTextContents()).toEqual(['Any button', 'Read the docs', 'Start a trial']);
   await goalButton.selectOption({ label: 'Start a trial' });
   await page.getByTestId('save-landing-page').click();
   await page.getByText('Saved “Ask first”').waitFor();

@@ -10,11 +10,6 @@ export function nodeHeight(portCount: number): number {
   return HEADER_HEIGHT + portCount * PORT_ROW + (portCount ? 8 : 0);
 }
 
-/** Vertical centre of output port `index` within the node. */
-export function portY(index: number): number {
-  return HEADER_HEIGHT + index * PORT_ROW + PORT_ROW / 2;
-}
-
 /**
  * Where a node's handles are drawn, relative to its top left, as Chromium lays out
  * FlowNodeView (12 px squares; test/e2e/large-program.test.ts checks them against the
@@ -26,4 +21,10 @@ export const HANDLE_SIZE = 12;
 export const IN_HANDLE = { x: -12, y: 29 };
 export function outHandle(index: number): { x: number; y: number } {
   return { x: NODE_WIDTH, y: 66 + index * PORT_ROW };
+}
+
+/** Vertical centre of the input handle and of output port `index`: where elk is told the ports are, so a straight chain is drawn straight. */
+export const IN_PORT_Y = IN_HANDLE.y + HANDLE_SIZE / 2;
+export function portY(index: number): number {
+  return outHandle(index).y + HANDLE_SIZE / 2;
 }

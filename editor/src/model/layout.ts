@@ -3,7 +3,7 @@
 // needlessly and the same document always lays out the same way.
 import type { ELK as Elk, ElkNode } from 'elkjs/lib/elk-api.js';
 import { nodePorts, type Catalogue, type FlowDocument } from './catalogue.js';
-import { NODE_WIDTH, nodeHeight, portY } from './geometry.js';
+import { IN_PORT_Y, NODE_WIDTH, nodeHeight, portY } from './geometry.js';
 import type { XY } from './edit.js';
 
 const LARGE = 300;
@@ -35,7 +35,7 @@ export function elkGraph(doc: FlowDocument, catalogue: Catalogue): ElkNode {
         height,
         layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
         ports: [
-          { id: `${n.id}\u0000in`, x: 0, y: 31, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'WEST' } },
+          { id: `${n.id}\u0000in`, x: 0, y: IN_PORT_Y, width: 1, height: 1, layoutOptions: { 'elk.port.side': 'WEST' } },
           ...ports.map((p, i) => ({ id: `${n.id}\u0000${p.name}`, x: NODE_WIDTH, y: portY(i), width: 1, height: 1, layoutOptions: { 'elk.port.side': 'EAST' } })),
         ],
       };

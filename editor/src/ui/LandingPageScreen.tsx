@@ -113,6 +113,8 @@ export function LandingPageScreen({ pageId }: { pageId: string }) {
   const totalWeight = variants.reduce((s, v) => s + (v.weight || 0), 0);
   const title = <><a href="/landing-pages" onClick={linkTo('/landing-pages')} className="crumb">Landing pages</a> / {isNew ? 'New landing page' : saved?.name ?? '…'}</>;
   if (error) return <div className="page"><TopBar current="landing-pages" title={title} /><main className="programs"><p className="error" role="alert">{error}</p></main></div>;
+  // Nothing to edit until the page is here: a change made to the empty form would be overwritten when it arrives.
+  if (!isNew && !saved) return <div className="page"><TopBar current="landing-pages" title={title} /><main className="programs"><p className="muted">Loading…</p></main></div>;
   return (
     <div className="page">
       <TopBar current="landing-pages" title={title}>
