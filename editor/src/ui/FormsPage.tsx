@@ -101,6 +101,8 @@ export function FormPage({ formId }: { formId: string }) {
   };
   const hosted = saved ? `${location.origin}/f/${saved.id}` : '';
   const title = <><a href="/forms" onClick={linkTo('/forms')} className="crumb">Forms</a> / {isNew ? 'New form' : saved?.name ?? '…'}</>;
+  // Nothing to edit until the form is here: a change made to the empty form would be overwritten when it arrives.
+  if (!isNew && !saved) return <div className="page"><TopBar current="forms" title={title} /><main className="programs">{error ? <p className="error" role="alert">{error}</p> : <p className="muted">Loading…</p>}</main></div>;
 
   return (
     <div className="page">

@@ -117,6 +117,8 @@ export function SegmentPage({ segmentId }: { segmentId: string }) {
 
   const title = <><a href="/segments" onClick={linkTo('/segments')} className="crumb">Segments</a> / {isNew ? 'New segment' : saved?.name ?? '…'}</>;
   if (error) return <div className="page"><TopBar current="segments" title={title} /><main className="programs"><p className="error" role="alert">{error}</p></main></div>;
+  // Nothing to edit until the segment is here: a change made to the empty form would be overwritten when it arrives.
+  if (!isNew && !saved) return <div className="page"><TopBar current="segments" title={title} /><main className="programs"><p className="muted">Loading…</p></main></div>;
   return (
     <div className="page">
       <TopBar current="segments" title={title}>

@@ -85,6 +85,8 @@ export function ContentSlotPage({ slotId }: { slotId: string }) {
   const problemAt = (path: string) => problems.filter((p) => p.path === path).map((p) => <p key={p.message} className="error small">{p.message}</p>);
   const title = <><a href="/website" onClick={linkTo('/website')} className="crumb">Website</a> / {isNew ? 'New content slot' : saved?.name ?? '…'}</>;
   if (error) return <div className="page"><TopBar current="website" title={title} /><main className="programs"><p className="error" role="alert">{error}</p></main></div>;
+  // Nothing to edit until the slot is here: a change made to the empty form would be overwritten when it arrives.
+  if (!isNew && !saved) return <div className="page"><TopBar current="website" title={title} /><main className="programs"><p className="muted">Loading…</p></main></div>;
   return (
     <div className="page">
       <TopBar current="website" title={title}>
