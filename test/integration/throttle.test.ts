@@ -23,6 +23,8 @@ test('six contacts through "at most 2 per second": places half a second apart, e
   });
   await tend.api('POST', '/api/events/batch', { events: Array.from({ length: 6 }, (_, i) => ({ type: 'launch', email: `p${i}@example.com` })) });
   await tend.until(async () => tend.mailbox.messages.filter((m) => m.subject === 'It is here').length === 6, 'six emails', 30_000);
+  // The mailbox has a message a moment before its row records when it was sent.
+  await tend.until(async () => (await tend.sql<{ n: number }>('SELECT count(*)::int AS n FROM messages WHERE program_id = $1 AND sent_at IS NOT NULL', [program]))[0]!.n === 6, 'six sends recorded');
 
   const places = (await tend.sql<{ at: Date }>('SELECT at FROM pacing_places WHERE queue = $1 ORDER BY at', [`${program}:pace`])).map((r) => r.at.getTime());
   expect(places).toHaveLength(6);
