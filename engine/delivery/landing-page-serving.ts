@@ -100,11 +100,11 @@ async function shownForms(db: Queryable, page: LandingPage, variant: string, con
   return new Map(forms.flatMap((f) => (f ? [[f.id, { id: f.id, submitLabel: f.submitLabel, fields: fieldsToShow(f, contact) }] as const] : [])));
 }
 
-/** The served page of `variant` for a visitor (no id: an untracked one, whose form merges nothing). */
-async function pageHtml(db: Queryable, page: LandingPage, variant: string, visitorId: string | undefined, contact: Contact | undefined, askConsent: boolean): Promise<string> {
+/** The page of `variant` for a visitor (no id: an untracked one, whose form merges nothing), with the consent bar or as a preview. */
+async function pageHtml(db: Queryable, page: LandingPage, variant: string, visitorId: string | undefined, contact: Contact | undefined, shown: { askConsent?: boolean; preview?: boolean } = {}): Promise<string> {
   return renderLandingPage({
     title: page.title ?? page.name, slug: page.slug, variant, blocks: page.variants.find((v) => v.key === variant)!.blocks,
-    forms: await shownForms(db, page, variant, contact), visitorId: visitorId ?? '', askConsent,
+    forms: await shownForms(db, page, variant, contact), visitorId: visitorId ?? '', ...shown,
   });
 }
 
@@ -121,11 +121,7 @@ export async function previewLandingPage(db: Queryable, pageId: string, variantK
   if (at && (page.slug !== at.slug || page.status === 'archived')) return 'no page';
   const variant = variantKey === undefined ? page.variants[0] : page.variants.find((v) => v.key === variantKey);
   if (!variant) return 'no variant';
-  const html = renderLandingPage({
-    title: page.title ?? page.name, slug: page.slug, variant: variant.key, blocks: variant.blocks,
-    forms: await shownForms(db, page, variant.key, undefined), visitorId: '', preview: true,
-  });
-  return { variant: variant.key, html };
+  return { variant: variant.key, html: await pageHtml(db, page, variant.key, undefined, undefined, { preview: true }) };
 }
 
 export function createLandingPageServer(db: Db, opts: ServingOptions = {}): LandingPageServer {
@@ -146,7 +142,7 @@ export function createLandingPageServer(db: Db, opts: ServingOptions = {}): Land
     async serve(slug, who, { count }) {
       const page = await servedLandingPage(db, slug);
       if (!page) return undefined;
-      const pageFor = (variant: string, visitorId: string | undefined, contact: Contact | undefined) => pageHtml(db, page, variant, visitorId, contact, page.requireConsent && !who.consent);
+      const pageFor = (variant: string, visitorId: string | undefined, contact: Contact | undefined) => pageHtml(db, page, variant, visitorId, contact, { askConsent: page.requireConsent && !who.consent });
       if (!tracked(page, who)) {
         // Before consent (or after a refusal): a variant for this load only, no id, nothing recorded.
         const variant = drawVariant(page);
@@ -189,13 +185,13 @@ export function createLandingPageServer(db: Db, opts: ServingOptions = {}): Land
       if (!page.requireConsent) return { kind: 'not asked' };
       if (!page.variants.some((v) => v.key === variantKey)) return { kind: 'unknown', field: 'variant', message: `the page has no variant ${variantKey}` };
       // The answer is the page again, in the variant the visitor was shown and without the bar.
-      if (answer === 'decline') return { kind: 'declined', html: await pageHtml(db, page, variantKey, undefined, undefined, false) };
+      if (answer === 'decline') return { kind: 'declined', html: await pageHtml(db, page, variantKey, undefined, undefined) };
       // An id the visitor has already (from a page that does not ask) is kept if the split agrees with what they saw.
-      const visitorId = who.id && chooseVariant({ ...page, winner: null }, who.id) === variantKey ? who.id : visitorIdFor(page, variantKey);
+      const visitorId = visitorIdFor(page, variantKey, who.id);
       await recordView(db, page, visitorId, variantKey);
       maybeDecide(page);
       const contactId = await knownVisitor(db, visitorId);
-      const html = await pageHtml(db, page, variantKey, visitorId, contactId ? await getContact(db, contactId) : undefined, false);
+      const html = await pageHtml(db, page, variantKey, visitorId, contactId ? await getContact(db, contactId) : undefined);
       return { kind: 'accepted', visitorId, html };
     },
   };

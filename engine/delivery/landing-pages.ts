@@ -202,13 +202,15 @@ export function chooseVariant(page: { id: string; variants: { key: string; weigh
 export const drawVariant = (page: Parameters<typeof chooseVariant>[0]): string => chooseVariant(page, crypto.randomUUID());
 
 /**
- * A new visitor id that the split puts in `variant`: a visitor who accepts the cookie
- * stays on the variant they saw before, with nothing stored but the id itself. The
- * smallest share is 1 in 401 (weights 1 against four of 100), so a few hundred hashes
+ * A visitor id that the split puts in `variant`: a visitor who accepts the cookie stays
+ * on the variant they saw before, with nothing stored but the id itself. `known` (an id
+ * the visitor has already) is kept when the split agrees; otherwise a new one is drawn.
+ * The smallest share is 1 in 401 (weights 1 against four of 100), so a few hundred hashes
  * at most in practice; after 20,000 tries (odds below e^-49) any id is returned.
  */
-export function visitorIdFor(page: { id: string; variants: { key: string; weight: number }[] }, variant: string): string {
+export function visitorIdFor(page: { id: string; variants: { key: string; weight: number }[] }, variant: string, known?: string): string {
   const split = { ...page, winner: null };
+  if (known && chooseVariant(split, known) === variant) return known;
   let id = crypto.randomUUID();
   for (let i = 0; i < 20_000 && chooseVariant(split, id) !== variant; i++) id = crypto.randomUUID();
   return id;

@@ -4,7 +4,7 @@
 // lost a ticked box that way in a CI run). The answer is held back with a browser route.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startTend, type Tend } from '../support/tend.js';
-import { expectNoBrowserErrors, openBrowser, signIn, type Session } from './support/browser.js';
+import { expectNoBrowserErrors, fieldValues, openBrowser, signIn, type Session } from './support/browser.js';
 
 let tend: Tend;
 let s: Session;
@@ -32,7 +32,7 @@ test.each([
     await page.getByText('Loading…').waitFor();
     expect(await page.locator('main input, main textarea, main select').count()).toBe(0);
     release();
-    await expect.poll(() => page.locator('input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), { timeout: 10_000 }).toContain(body.name);
+    await expect.poll(() => fieldValues(page.locator('body')), { timeout: 10_000 }).toContain(body.name);
   } finally {
     release();
     await page.unroute(pattern);

@@ -8,11 +8,7 @@ import { startTend, type Tend } from '../support/tend.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { forgetConnected } from '../../engine/delivery/connected-content.js';
 import { forgetPopulationHour } from '../../engine/audience/send-time.js';
-import type { Locator } from 'playwright-core';
-import { canvasNode, expectNoBrowserErrors, openBrowser, signIn, type Session } from './support/browser.js';
-
-/** What the form's fields hold (a text field's value is not its text). */
-const fieldValues = (form: Locator): Promise<string[]> => form.locator('input, textarea, select').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+import { canvasNode, expectNoBrowserErrors, fieldValues, openBrowser, signIn, type Session } from './support/browser.js';
 
 let tend: Tend;
 let shop: Receiver;

@@ -47,6 +47,9 @@ export function expectNoBrowserErrors(s: Session): void {
   expect(s.errors).toEqual([]);
 }
 
+/** What a form's fields hold (a text field's value is not its text). */
+export const fieldValues = (form: Locator): Promise<string[]> => form.locator('input, textarea, select').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+
 /** The canvas node showing flow node `id`. */
 export const canvasNode = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
 
